@@ -1,0 +1,99 @@
+//! The process environment, injected.
+//!
+//! Every environment variable aws-sso-rs reads is named by a constant in [`vars`], so there is
+//! one place to look for them. Library code never calls [`std::env::var`] directly: it takes an
+//! [`Env`], which is [`ProcessEnv`] in the binary and a [`MapEnv`] in tests.
+
+use std::collections::HashMap;
+
+/// Read access to environment variables.
+pub trait Env {
+    /// The value of `name`, or `None` when it is unset or not valid Unicode.
+    fn var(&self, name: &str) -> Option<String>;
+
+    /// Like [`Env::var`], but an empty value counts as unset (as the AWS CLI treats
+    /// `AWS_PROFILE=`).
+    fn non_empty(&self, name: &str) -> Option<String> {
+        self.var(name).filter(|v| !v.is_empty())
+    }
+}
+
+/// The environment of the running process.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok()
+    }
+}
+
+/// A fixed environment, for tests and for callers that build one by hand.
+#[derive(Debug, Clone, Default)]
+pub struct MapEnv(HashMap<String, String>);
+
+impl MapEnv {
+    /// An empty environment.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `name` to `value`, returning `self` for chaining.
+    #[must_use]
+    pub fn with(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.0.insert(name.into(), value.into());
+        self
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for MapEnv {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Self(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
+    }
+}
+
+impl Env for MapEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0.get(name).cloned()
+    }
+}
+
+impl<E: Env + ?Sized> Env for &E {
+    fn var(&self, name: &str) -> Option<String> {
+        (**self).var(name)
+    }
+}
+
+/// Names of the environment variables aws-sso-rs reads or sets.
+pub mod vars {
+    /// Path of the shared config file (default `~/.aws/config`).
+    pub const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
+    /// Path of the shared credentials file (default `~/.aws/credentials`).
+    pub const AWS_SHARED_CREDENTIALS_FILE: &str = "AWS_SHARED_CREDENTIALS_FILE";
+    /// The selected profile.
+    pub const AWS_PROFILE: &str = "AWS_PROFILE";
+    /// The selected profile, older name, used when `AWS_PROFILE` is unset.
+    pub const AWS_DEFAULT_PROFILE: &str = "AWS_DEFAULT_PROFILE";
+    /// The region for service calls.
+    pub const AWS_REGION: &str = "AWS_REGION";
+    /// The region for service calls, older name.
+    pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+    /// The endpoint URL for every service.
+    pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+    /// Prefix of the per-service endpoint URL variables (`AWS_ENDPOINT_URL_SSO_OIDC`, ...).
+    pub const AWS_ENDPOINT_URL_PREFIX: &str = "AWS_ENDPOINT_URL_";
+    /// When `true`, configured endpoint URLs (environment and config file) are ignored.
+    pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+    /// The home folder on every platform.
+    pub const HOME: &str = "HOME";
+    /// The home folder on Windows when `HOME` is unset.
+    pub const USERPROFILE: &str = "USERPROFILE";
+    /// Drive of the home folder on Windows when `HOME` and `USERPROFILE` are unset.
+    pub const HOMEDRIVE: &str = "HOMEDRIVE";
+    /// Path of the home folder on its drive, with `HOMEDRIVE`.
+    pub const HOMEPATH: &str = "HOMEPATH";
+}

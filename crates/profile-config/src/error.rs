@@ -1,0 +1,185 @@
+//! The one error type of this crate.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::Location;
+
+/// An error from reading, resolving or editing the shared files.
+///
+/// Its message names the file, the line, the profile or session involved, and what to do.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}")]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No home folder in the environment.
+    #[error(
+        "cannot find the home folder: HOME is not set (on Windows also USERPROFILE, HOMEDRIVE and \
+         HOMEPATH); set HOME, or set AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE"
+    )]
+    NoHome,
+    /// A file could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done (`read`, `write`, ...).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A line breaks the profile-file format.
+    #[error("{location}: {message}; fix or remove that line")]
+    Parse {
+        /// Where.
+        location: Location,
+        /// What is wrong.
+        message: &'static str,
+    },
+    /// The selected profile is in neither file.
+    #[error("profile '{profile}' is not in {}{}", path.display(), Available(available))]
+    ProfileNotFound {
+        /// The profile asked for.
+        profile: String,
+        /// The config file.
+        path: PathBuf,
+        /// The profiles that are there.
+        available: Vec<String>,
+    },
+    /// A profile names an `[sso-session]` that does not exist.
+    #[error(
+        "profile '{profile}' ({location}) names sso_session '{session}', but {} has no \
+         [sso-session {session}] section; add it or fix the name",
+        location.path.display()
+    )]
+    SessionNotFound {
+        /// The profile.
+        profile: String,
+        /// The session it names.
+        session: String,
+        /// Where `sso_session` is set.
+        location: Location,
+    },
+    /// An `[sso-session]` asked for by name does not exist.
+    #[error("there is no [sso-session {session}] in {}{}", path.display(), Sessions(available))]
+    UnknownSession {
+        /// The session asked for.
+        session: String,
+        /// The config file.
+        path: PathBuf,
+        /// The sessions that are there.
+        available: Vec<String>,
+    },
+    /// Required keys are missing.
+    #[error("{section} ({location}) is missing {}; add {} to it", Keys(keys), if keys.len() == 1 { "it" } else { "them" })]
+    MissingKeys {
+        /// `profile 'dev'` or `sso-session 'corp'`.
+        section: String,
+        /// The section header.
+        location: Location,
+        /// The keys that are missing.
+        keys: Vec<&'static str>,
+    },
+    /// A profile and its session disagree.
+    #[error(
+        "profile '{profile}' ({location}) sets {key} = {profile_value}, but its sso-session \
+         '{session}' ({session_location}) sets {key} = {session_value}; remove {key} from the \
+         profile or make them equal"
+    )]
+    Conflict {
+        /// The profile.
+        profile: String,
+        /// The session.
+        session: String,
+        /// The key they disagree on.
+        key: &'static str,
+        /// The profile's value.
+        profile_value: String,
+        /// The session's value.
+        session_value: String,
+        /// Where the profile sets it.
+        location: Location,
+        /// Where the session sets it.
+        session_location: Location,
+    },
+    /// A value is malformed.
+    #[error("{section} ({location}): {key} = {value:?} is not valid: {reason}")]
+    InvalidValue {
+        /// `profile 'dev'` or `sso-session 'corp'`.
+        section: String,
+        /// The key.
+        key: &'static str,
+        /// The value found.
+        value: String,
+        /// Where.
+        location: Location,
+        /// What a valid value looks like.
+        reason: &'static str,
+    },
+    /// An edit was asked with a name or value the format cannot hold.
+    #[error("cannot write {what} {value:?}: {reason}")]
+    InvalidEdit {
+        /// `profile name`, `key`, `value`.
+        what: &'static str,
+        /// The offending text.
+        value: String,
+        /// Why.
+        reason: &'static str,
+    },
+}
+
+struct Available<'a>(&'a [String]);
+
+impl fmt::Display for Available<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            write!(
+                f,
+                ", which defines no profiles; add a [profile NAME] section"
+            )
+        } else {
+            write!(f, "; profiles there: {}", self.0.join(", "))
+        }
+    }
+}
+
+struct Keys<'a>(&'a [&'static str]);
+
+impl fmt::Display for Keys<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(", "))
+    }
+}
+
+struct Sessions<'a>(&'a [String]);
+
+impl fmt::Display for Sessions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            write!(f, "; add one, or run: aws-sso-rs profiles")
+        } else {
+            write!(f, "; sessions there: {}", self.0.join(", "))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Read, resolve and losslessly edit the AWS shared `config` and `credentials` files, the way
+//! the AWS CLI v2 and the AWS SDKs do.
+//!
+//! - [`FileLocations`]: where the files are (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+//!   `~/.aws/...`, with the home folder rules of each platform).
+//! - [`ProfileSet`]: the merged profiles, `[sso-session]` and `[services]` sections, parsed by
+//!   the cross-SDK profile-file rules, every value remembering its file and line.
+//! - [`select_profile`] and [`ProfileSet::sso_profile`]: which profile, and its typed
+//!   IAM Identity Center settings ([`SsoProfile`]), validated with errors that name the file,
+//!   line and key.
+//! - [`ProfileSet::endpoint`]: the endpoint URL of a service, honouring `AWS_ENDPOINT_URL_*`,
+//!   `[services]` sections and `endpoint_url`.
+//! - [`ConfigDocument`]: edits that keep every comment, blank line and key order, saved
+//!   atomically.
+//!
+//! The environment is injected ([`Env`]) so nothing here reads the process environment unless
+//! asked to ([`ProcessEnv`]).
+//!
+//! ```
+//! use aws_sso_profile_config::{MapEnv, ProfileSet, Service, Source, ClientEndpointConfig, select_profile};
+//! use std::path::Path;
+//!
+//! let config = "\
+//! [profile dev-ro]
+//! sso_session = corp
+//! sso_account_id = 123456789011
+//! sso_role_name = ReadOnly
+//!
+//! [sso-session corp]
+//! sso_start_url = https://d-1234567890.awsapps.com/start
+//! sso_region = ap-northeast-1
+//! ";
+//! let set = ProfileSet::parse(Some(Source { path: Path::new("~/.aws/config"), text: config }), None)?;
+//! let env = MapEnv::new().with("AWS_PROFILE", "dev-ro");
+//! let selected = select_profile(None, &env);
+//! let sso = set.sso_profile(&selected.name)?.expect("dev-ro signs in with SSO");
+//! assert_eq!(sso.session.name.as_deref(), Some("corp"));
+//! assert_eq!(sso.role(), Some(("123456789011", "ReadOnly")));
+//!
+//! let oidc = set.endpoint(Some("dev-ro"), &Service::SsoOidc, &sso.session.region, &env, ClientEndpointConfig::default());
+//! assert_eq!(oidc.url, "https://oidc.ap-northeast-1.amazonaws.com");
+//! # Ok::<(), aws_sso_profile_config::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod atomic;
+mod edit;
+mod endpoint;
+pub mod env;
+mod error;
+mod location;
+mod parse;
+mod profile;
+mod sso;
+
+pub use edit::{ConfigDocument, SectionRef};
+pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};
+pub use env::{Env, MapEnv, ProcessEnv};
+pub use error::{Error, ErrorKind};
+pub use location::{FileLocations, Platform, expand_tilde, home_dir};
+pub use profile::{FileKind, Location, ProfileSet, Property, Section, Source, Warning};
+pub use sso::{
+    DEFAULT_SCOPE, ProfileSource, SelectedProfile, SsoProfile, SsoSession, is_region,
+    select_profile,
+};

@@ -1,0 +1,465 @@
+//! Profiles, sso-sessions and services sections, merged from the two shared files.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use crate::error::{Error, ErrorKind};
+use crate::location::FileLocations;
+use crate::parse::{self, LineKind, is_valid_identifier};
+
+/// Which of the two shared files a text comes from: they name profiles differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// `~/.aws/config`: `[profile NAME]`, `[default]`, `[sso-session NAME]`, `[services NAME]`.
+    Config,
+    /// `~/.aws/credentials`: `[NAME]`.
+    Credentials,
+}
+
+/// A place in a file: its path and 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file.
+    pub path: Arc<Path>,
+    /// The 1-based line.
+    pub line: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} line {}", self.path.display(), self.line)
+    }
+}
+
+/// One property's value and where it was set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    value: String,
+    location: Location,
+}
+
+impl Property {
+    /// The value, trimmed; continuation lines joined with `\n`.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Where the property was set (the line of its key).
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The `name = value` pairs of a property written as sub-properties
+    /// (`s3 =` followed by indented lines), names lower-cased; empty for a plain value.
+    pub fn sub_properties(&self) -> Vec<(String, &str)> {
+        let Some(body) = self.value.strip_prefix('\n') else {
+            return Vec::new();
+        };
+        body.lines()
+            .filter_map(parse::split_property)
+            .filter(|(name, _)| is_valid_identifier(name))
+            .map(|(name, value)| (name.to_ascii_lowercase(), value))
+            .collect()
+    }
+}
+
+/// A profile, sso-session or services section with its merged properties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    name: String,
+    location: Location,
+    properties: IndexMap<String, Property>,
+}
+
+impl Section {
+    /// The section's name (`dev` for `[profile dev]`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Where the section is first declared.
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The value of `key` (lower-case), if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.properties.get(key).map(Property::value)
+    }
+
+    /// The property `key` (lower-case), with its location.
+    pub fn property(&self, key: &str) -> Option<&Property> {
+        self.properties.get(key)
+    }
+
+    /// All properties in file order; keys are lower-case.
+    pub fn properties(&self) -> impl Iterator<Item = (&str, &Property)> {
+        self.properties.iter().map(|(k, v)| (k.as_str(), v))
+    }
+}
+
+/// Something in the files that was skipped, as the AWS CLI skips it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where.
+    pub location: Location,
+    /// What was skipped and why.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Everything the two shared files define, merged as the AWS CLI merges them: the
+/// credentials file's properties win over the config file's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileSet {
+    profiles: IndexMap<String, Section>,
+    sso_sessions: IndexMap<String, Section>,
+    services: IndexMap<String, Section>,
+    warnings: Vec<Warning>,
+    config_path: Option<PathBuf>,
+}
+
+/// One file's text to parse, with the path used in messages.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The path (only used to name the file in locations and errors).
+    pub path: &'a Path,
+    /// The file's contents.
+    pub text: &'a str,
+}
+
+impl ProfileSet {
+    /// Reads and merges the two files. A file that does not exist counts as empty.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when a file exists but cannot be read; [`ErrorKind::Parse`] when a
+    /// line breaks the format.
+    pub fn load(locations: &FileLocations) -> Result<Self, Error> {
+        let config = read_optional(&locations.config)?;
+        let credentials = read_optional(&locations.credentials)?;
+        let mut set = Self::parse(
+            config.as_deref().map(|text| Source {
+                path: &locations.config,
+                text,
+            }),
+            credentials.as_deref().map(|text| Source {
+                path: &locations.credentials,
+                text,
+            }),
+        )?;
+        set.config_path = Some(locations.config.clone());
+        Ok(set)
+    }
+
+    /// Parses and merges the two files' texts.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Parse`] when a line breaks the format.
+    pub fn parse(
+        config: Option<Source<'_>>,
+        credentials: Option<Source<'_>>,
+    ) -> Result<Self, Error> {
+        let mut set = Self {
+            config_path: config.map(|c| c.path.to_path_buf()),
+            ..Self::default()
+        };
+        if let Some(source) = config {
+            set.merge(source, FileKind::Config)?;
+        }
+        if let Some(source) = credentials {
+            set.merge(source, FileKind::Credentials)?;
+        }
+        Ok(set)
+    }
+
+    /// The profile `name`.
+    pub fn profile(&self, name: &str) -> Option<&Section> {
+        self.profiles.get(name)
+    }
+
+    /// All profiles, in the order they first appear.
+    pub fn profiles(&self) -> impl ExactSizeIterator<Item = &Section> {
+        self.profiles.values()
+    }
+
+    /// The `[sso-session name]` section.
+    pub fn sso_session(&self, name: &str) -> Option<&Section> {
+        self.sso_sessions.get(name)
+    }
+
+    /// All sso-sessions, in file order.
+    pub fn sso_sessions(&self) -> impl ExactSizeIterator<Item = &Section> {
+        self.sso_sessions.values()
+    }
+
+    /// The `[services name]` section.
+    pub fn services(&self, name: &str) -> Option<&Section> {
+        self.services.get(name)
+    }
+
+    /// What was skipped: sections without a valid name, invalid property names.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The config file this set was read from, if any (used in messages).
+    pub fn config_path(&self) -> Option<&Path> {
+        self.config_path.as_deref()
+    }
+
+    /// The profile `name`, or an error that names the config file and lists the profiles.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ProfileNotFound`].
+    pub fn require_profile(&self, name: &str) -> Result<&Section, Error> {
+        self.profile(name).ok_or_else(|| {
+            ErrorKind::ProfileNotFound {
+                profile: name.to_owned(),
+                path: self
+                    .config_path
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("~/.aws/config")),
+                available: self.profiles.keys().cloned().collect(),
+            }
+            .into()
+        })
+    }
+
+    fn merge(&mut self, source: Source<'_>, kind: FileKind) -> Result<(), Error> {
+        let path: Arc<Path> = Arc::from(source.path);
+        let raw = raw_sections(source.text, &path)?;
+        let has_prefixed_default = kind == FileKind::Config
+            && raw
+                .iter()
+                .any(|s| classify(s.header, kind) == Class::Profile("default"));
+        for section in raw {
+            let at = Location {
+                path: path.clone(),
+                line: section.line,
+            };
+            let (map, name) = match classify(section.header, kind) {
+                Class::BareDefault if has_prefixed_default => {
+                    self.warn(
+                        at,
+                        "[default] ignored: [profile default] takes precedence".into(),
+                    );
+                    continue;
+                }
+                Class::BareDefault => (&mut self.profiles, "default"),
+                Class::Profile(name) => (&mut self.profiles, name),
+                Class::SsoSession(name) => (&mut self.sso_sessions, name),
+                Class::Services(name) => (&mut self.services, name),
+                Class::Unknown => {
+                    let message = format!(
+                        "[{}] ignored: config file sections are [profile NAME], [default], \
+                         [sso-session NAME] or [services NAME]",
+                        section.header
+                    );
+                    self.warn(at, message);
+                    continue;
+                }
+            };
+            if !is_valid_identifier(name) {
+                let message = format!(
+                    "[{}] ignored: names may hold only letters, digits and - / . % @ _ : +",
+                    section.header
+                );
+                self.warn(at, message);
+                continue;
+            }
+            let entry = map.entry(name.to_owned()).or_insert_with(|| Section {
+                name: name.to_owned(),
+                location: at.clone(),
+                properties: IndexMap::new(),
+            });
+            let mut skipped = Vec::new();
+            for prop in section.properties {
+                if !is_valid_identifier(prop.key) {
+                    skipped.push((prop.line, prop.key));
+                    continue;
+                }
+                entry.properties.insert(
+                    prop.key.to_ascii_lowercase(),
+                    Property {
+                        value: prop.value.into_owned(),
+                        location: Location {
+                            path: path.clone(),
+                            line: prop.line,
+                        },
+                    },
+                );
+            }
+            for (line, key) in skipped {
+                let location = Location {
+                    path: path.clone(),
+                    line,
+                };
+                self.warn(
+                    location,
+                    format!("property '{key}' ignored: not a valid name"),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn warn(&mut self, location: Location, message: String) {
+        self.warnings.push(Warning { location, message });
+    }
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ErrorKind::Io {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        }
+        .into()),
+    }
+}
+
+struct RawProperty<'a> {
+    key: &'a str,
+    value: Cow<'a, str>,
+    line: usize,
+}
+
+struct RawSection<'a> {
+    header: &'a str,
+    line: usize,
+    properties: Vec<RawProperty<'a>>,
+}
+
+fn raw_sections<'a>(text: &'a str, path: &Arc<Path>) -> Result<Vec<RawSection<'a>>, Error> {
+    let mut sections: Vec<RawSection<'a>> = Vec::new();
+    parse::scan(text, |line| match line.kind {
+        LineKind::Header(header) => {
+            sections.push(RawSection {
+                header,
+                line: line.number,
+                properties: Vec::new(),
+            });
+        }
+        LineKind::Property { key, value } => {
+            if let Some(section) = sections.last_mut() {
+                section.properties.push(RawProperty {
+                    key,
+                    value: Cow::Borrowed(value),
+                    line: line.number,
+                });
+            }
+        }
+        LineKind::Continuation(more) => {
+            if let Some(prop) = sections.last_mut().and_then(|s| s.properties.last_mut()) {
+                let value = prop.value.to_mut();
+                value.push('\n');
+                value.push_str(more);
+            }
+        }
+        LineKind::Blank | LineKind::Comment => {}
+    })
+    .map_err(|e| {
+        Error::from(ErrorKind::Parse {
+            location: Location {
+                path: path.clone(),
+                line: e.line,
+            },
+            message: e.message,
+        })
+    })?;
+    Ok(sections)
+}
+
+/// What a section header declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class<'a> {
+    /// `[default]` in the config file.
+    BareDefault,
+    /// A profile (name not yet validated).
+    Profile(&'a str),
+    /// `[sso-session NAME]`.
+    SsoSession(&'a str),
+    /// `[services NAME]`.
+    Services(&'a str),
+    /// Anything else in the config file.
+    Unknown,
+}
+
+/// `prefix` followed by at least one space or tab, then the (trimmed) name.
+fn prefixed<'a>(header: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = header.strip_prefix(prefix)?;
+    rest.starts_with([' ', '\t']).then(|| rest.trim())
+}
+
+pub(crate) fn classify(header: &str, kind: FileKind) -> Class<'_> {
+    match kind {
+        FileKind::Credentials => Class::Profile(header),
+        FileKind::Config if header == "default" => Class::BareDefault,
+        FileKind::Config => prefixed(header, "profile")
+            .map(Class::Profile)
+            .or_else(|| prefixed(header, "sso-session").map(Class::SsoSession))
+            .or_else(|| prefixed(header, "services").map(Class::Services))
+            .unwrap_or(Class::Unknown),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_config(text: &str) -> ProfileSet {
+        ProfileSet::parse(
+            Some(Source {
+                path: Path::new("config"),
+                text,
+            }),
+            None,
+        )
+        .expect("valid config")
+    }
+
+    #[test]
+    fn properties_remember_their_line() {
+        let set = parse_config("# top\n[profile dev]\nregion = eu-west-1\n");
+        let prop = set
+            .profile("dev")
+            .and_then(|p| p.property("region"))
+            .expect("region is set");
+        assert_eq!(prop.location().line, 3);
+        assert_eq!(prop.location().to_string(), "config line 3");
+    }
+
+    #[test]
+    fn sub_properties_are_split() {
+        let set =
+            parse_config("[services corp]\nsso_oidc =\n  endpoint_url = http://127.0.0.1:9\n");
+        let prop = set
+            .services("corp")
+            .and_then(|s| s.property("sso_oidc"))
+            .expect("set");
+        assert_eq!(
+            prop.sub_properties(),
+            vec![("endpoint_url".to_owned(), "http://127.0.0.1:9")]
+        );
+    }
+
+    #[test]
+    fn skipped_sections_are_reported() {
+        let set = parse_config("[profile in valid]\nx = 1\n[prod]\ny = 2\n");
+        assert_eq!(set.profiles().len(), 0);
+        let lines: Vec<usize> = set.warnings().iter().map(|w| w.location.line).collect();
+        assert_eq!(lines, vec![1, 3]);
+    }
+}

@@ -1,0 +1,501 @@
+//! Profile selection and the typed SSO view of a profile.
+
+use crate::env::{Env, vars};
+use crate::error::{Error, ErrorKind};
+use crate::profile::{Location, ProfileSet, Section};
+
+/// Where the selected profile's name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileSource {
+    /// The `--profile` flag.
+    Flag,
+    /// `AWS_PROFILE`.
+    AwsProfile,
+    /// `AWS_DEFAULT_PROFILE`.
+    AwsDefaultProfile,
+    /// Nothing was set: `default`.
+    Default,
+}
+
+/// The profile to use and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectedProfile {
+    /// The profile name.
+    pub name: String,
+    /// Where it came from.
+    pub source: ProfileSource,
+}
+
+/// Picks the profile: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`.
+/// Empty values count as unset.
+pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
+    let pick = |name: String, source| SelectedProfile { name, source };
+    if let Some(name) = flag.filter(|f| !f.is_empty()) {
+        return pick(name.to_owned(), ProfileSource::Flag);
+    }
+    if let Some(name) = env.non_empty(vars::AWS_PROFILE) {
+        return pick(name, ProfileSource::AwsProfile);
+    }
+    if let Some(name) = env.non_empty(vars::AWS_DEFAULT_PROFILE) {
+        return pick(name, ProfileSource::AwsDefaultProfile);
+    }
+    pick("default".to_owned(), ProfileSource::Default)
+}
+
+/// The default registration scope when an sso-session names none.
+pub const DEFAULT_SCOPE: &str = "sso:account:access";
+
+/// An IAM Identity Center sign-in: what a token is issued for.
+///
+/// For a session profile this is the `[sso-session NAME]`; for a legacy profile it is the
+/// start URL and region in the profile itself (and has no name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSession {
+    /// The sso-session's name; `None` for a legacy profile.
+    pub name: Option<String>,
+    /// The AWS access portal URL (`https://d-XXXXXXXXXX.awsapps.com/start`).
+    pub start_url: String,
+    /// The region of the Identity Center instance.
+    pub region: String,
+    /// `sso_registration_scopes`, comma-split, trimmed, empties dropped.
+    pub registration_scopes: Vec<String>,
+}
+
+impl SsoSession {
+    /// The string the AWS CLI hashes to name this session's token file: the session name, or
+    /// the start URL for a legacy profile.
+    pub fn cache_key_source(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.start_url)
+    }
+
+    /// Whether this comes from a legacy profile (no `[sso-session]`).
+    pub fn is_legacy(&self) -> bool {
+        self.name.is_none()
+    }
+
+    /// A short label for messages: `sso-session 'corp'` or `start URL https://...`.
+    pub fn label(&self) -> String {
+        match &self.name {
+            Some(name) => format!("sso-session '{name}'"),
+            None => format!("start URL {}", self.start_url),
+        }
+    }
+}
+
+/// A profile that signs in through IAM Identity Center.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoProfile {
+    /// The profile name.
+    pub profile: String,
+    /// The sign-in it uses.
+    pub session: SsoSession,
+    /// `sso_account_id` (12 digits), when the profile names a role.
+    pub account_id: Option<String>,
+    /// `sso_role_name`, when the profile names a role.
+    pub role_name: Option<String>,
+    /// The profile's `region`, for service calls.
+    pub region: Option<String>,
+}
+
+impl SsoProfile {
+    /// The account and role, when both are set.
+    pub fn role(&self) -> Option<(&str, &str)> {
+        Some((self.account_id.as_deref()?, self.role_name.as_deref()?))
+    }
+}
+
+const SSO_KEYS: [&str; 5] = [
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+];
+
+impl ProfileSet {
+    /// The SSO view of profile `name`: `Ok(None)` when the profile uses no SSO keys.
+    ///
+    /// Follows botocore: a profile with `sso_session` takes the start URL, region and scopes
+    /// from that `[sso-session]`, and may repeat `sso_start_url` / `sso_region` only with
+    /// equal values; a legacy profile carries `sso_start_url` and `sso_region` itself. Either
+    /// kind names a role with both `sso_account_id` and `sso_role_name`, or neither.
+    ///
+    /// # Errors
+    /// The profile does not exist, names an unknown session, misses or repeats keys with
+    /// other values, or holds a value that is malformed (a start URL that is not `https://`,
+    /// a region that is not lower-case letters, digits and dashes, an account id that is not
+    /// 12 digits). Each error names the file, line and section.
+    pub fn sso_profile(&self, name: &str) -> Result<Option<SsoProfile>, Error> {
+        let profile = self.require_profile(name)?;
+        if !SSO_KEYS.iter().any(|k| profile.get(k).is_some()) {
+            return Ok(None);
+        }
+        let label = format!("profile '{name}'");
+        let session = match profile.property("sso_session") {
+            Some(prop) => {
+                let session_name = prop.value();
+                let session = self.sso_session_named(session_name).map_err(|_| {
+                    Error::from(ErrorKind::SessionNotFound {
+                        profile: name.to_owned(),
+                        session: session_name.to_owned(),
+                        location: prop.location().clone(),
+                    })
+                })?;
+                let section = self.sso_session(session_name).expect("checked just above");
+                for (key, session_value) in [
+                    ("sso_start_url", &session.start_url),
+                    ("sso_region", &session.region),
+                ] {
+                    if let Some(p) = profile.property(key).filter(|p| p.value() != session_value) {
+                        return Err(ErrorKind::Conflict {
+                            profile: name.to_owned(),
+                            session: session_name.to_owned(),
+                            key,
+                            profile_value: p.value().to_owned(),
+                            session_value: session_value.clone(),
+                            location: p.location().clone(),
+                            session_location: section.property(key).map_or_else(
+                                || section.location().clone(),
+                                |s| s.location().clone(),
+                            ),
+                        }
+                        .into());
+                    }
+                }
+                session
+            }
+            None => {
+                let (start_url, region) = start_url_and_region(profile, &label)?;
+                SsoSession {
+                    name: None,
+                    start_url,
+                    region,
+                    registration_scopes: Vec::new(),
+                }
+            }
+        };
+        let account_id = profile.property("sso_account_id");
+        let role_name = profile.property("sso_role_name");
+        match (account_id, role_name) {
+            (Some(_), None) | (None, Some(_)) => {
+                let missing = if account_id.is_none() {
+                    "sso_account_id"
+                } else {
+                    "sso_role_name"
+                };
+                return Err(missing_keys(&label, profile.location(), vec![missing]));
+            }
+            (None, None) if session.is_legacy() => {
+                return Err(missing_keys(
+                    &label,
+                    profile.location(),
+                    vec!["sso_account_id", "sso_role_name"],
+                ));
+            }
+            _ => {}
+        }
+        if let Some(p) = account_id {
+            check(
+                &label,
+                "sso_account_id",
+                p.value(),
+                p.location(),
+                is_account_id,
+                "an AWS account id is 12 digits",
+            )?;
+        }
+        if let Some(p) = role_name {
+            check(
+                &label,
+                "sso_role_name",
+                p.value(),
+                p.location(),
+                is_role_name,
+                "a role name is 1 to 64 letters, digits and + = , . @ _ -",
+            )?;
+        }
+        let region = profile.property("region");
+        if let Some(p) = region {
+            check(
+                &label,
+                "region",
+                p.value(),
+                p.location(),
+                is_region,
+                REGION_RULE,
+            )?;
+        }
+        Ok(Some(SsoProfile {
+            profile: name.to_owned(),
+            session,
+            account_id: account_id.map(|p| p.value().to_owned()),
+            role_name: role_name.map(|p| p.value().to_owned()),
+            region: region.map(|p| p.value().to_owned()),
+        }))
+    }
+
+    /// The `[sso-session name]` as a typed, validated [`SsoSession`].
+    ///
+    /// # Errors
+    /// The session does not exist, misses `sso_start_url` or `sso_region`, or holds a
+    /// malformed value.
+    pub fn sso_session_named(&self, name: &str) -> Result<SsoSession, Error> {
+        let Some(section) = self.sso_session(name) else {
+            return Err(ErrorKind::UnknownSession {
+                session: name.to_owned(),
+                path: self
+                    .config_path()
+                    .map_or_else(|| "~/.aws/config".into(), Into::into),
+                available: self.sso_sessions().map(|s| s.name().to_owned()).collect(),
+            }
+            .into());
+        };
+        let label = format!("sso-session '{name}'");
+        let (start_url, region) = start_url_and_region(section, &label)?;
+        let registration_scopes = section
+            .get("sso_registration_scopes")
+            .map(|s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(SsoSession {
+            name: Some(name.to_owned()),
+            start_url,
+            region,
+            registration_scopes,
+        })
+    }
+}
+
+const REGION_RULE: &str = "a region name is lower-case letters, digits and dashes, e.g. eu-west-1";
+
+fn start_url_and_region(section: &Section, label: &str) -> Result<(String, String), Error> {
+    let start = section.property("sso_start_url");
+    let region = section.property("sso_region");
+    let (Some(start), Some(region)) = (start, region) else {
+        let mut keys = Vec::new();
+        if start.is_none() {
+            keys.push("sso_start_url");
+        }
+        if region.is_none() {
+            keys.push("sso_region");
+        }
+        return Err(missing_keys(label, section.location(), keys));
+    };
+    check(
+        label,
+        "sso_start_url",
+        start.value(),
+        start.location(),
+        is_start_url,
+        "the start URL is the https:// address of the AWS access portal, e.g. https://d-1234567890.awsapps.com/start",
+    )?;
+    check(
+        label,
+        "sso_region",
+        region.value(),
+        region.location(),
+        is_region,
+        REGION_RULE,
+    )?;
+    Ok((start.value().to_owned(), region.value().to_owned()))
+}
+
+fn missing_keys(label: &str, location: &Location, keys: Vec<&'static str>) -> Error {
+    ErrorKind::MissingKeys {
+        section: label.to_owned(),
+        location: location.clone(),
+        keys,
+    }
+    .into()
+}
+
+fn check(
+    label: &str,
+    key: &'static str,
+    value: &str,
+    location: &Location,
+    valid: fn(&str) -> bool,
+    reason: &'static str,
+) -> Result<(), Error> {
+    if valid(value) {
+        return Ok(());
+    }
+    Err(ErrorKind::InvalidValue {
+        section: label.to_owned(),
+        key,
+        value: value.to_owned(),
+        location: location.clone(),
+        reason,
+    }
+    .into())
+}
+
+/// Whether `region` can be a region name (it becomes part of a host name).
+pub fn is_region(region: &str) -> bool {
+    !region.is_empty()
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_start_url(url: &str) -> bool {
+    url.get(..8)
+        .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+        && url.len() > 8
+        && !url.contains(char::is_whitespace)
+}
+
+fn is_account_id(id: &str) -> bool {
+    id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_role_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::MapEnv;
+    use crate::profile::Source;
+    use std::path::Path;
+
+    fn set(text: &str) -> ProfileSet {
+        ProfileSet::parse(
+            Some(Source {
+                path: Path::new("/home/u/.aws/config"),
+                text,
+            }),
+            None,
+        )
+        .expect("valid config")
+    }
+
+    #[test]
+    fn selection_precedence() {
+        let env = MapEnv::new()
+            .with("AWS_PROFILE", "env")
+            .with("AWS_DEFAULT_PROFILE", "old");
+        assert_eq!(select_profile(Some("flag"), &env).name, "flag");
+        assert_eq!(select_profile(None, &env).source, ProfileSource::AwsProfile);
+        let env = MapEnv::new()
+            .with("AWS_PROFILE", "")
+            .with("AWS_DEFAULT_PROFILE", "old");
+        assert_eq!(select_profile(None, &env).name, "old");
+        assert_eq!(select_profile(None, &MapEnv::new()).name, "default");
+    }
+
+    #[test]
+    fn session_profile_resolves() {
+        let s = set(
+            "[profile dev]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\nregion = eu-west-1\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = ap-northeast-1\nsso_registration_scopes = sso:account:access, ,x\n",
+        );
+        let p = s.sso_profile("dev").expect("valid").expect("sso profile");
+        assert_eq!(p.session.name.as_deref(), Some("corp"));
+        assert_eq!(p.session.cache_key_source(), "corp");
+        assert_eq!(
+            p.session.registration_scopes,
+            vec!["sso:account:access", "x"]
+        );
+        assert_eq!(p.role(), Some(("123456789011", "ReadOnly")));
+        assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn legacy_profile_keys_its_cache_by_start_url() {
+        let s = set(
+            "[profile old]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789011\nsso_role_name = Admin\n",
+        );
+        let p = s.sso_profile("old").expect("valid").expect("sso profile");
+        assert!(p.session.is_legacy());
+        assert_eq!(
+            p.session.cache_key_source(),
+            "https://d-1.awsapps.com/start"
+        );
+    }
+
+    #[test]
+    fn plain_profiles_are_not_sso() {
+        let s = set("[profile keys]\naws_access_key_id = x\n");
+        assert_eq!(s.sso_profile("keys").expect("valid"), None);
+    }
+
+    #[test]
+    fn unknown_session_names_file_line_and_fix() {
+        let s = set("[profile dev]\nsso_session = nope\n");
+        let msg = s
+            .sso_profile("dev")
+            .expect_err("unknown session")
+            .to_string();
+        assert!(msg.contains("/home/u/.aws/config line 2"), "{msg}");
+        assert!(msg.contains("[sso-session nope]"), "{msg}");
+    }
+
+    #[test]
+    fn conflicting_start_url_is_refused() {
+        let s = set(
+            "[profile dev]\nsso_session = corp\nsso_start_url = https://other/start\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n",
+        );
+        let msg = s.sso_profile("dev").expect_err("conflict").to_string();
+        assert!(
+            msg.contains("sso_start_url") && msg.contains("line 3") && msg.contains("line 5"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn region_must_be_a_host_label() {
+        for bad in ["us-east-1.evil.com", "US-EAST-1", "us east", "", "x/y"] {
+            assert!(!is_region(bad), "{bad:?}");
+        }
+        let s = set(
+            "[sso-session c]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1.evil.example\n",
+        );
+        let msg = s
+            .sso_session_named("c")
+            .expect_err("bad region")
+            .to_string();
+        assert!(
+            msg.contains("sso_region") && msg.contains("line 3"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn start_url_must_be_https() {
+        let s = set(
+            "[profile p]\nsso_start_url = http://d-1.awsapps.com/start\nsso_region = us-east-1\nsso_account_id = 123456789011\nsso_role_name = R\n",
+        );
+        let msg = s.sso_profile("p").expect_err("http").to_string();
+        assert!(msg.contains("https://"), "{msg}");
+    }
+
+    #[test]
+    fn missing_keys_are_listed_together() {
+        let s = set("[sso-session c]\n");
+        let msg = s
+            .sso_session_named("c")
+            .expect_err("empty session")
+            .to_string();
+        assert!(msg.contains("sso_start_url, sso_region"), "{msg}");
+    }
+
+    #[test]
+    fn half_a_role_is_an_error() {
+        let s = set(
+            "[profile p]\nsso_session = c\nsso_account_id = 123456789011\n[sso-session c]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n",
+        );
+        let msg = s.sso_profile("p").expect_err("no role name").to_string();
+        assert!(msg.contains("sso_role_name"), "{msg}");
+    }
+}

@@ -1,0 +1,73 @@
+//! `cargo xtask <command>`: project automation for aws-sso-rs.
+//!
+//! - `conformance [--vectors DIR]`: run the shared AWS conformance suites.
+//! - `bench`: release-build benchmarks with figures to compare against the targets.
+//! - `ci`: everything CI runs (the README's test command).
+
+mod bench;
+mod ci;
+mod conformance;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = args
+        .split_first()
+        .map_or(("help", &[][..]), |(c, r)| (c.as_str(), r));
+    match command {
+        "conformance" => conformance::run(&vectors_dir(rest)?),
+        "bench" => bench::run(rest),
+        "ci" => ci::run(rest),
+        "help" | "--help" | "-h" => {
+            println!("{}", HELP);
+            Ok(())
+        }
+        other => bail!("unknown command '{other}'\n\n{HELP}"),
+    }
+}
+
+const HELP: &str = "usage: cargo xtask <command>
+
+commands:
+  conformance [--vectors DIR]  run the shared AWS conformance suites (default DIR: ../shared/vectors)
+  bench                        release-build benchmarks (profile parsing, ...)
+  ci                           everything CI runs: fmt, clippy, tests, conformance";
+
+/// The workspace root (the parent of this crate's folder).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_owned()
+}
+
+fn vectors_dir(args: &[String]) -> Result<PathBuf> {
+    match args {
+        [] => Ok(default_vectors_dir()),
+        [flag, dir] if flag == "--vectors" => Ok(PathBuf::from(dir)),
+        _ => bail!("usage: cargo xtask conformance [--vectors DIR]"),
+    }
+}
+
+/// `AWS_SSO_RS_VECTORS`, else `../shared/vectors` beside the workspace.
+pub fn default_vectors_dir() -> PathBuf {
+    std::env::var_os("AWS_SSO_RS_VECTORS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/vectors"))
+}
+
+/// Runs a command, failing with its name if it fails.
+pub fn run_cmd(cmd: &mut std::process::Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    eprintln!("$ {shown}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
