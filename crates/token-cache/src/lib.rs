@@ -1,1 +1,336 @@
-//! placeholder
+//! The caches the AWS CLI v2 and botocore keep for IAM Identity Center, read and written in
+//! exactly their formats, so that aws-sso-rs, the `aws` CLI and every AWS SDK share one
+//! sign-in.
+//!
+//! | what | where | name |
+//! |---|---|---|
+//! | SSO access token ([`SsoToken`]) | `~/.aws/sso/cache` | [`TokenKey`]: SHA-1 of the sso-session name, or of the start URL for a legacy profile |
+//! | OIDC client registration ([`ClientRegistration`]) | `~/.aws/sso/cache` | [`RegistrationKey`] |
+//! | role credentials ([`RoleCredentials`]) | `~/.aws/cli/cache` | [`RoleKey`] |
+//!
+//! Writes replace a file atomically (temporary file in the same folder, flushed, renamed), so
+//! a reader never sees half a file; files are `0600` in `0700` folders. Advisory locks
+//! ([`TokenCache::lock`]) let concurrent processes agree that one of them refreshes or fetches
+//! while the others wait and then read what it wrote. Secrets are [`Secret`]s, which never
+//! print. Nothing here reads the clock: callers pass `now` to the [`ExpiryPolicy`].
+//!
+//! ```
+//! use aws_sso_token_cache::{ExpiryPolicy, Secret, SsoToken, TokenCache, TokenKey, TokenState};
+//! use time::{Duration, OffsetDateTime};
+//!
+//! let home = tempfile::tempdir()?;
+//! let cache = TokenCache::new(home.path());
+//! let key = TokenKey::new("dev"); // the [sso-session dev]
+//! assert_eq!(cache.token_path(&key), home.path().join(".aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json"));
+//!
+//! let now = OffsetDateTime::now_utc();
+//! let mut token = SsoToken::new(Secret::new("aoa-token"), now + Duration::hours(8));
+//! token.start_url = Some("https://d-1234567890.awsapps.com/start".into());
+//! token.region = Some("ap-northeast-1".into());
+//! cache.store_token(&key, &token)?;
+//!
+//! let read = cache.load_token(&key)?.expect("just written");
+//! assert!(matches!(ExpiryPolicy::default().token_state(&read, now), TokenState::Valid { .. }));
+//! assert_eq!(format!("{:?}", read.access_token), "<redacted>");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+mod error;
+mod key;
+mod lock;
+mod policy;
+mod record;
+mod secret;
+pub mod timestamp;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use aws_sso_profile_config::atomic::write_atomic;
+
+pub use error::{Error, ErrorKind};
+pub use key::{RegistrationKey, RoleKey, TokenKey};
+pub use lock::{CacheLock, LockKey};
+pub use policy::{ExpiryPolicy, REGISTRATION_REUSE_MARGIN, TokenState};
+pub use record::{ClientRegistration, RoleCredentials, SsoToken};
+pub use secret::Secret;
+
+use error::io;
+
+/// The cache folders of one home folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenCache {
+    sso_dir: PathBuf,
+    cli_dir: PathBuf,
+    lock_dir: PathBuf,
+}
+
+/// A token file found in the cache folder.
+#[derive(Debug)]
+pub struct CachedToken {
+    /// The file.
+    pub path: PathBuf,
+    /// Its token.
+    pub token: SsoToken,
+}
+
+/// What [`TokenCache::tokens`] found.
+#[derive(Debug, Default)]
+pub struct TokenListing {
+    /// The token files that could be read, by path.
+    pub tokens: Vec<CachedToken>,
+    /// Token files that could not be used.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A file in a cache folder that could not be used.
+#[derive(Debug)]
+pub struct Unreadable {
+    /// The file.
+    pub path: PathBuf,
+    /// Why.
+    pub error: Error,
+}
+
+impl TokenCache {
+    /// The caches under `home`: `.aws/sso/cache`, `.aws/cli/cache`, and this crate's lock
+    /// folder `.aws/sso/aws-sso-rs-locks`.
+    pub fn new(home: &Path) -> Self {
+        let aws = home.join(".aws");
+        Self {
+            sso_dir: aws.join("sso").join("cache"),
+            cli_dir: aws.join("cli").join("cache"),
+            lock_dir: aws.join("sso").join("aws-sso-rs-locks"),
+        }
+    }
+
+    /// Caches in explicit folders.
+    pub fn with_dirs(sso_dir: PathBuf, cli_dir: PathBuf, lock_dir: PathBuf) -> Self {
+        Self {
+            sso_dir,
+            cli_dir,
+            lock_dir,
+        }
+    }
+
+    /// The SSO token and registration folder.
+    pub fn sso_dir(&self) -> &Path {
+        &self.sso_dir
+    }
+
+    /// The role-credential folder.
+    pub fn cli_dir(&self) -> &Path {
+        &self.cli_dir
+    }
+
+    /// The lock folder.
+    pub fn lock_dir(&self) -> &Path {
+        &self.lock_dir
+    }
+
+    /// The token file of `key`.
+    pub fn token_path(&self, key: &TokenKey) -> PathBuf {
+        self.sso_dir.join(format!("{}.json", key.hash()))
+    }
+
+    /// The registration file of `key`.
+    pub fn registration_path(&self, key: &RegistrationKey) -> PathBuf {
+        self.sso_dir.join(format!("{}.json", key.hash()))
+    }
+
+    /// The role-credential file of `key`.
+    pub fn role_credentials_path(&self, key: &RoleKey) -> PathBuf {
+        self.cli_dir.join(format!("{}.json", key.hash()))
+    }
+
+    /// Reads the token of `key`; `None` when there is no file.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`] when the file is not a token.
+    pub fn load_token(&self, key: &TokenKey) -> Result<Option<SsoToken>, Error> {
+        load(&self.token_path(key), SsoToken::from_json)
+    }
+
+    /// Writes the token of `key`, atomically, mode `0600`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`]; the previous file is then unchanged.
+    pub fn store_token(&self, key: &TokenKey, token: &SsoToken) -> Result<(), Error> {
+        store(&self.token_path(key), &token.to_json())
+    }
+
+    /// Deletes the token of `key`; returns whether there was one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn remove_token(&self, key: &TokenKey) -> Result<bool, Error> {
+        remove(&self.token_path(key))
+    }
+
+    /// Every SSO token file in the cache folder (files whose JSON has `accessToken`, which is
+    /// how the AWS CLI's logout tells them apart), with the files that could not be read.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when the folder exists but cannot be listed.
+    pub fn tokens(&self) -> Result<TokenListing, Error> {
+        let mut listing = TokenListing::default();
+        for path in json_files(&self.sso_dir)? {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let has_token = serde_json::from_str::<serde_json::Value>(&text)
+                .ok()
+                .and_then(|v| {
+                    v.as_object()
+                        .map(|o| o.keys().any(|k| k.eq_ignore_ascii_case("accessToken")))
+                })
+                .unwrap_or(false);
+            if !has_token {
+                continue;
+            }
+            match SsoToken::from_json(&text) {
+                Ok(token) => listing.tokens.push(CachedToken { path, token }),
+                Err(reason) => {
+                    let error = ErrorKind::Corrupt {
+                        path: path.clone(),
+                        reason,
+                    }
+                    .into();
+                    listing.unreadable.push(Unreadable { path, error });
+                }
+            }
+        }
+        Ok(listing)
+    }
+
+    /// Reads the registration of `key`; `None` when there is no file.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`].
+    pub fn load_registration(
+        &self,
+        key: &RegistrationKey,
+    ) -> Result<Option<ClientRegistration>, Error> {
+        load(&self.registration_path(key), ClientRegistration::from_json)
+    }
+
+    /// Writes the registration of `key`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn store_registration(
+        &self,
+        key: &RegistrationKey,
+        registration: &ClientRegistration,
+    ) -> Result<(), Error> {
+        store(&self.registration_path(key), &registration.to_json())
+    }
+
+    /// Reads the role credentials of `key`; `None` when there is no file.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`].
+    pub fn load_role_credentials(&self, key: &RoleKey) -> Result<Option<RoleCredentials>, Error> {
+        load(&self.role_credentials_path(key), RoleCredentials::from_json)
+    }
+
+    /// Writes the role credentials of `key`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn store_role_credentials(
+        &self,
+        key: &RoleKey,
+        credentials: &RoleCredentials,
+    ) -> Result<(), Error> {
+        store(&self.role_credentials_path(key), &credentials.to_json())
+    }
+
+    /// Deletes every role-credential file with `"ProviderType": "sso"` and leaves the rest
+    /// (assume-role caches and anything else) alone, as `aws sso logout` does. Returns the
+    /// deleted paths.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn remove_sso_role_credentials(&self) -> Result<Vec<PathBuf>, Error> {
+        let mut removed = Vec::new();
+        for path in json_files(&self.cli_dir)? {
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let is_sso = serde_json::from_str::<serde_json::Value>(&text)
+                .is_ok_and(|v| v.get("ProviderType").and_then(|p| p.as_str()) == Some("sso"));
+            if is_sso && remove(&path)? {
+                removed.push(path);
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Takes the lock for `key`, waiting as long as another process holds it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when the lock file cannot be created or locked.
+    pub fn lock(&self, key: LockKey<'_>) -> Result<CacheLock, Error> {
+        lock::lock(&self.lock_dir, key)
+    }
+
+    /// Takes the lock for `key`, waiting at most `timeout`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::LockTimeout`], or [`ErrorKind::Io`].
+    pub fn lock_timeout(&self, key: LockKey<'_>, timeout: Duration) -> Result<CacheLock, Error> {
+        lock::lock_timeout(&self.lock_dir, key, timeout)
+    }
+
+    /// Takes the lock for `key` if no other process holds it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn try_lock(&self, key: LockKey<'_>) -> Result<Option<CacheLock>, Error> {
+        lock::try_lock(&self.lock_dir, key)
+    }
+}
+
+fn load<T>(path: &Path, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, Error> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io("read", path, e)),
+    };
+    parse(&text).map(Some).map_err(|reason| {
+        ErrorKind::Corrupt {
+            path: path.to_owned(),
+            reason,
+        }
+        .into()
+    })
+}
+
+fn store(path: &Path, json: &str) -> Result<(), Error> {
+    write_atomic(path, json.as_bytes(), 0o600).map_err(|e| io("write", path, e))
+}
+
+fn remove(path: &Path) -> Result<bool, Error> {
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io("delete", path, e)),
+    }
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io("list", dir, e)),
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,71 @@
+//! The one error type of this crate.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// An error from reading or writing a cache file or taking a lock.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}")]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A file or folder could not be read or written.
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        /// What was being done.
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A cache file is not what it should be.
+    #[error("{} is not a valid cache file ({reason}); delete it, then sign in again: aws-sso-rs login", path.display())]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong (never the file's contents, which may hold secrets).
+        reason: String,
+    },
+    /// Another process held a lock for too long.
+    #[error(
+        "gave up after {}s waiting for {}, held by another aws-sso-rs process; if none is running, delete that file",
+        waited.as_secs(),
+        path.display()
+    )]
+    LockTimeout {
+        /// The lock file.
+        path: PathBuf,
+        /// How long we waited.
+        waited: Duration,
+    },
+}
+
+pub(crate) fn io(action: &'static str, path: &std::path::Path, source: std::io::Error) -> Error {
+    ErrorKind::Io {
+        action,
+        path: path.to_owned(),
+        source,
+    }
+    .into()
+}

@@ -1,0 +1,175 @@
+//! Cache file names, computed exactly as the AWS CLI v2 and botocore compute them.
+
+use sha1::{Digest, Sha1};
+
+fn sha1_hex(text: &str) -> String {
+    format!("{:x}", Sha1::digest(text.as_bytes()))
+}
+
+/// A JSON string as Python's `json.dumps` writes it with its default `ensure_ascii=True`:
+/// printable ASCII as is, `\"` `\\` `\n` `\r` `\t` `\b` `\f`, everything else `\uXXXX`
+/// (UTF-16 surrogate pairs above U+FFFF).
+pub(crate) fn python_json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Names the SSO token file `~/.aws/sso/cache/<sha1>.json` of one sign-in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TokenKey {
+    source: String,
+    hash: String,
+}
+
+impl TokenKey {
+    /// The key for a sign-in: the sso-session's name, or for a legacy profile its start URL
+    /// (what `SsoSession::cache_key_source` in `aws-sso-profile-config` returns).
+    pub fn new(source: impl Into<String>) -> Self {
+        let source = source.into();
+        let hash = sha1_hex(&source);
+        Self { source, hash }
+    }
+
+    /// The session name or start URL this key was made from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The hex SHA-1 that names the file.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+}
+
+/// Names a client registration file in `~/.aws/sso/cache`, shared with the AWS CLI v2.
+///
+/// The name is the SHA-1 of `json.dumps({"region", "scopes", "session_name", "startUrl",
+/// "tool": "botocore"}, sort_keys=True)`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RegistrationKey {
+    hash: String,
+}
+
+impl RegistrationKey {
+    /// The key for a registration made for `start_url` in `region`, for the sso-session
+    /// `session_name` (`None` for a legacy profile) with `scopes` (`None` when none were
+    /// asked for, which is what a legacy profile does).
+    pub fn new(
+        start_url: &str,
+        region: &str,
+        session_name: Option<&str>,
+        scopes: Option<&[String]>,
+    ) -> Self {
+        let null = || "null".to_owned();
+        let scopes = scopes.map_or_else(null, |s| {
+            let items: Vec<String> = s.iter().map(|x| python_json_string(x)).collect();
+            format!("[{}]", items.join(", "))
+        });
+        let session_name = session_name.map_or_else(null, python_json_string);
+        let json = format!(
+            "{{\"region\": {}, \"scopes\": {scopes}, \"session_name\": {session_name}, \"startUrl\": {}, \"tool\": \"botocore\"}}",
+            python_json_string(region),
+            python_json_string(start_url),
+        );
+        Self {
+            hash: sha1_hex(&json),
+        }
+    }
+
+    /// The hex SHA-1 that names the file.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+}
+
+/// Names a role-credential file `~/.aws/cli/cache/<sha1>.json`, shared with the AWS CLI v2
+/// and botocore.
+///
+/// The name is the SHA-1 of the compact, key-sorted JSON of `accountId`, `roleName` and
+/// `sessionName` (session profiles) or `startUrl` (legacy profiles).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RoleKey {
+    hash: String,
+}
+
+impl RoleKey {
+    /// The key for `role_name` in `account_id`, reached through the sso-session
+    /// `session_name`, or for a legacy profile (`session_name` = `None`) its `start_url`.
+    pub fn new(
+        account_id: &str,
+        role_name: &str,
+        session_name: Option<&str>,
+        start_url: &str,
+    ) -> Self {
+        let last = match session_name {
+            Some(name) => format!("\"sessionName\":{}", python_json_string(name)),
+            None => format!("\"startUrl\":{}", python_json_string(start_url)),
+        };
+        let json = format!(
+            "{{\"accountId\":{},\"roleName\":{},{last}}}",
+            python_json_string(account_id),
+            python_json_string(role_name),
+        );
+        Self {
+            hash: sha1_hex(&json).replace(':', "_"),
+        }
+    }
+
+    /// The hex SHA-1 that names the file.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_key_of_a_session_name() {
+        assert_eq!(
+            TokenKey::new("dev").hash(),
+            "34c6fceca75e456f25e7e99531e2425c6c1de443"
+        );
+    }
+
+    #[test]
+    fn registration_key_matches_the_cli() {
+        let key = RegistrationKey::new(
+            "https://d-abc123.awsapps.com/start",
+            "us-west-2",
+            None,
+            None,
+        );
+        assert_eq!(key.hash(), "d75f79f67bab3f92a2b1450471c0c2574de0dca4");
+    }
+
+    #[test]
+    fn python_escaping() {
+        assert_eq!(python_json_string("a\"b\\c\n"), r#""a\"b\\c\n""#);
+        assert_eq!(
+            python_json_string("é😀\u{7f}"),
+            r#""\u00e9\ud83d\ude00\u007f""#
+        );
+    }
+}

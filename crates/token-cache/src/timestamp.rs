@@ -1,0 +1,71 @@
+//! The timestamp forms found in cache files.
+
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+/// Parses a cache timestamp. Accepts RFC 3339 (`Z` or an offset, with or without fractional
+/// seconds), a space instead of `T`, botocore's old `2021-12-11T07:18:18UTC`, and a timestamp
+/// with no zone, taken as UTC.
+pub fn parse(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim();
+    let mut normalized = match text.strip_suffix("UTC") {
+        Some(head) => format!("{}Z", head.trim_end()),
+        None => text.to_owned(),
+    };
+    if normalized.as_bytes().get(10) == Some(&b' ') {
+        normalized.replace_range(10..11, "T");
+    }
+    if let Ok(t) = OffsetDateTime::parse(&normalized, &Rfc3339) {
+        return Some(t);
+    }
+    let naive = format_description!(
+        version = 2,
+        "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    PrimitiveDateTime::parse(&normalized, naive)
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
+}
+
+/// Formats as the AWS CLI v2 writes: `%Y-%m-%dT%H:%M:%SZ`, in UTC, whole seconds.
+pub fn format(t: OffsetDateTime) -> String {
+    let utc = t.to_offset(UtcOffset::UTC);
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    utc.format(fmt)
+        .expect("a UTC date in the year range of the format always formats")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn every_form_the_cli_or_botocore_wrote() {
+        let want = datetime!(2021-12-11 07:18:18 UTC);
+        for text in [
+            "2021-12-11T07:18:18Z",
+            "2021-12-11T07:18:18UTC",
+            "2021-12-11T07:18:18+00:00",
+            "2021-12-11T08:18:18+01:00",
+            "2021-12-11 07:18:18+00:00",
+            "2021-12-11T07:18:18",
+        ] {
+            assert_eq!(parse(text), Some(want), "{text}");
+        }
+        assert_eq!(
+            parse("2021-12-11T07:18:18.250Z").map(|t| t.millisecond()),
+            Some(250)
+        );
+        assert_eq!(parse("tomorrow"), None);
+    }
+
+    #[test]
+    fn writes_whole_seconds_in_utc() {
+        assert_eq!(
+            format(datetime!(2021-12-11 08:18:18.9 +01:00)),
+            "2021-12-11T07:18:18Z"
+        );
+    }
+}
