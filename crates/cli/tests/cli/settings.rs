@@ -1,0 +1,40 @@
+//! `--show-settings` prints what a command would use, resolved once.
+
+use crate::{Home, stdout};
+
+#[test]
+fn profiles_settings_follow_home_and_env_overrides() {
+    let home = Home::new();
+    let out = home.run(&["profiles", "--show-settings", "-o", "json"]);
+    assert!(out.status.success());
+    home.insta().bind(|| insta::assert_snapshot!(stdout(&out)));
+
+    let out = home
+        .command(&["profiles", "--show-settings"])
+        .env("AWS_CONFIG_FILE", "~/elsewhere/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/etc/aws-credentials")
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json settings");
+    assert_eq!(
+        json["files"]["config_file"],
+        home.path().join("elsewhere/config").display().to_string()
+    );
+    assert_eq!(json["files"]["credentials_file"], "/etc/aws-credentials");
+}
+
+#[test]
+fn no_home_is_a_clear_error() {
+    let home = Home::new();
+    let out = home
+        .command(&["profiles"])
+        .env_remove("HOME")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    let err = crate::stderr(&out);
+    assert!(
+        err.contains("HOME") && err.contains("AWS_CONFIG_FILE"),
+        "{err}"
+    );
+}
