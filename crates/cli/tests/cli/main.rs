@@ -14,6 +14,12 @@ pub struct Home {
     dir: tempfile::TempDir,
 }
 
+impl Default for Home {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Home {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp home");
