@@ -257,12 +257,18 @@ impl ConfigDocument {
 
     /// Removes `section` (every header that defines it, down to its last property);
     /// returns whether it was there. Comments and blank lines after its last property, which
-    /// usually introduce the next section, stay.
+    /// usually introduce the next section, stay. Removing the `default` profile removes both
+    /// `[default]` and `[profile default]`, so that the shadowed one does not take its place.
     pub fn remove_section(&mut self, section: SectionRef<'_>) -> bool {
         let Ok(lines) = self.lines() else {
             return false;
         };
-        let spans = self.spans(&lines, section);
+        let mut spans = self.spans(&lines, section);
+        if section == SectionRef::Profile("default") && self.kind == FileKind::Config {
+            spans.extend(self.spans_where(&lines, |class| class == Class::BareDefault));
+            spans.sort_by_key(|s| s.header);
+            spans.dedup_by_key(|s| s.header);
+        }
         let edits: Vec<_> = spans
             .iter()
             .map(|span| {
@@ -292,6 +298,20 @@ impl ConfigDocument {
 
     /// The sections that define `section`, as the reader would merge them.
     fn spans(&self, lines: &[Line<'_>], section: SectionRef<'_>) -> Vec<Span> {
+        let prefixed_default = lines.iter().any(|l| {
+            matches!(l.kind, LineKind::Header(h) if classify(h, self.kind) == Class::Profile("default"))
+        });
+        self.spans_where(lines, |class| match (section, class) {
+            (SectionRef::Profile("default"), Class::BareDefault) => !prefixed_default,
+            (SectionRef::Profile(n), Class::Profile(m)) => n == m,
+            (SectionRef::SsoSession(n), Class::SsoSession(m)) => n == m,
+            (SectionRef::Services(n), Class::Services(m)) => n == m,
+            _ => false,
+        })
+    }
+
+    /// The sections whose header class satisfies `matches`.
+    fn spans_where(&self, lines: &[Line<'_>], matches: impl Fn(Class<'_>) -> bool) -> Vec<Span> {
         let headers: Vec<(usize, Class<'_>)> = lines
             .iter()
             .enumerate()
@@ -300,14 +320,6 @@ impl ConfigDocument {
                 _ => None,
             })
             .collect();
-        let prefixed_default = headers.iter().any(|(_, c)| *c == Class::Profile("default"));
-        let matches = |class: Class<'_>| match (section, class) {
-            (SectionRef::Profile("default"), Class::BareDefault) => !prefixed_default,
-            (SectionRef::Profile(n), Class::Profile(m)) => n == m,
-            (SectionRef::SsoSession(n), Class::SsoSession(m)) => n == m,
-            (SectionRef::Services(n), Class::Services(m)) => n == m,
-            _ => false,
-        };
         headers
             .iter()
             .enumerate()

@@ -5,6 +5,7 @@
 
 mod atomic_writes;
 mod files;
+mod formats;
 mod locking;
 
 use std::process::{Child, Command};

@@ -1,0 +1,4 @@
+//! Integration tests of aws-sso-profile-config: a module per topic.
+
+mod editor;
+mod parser;
