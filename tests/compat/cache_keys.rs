@@ -41,7 +41,8 @@ fn registration_keys_match_the_cli() {
         "sso:account:access".to_owned(),
         "codewhisperer:completions".to_owned(),
     ];
-    let cases: [(&str, &str, Option<&str>, Option<&[String]>); 4] = [
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a [String]>);
+    let cases: [Case<'_>; 4] = [
         (
             "https://d-abc123.awsapps.com/start",
             "us-west-2",
