@@ -3,10 +3,14 @@
 //! - `conformance [--vectors DIR]`: run the shared AWS conformance suites.
 //! - `bench`: release-build benchmarks with figures to compare against the targets.
 //! - `ci`: everything CI runs (the README's test command).
+//! - `demo`: the tour of aws-sso-rs in a temporary home (the README's main command).
+//! - `venv`: the Python venv with the pinned boto3 for the compatibility tests.
 
 mod bench;
 mod ci;
 mod conformance;
+mod demo;
+mod venv;
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +25,8 @@ fn main() -> Result<()> {
         "conformance" => conformance::run(&vectors_dir(rest)?),
         "bench" => bench::run(rest),
         "ci" => ci::run(rest),
+        "demo" => demo::run(rest),
+        "venv" => venv::ensure(&workspace_root()).map(|p| println!("{}", p.display())),
         "help" | "--help" | "-h" => {
             println!("{}", HELP);
             Ok(())
@@ -34,7 +40,9 @@ const HELP: &str = "usage: cargo xtask <command>
 commands:
   conformance [--vectors DIR]  run the shared AWS conformance suites (default DIR: ../shared/vectors)
   bench                        release-build benchmarks (profile parsing, ...)
-  ci                           everything CI runs: fmt, clippy, tests, conformance";
+  ci                           everything CI runs: venv, fmt, clippy, tests, conformance
+  demo                         a tour of aws-sso-rs in a temporary home, no AWS account needed
+  venv                         make target/compat-venv (Python with the pinned boto3)";
 
 /// The workspace root (the parent of this crate's folder).
 pub fn workspace_root() -> PathBuf {

@@ -64,8 +64,8 @@ pub enum ErrorKind {
         profile: String,
         /// The config file.
         path: PathBuf,
-        /// The profiles that are there.
-        available: Vec<String>,
+        /// The profiles that are there (`None` when only one profile was read).
+        available: Option<Vec<String>>,
     },
     /// A profile names an `[sso-session]` that does not exist.
     #[error(
@@ -149,17 +149,20 @@ pub enum ErrorKind {
     },
 }
 
-struct Available<'a>(&'a [String]);
+struct Available<'a>(&'a Option<Vec<String>>);
 
 impl fmt::Display for Available<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
+        let Some(names) = self.0 else {
+            return write!(f, "; list the profiles with: aws-sso-rs profiles");
+        };
+        if names.is_empty() {
             write!(
                 f,
                 ", which defines no profiles; add a [profile NAME] section"
             )
         } else {
-            write!(f, "; profiles there: {}", self.0.join(", "))
+            write!(f, "; profiles there: {}", names.join(", "))
         }
     }
 }

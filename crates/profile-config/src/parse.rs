@@ -53,7 +53,7 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &
             return None;
         }
         let rest = &text[start..];
-        let (len, content) = match rest.find('\n') {
+        let (len, content) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (i + 1, &rest[..i]),
             None => (rest.len(), rest),
         };
@@ -67,14 +67,13 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &
 /// Byte offset of the comment that ends `line`, if any. On property lines a comment must
 /// follow whitespace (`a = b#c` keeps `#c`); on section lines it may follow anything.
 pub(crate) fn comment_start(line: &str, comment_needs_whitespace: bool) -> Option<usize> {
-    let mut previous_was_whitespace = false;
-    for (i, c) in line.char_indices() {
-        if (c == '#' || c == ';') && (previous_was_whitespace || !comment_needs_whitespace) {
-            return Some(i);
-        }
-        previous_was_whitespace = c.is_whitespace();
-    }
-    None
+    memchr::memchr2_iter(b'#', b';', line.as_bytes()).find(|&i| {
+        !comment_needs_whitespace
+            || line[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_whitespace)
+    })
 }
 
 /// Removes a trailing comment and surrounding whitespace.

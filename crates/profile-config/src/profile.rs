@@ -5,7 +5,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use compact_str::CompactString;
 use indexmap::IndexMap;
+
+/// Maps keyed by name, in file order. Names and short values are inline strings, so that a
+/// 10,000-profile config needs few allocations.
+type Map<V> = IndexMap<CompactString, V, foldhash::fast::RandomState>;
 
 use crate::error::{Error, ErrorKind};
 use crate::location::FileLocations;
@@ -38,7 +43,7 @@ impl fmt::Display for Location {
 /// One property's value and where it was set.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Property {
-    value: String,
+    value: CompactString,
     location: Location,
 }
 
@@ -70,9 +75,10 @@ impl Property {
 /// A profile, sso-session or services section with its merged properties.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    name: String,
+    name: CompactString,
     location: Location,
-    properties: IndexMap<String, Property>,
+    /// In file order; a section holds a handful of keys, so a list beats a hash table.
+    properties: Vec<(CompactString, Property)>,
 }
 
 impl Section {
@@ -88,12 +94,23 @@ impl Section {
 
     /// The value of `key` (lower-case), if set.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.properties.get(key).map(Property::value)
+        self.property(key).map(Property::value)
     }
 
     /// The property `key` (lower-case), with its location.
     pub fn property(&self, key: &str) -> Option<&Property> {
-        self.properties.get(key)
+        self.properties
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, p)| p)
+    }
+
+    /// Sets `key`, keeping the position of an earlier definition (the last one wins).
+    fn insert(&mut self, key: CompactString, property: Property) {
+        match self.properties.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => *old = property,
+            None => self.properties.push((key, property)),
+        }
     }
 
     /// All properties in file order; keys are lower-case.
@@ -121,11 +138,13 @@ impl fmt::Display for Warning {
 /// credentials file's properties win over the config file's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
-    profiles: IndexMap<String, Section>,
-    sso_sessions: IndexMap<String, Section>,
-    services: IndexMap<String, Section>,
+    profiles: Map<Section>,
+    sso_sessions: Map<Section>,
+    services: Map<Section>,
     warnings: Vec<Warning>,
     config_path: Option<PathBuf>,
+    /// Built by `load_profile`/`parse_profile`: other profiles were skipped.
+    partial: bool,
 }
 
 /// One file's text to parse, with the path used in messages.
@@ -144,9 +163,23 @@ impl ProfileSet {
     /// [`ErrorKind::Io`] when a file exists but cannot be read; [`ErrorKind::Parse`] when a
     /// line breaks the format.
     pub fn load(locations: &FileLocations) -> Result<Self, Error> {
+        Self::load_filtered(locations, None)
+    }
+
+    /// Like [`ProfileSet::load`], but keeps only the profile `name` (with every sso-session
+    /// and services section): the fast path of commands that act on one profile. The whole
+    /// files are still checked, so a syntax error anywhere is still reported.
+    ///
+    /// # Errors
+    /// As [`ProfileSet::load`].
+    pub fn load_profile(locations: &FileLocations, name: &str) -> Result<Self, Error> {
+        Self::load_filtered(locations, Some(name))
+    }
+
+    fn load_filtered(locations: &FileLocations, only: Option<&str>) -> Result<Self, Error> {
         let config = read_optional(&locations.config)?;
         let credentials = read_optional(&locations.credentials)?;
-        let mut set = Self::parse(
+        let mut set = Self::parse_filtered(
             config.as_deref().map(|text| Source {
                 path: &locations.config,
                 text,
@@ -155,6 +188,7 @@ impl ProfileSet {
                 path: &locations.credentials,
                 text,
             }),
+            only,
         )?;
         set.config_path = Some(locations.config.clone());
         Ok(set)
@@ -168,15 +202,37 @@ impl ProfileSet {
         config: Option<Source<'_>>,
         credentials: Option<Source<'_>>,
     ) -> Result<Self, Error> {
+        Self::parse_filtered(config, credentials, None)
+    }
+
+    /// Like [`ProfileSet::parse`], keeping only the profile `name` (see
+    /// [`ProfileSet::load_profile`]).
+    ///
+    /// # Errors
+    /// As [`ProfileSet::parse`].
+    pub fn parse_profile(
+        config: Option<Source<'_>>,
+        credentials: Option<Source<'_>>,
+        name: &str,
+    ) -> Result<Self, Error> {
+        Self::parse_filtered(config, credentials, Some(name))
+    }
+
+    fn parse_filtered(
+        config: Option<Source<'_>>,
+        credentials: Option<Source<'_>>,
+        only: Option<&str>,
+    ) -> Result<Self, Error> {
         let mut set = Self {
             config_path: config.map(|c| c.path.to_path_buf()),
+            partial: only.is_some(),
             ..Self::default()
         };
         if let Some(source) = config {
-            set.merge(source, FileKind::Config)?;
+            set.merge(source, FileKind::Config, only)?;
         }
         if let Some(source) = credentials {
-            set.merge(source, FileKind::Credentials)?;
+            set.merge(source, FileKind::Credentials, only)?;
         }
         Ok(set)
     }
@@ -228,25 +284,43 @@ impl ProfileSet {
                     .config_path
                     .clone()
                     .unwrap_or_else(|| PathBuf::from("~/.aws/config")),
-                available: self.profiles.keys().cloned().collect(),
+                available: (!self.partial)
+                    .then(|| self.profiles.keys().map(ToString::to_string).collect()),
             }
             .into()
         })
     }
 
-    fn merge(&mut self, source: Source<'_>, kind: FileKind) -> Result<(), Error> {
+    fn merge(
+        &mut self,
+        source: Source<'_>,
+        kind: FileKind,
+        only: Option<&str>,
+    ) -> Result<(), Error> {
         let path: Arc<Path> = Arc::from(source.path);
-        let raw = raw_sections(source.text, &path)?;
+        let (sections, properties) = raw_sections(source.text, &path)?;
+        if only.is_none() {
+            self.profiles.reserve(sections.len());
+        }
         let has_prefixed_default = kind == FileKind::Config
-            && raw
+            && sections
                 .iter()
                 .any(|s| classify(s.header, kind) == Class::Profile("default"));
-        for section in raw {
+        for section in sections {
+            let class = classify(section.header, kind);
+            if let (Some(wanted), Class::Profile(name)) = (only, class) {
+                if wanted != name {
+                    continue;
+                }
+            }
+            if only.is_some_and(|wanted| wanted != "default") && class == Class::BareDefault {
+                continue;
+            }
             let at = Location {
                 path: path.clone(),
                 line: section.line,
             };
-            let (map, name) = match classify(section.header, kind) {
+            let (map, name) = match class {
                 Class::BareDefault if has_prefixed_default => {
                     self.warn(
                         at,
@@ -276,27 +350,27 @@ impl ProfileSet {
                 self.warn(at, message);
                 continue;
             }
-            let entry = map.entry(name.to_owned()).or_insert_with(|| Section {
-                name: name.to_owned(),
-                location: at.clone(),
-                properties: IndexMap::new(),
-            });
+            let entry = map
+                .entry(CompactString::from(name))
+                .or_insert_with(|| Section {
+                    name: CompactString::from(name),
+                    location: at,
+                    properties: Vec::new(),
+                });
             let mut skipped = Vec::new();
-            for prop in section.properties {
+            for prop in &properties[section.properties] {
                 if !is_valid_identifier(prop.key) {
                     skipped.push((prop.line, prop.key));
                     continue;
                 }
-                entry.properties.insert(
-                    prop.key.to_ascii_lowercase(),
-                    Property {
-                        value: prop.value.into_owned(),
-                        location: Location {
-                            path: path.clone(),
-                            line: prop.line,
-                        },
-                    },
-                );
+                let mut key = CompactString::from(prop.key);
+                key.make_ascii_lowercase();
+                let value = CompactString::from(prop.value.as_ref());
+                let location = Location {
+                    path: path.clone(),
+                    line: prop.line,
+                };
+                entry.insert(key, Property { value, location });
             }
             for (line, key) in skipped {
                 let location = Location {
@@ -339,30 +413,36 @@ struct RawProperty<'a> {
 struct RawSection<'a> {
     header: &'a str,
     line: usize,
-    properties: Vec<RawProperty<'a>>,
+    /// Its properties, as a range of the flat property list.
+    properties: std::ops::Range<usize>,
 }
 
-fn raw_sections<'a>(text: &'a str, path: &Arc<Path>) -> Result<Vec<RawSection<'a>>, Error> {
+type RawFile<'a> = (Vec<RawSection<'a>>, Vec<RawProperty<'a>>);
+
+fn raw_sections<'a>(text: &'a str, path: &Arc<Path>) -> Result<RawFile<'a>, Error> {
     let mut sections: Vec<RawSection<'a>> = Vec::new();
+    let mut properties: Vec<RawProperty<'a>> = Vec::new();
     parse::scan(text, |line| match line.kind {
         LineKind::Header(header) => {
+            let at = properties.len();
             sections.push(RawSection {
                 header,
                 line: line.number,
-                properties: Vec::new(),
+                properties: at..at,
             });
         }
         LineKind::Property { key, value } => {
+            properties.push(RawProperty {
+                key,
+                value: Cow::Borrowed(value),
+                line: line.number,
+            });
             if let Some(section) = sections.last_mut() {
-                section.properties.push(RawProperty {
-                    key,
-                    value: Cow::Borrowed(value),
-                    line: line.number,
-                });
+                section.properties.end = properties.len();
             }
         }
         LineKind::Continuation(more) => {
-            if let Some(prop) = sections.last_mut().and_then(|s| s.properties.last_mut()) {
+            if let Some(prop) = properties.last_mut() {
                 let value = prop.value.to_mut();
                 value.push('\n');
                 value.push_str(more);
@@ -379,7 +459,7 @@ fn raw_sections<'a>(text: &'a str, path: &Arc<Path>) -> Result<Vec<RawSection<'a
             message: e.message,
         })
     })?;
-    Ok(sections)
+    Ok((sections, properties))
 }
 
 /// What a section header declares.
@@ -452,6 +532,32 @@ mod tests {
         assert_eq!(
             prop.sub_properties(),
             vec![("endpoint_url".to_owned(), "http://127.0.0.1:9")]
+        );
+    }
+
+    #[test]
+    fn a_targeted_parse_keeps_one_profile_and_all_sessions() {
+        let text = "[profile a]\nsso_session = s\nsso_account_id = 123456789011\nsso_role_name = R\n[profile b]\nregion = x\n[sso-session s]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n";
+        let source = Source {
+            path: Path::new("config"),
+            text,
+        };
+        let one = ProfileSet::parse_profile(Some(source), None, "a").expect("valid");
+        let all = ProfileSet::parse(Some(source), None).expect("valid");
+        assert_eq!(one.profiles().len(), 1);
+        assert_eq!(
+            one.sso_profile("a").expect("valid"),
+            all.sso_profile("a").expect("valid")
+        );
+        let msg = one.sso_profile("b").expect_err("skipped").to_string();
+        assert!(msg.contains("aws-sso-rs profiles"), "{msg}");
+        let broken = Source {
+            path: Path::new("config"),
+            text: "[profile a]\n[profile b\n",
+        };
+        assert!(
+            ProfileSet::parse_profile(Some(broken), None, "a").is_err(),
+            "errors anywhere count"
         );
     }
 
