@@ -308,10 +308,10 @@ impl ProfileSet {
                 .any(|s| classify(s.header, kind) == Class::Profile("default"));
         for section in sections {
             let class = classify(section.header, kind);
-            if let (Some(wanted), Class::Profile(name)) = (only, class) {
-                if wanted != name {
-                    continue;
-                }
+            if let (Some(wanted), Class::Profile(name)) = (only, class)
+                && wanted != name
+            {
+                continue;
             }
             if only.is_some_and(|wanted| wanted != "default") && class == Class::BareDefault {
                 continue;
