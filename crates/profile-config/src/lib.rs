@@ -43,6 +43,11 @@
 //! ```
 #![warn(missing_docs)]
 
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub mod atomic;
 mod edit;
 mod endpoint;
