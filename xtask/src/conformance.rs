@@ -21,7 +21,7 @@ pub fn run(dir: &Path) -> Result<()> {
             dir.display()
         );
     }
-    let suites: [(&str, &str, fn(&Value) -> Vec<Outcome>); 3] = [
+    let suites: [(&str, &str, Suite); 3] = [
         (
             "profile-parser",
             "smithy-rs/profile-parser-tests.json",
@@ -68,6 +68,9 @@ pub fn run(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// Runs one suite's cases.
+type Suite = fn(&Value) -> Vec<Outcome>;
 
 struct Outcome {
     name: String,
