@@ -1,0 +1,57 @@
+//! `aws-sso-mock`: run the mock IAM Identity Center and print how to point tools at it.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use aws_sso_mock::{MockServer, Scenario, scenario::Bulk};
+use clap::Parser;
+
+/// A local stand-in for IAM Identity Center (OIDC, access portal, STS, console sign-in), for
+/// trying aws-sso-rs, the AWS CLI or boto3 without an AWS account.
+#[derive(Debug, Parser)]
+#[command(name = "aws-sso-mock", version, about)]
+struct Args {
+    /// The port to listen on, on 127.0.0.1 (default: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// A scenario file (TOML); see the crate's README for its keys.
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Add this many generated accounts (for benchmarks).
+    #[arg(long, default_value_t = 0)]
+    accounts: usize,
+    /// Roles in each generated account.
+    #[arg(long, default_value_t = 1)]
+    roles: usize,
+}
+
+fn main() -> Result<()> {
+    let args = Args::parse();
+    let mut scenario = match &args.scenario {
+        Some(path) => Scenario::load(path)?,
+        None => Scenario::default(),
+    };
+    if args.accounts > 0 {
+        scenario.bulk = Some(Bulk {
+            accounts: args.accounts,
+            roles: args.roles,
+        });
+    }
+    let start_url = scenario.start_url.clone();
+    let region = scenario.region.clone();
+    let server = MockServer::start_on(scenario, args.port)
+        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    println!("aws-sso-mock listening on {}", server.url());
+    for (k, v) in server.env() {
+        println!("export {k}={v}");
+    }
+    println!("# start URL {start_url}, region {region}; stop with Ctrl-C");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime
+        .block_on(tokio::signal::ctrl_c())
+        .context("cannot wait for Ctrl-C")?;
+    drop(server);
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! A faithful local stand-in for IAM Identity Center, for tests and demos of aws-sso-rs.
+//!
+//! One server on `127.0.0.1` answers, in the real wire protocols, the OIDC service
+//! (`RegisterClient`, `StartDeviceAuthorization`, `CreateToken` with the device-code,
+//! authorization-code and refresh-token grants), the access portal (`GetRoleCredentials`,
+//! `ListAccounts`, `ListAccountRoles`, `Logout`), STS `GetCallerIdentity` (checking the SigV4
+//! signature against the role credentials it issued) and the console sign-in federation
+//! endpoint, plus the browser pages a person clicks through. The real botocore and the AWS
+//! SDK for Rust talk to it through the standard endpoint overrides ([`MockServer::env`]).
+//!
+//! A [`Scenario`] says what it pretends (accounts, lifetimes, approval, latency, throttling,
+//! failures); the handle reads counters and the request log and changes behaviour between
+//! steps, so tests never sleep through lifetimes.
+//!
+//! ```
+//! use aws_sso_mock::{MockServer, Scenario};
+//!
+//! let server = MockServer::start(Scenario::default())?;
+//! assert!(server.url().starts_with("http://127.0.0.1:"));
+//! let env = server.env();
+//! assert!(env.iter().any(|(k, v)| k == "AWS_ENDPOINT_URL_SSO_OIDC" && v == server.url()));
+//! assert_eq!(server.count("CreateToken"), 0);
+//! # Ok::<(), std::io::Error>(())
+//! ```
+#![warn(missing_docs)]
+
+mod error;
+mod pages;
+pub mod scenario;
+mod server;
+mod signin;
+pub mod state;
+mod sts;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+pub use error::ApiError;
+pub use scenario::{Account, Approval, Scenario};
+pub use state::{LogEntry, s256};
+
+/// A running mock. Dropping it stops the server.
+pub struct MockServer {
+    url: String,
+    addr: SocketAddr,
+    state: Arc<Mutex<state::State>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a server on an ephemeral `127.0.0.1` port, on a runtime of its own (so it
+    /// works from synchronous and asynchronous tests alike).
+    ///
+    /// # Errors
+    /// The port cannot be bound or the runtime cannot start.
+    pub fn start(scenario: Scenario) -> std::io::Result<Self> {
+        Self::start_on(scenario, 0)
+    }
+
+    /// Starts a server on `127.0.0.1:port` (`0` for any free port).
+    ///
+    /// # Errors
+    /// The port cannot be bound or the runtime cannot start.
+    pub fn start_on(scenario: Scenario, port: u16) -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{addr}");
+        let state = Arc::new(Mutex::new(state::State::new(scenario)));
+        let app = server::App {
+            state: state.clone(),
+            base_url: Arc::from(url.as_str()),
+        };
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("aws-sso-mock")
+            .enable_all()
+            .build()?;
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
+        let thread = std::thread::Builder::new()
+            .name("aws-sso-mock".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            let _ = ready_tx.send(Err(e));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(()));
+                    let serve =
+                        axum::serve(listener, server::router(app)).with_graceful_shutdown(async {
+                            let _ = rx.await;
+                        });
+                    let _ = serve.await;
+                });
+            })?;
+        ready_rx
+            .recv()
+            .map_err(|_| std::io::Error::other("the mock's thread stopped before serving"))??;
+        Ok(Self {
+            url,
+            addr,
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The environment that points the AWS CLI, the SDKs and aws-sso-rs at this server.
+    pub fn env(&self) -> Vec<(String, String)> {
+        [
+            "AWS_ENDPOINT_URL_SSO",
+            "AWS_ENDPOINT_URL_SSO_OIDC",
+            "AWS_ENDPOINT_URL_STS",
+            "AWS_ENDPOINT_URL_SIGNIN",
+        ]
+        .iter()
+        .map(|k| ((*k).to_owned(), self.url.clone()))
+        .collect()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, state::State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Requests per API so far (`CreateToken`, `GetRoleCredentials`, ...).
+    pub fn counters(&self) -> BTreeMap<String, u64> {
+        self.lock().counters()
+    }
+
+    /// Requests to one API so far.
+    pub fn count(&self, api: &str) -> u64 {
+        self.counters().get(api).copied().unwrap_or(0)
+    }
+
+    /// The request log, oldest first.
+    pub fn log(&self) -> Vec<LogEntry> {
+        self.lock().log()
+    }
+
+    /// The user codes of device authorizations waiting for the user.
+    pub fn pending_user_codes(&self) -> Vec<String> {
+        self.lock().pending_user_codes()
+    }
+
+    /// Allows the device authorization of `user_code`, as the browser page's *Allow* does.
+    pub fn approve(&self, user_code: &str) -> bool {
+        self.lock().decide_device(user_code, true, state::now_ms())
+    }
+
+    /// Denies the device authorization of `user_code`.
+    pub fn deny(&self, user_code: &str) -> bool {
+        self.lock().decide_device(user_code, false, state::now_ms())
+    }
+
+    /// Revokes every access and refresh token.
+    pub fn revoke_all(&self) {
+        self.lock().revoke_all();
+    }
+
+    /// Makes everything issued so far expire now.
+    pub fn expire_all(&self) {
+        self.lock().expire_all(state::now_ms());
+    }
+
+    /// Whether `access_token` is live (issued, not expired, not revoked).
+    pub fn token_is_valid(&self, access_token: &str) -> bool {
+        self.lock().token_is_valid(access_token, state::now_ms())
+    }
+
+    /// Changes the scenario (latency, throttling, failures, approval, lifetimes...) for the
+    /// requests that follow; what was issued stays.
+    pub fn update_scenario(&self, change: impl FnOnce(&mut Scenario)) {
+        change(&mut self.lock().scenario);
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
