@@ -3,7 +3,7 @@
 use sha1::{Digest, Sha1};
 
 fn sha1_hex(text: &str) -> String {
-    format!("{:x}", Sha1::digest(text.as_bytes()))
+    hex::encode(Sha1::digest(text.as_bytes()))
 }
 
 /// A JSON string as Python's `json.dumps` writes it with its default `ensure_ascii=True`:
