@@ -1,6 +1,7 @@
 //! aws-sso-rs and the real botocore (pinned in `requirements.txt`) read each other's files.
 
 mod cache_keys;
+mod mock_fidelity;
 mod role_credentials;
 mod token_files;
 

@@ -72,9 +72,22 @@ impl TempHome {
     /// # Panics
     /// When the probe fails, with its stderr.
     pub fn botocore(&self, args: &[&str]) -> serde_json::Value {
-        let script = workspace_root().join("tests/compat/botocore_probe.py");
+        self.run_python("tests/compat/botocore_probe.py", args, &[])
+    }
+
+    /// Runs a Python script of the workspace with the pinned boto3, in this home with only
+    /// `env` added to a clean environment, and returns the JSON it prints.
+    ///
+    /// # Panics
+    /// When the script fails, with its stderr.
+    pub fn run_python(
+        &self,
+        script: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> serde_json::Value {
         let out = Command::new(python())
-            .arg(script)
+            .arg(workspace_root().join(script))
             .args(args)
             .env_clear()
             .env("HOME", self.path())
@@ -83,13 +96,19 @@ impl TempHome {
                 "AWS_SHARED_CREDENTIALS_FILE",
                 self.path().join(".aws/credentials"),
             )
+            .envs(env.iter().copied())
             .output()
-            .expect("python runs");
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot run {}: {e}; run: cargo xtask venv",
+                    python().display()
+                )
+            });
         assert!(
             out.status.success(),
-            "botocore probe {args:?} failed:\n{}",
+            "{script} {args:?} failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).expect("the probe prints JSON")
+        serde_json::from_slice(&out.stdout).expect("the script prints JSON")
     }
 }
