@@ -1,5 +1,8 @@
 //! Shared helpers for the end-to-end and compatibility tests of aws-sso-rs.
 
+pub mod browser;
+pub mod http;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

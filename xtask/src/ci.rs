@@ -4,7 +4,7 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::{conformance, default_vectors_dir, run_cmd, venv, workspace_root};
+use crate::{browsers, conformance, default_vectors_dir, run_cmd, venv, workspace_root};
 
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -15,6 +15,7 @@ fn cargo() -> Command {
 pub fn run(_args: &[String]) -> Result<()> {
     let root = workspace_root();
     let python = venv::ensure(&root)?;
+    browsers::ensure()?;
     run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
     run_cmd(cargo().args([
         "clippy",

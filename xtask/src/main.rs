@@ -7,6 +7,7 @@
 //! - `venv`: the Python venv with the pinned boto3 for the compatibility tests.
 
 mod bench;
+mod browsers;
 mod ci;
 mod conformance;
 mod demo;

@@ -24,6 +24,11 @@
 //! ```
 #![warn(missing_docs)]
 
+/// The README's example, compiled and run as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod error;
 mod pages;
 pub mod scenario;

@@ -31,10 +31,10 @@ pub fn device_entry(error: Option<&str>) -> String {
 }
 
 /// `verificationUriComplete`: shows the code and asks the user to allow the request.
-pub fn device_confirm(user_code: &str, user: &str) -> String {
+pub fn device_confirm(user_code: &str, client: &str, user: &str) -> String {
     let code = esc(user_code);
     page(
-        "Allow botocore-client to access your data?",
+        &format!("Allow {client} to access your data?"),
         &format!(
             "<p>Signed in as <b>{user}</b>. Check that this code matches the one in your terminal:</p>\
              <p class=\"code\" id=\"user-code\">{code}</p>\

@@ -319,8 +319,9 @@ async fn device_page(
     };
     let state = app.lock();
     match state.device_by_user_code(code, now_ms()) {
-        Some(DeviceStatus::Pending) => Html(pages::device_confirm(
+        Some((DeviceStatus::Pending, client)) => Html(pages::device_confirm(
             &code.trim().to_ascii_uppercase(),
+            &client,
             &state.scenario.user,
         ))
         .into_response(),

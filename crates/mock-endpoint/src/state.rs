@@ -35,6 +35,9 @@ fn upper(len: usize) -> String {
         .collect()
 }
 
+/// How many requests the log keeps (the oldest go first), so a long-running mock stays small.
+pub const LOG_CAPACITY: usize = 100_000;
+
 /// The device-code grant type.
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 const KNOWN_GRANTS: [&str; 3] = ["authorization_code", "refresh_token", DEVICE_GRANT];
@@ -42,6 +45,7 @@ const KNOWN_GRANTS: [&str; 3] = ["authorization_code", "refresh_token", DEVICE_G
 /// A registered OIDC client.
 #[derive(Debug, Clone)]
 pub struct Client {
+    name: String,
     secret: String,
     expires_at: Millis,
     grant_types: Vec<String>,
@@ -160,7 +164,7 @@ pub struct State {
     credentials: HashMap<String, IssuedCredentials>,
     signin_tokens: HashMap<String, (String, Millis)>,
     counters: BTreeMap<String, u64>,
-    log: Vec<LogEntry>,
+    log: std::collections::VecDeque<LogEntry>,
     windows: HashMap<String, (Instant, u32)>,
 }
 
@@ -237,7 +241,7 @@ impl State {
             credentials: HashMap::new(),
             signin_tokens: HashMap::new(),
             counters: BTreeMap::new(),
-            log: Vec::new(),
+            log: std::collections::VecDeque::new(),
             windows: HashMap::new(),
         }
     }
@@ -249,9 +253,12 @@ impl State {
         *self.counters.entry(api.to_owned()).or_default() += 1;
     }
 
-    /// Appends to the request log.
+    /// Appends to the request log, which keeps the last [`LOG_CAPACITY`] entries.
     pub fn record(&mut self, entry: LogEntry) {
-        self.log.push(entry);
+        if self.log.len() == LOG_CAPACITY {
+            self.log.pop_front();
+        }
+        self.log.push_back(entry);
     }
 
     /// Requests per API so far.
@@ -261,7 +268,7 @@ impl State {
 
     /// The request log.
     pub fn log(&self) -> Vec<LogEntry> {
-        self.log.clone()
+        self.log.iter().cloned().collect()
     }
 
     /// Whether `api` is over its requests-per-second limit (counting this request).
@@ -331,13 +338,13 @@ impl State {
                 ));
             }
         }
-        let _ = name;
         let client_id = random("", 22);
         let secret = random("", 300);
         let expires_at = now + self.scenario.lifetimes.registration * 1000;
         self.clients.insert(
             client_id.clone(),
             Client {
+                name,
                 secret: secret.clone(),
                 expires_at,
                 grant_types: req.grant_types,
@@ -593,13 +600,23 @@ impl State {
 
     // ----- browser pages --------------------------------------------------------------------
 
-    /// The device authorization of `user_code`, if it exists and has not expired.
-    pub fn device_by_user_code(&self, user_code: &str, now: Millis) -> Option<DeviceStatus> {
-        let device = self.devices.get(
-            self.user_codes
-                .get(&user_code.trim().to_ascii_uppercase())?,
-        )?;
-        (device.expires_at > now).then_some(device.status)
+    /// The device authorization of `user_code`, if it exists and has not expired: its status
+    /// and the name of the client that asked.
+    pub fn device_by_user_code(
+        &self,
+        user_code: &str,
+        now: Millis,
+    ) -> Option<(DeviceStatus, String)> {
+        let device_code = self
+            .user_codes
+            .get(&user_code.trim().to_ascii_uppercase())?;
+        let device = self.devices.get(device_code)?;
+        let client = self
+            .clients
+            .get(&device.client_id)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        (device.expires_at > now).then_some((device.status, client))
     }
 
     /// The user allows (`true`) or denies the device code `user_code`; `false` if there is no
