@@ -95,6 +95,7 @@ admin(f"/__mock/device/{denied['userCode']}/deny")
 raised("error.access_denied", lambda: oidc.create_token(clientId=cid, clientSecret=secret, grantType=DEVICE, deviceCode=denied["deviceCode"]))
 
 # --- refresh ----------------------------------------------------------------------------------
+pending = oidc.start_device_authorization(clientId=cid, clientSecret=secret, startUrl=START_URL)
 refreshed = oidc.create_token(clientId=cid, clientSecret=secret, grantType="refresh_token", refreshToken=token["refreshToken"])
 seen["refresh.new_access"] = refreshed["accessToken"] != access
 raised("refresh.reuse", lambda: oidc.create_token(clientId=cid, clientSecret=secret, grantType="refresh_token", refreshToken=token["refreshToken"]))
@@ -137,5 +138,10 @@ raised("sts.wrong_secret", lambda: sts_with("wrong" + creds["secretAccessKey"]).
 # --- logout -----------------------------------------------------------------------------------
 sso.logout(accessToken=access)
 raised("portal.after_logout", lambda: sso.list_accounts(accessToken=access))
+
+# --- expiry (last: it expires every token and code the mock issued) ------------------------------
+admin("/__mock/expire")
+raised("error.expired_token", lambda: oidc.create_token(clientId=cid, clientSecret=secret, grantType=DEVICE, deviceCode=pending["deviceCode"]))
+raised("portal.expired_token", lambda: sso.list_accounts(accessToken=refreshed["accessToken"]))
 
 print(json.dumps(seen))

@@ -34,6 +34,8 @@ fn botocore_drives_every_endpoint() {
     assert_eq!(seen["error.invalid_scope"], "InvalidScopeException");
     assert_eq!(seen["error.invalid_request"], "InvalidRequestException");
     assert_eq!(seen["error.access_denied"], "AccessDeniedException");
+    assert_eq!(seen["error.expired_token"], "ExpiredTokenException");
+    assert_eq!(seen["portal.expired_token"], "UnauthorizedException");
 
     // Refresh tokens rotate; PKCE returns the state and checks the verifier.
     assert_eq!(seen["refresh.new_access"], true);

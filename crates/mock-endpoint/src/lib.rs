@@ -188,9 +188,15 @@ impl MockServer {
         self.lock().revoke_all();
     }
 
-    /// Makes everything issued so far expire now.
+    /// Makes everything short-lived issued so far expire now: tokens, refresh tokens, device
+    /// and authorization codes, role credentials, sign-in tokens.
     pub fn expire_all(&self) {
         self.lock().expire_all(state::now_ms());
+    }
+
+    /// Makes every client registration expire now.
+    pub fn expire_registrations(&self) {
+        self.lock().expire_registrations(state::now_ms());
     }
 
     /// Whether `access_token` is live (issued, not expired, not revoked).

@@ -462,6 +462,11 @@ async fn admin_expire(Shared(app): Shared<App>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
+async fn admin_expire_registrations(Shared(app): Shared<App>) -> Response {
+    app.lock().expire_registrations(now_ms());
+    StatusCode::NO_CONTENT.into_response()
+}
+
 async fn admin_scenario(Shared(app): Shared<App>, body: Bytes) -> Response {
     let text = String::from_utf8_lossy(&body);
     match Scenario::from_toml(&text, "request body") {
@@ -495,6 +500,10 @@ pub(crate) fn router(app: App) -> Router {
         .route("/__mock/device/{code}/{decision}", post(admin_device))
         .route("/__mock/revoke", post(admin_revoke))
         .route("/__mock/expire", post(admin_expire))
+        .route(
+            "/__mock/expire-registrations",
+            post(admin_expire_registrations),
+        )
         .route("/__mock/scenario", axum::routing::put(admin_scenario))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), behaviour))

@@ -902,20 +902,25 @@ impl State {
         self.refresh_tokens.values_mut().for_each(|t| t.used = true);
     }
 
-    /// Makes everything issued so far expire now: tokens, refresh tokens, registrations,
-    /// device and authorization codes, role credentials, sign-in tokens.
+    /// Makes everything short-lived that was issued so far expire now: access and refresh
+    /// tokens, device and authorization codes, role credentials, sign-in tokens. Client
+    /// registrations (which last 90 days) stay; see [`State::expire_registrations`].
     pub fn expire_all(&mut self, now: Millis) {
         self.tokens.values_mut().for_each(|t| t.expires_at = now);
         self.refresh_tokens
             .values_mut()
             .for_each(|t| t.expires_at = now);
-        self.clients.values_mut().for_each(|c| c.expires_at = now);
         self.devices.values_mut().for_each(|d| d.expires_at = now);
         self.codes.values_mut().for_each(|c| c.expires_at = now);
         self.credentials
             .values_mut()
             .for_each(|c| c.expires_at = now);
         self.signin_tokens.values_mut().for_each(|t| t.1 = now);
+    }
+
+    /// Makes every client registration expire now.
+    pub fn expire_registrations(&mut self, now: Millis) {
+        self.clients.values_mut().for_each(|c| c.expires_at = now);
     }
 
     /// Whether `token` is a live access token (for tests).

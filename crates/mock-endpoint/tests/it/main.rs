@@ -2,6 +2,7 @@
 //! the browser pages over plain HTTP.
 
 mod bad_requests;
+mod binary;
 mod pages;
 mod sdk;
 

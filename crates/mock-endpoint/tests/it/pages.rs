@@ -203,3 +203,93 @@ fn register_pkce(server: &MockServer) -> String {
     );
     reg["clientId"].as_str().expect("id").to_owned()
 }
+
+#[test]
+fn console_federation_signs_in_with_issued_credentials() {
+    let server = MockServer::start(Scenario {
+        device: aws_sso_mock::scenario::Device {
+            approval: Approval::Immediate,
+            interval: 1,
+        },
+        ..Scenario::default()
+    })
+    .expect("start");
+    let reg = json_post(
+        &server,
+        "/client/register",
+        r#"{"clientName":"t","clientType":"public"}"#,
+    );
+    let auth = json_post(
+        &server,
+        "/device_authorization",
+        &serde_json::json!({"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "startUrl": "https://d-XXXXXXXXX.awsapps.com/start"}).to_string(),
+    );
+    let token = json_post(
+        &server,
+        "/token",
+        &serde_json::json!({"clientId": reg["clientId"], "clientSecret": reg["clientSecret"], "grantType": "urn:ietf:params:oauth:grant-type:device_code", "deviceCode": auth["deviceCode"]}).to_string(),
+    );
+    let mut stream = TcpStream::connect(server.addr()).expect("connect");
+    let req = format!(
+        "GET /federation/credentials?account_id=123456789011&role_name=Administrator HTTP/1.1\r\nHost: x\r\nConnection: close\r\nx-amz-sso_bearer_token: {}\r\n\r\n",
+        token["accessToken"].as_str().expect("token")
+    );
+    stream.write_all(req.as_bytes()).expect("send");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    let creds: serde_json::Value =
+        serde_json::from_str(raw.split_once("\r\n\r\n").expect("body").1).expect("json");
+    let rc = &creds["roleCredentials"];
+    let session = serde_json::json!({"sessionId": rc["accessKeyId"], "sessionKey": rc["secretAccessKey"], "sessionToken": rc["sessionToken"]});
+
+    let (status, _, body) = http(
+        &server,
+        "GET",
+        &format!(
+            "/federation?Action=getSigninToken&SessionDuration=3600&Session={}",
+            enc(&session.to_string())
+        ),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let signin: serde_json::Value = serde_json::from_str(&body).expect("json");
+    let signin_token = signin["SigninToken"].as_str().expect("SigninToken");
+    let login = format!(
+        "/federation?Action=login&Issuer={}&Destination={}&SigninToken={}",
+        enc("https://example.com"),
+        enc("https://console.aws.amazon.com/"),
+        enc(signin_token)
+    );
+    let (status, _, page) = http(&server, "GET", &login, None);
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<b id=\"account\">123456789011</b>")
+            && page.contains("<b id=\"role\">Administrator</b>"),
+        "{page}"
+    );
+
+    let wrong = serde_json::json!({"sessionId": rc["accessKeyId"], "sessionKey": "wrong", "sessionToken": rc["sessionToken"]});
+    let (status, _, _) = http(
+        &server,
+        "GET",
+        &format!(
+            "/federation?Action=getSigninToken&Session={}",
+            enc(&wrong.to_string())
+        ),
+        None,
+    );
+    assert_eq!(status, 403, "a wrong key gets no sign-in token");
+    let (status, _, _) = http(
+        &server,
+        "GET",
+        &format!(
+            "/federation?Action=getSigninToken&SessionDuration=43201&Session={}",
+            enc(&session.to_string())
+        ),
+        None,
+    );
+    assert_eq!(status, 400, "SessionDuration above 12 hours is refused");
+    server.expire_all();
+    let (status, _, _) = http(&server, "GET", &login, None);
+    assert_eq!(status, 403, "an expired sign-in token is refused");
+}

@@ -317,8 +317,24 @@ fn oidc_errors_have_their_types() {
         assert!(
             expired
                 .as_service_error()
-                .is_some_and(|e| e.is_invalid_client_exception() || e.is_expired_token_exception()),
+                .is_some_and(|e| e.is_expired_token_exception()),
             "{expired:?}"
+        );
+
+        server.expire_registrations();
+        let stale = oidc
+            .start_device_authorization()
+            .client_id(id)
+            .client_secret(secret)
+            .start_url(START_URL)
+            .send()
+            .await
+            .expect_err("stale");
+        assert!(
+            stale
+                .as_service_error()
+                .is_some_and(|e| e.is_invalid_client_exception()),
+            "{stale:?}"
         );
     });
 }
