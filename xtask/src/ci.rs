@@ -6,6 +6,11 @@ use anyhow::Result;
 
 use crate::{browsers, conformance, default_vectors_dir, run_cmd, venv, workspace_root};
 
+/// The variable the compatibility tests read to find the venv's Python
+/// (`aws_sso_e2e::PYTHON_VAR`; the test crate is not a dependency of xtask, to keep
+/// `cargo xtask` quick to build).
+const PYTHON_VAR: &str = "AWS_SSO_RS_PYTHON";
+
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(workspace_root());
@@ -17,19 +22,9 @@ pub fn run(_args: &[String]) -> Result<()> {
     let python = venv::ensure(&root)?;
     browsers::ensure()?;
     run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
-    run_cmd(cargo().args([
-        "clippy",
-        "--workspace",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
-    run_cmd(
-        cargo()
-            .args(["test", "--workspace"])
-            .env(aws_sso_e2e_python_var(), &python),
-    )?;
+    run_cmd(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    // --include-ignored runs the browser tests, which a plain `cargo test` skips.
+    run_cmd(cargo().args(["test", "--workspace", "--", "--include-ignored"]).env(PYTHON_VAR, &python))?;
     let vectors = default_vectors_dir();
     if vectors.is_dir() {
         conformance::run(&vectors)?;
@@ -37,9 +32,4 @@ pub fn run(_args: &[String]) -> Result<()> {
         println!("conformance: skipped, no vectors at {}", vectors.display());
     }
     Ok(())
-}
-
-/// The variable the compatibility tests read (see `tests/support`).
-fn aws_sso_e2e_python_var() -> &'static str {
-    "AWS_SSO_RS_PYTHON"
 }
