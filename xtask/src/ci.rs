@@ -22,9 +22,20 @@ pub fn run(_args: &[String]) -> Result<()> {
     let python = venv::ensure(&root)?;
     browsers::ensure()?;
     run_cmd(cargo().args(["fmt", "--all", "--check"]))?;
-    run_cmd(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    run_cmd(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     // --include-ignored runs the browser tests, which a plain `cargo test` skips.
-    run_cmd(cargo().args(["test", "--workspace", "--", "--include-ignored"]).env(PYTHON_VAR, &python))?;
+    run_cmd(
+        cargo()
+            .args(["test", "--workspace", "--", "--include-ignored"])
+            .env(PYTHON_VAR, &python),
+    )?;
     let vectors = default_vectors_dir();
     if vectors.is_dir() {
         conformance::run(&vectors)?;
