@@ -1,0 +1,280 @@
+//! The OIDC calls, behind a trait. [`SdkOidc`] is the only code that touches
+//! `aws-sdk-ssooidc`; tests may bring their own [`OidcApi`].
+
+use std::future::Future;
+
+use aws_sdk_ssooidc::error::{ProvideErrorMetadata, SdkError};
+use aws_sso_token_cache::Secret;
+
+/// A client registration as the service returns it.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    /// `clientId`.
+    pub client_id: String,
+    /// `clientSecret`.
+    pub client_secret: Secret,
+    /// `clientSecretExpiresAt`, epoch seconds.
+    pub expires_at: i64,
+}
+
+/// What `RegisterClient` is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterRequest {
+    /// `clientName`.
+    pub client_name: String,
+    /// `scopes`; `None` sends none.
+    pub scopes: Option<Vec<String>>,
+    /// `grantTypes`.
+    pub grant_types: Option<Vec<String>>,
+    /// `redirectUris`.
+    pub redirect_uris: Option<Vec<String>>,
+    /// `issuerUrl`.
+    pub issuer_url: Option<String>,
+}
+
+/// `StartDeviceAuthorization`'s answer.
+#[derive(Debug, Clone)]
+pub struct DeviceAuthorization {
+    /// `deviceCode` (secret: it redeems for a token).
+    pub device_code: Secret,
+    /// `userCode`, shown to the user.
+    pub user_code: String,
+    /// `verificationUri`.
+    pub verification_uri: String,
+    /// `verificationUriComplete` (the URI with the code filled in).
+    pub verification_uri_complete: String,
+    /// `expiresIn`, seconds.
+    pub expires_in: i64,
+    /// `interval`, seconds (0 when the service sent none).
+    pub interval: i64,
+}
+
+/// Which grant a `CreateToken` uses.
+#[derive(Debug, Clone)]
+pub enum Grant {
+    /// `urn:ietf:params:oauth:grant-type:device_code`.
+    DeviceCode(Secret),
+    /// `authorization_code` with PKCE.
+    AuthorizationCode {
+        /// The code from the redirect.
+        code: Secret,
+        /// The redirect URI used in the authorize request.
+        redirect_uri: String,
+        /// The PKCE verifier.
+        verifier: Secret,
+    },
+    /// `refresh_token`.
+    RefreshToken(Secret),
+}
+
+/// `CreateToken`'s answer.
+#[derive(Debug, Clone)]
+pub struct Tokens {
+    /// `accessToken`.
+    pub access_token: Secret,
+    /// `expiresIn`, seconds.
+    pub expires_in: i64,
+    /// `refreshToken`, when issued.
+    pub refresh_token: Option<Secret>,
+}
+
+/// A failed call, classified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// `AuthorizationPendingException`.
+    AuthorizationPending,
+    /// `SlowDownException`.
+    SlowDown,
+    /// `ExpiredTokenException`.
+    ExpiredToken,
+    /// `AccessDeniedException`.
+    AccessDenied,
+    /// `InvalidGrantException`.
+    InvalidGrant(String),
+    /// `InvalidClientException`.
+    InvalidClient(String),
+    /// No answer (connection refused, DNS, timeout).
+    Unreachable(String),
+    /// Anything else.
+    Other {
+        /// The error code.
+        code: String,
+        /// The message.
+        message: String,
+    },
+}
+
+/// The OIDC service.
+pub trait OidcApi: Send + Sync {
+    /// `RegisterClient`.
+    fn register_client(
+        &self,
+        request: RegisterRequest,
+    ) -> impl Future<Output = Result<Registered, ApiError>> + Send;
+    /// `StartDeviceAuthorization`.
+    fn start_device_authorization(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+        start_url: &str,
+    ) -> impl Future<Output = Result<DeviceAuthorization, ApiError>> + Send;
+    /// `CreateToken`.
+    fn create_token(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+        grant: Grant,
+    ) -> impl Future<Output = Result<Tokens, ApiError>> + Send;
+    /// The endpoint, for messages and for building the authorize URL.
+    fn endpoint(&self) -> &str;
+}
+
+/// [`OidcApi`] over the AWS SDK for Rust.
+#[derive(Debug, Clone)]
+pub struct SdkOidc {
+    client: aws_sdk_ssooidc::Client,
+    endpoint: String,
+}
+
+impl SdkOidc {
+    /// A client for `region`. `endpoint` is the resolved OIDC endpoint (see
+    /// `aws_sso_profile_config::ProfileSet::endpoint`); it is set on the client unless it is
+    /// the public default, which the SDK resolves itself.
+    pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
+        let mut config = aws_sdk_ssooidc::Config::builder()
+            .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
+            .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()));
+        if !is_default_endpoint {
+            config = config.endpoint_url(endpoint);
+        }
+        Self {
+            client: aws_sdk_ssooidc::Client::from_conf(config.build()),
+            endpoint: endpoint.to_owned(),
+        }
+    }
+}
+
+fn classify<E, R>(error: &SdkError<E, R>) -> ApiError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match error {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().unwrap_or("Unknown").to_owned();
+            let message = e.message().unwrap_or_default().to_owned();
+            match code.as_str() {
+                "AuthorizationPendingException" => ApiError::AuthorizationPending,
+                "SlowDownException" => ApiError::SlowDown,
+                "ExpiredTokenException" => ApiError::ExpiredToken,
+                "AccessDeniedException" => ApiError::AccessDenied,
+                "InvalidGrantException" => ApiError::InvalidGrant(message),
+                "InvalidClientException" => ApiError::InvalidClient(message),
+                _ => ApiError::Other { code, message },
+            }
+        }
+        SdkError::DispatchFailure(f) => ApiError::Unreachable(format!(
+            "{:?}",
+            f.as_connector_error()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        )),
+        SdkError::TimeoutError(_) => ApiError::Unreachable("timed out".into()),
+        other => ApiError::Other {
+            code: "ClientError".into(),
+            message: std::error::Error::source(other)
+                .map_or_else(|| other.to_string(), ToString::to_string),
+        },
+    }
+}
+
+impl OidcApi for SdkOidc {
+    async fn register_client(&self, request: RegisterRequest) -> Result<Registered, ApiError> {
+        let out = self
+            .client
+            .register_client()
+            .client_name(request.client_name)
+            .client_type("public")
+            .set_scopes(request.scopes)
+            .set_grant_types(request.grant_types)
+            .set_redirect_uris(request.redirect_uris)
+            .set_issuer_url(request.issuer_url)
+            .send()
+            .await
+            .map_err(|e| classify(&e))?;
+        Ok(Registered {
+            client_id: out.client_id().unwrap_or_default().to_owned(),
+            client_secret: Secret::new(out.client_secret().unwrap_or_default()),
+            expires_at: out.client_secret_expires_at(),
+        })
+    }
+
+    async fn start_device_authorization(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+        start_url: &str,
+    ) -> Result<DeviceAuthorization, ApiError> {
+        let out = self
+            .client
+            .start_device_authorization()
+            .client_id(client_id)
+            .client_secret(client_secret.expose())
+            .start_url(start_url)
+            .send()
+            .await
+            .map_err(|e| classify(&e))?;
+        Ok(DeviceAuthorization {
+            device_code: Secret::new(out.device_code().unwrap_or_default()),
+            user_code: out.user_code().unwrap_or_default().to_owned(),
+            verification_uri: out.verification_uri().unwrap_or_default().to_owned(),
+            verification_uri_complete: out
+                .verification_uri_complete()
+                .unwrap_or_default()
+                .to_owned(),
+            expires_in: i64::from(out.expires_in()),
+            interval: i64::from(out.interval()),
+        })
+    }
+
+    async fn create_token(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+        grant: Grant,
+    ) -> Result<Tokens, ApiError> {
+        let call = self
+            .client
+            .create_token()
+            .client_id(client_id)
+            .client_secret(client_secret.expose());
+        let call = match grant {
+            Grant::DeviceCode(code) => call
+                .grant_type(crate::DEVICE_GRANT)
+                .device_code(code.expose()),
+            Grant::AuthorizationCode {
+                code,
+                redirect_uri,
+                verifier,
+            } => call
+                .grant_type("authorization_code")
+                .code(code.expose())
+                .redirect_uri(redirect_uri)
+                .code_verifier(verifier.expose()),
+            Grant::RefreshToken(token) => call
+                .grant_type("refresh_token")
+                .refresh_token(token.expose()),
+        };
+        let out = call.send().await.map_err(|e| classify(&e))?;
+        Ok(Tokens {
+            access_token: Secret::new(out.access_token().unwrap_or_default()),
+            expires_in: i64::from(out.expires_in()),
+            refresh_token: out.refresh_token().map(Secret::new),
+        })
+    }
+
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}

@@ -1,0 +1,113 @@
+//! The one error type of this crate.
+
+/// A sign-in that did not complete.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}")]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+impl From<aws_sso_token_cache::Error> for Error {
+    fn from(e: aws_sso_token_cache::Error) -> Self {
+        ErrorKind::Cache(e).into()
+    }
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The OIDC endpoint could not be reached.
+    #[error(
+        "cannot reach the IAM Identity Center OIDC endpoint {endpoint}: {reason}; check the network, sso_region and AWS_ENDPOINT_URL_SSO_OIDC"
+    )]
+    Unreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// The cause.
+        reason: String,
+    },
+    /// The user denied the request in the browser.
+    #[error("the sign-in request was denied in the browser; run the login again and choose Allow")]
+    Denied,
+    /// The device code or authorization request expired before the user allowed it.
+    #[error(
+        "the sign-in request expired before it was allowed; run the login again and allow it within {minutes} minutes"
+    )]
+    Expired {
+        /// How long the request was valid.
+        minutes: i64,
+    },
+    /// The service refused a grant (a used code, a wrong verifier, a revoked refresh token).
+    #[error("IAM Identity Center refused the token request: {0}")]
+    InvalidGrant(String),
+    /// The service refused the client registration.
+    #[error(
+        "IAM Identity Center refused the client registration: {0}; the cached registration was removed, run the login again"
+    )]
+    InvalidClient(String),
+    /// The browser came back with another `state` than the one sent.
+    #[error(
+        "the browser returned a different state than the one sent (a stale or forged redirect); run the login again"
+    )]
+    StateMismatch,
+    /// The browser came back with an error.
+    #[error("the browser returned an error: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    Redirect {
+        /// The `error` parameter.
+        error: String,
+        /// The `error_description` parameter.
+        description: Option<String>,
+    },
+    /// A pasted address is not the loopback callback.
+    #[error("{0}")]
+    BadCallback(String),
+    /// The service sent a verification or authorize URL that is not `https://`.
+    #[error("refusing to open {0}: sign-in pages must be https:// (or a loopback address)")]
+    InsecureUrl(String),
+    /// Nobody completed the browser step in time.
+    #[error("gave up after {minutes} minutes waiting for the browser; run the login again")]
+    TimedOut {
+        /// How long we waited.
+        minutes: u64,
+    },
+    /// The loopback listener could not be started.
+    #[error(
+        "cannot listen on 127.0.0.1:{port} for the browser's redirect: {source}; pick another --redirect-port"
+    )]
+    Listener {
+        /// The port asked for (0 = any).
+        port: u16,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The operating system has no randomness.
+    #[error("cannot get random bytes: {0}")]
+    Random(String),
+    /// Another service error.
+    #[error("IAM Identity Center answered {code}: {message}")]
+    Service {
+        /// The error code.
+        code: String,
+        /// The message.
+        message: String,
+    },
+    /// The cache could not be read or written.
+    #[error(transparent)]
+    Cache(aws_sso_token_cache::Error),
+}

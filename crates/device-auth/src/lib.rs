@@ -1,0 +1,535 @@
+//! Sign in to IAM Identity Center the way the AWS CLI v2 does, and share its cache.
+//!
+//! - **Client registration** (`RegisterClient`), cached in `~/.aws/sso/cache` under the AWS CLI's
+//!   file name and reused while more than 15 minutes remain and its grant types fit the flow.
+//! - **Device code** ([`DeviceFlow`]): `StartDeviceAuthorization`, then `CreateToken` every
+//!   `interval` seconds; `slow_down` adds 5 seconds; the code's lifetime is the deadline.
+//! - **PKCE authorization code** ([`PkceFlow`]): a random 64-character verifier and `state`, the
+//!   authorize URL on the OIDC endpoint, a listener on `127.0.0.1` for the redirect, or an
+//!   address the user pastes from a remote browser.
+//! - **Refresh**: `CreateToken` with the refresh token, keeping a rotated one.
+//!
+//! [`SignIn`] ties them to the cache: a valid token is reused, a token due for refresh is
+//! refreshed by one process while the others wait, and an interactive login runs at most once
+//! at a time per session across processes. The OIDC calls sit behind [`OidcApi`]
+//! ([`SdkOidc`] uses `aws-sdk-ssooidc`), time behind [`Clock`] and [`Sleeper`], and how the
+//! code and URL are shown behind [`Presenter`].
+//!
+//! ```no_run
+//! use aws_sso_device_auth::{SdkOidc, SignIn, SystemClock, TokioSleeper, PrintPresenter};
+//! use aws_sso_profile_config::SsoSession;
+//! use aws_sso_token_cache::TokenCache;
+//!
+//! # async fn demo() -> Result<(), aws_sso_device_auth::Error> {
+//! let session = SsoSession {
+//!     name: Some("my-sso".into()),
+//!     start_url: "https://d-1234567890.awsapps.com/start".into(),
+//!     region: "eu-west-1".into(),
+//!     registration_scopes: vec!["sso:account:access".into()],
+//! };
+//! let api = SdkOidc::new(&session.region, "https://oidc.eu-west-1.amazonaws.com", true);
+//! let cache = TokenCache::new(std::path::Path::new("/home/me"));
+//! let sign_in = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session);
+//! let token = match sign_in.cached_or_refreshed().await? {
+//!     Some(token) => token,
+//!     None => sign_in.device_login(&PrintPresenter).await?,
+//! };
+//! println!("signed in until {}", token.expires_at);
+//! # Ok(()) }
+//! ```
+#![warn(missing_docs)]
+
+mod api;
+mod clock;
+mod device;
+mod error;
+mod pkce;
+
+use std::time::Duration;
+
+use aws_sso_profile_config::{DEFAULT_SCOPE, SsoSession};
+use aws_sso_token_cache::{
+    ClientRegistration, ExpiryPolicy, LockKey, RegistrationKey, Secret, SsoToken, TokenCache,
+    TokenKey, TokenState,
+};
+use time::OffsetDateTime;
+
+pub use api::{
+    ApiError, DeviceAuthorization, Grant, OidcApi, RegisterRequest, Registered, SdkOidc, Tokens,
+};
+pub use clock::{Clock, Sleeper, SystemClock, TokioSleeper};
+pub use device::{DEFAULT_INTERVAL, DeviceFlow, SLOW_DOWN_STEP};
+pub use error::{Error, ErrorKind};
+pub use pkce::{CALLBACK_PATH, DEFAULT_WAIT, PkceFlow, REGISTERED_REDIRECT, challenge};
+
+/// The device-code grant type.
+pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+const PKCE_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
+
+/// Refuses URLs a browser should not be sent to: anything but `https://`, except loopback
+/// addresses (which the local mock uses).
+///
+/// # Errors
+/// [`ErrorKind::InsecureUrl`].
+pub fn check_url(url: &str) -> Result<(), Error> {
+    let lower = url.to_ascii_lowercase();
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|p| {
+            lower
+                .strip_prefix(p)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/', '?']))
+        });
+    if (lower.starts_with("https://") && lower.len() > 8) || loopback {
+        Ok(())
+    } else {
+        Err(ErrorKind::InsecureUrl(url.to_owned()).into())
+    }
+}
+
+pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
+    match e {
+        ApiError::Unreachable(reason) => ErrorKind::Unreachable {
+            endpoint: endpoint.to_owned(),
+            reason,
+        }
+        .into(),
+        ApiError::InvalidGrant(m) => ErrorKind::InvalidGrant(m).into(),
+        ApiError::InvalidClient(m) => ErrorKind::InvalidClient(m).into(),
+        ApiError::AccessDenied => ErrorKind::Denied.into(),
+        ApiError::ExpiredToken => ErrorKind::Expired { minutes: 0 }.into(),
+        ApiError::AuthorizationPending => ErrorKind::Service {
+            code: "AuthorizationPendingException".into(),
+            message: String::new(),
+        }
+        .into(),
+        ApiError::SlowDown => ErrorKind::Service {
+            code: "SlowDownException".into(),
+            message: String::new(),
+        }
+        .into(),
+        ApiError::Other { code, message } => ErrorKind::Service { code, message }.into(),
+    }
+}
+
+/// Which interactive flow a login uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Device code (legacy profiles, `--use-device-code`).
+    DeviceCode,
+    /// PKCE authorization code (the default for sso-session profiles).
+    AuthorizationCode,
+}
+
+/// How a login shows the user what to do. The CLI prints (and opens a browser); tests and
+/// library users bring their own.
+pub trait Presenter: Send + Sync {
+    /// The device flow is waiting: show `authorization.user_code` and the verification URL.
+    fn device_code(&self, authorization: &DeviceAuthorization, deadline: OffsetDateTime);
+    /// The PKCE flow is waiting: open or show `url`.
+    fn authorize_url(&self, url: &str, deadline: OffsetDateTime);
+}
+
+/// A [`Presenter`] that prints to stderr.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrintPresenter;
+
+impl Presenter for PrintPresenter {
+    fn device_code(&self, a: &DeviceAuthorization, _deadline: OffsetDateTime) {
+        eprintln!(
+            "Open {} and check that it shows the code {}",
+            a.verification_uri_complete, a.user_code
+        );
+    }
+    fn authorize_url(&self, url: &str, _deadline: OffsetDateTime) {
+        eprintln!("Open this address in a browser: {url}");
+    }
+}
+
+/// Options of a PKCE login.
+#[derive(Debug, Default)]
+pub struct PkceOptions {
+    /// The loopback port (0 for any free port).
+    pub redirect_port: u16,
+    /// How long to wait for the browser (default 10 minutes).
+    pub wait: Option<Duration>,
+    /// Addresses pasted by the user; the first valid one completes the login.
+    pub pasted: Option<tokio::sync::mpsc::Receiver<String>>,
+}
+
+/// A sign-in to one IAM Identity Center session, with the cache.
+pub struct SignIn<'a, A, C, S> {
+    api: &'a A,
+    clock: &'a C,
+    sleeper: &'a S,
+    cache: &'a TokenCache,
+    session: &'a SsoSession,
+    policy: ExpiryPolicy,
+    lock_wait: Duration,
+}
+
+impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
+    /// A sign-in for `session` with the default expiry policy.
+    pub fn new(
+        api: &'a A,
+        clock: &'a C,
+        sleeper: &'a S,
+        cache: &'a TokenCache,
+        session: &'a SsoSession,
+    ) -> Self {
+        Self {
+            api,
+            clock,
+            sleeper,
+            cache,
+            session,
+            policy: ExpiryPolicy::default(),
+            lock_wait: Duration::from_secs(60),
+        }
+    }
+
+    /// Uses `policy` instead of the default.
+    #[must_use]
+    pub fn with_policy(mut self, policy: ExpiryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// How long to wait for another process's refresh (default 60 s).
+    #[must_use]
+    pub fn with_lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// The cache key of this session's token.
+    pub fn token_key(&self) -> TokenKey {
+        TokenKey::new(self.session.cache_key_source())
+    }
+
+    /// The scopes registrations ask for: the configured ones, else `sso:account:access`
+    /// (none for a legacy profile, as the AWS CLI does).
+    pub fn scopes(&self) -> Option<Vec<String>> {
+        if self.session.is_legacy() {
+            None
+        } else if self.session.registration_scopes.is_empty() {
+            Some(vec![DEFAULT_SCOPE.to_owned()])
+        } else {
+            Some(self.session.registration_scopes.clone())
+        }
+    }
+
+    fn registration_key(&self) -> RegistrationKey {
+        let configured = (!self.session.registration_scopes.is_empty())
+            .then_some(&self.session.registration_scopes[..]);
+        RegistrationKey::new(
+            &self.session.start_url,
+            &self.session.region,
+            self.session.name.as_deref(),
+            configured,
+        )
+    }
+
+    /// A cached token that is valid, or was due and could be refreshed; `None` when an
+    /// interactive login is needed. Refreshes are single-flight across processes.
+    ///
+    /// # Errors
+    /// The cache cannot be read or locked. A failed refresh is not an error: it means a login
+    /// is needed.
+    pub async fn cached_or_refreshed(&self) -> Result<Option<SsoToken>, Error> {
+        let key = self.token_key();
+        let now = self.clock.now();
+        let token = match self.cache.load_token(&key) {
+            Ok(t) => t,
+            Err(e) if matches!(e.kind(), aws_sso_token_cache::ErrorKind::Corrupt { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let Some(token) = token else { return Ok(None) };
+        match self.policy.token_state(&token, now) {
+            TokenState::Valid { .. } => return Ok(Some(token)),
+            TokenState::RefreshDue { .. } | TokenState::Expired if token.can_refresh(now) => {}
+            TokenState::RefreshDue { .. } => return Ok(Some(token)),
+            TokenState::Expired => return Ok(None),
+        }
+        let cache = self.cache.clone();
+        let lock_key = key.clone();
+        let wait = self.lock_wait;
+        let _lock = tokio::task::spawn_blocking(move || {
+            cache.lock_timeout(LockKey::Token(&lock_key), wait)
+        })
+        .await
+        .map_err(|e| ErrorKind::Service {
+            code: "Internal".into(),
+            message: e.to_string(),
+        })??;
+        // Another process may have refreshed while we waited.
+        let now = self.clock.now();
+        let Some(token) = self.cache.load_token(&key).ok().flatten() else {
+            return Ok(None);
+        };
+        match self.policy.token_state(&token, now) {
+            TokenState::Valid { .. } => return Ok(Some(token)),
+            _ if !token.can_refresh(now) => {
+                return Ok(
+                    (self.policy.token_state(&token, now) != TokenState::Expired).then_some(token),
+                );
+            }
+            _ => {}
+        }
+        match self.refresh(&token).await {
+            Ok(new) => {
+                self.cache.store_token(&key, &new)?;
+                Ok(Some(new))
+            }
+            Err(_) if self.policy.token_state(&token, now) != TokenState::Expired => {
+                Ok(Some(token))
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Refreshes `token` with its refresh token (the caller stores the result).
+    ///
+    /// # Errors
+    /// The token cannot be refreshed or the service refuses.
+    pub async fn refresh(&self, token: &SsoToken) -> Result<SsoToken, Error> {
+        let (Some(client_id), Some(secret), Some(refresh)) =
+            (&token.client_id, &token.client_secret, &token.refresh_token)
+        else {
+            return Err(
+                ErrorKind::InvalidGrant("the cached token has no refresh token".into()).into(),
+            );
+        };
+        let tokens = self
+            .api
+            .create_token(client_id, secret, Grant::RefreshToken(refresh.clone()))
+            .await
+            .map_err(|e| service_error(e, self.api.endpoint()))?;
+        let mut new = self.token_from(tokens, client_id, secret, token.registration_expires_at);
+        if new.refresh_token.is_none() {
+            new.refresh_token = Some(refresh.clone());
+        }
+        new.extra = token.extra.clone();
+        Ok(new)
+    }
+
+    /// The client registration for `flow`: the cached one if it is usable, else a new one
+    /// (which is cached).
+    ///
+    /// # Errors
+    /// The service refuses or cannot be reached; the cache cannot be written.
+    pub async fn registration(&self, flow: Flow) -> Result<ClientRegistration, Error> {
+        let key = self.registration_key();
+        let now = self.clock.now();
+        let fits = |r: &ClientRegistration| match flow {
+            Flow::DeviceCode => {
+                r.is_usable(now, &[])
+                    && r.grant_types
+                        .as_ref()
+                        .is_none_or(|g| g.iter().any(|x| x == DEVICE_GRANT))
+            }
+            Flow::AuthorizationCode => r.is_usable(now, &PKCE_GRANTS),
+        };
+        if let Some(r) = self
+            .cache
+            .load_registration(&key)
+            .ok()
+            .flatten()
+            .filter(fits)
+        {
+            return Ok(r);
+        }
+        let scopes = self.scopes();
+        let name = format!(
+            "aws-sso-rs-{}",
+            self.session.name.as_deref().unwrap_or("legacy")
+        );
+        let request = match flow {
+            Flow::DeviceCode => RegisterRequest {
+                client_name: name,
+                scopes: scopes.clone(),
+                ..RegisterRequest::default()
+            },
+            Flow::AuthorizationCode => RegisterRequest {
+                client_name: name,
+                scopes: Some(
+                    scopes
+                        .clone()
+                        .unwrap_or_else(|| vec![DEFAULT_SCOPE.to_owned()]),
+                ),
+                grant_types: Some(PKCE_GRANTS.iter().map(|g| (*g).to_owned()).collect()),
+                redirect_uris: Some(vec![REGISTERED_REDIRECT.to_owned()]),
+                issuer_url: Some(self.session.start_url.clone()),
+            },
+        };
+        let grant_types = request.grant_types.clone();
+        let registered = self
+            .api
+            .register_client(request)
+            .await
+            .map_err(|e| service_error(e, self.api.endpoint()))?;
+        let registration = ClientRegistration {
+            client_id: registered.client_id,
+            client_secret: registered.client_secret,
+            expires_at: OffsetDateTime::from_unix_timestamp(registered.expires_at).unwrap_or(now),
+            scopes,
+            grant_types,
+            extra: Default::default(),
+        };
+        self.cache.store_registration(&key, &registration)?;
+        Ok(registration)
+    }
+
+    fn token_from(
+        &self,
+        tokens: Tokens,
+        client_id: &str,
+        secret: &Secret,
+        registration_expires_at: Option<OffsetDateTime>,
+    ) -> SsoToken {
+        let mut token = SsoToken::new(
+            tokens.access_token,
+            self.clock.now() + time::Duration::seconds(tokens.expires_in),
+        );
+        token.start_url = Some(self.session.start_url.clone());
+        token.region = Some(self.session.region.clone());
+        token.client_id = Some(client_id.to_owned());
+        token.client_secret = Some(secret.clone());
+        token.registration_expires_at = registration_expires_at;
+        token.refresh_token = tokens.refresh_token;
+        token
+    }
+
+    async fn registered_or_retry<T, F, Fut>(
+        &self,
+        flow: Flow,
+        mut run: F,
+    ) -> Result<(T, ClientRegistration), Error>
+    where
+        F: FnMut(ClientRegistration) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        let registration = self.registration(flow).await?;
+        match run(registration.clone()).await {
+            // A registration the service no longer knows: forget it and register again, once.
+            Err(e) if matches!(e.kind(), ErrorKind::InvalidClient(_)) => {
+                self.cache.store_registration(
+                    &self.registration_key(),
+                    &ClientRegistration {
+                        expires_at: self.clock.now(),
+                        ..registration
+                    },
+                )?;
+                let fresh = self.registration(flow).await?;
+                Ok((run(fresh.clone()).await?, fresh))
+            }
+            other => other.map(|t| (t, registration)),
+        }
+    }
+
+    /// Runs the device-code flow and caches the token.
+    ///
+    /// # Errors
+    /// The user denies, the code expires, the service refuses or cannot be reached.
+    pub async fn device_login(&self, presenter: &impl Presenter) -> Result<SsoToken, Error> {
+        let (tokens, registration) = self
+            .registered_or_retry(Flow::DeviceCode, |r| async move {
+                let mut flow = DeviceFlow::start(
+                    self.api,
+                    &r.client_id,
+                    &r.client_secret,
+                    &self.session.start_url,
+                    self.clock,
+                )
+                .await?;
+                presenter.device_code(flow.authorization(), flow.deadline());
+                flow.wait(self.api, self.clock, self.sleeper).await
+            })
+            .await?;
+        self.store(tokens, &registration)
+    }
+
+    /// Runs the PKCE flow (listener on 127.0.0.1, or a pasted address) and caches the token.
+    ///
+    /// # Errors
+    /// The user denies, the state does not match, nobody completes the browser step in time,
+    /// the service refuses or cannot be reached.
+    pub async fn pkce_login(
+        &self,
+        presenter: &impl Presenter,
+        mut options: PkceOptions,
+    ) -> Result<SsoToken, Error> {
+        let registration = self.registration(Flow::AuthorizationCode).await?;
+        let scopes = self
+            .scopes()
+            .unwrap_or_else(|| vec![DEFAULT_SCOPE.to_owned()]);
+        let flow = PkceFlow::start(
+            self.api.endpoint(),
+            &registration.client_id,
+            &registration.client_secret,
+            &scopes,
+            options.redirect_port,
+        )
+        .await?;
+        let wait = options.wait.unwrap_or(DEFAULT_WAIT);
+        presenter.authorize_url(flow.authorize_url(), self.clock.now() + wait);
+        let pasted = async {
+            let Some(rx) = options.pasted.as_mut() else {
+                return std::future::pending().await;
+            };
+            while let Some(line) = rx.recv().await {
+                match flow.code_from_pasted(&line) {
+                    Ok(code) => return Ok(code),
+                    Err(e) if matches!(e.kind(), ErrorKind::BadCallback(_)) => {
+                        eprintln!("aws-sso-rs: {e}")
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            std::future::pending().await
+        };
+        let code = tokio::select! {
+            code = flow.wait_for_redirect(wait, self.sleeper) => code?,
+            code = pasted => code?,
+        };
+        let tokens = flow.complete(self.api, code).await?;
+        self.store(tokens, &registration)
+    }
+
+    fn store(&self, tokens: Tokens, registration: &ClientRegistration) -> Result<SsoToken, Error> {
+        let token = self.token_from(
+            tokens,
+            &registration.client_id,
+            &registration.client_secret,
+            Some(registration.expires_at),
+        );
+        self.cache.store_token(&self.token_key(), &token)?;
+        Ok(token)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_urls_are_opened() {
+        for ok in [
+            "https://device.sso.us-east-1.amazonaws.com/",
+            "http://127.0.0.1:4566/device?user_code=X",
+            "http://localhost:1/",
+            "http://[::1]:2/x",
+        ] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://device.sso.amazonaws.com/",
+            "http://127.0.0.1.evil.com/",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+    }
+}
