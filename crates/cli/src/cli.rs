@@ -18,6 +18,9 @@ pub struct Cli {
 /// Flags every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
+    /// Print requests and decisions on stderr (tokens, secrets and codes are never printed).
+    #[arg(long, global = true)]
+    pub debug: bool,
     /// Print the resolved settings of the command as JSON and exit, without doing anything.
     #[arg(long, global = true, hide = true)]
     pub show_settings: bool,
@@ -27,6 +30,12 @@ pub struct GlobalArgs {
 pub enum Command {
     /// List the profiles in the AWS config files, their sign-in and token state.
     Profiles(ProfilesArgs),
+    /// Sign in to IAM Identity Center and cache the token where the AWS CLI and SDKs find it.
+    Login(LoginArgs),
+    /// Sign out: end the server-side sessions and delete cached tokens and role credentials.
+    Logout(LogoutArgs),
+    /// Show each IAM Identity Center session and its cached token.
+    Status(StatusArgs),
 }
 
 /// Output formats of listing commands.
@@ -41,6 +50,50 @@ pub enum Output {
 
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
+    /// How to print the list.
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session", "all"]))]
+pub struct LoginArgs {
+    /// The profile whose sign-in to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Sign in to this [sso-session] directly.
+    #[arg(long)]
+    pub sso_session: Option<String>,
+    /// Sign in once to every distinct session in the config file.
+    #[arg(long)]
+    pub all: bool,
+    /// Use the device-code flow (a code to confirm in the browser) instead of PKCE.
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Do not open a browser: print the address (and for the device flow, a QR code).
+    #[arg(long)]
+    pub no_browser: bool,
+    /// The local port for the browser's redirect in the PKCE flow (default: any free port).
+    #[arg(long, value_name = "PORT")]
+    pub redirect_port: Option<u16>,
+    /// Sign in again even if a valid token is cached.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session"]))]
+pub struct LogoutArgs {
+    /// Sign out only of this profile's session (default: every cached session).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Sign out only of this [sso-session].
+    #[arg(long)]
+    pub sso_session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
     /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
     pub output: Output,

@@ -1,7 +1,11 @@
 //! Exit codes, in one place. Documented in docs/cli.md.
 
+use aws_sso_device_auth::{Error as SignInError, ErrorKind as SignInKind};
 use aws_sso_profile_config::Error as ConfigError;
+use aws_sso_role_credentials::PortalError;
 use aws_sso_token_cache::Error as CacheError;
+
+use crate::Interrupted;
 
 /// The exit codes of aws-sso-rs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +17,12 @@ pub enum Code {
     Config = 3,
     /// A cache file is unreadable or a cache lock could not be taken.
     Cache = 4,
+    /// The sign-in did not complete: denied, expired, refused, timed out.
+    SignIn = 5,
+    /// IAM Identity Center could not be reached.
+    Network = 6,
+    /// Ctrl-C.
+    Interrupted = 130,
 }
 
 /// The exit code for `error`: the first cause in its chain that says more than "failure".
@@ -23,6 +33,19 @@ pub fn code_for(error: &anyhow::Error) -> Code {
         }
         if cause.downcast_ref::<CacheError>().is_some() {
             return Code::Cache;
+        }
+        if cause.downcast_ref::<Interrupted>().is_some() {
+            return Code::Interrupted;
+        }
+        if let Some(e) = cause.downcast_ref::<SignInError>() {
+            return match e.kind() {
+                SignInKind::Unreachable { .. } => Code::Network,
+                SignInKind::Cache(_) => Code::Cache,
+                _ => Code::SignIn,
+            };
+        }
+        if let Some(PortalError::Unreachable { .. }) = cause.downcast_ref::<PortalError>() {
+            return Code::Network;
         }
     }
     Code::Failure

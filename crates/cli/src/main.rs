@@ -2,6 +2,7 @@
 //! `commands::<verb>::run`, and maps errors to exit codes here, in one place. Everything
 //! else lives in the library crates.
 
+mod browser;
 mod cli;
 mod commands;
 mod exit;
@@ -9,18 +10,37 @@ mod settings;
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
+static DEBUG: AtomicBool = AtomicBool::new(false);
+
+/// Prints a `--debug` line on stderr. Callers pass no secrets: tokens, client secrets, codes
+/// and verifiers are `Secret`s, which print as `<redacted>`.
+pub fn debug(line: std::fmt::Arguments<'_>) {
+    if DEBUG.load(Ordering::Relaxed) {
+        let _ = writeln!(std::io::stderr().lock(), "aws-sso-rs: debug: {line}");
+    }
+}
+
+/// The user pressed Ctrl-C.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted; nothing was written to the cache")]
+pub struct Interrupted;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let result = run(cli);
-    match result {
+    DEBUG.store(cli.global.debug, Ordering::Relaxed);
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let code = exit::code_for(&error);
-            let mut stderr = std::io::stderr().lock();
-            let _ = writeln!(stderr, "aws-sso-rs: error: {}", exit::message(&error));
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "aws-sso-rs: error: {}",
+                exit::message(&error)
+            );
             ExitCode::from(code as u8)
         }
     }
@@ -28,13 +48,39 @@ fn main() -> ExitCode {
 
 fn run(cli: cli::Cli) -> anyhow::Result<()> {
     let world = settings::World::real();
+    let show = cli.global.show_settings;
     match cli.command {
         cli::Command::Profiles(args) => {
-            let settings = settings::ProfilesSettings::resolve(&args, &world)?;
-            if cli.global.show_settings {
-                return settings::show(&settings);
+            let s = settings::ProfilesSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::profiles::run(&s, &world)
             }
-            commands::profiles::run(&settings, &world)
+        }
+        cli::Command::Login(args) => {
+            let s = settings::LoginSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::login::run(&s, &world)
+            }
+        }
+        cli::Command::Logout(args) => {
+            let s = settings::LogoutSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::logout::run(&s, &world)
+            }
+        }
+        cli::Command::Status(args) => {
+            let s = settings::StatusSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::status::run(&s, &world)
+            }
         }
     }
 }

@@ -4,16 +4,20 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use aws_sso_profile_config::{Env, FileLocations, Platform, ProcessEnv, home_dir};
+use aws_sso_profile_config::{
+    ClientEndpointConfig, EndpointSource, Env, FileLocations, Platform, ProcessEnv, ProfileSet,
+    Service, SsoSession, home_dir, select_profile,
+};
 use aws_sso_token_cache::TokenCache;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::cli::{Output, ProfilesArgs};
+use crate::cli::{LoginArgs, LogoutArgs, Output, ProfilesArgs, StatusArgs};
 
 /// What a command may touch: the environment, the platform's path rules, and the clock.
 pub struct World {
-    pub env: Box<dyn Env>,
+    pub env: Box<dyn Env + Send + Sync>,
+
     pub platform: Platform,
     pub now: fn() -> OffsetDateTime,
 }
@@ -87,4 +91,251 @@ impl ProfilesSettings {
 pub fn show(settings: &impl Serialize) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(settings)?);
     Ok(())
+}
+
+/// One IAM Identity Center sign-in a command acts on, with its resolved OIDC endpoint.
+#[derive(Debug, Serialize)]
+pub struct Target {
+    /// `profile 'dev'`, `sso-session 'corp'`.
+    pub label: String,
+    /// The session's name; `None` for a legacy profile.
+    pub session_name: Option<String>,
+    pub start_url: String,
+    pub sso_region: String,
+    pub registration_scopes: Vec<String>,
+    pub oidc_endpoint: String,
+    #[serde(skip)]
+    pub oidc_endpoint_is_default: bool,
+    /// `device-code` or `authorization-code`.
+    pub flow: &'static str,
+}
+
+impl Target {
+    pub fn session(&self) -> SsoSession {
+        SsoSession {
+            name: self.session_name.clone(),
+            start_url: self.start_url.clone(),
+            region: self.sso_region.clone(),
+            registration_scopes: self.registration_scopes.clone(),
+        }
+    }
+
+    fn new(
+        label: String,
+        session: SsoSession,
+        profile: Option<&str>,
+        set: &ProfileSet,
+        world: &World,
+        device_code: bool,
+    ) -> Self {
+        let endpoint = set.endpoint(
+            profile,
+            &Service::SsoOidc,
+            &session.region,
+            world.env.as_ref(),
+            ClientEndpointConfig::default(),
+        );
+        let flow = if device_code || session.is_legacy() {
+            "device-code"
+        } else {
+            "authorization-code"
+        };
+        Self {
+            label,
+            session_name: session.name,
+            start_url: session.start_url,
+            sso_region: session.region,
+            registration_scopes: session.registration_scopes,
+            oidc_endpoint_is_default: endpoint.source == EndpointSource::Default,
+            oidc_endpoint: endpoint.url,
+            flow,
+        }
+    }
+}
+
+/// Settings of `aws-sso-rs login`.
+#[derive(Debug, Serialize)]
+pub struct LoginSettings {
+    pub files: Files,
+    pub targets: Vec<Target>,
+    pub open_browser: bool,
+    pub redirect_port: u16,
+    pub force: bool,
+}
+
+/// The sessions named by `--profile` / `--sso-session` / `--all` / the selected profile.
+fn targets(
+    profile: Option<&str>,
+    sso_session: Option<&str>,
+    all: bool,
+    files: &Files,
+    world: &World,
+    device_code: bool,
+) -> Result<Vec<Target>> {
+    let locations = files.locations();
+    if let Some(name) = sso_session {
+        let set = ProfileSet::load(&locations)?;
+        let session = set.sso_session_named(name)?;
+        return Ok(vec![Target::new(
+            format!("sso-session '{name}'"),
+            session,
+            None,
+            &set,
+            world,
+            device_code,
+        )]);
+    }
+    if all {
+        let set = ProfileSet::load(&locations)?;
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for profile in set.profiles() {
+            let Ok(Some(sso)) = set.sso_profile(profile.name()) else {
+                continue;
+            };
+            if seen.insert(sso.session.cache_key_source().to_owned()) {
+                let label = sso.session.label();
+                out.push(Target::new(
+                    label,
+                    sso.session,
+                    Some(profile.name()),
+                    &set,
+                    world,
+                    device_code,
+                ));
+            }
+        }
+        if out.is_empty() {
+            anyhow::bail!(
+                "no profile in {} signs in with IAM Identity Center; add one with sso_session or sso_start_url",
+                files.config_file.display()
+            );
+        }
+        return Ok(out);
+    }
+    let selected = select_profile(profile, world.env.as_ref());
+    let set = ProfileSet::load_profile(&locations, &selected.name)?;
+    let Some(sso) = set.sso_profile(&selected.name)? else {
+        anyhow::bail!(
+            "profile '{}' in {} does not sign in with IAM Identity Center (it has no sso_session or sso_start_url); pick another with --profile, or list them with: aws-sso-rs profiles",
+            selected.name,
+            files.config_file.display()
+        );
+    };
+    Ok(vec![Target::new(
+        format!("profile '{}'", selected.name),
+        sso.session,
+        Some(&selected.name),
+        &set,
+        world,
+        device_code,
+    )])
+}
+
+impl LoginSettings {
+    pub fn resolve(args: &LoginArgs, world: &World) -> Result<Self> {
+        let files = Files::resolve(world)?;
+        let targets = targets(
+            args.profile.as_deref(),
+            args.sso_session.as_deref(),
+            args.all,
+            &files,
+            world,
+            args.use_device_code,
+        )?;
+        Ok(Self {
+            files,
+            targets,
+            open_browser: !args.no_browser,
+            redirect_port: args.redirect_port.unwrap_or(0),
+            force: args.force,
+        })
+    }
+}
+
+/// Settings of `aws-sso-rs logout`.
+#[derive(Debug, Serialize)]
+pub struct LogoutSettings {
+    pub files: Files,
+    /// `None`: every cached token.
+    pub only: Option<Target>,
+    /// The role-credential cache keys of the profiles using `only`.
+    #[serde(skip)]
+    pub role_keys: Vec<aws_sso_token_cache::RoleKey>,
+}
+
+impl LogoutSettings {
+    pub fn resolve(args: &LogoutArgs, world: &World) -> Result<Self> {
+        let files = Files::resolve(world)?;
+        if args.profile.is_none() && args.sso_session.is_none() {
+            return Ok(Self {
+                files,
+                only: None,
+                role_keys: Vec::new(),
+            });
+        }
+        let mut targets = targets(
+            args.profile.as_deref(),
+            args.sso_session.as_deref(),
+            false,
+            &files,
+            world,
+            false,
+        )?;
+        let only = targets.pop();
+        let set = ProfileSet::load(&files.locations())?;
+        let role_keys = only
+            .as_ref()
+            .map(|t| {
+                set.profiles()
+                    .filter_map(|p| set.sso_profile(p.name()).ok().flatten())
+                    .filter(|p| {
+                        p.session.name == t.session_name && p.session.start_url == t.start_url
+                    })
+                    .filter_map(|p| {
+                        let (account, role) = p.role()?;
+                        Some(aws_sso_token_cache::RoleKey::new(
+                            account,
+                            role,
+                            p.session.name.as_deref(),
+                            &p.session.start_url,
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            files,
+            only,
+            role_keys,
+        })
+    }
+
+    /// The portal endpoint for a token of `region`.
+    pub fn portal_endpoint(&self, region: &str, world: &World) -> aws_sso_profile_config::Endpoint {
+        let set = ProfileSet::default();
+        set.endpoint(
+            None,
+            &Service::Sso,
+            region,
+            world.env.as_ref(),
+            ClientEndpointConfig::default(),
+        )
+    }
+}
+
+/// Settings of `aws-sso-rs status`.
+#[derive(Debug, Serialize)]
+pub struct StatusSettings {
+    pub files: Files,
+    pub output: Output,
+}
+
+impl StatusSettings {
+    pub fn resolve(args: &StatusArgs, world: &World) -> Result<Self> {
+        Ok(Self {
+            files: Files::resolve(world)?,
+            output: args.output,
+        })
+    }
 }

@@ -88,6 +88,9 @@ pub mod vars {
     pub const AWS_ENDPOINT_URL_PREFIX: &str = "AWS_ENDPOINT_URL_";
     /// When `true`, configured endpoint URLs (environment and config file) are ignored.
     pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+    /// Browsers to open, `:`-separated commands (`%s` stands for the URL), as Python's
+    /// `webbrowser` reads it.
+    pub const BROWSER: &str = "BROWSER";
     /// The home folder on every platform.
     pub const HOME: &str = "HOME";
     /// The home folder on Windows when `HOME` is unset.

@@ -252,6 +252,14 @@ impl TokenCache {
         store(&self.role_credentials_path(key), &credentials.to_json())
     }
 
+    /// Deletes the role credentials of `key`; returns whether there were any.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn remove_role_credentials(&self, key: &RoleKey) -> Result<bool, Error> {
+        remove(&self.role_credentials_path(key))
+    }
+
     /// Deletes every role-credential file with `"ProviderType": "sso"` and leaves the rest
     /// (assume-role caches and anything else) alone, as `aws sso logout` does. Returns the
     /// deleted paths.

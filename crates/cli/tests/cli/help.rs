@@ -25,3 +25,21 @@ fn unknown_flags_are_usage_errors() {
         "clap suggests the right flag"
     );
 }
+
+#[test]
+fn login_help() {
+    let out = Home::new().run(&["login", "--help"]);
+    assert!(out.status.success());
+    insta::assert_snapshot!(stdout(&out));
+}
+
+#[test]
+fn login_targets_are_exclusive() {
+    let out = Home::new().run(&["login", "--all", "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        crate::stderr(&out).contains("cannot be used with"),
+        "{}",
+        crate::stderr(&out)
+    );
+}

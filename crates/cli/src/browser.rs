@@ -1,0 +1,41 @@
+//! Opening a URL in the user's browser: `$BROWSER` first (as Python's `webbrowser` and the
+//! AWS CLI read it: `:`-separated commands, `%s` stands for the URL, else the URL is appended),
+//! then the platform's opener.
+
+use std::process::{Command, Stdio};
+
+use aws_sso_profile_config::{Env, env::vars};
+
+/// Opens `url`; `Err` says why no browser could be started.
+pub fn open(url: &str, env: &dyn Env) -> Result<(), String> {
+    if let Some(list) = env.non_empty(vars::BROWSER) {
+        let mut problems = Vec::new();
+        for command in list.split(':').filter(|c| !c.trim().is_empty()) {
+            let Ok(mut words) = shell_words::split(command) else {
+                problems.push(format!("cannot parse BROWSER entry {command:?}"));
+                continue;
+            };
+            if words.iter().any(|w| w.contains("%s")) {
+                words.iter_mut().for_each(|w| *w = w.replace("%s", url));
+            } else {
+                words.push(url.to_owned());
+            }
+            let (program, args) = words.split_first().expect("split gave at least one word");
+            match Command::new(program)
+                .args(args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+            {
+                Ok(_) => return Ok(()),
+                Err(e) => problems.push(format!("{program}: {e}")),
+            }
+        }
+        return Err(format!(
+            "no BROWSER command could be started ({})",
+            problems.join("; ")
+        ));
+    }
+    open::that_detached(url).map_err(|e| e.to_string())
+}

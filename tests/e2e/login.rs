@@ -1,0 +1,345 @@
+//! `aws-sso-rs login`: both flows, reuse, --force, --all, refresh, the pasted callback,
+//! concurrent logins, and each failure with its message and exit code.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::Stdio;
+use std::time::Duration;
+
+use aws_sso_mock::{Approval, Scenario};
+
+use crate::{World, allow_in_browser, follow, stderr};
+
+fn manual() -> Scenario {
+    let mut s = Scenario::default();
+    s.device.approval = Approval::Manual;
+    s
+}
+
+#[test]
+fn device_code_login_then_reuse_then_force() {
+    let w = World::new(Scenario::default());
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Signed in to profile 'dev-account-ro'"),
+        "{err}"
+    );
+    let opened = w.opened(1);
+    assert!(
+        opened[0].starts_with(&format!("{}/device?user_code=", w.mock.url())),
+        "the browser opened the verification page: {opened:?}"
+    );
+    let token = w
+        .cache()
+        .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
+        .expect("read")
+        .expect("token cached");
+    assert!(w.mock.token_is_valid(token.access_token.expose()));
+    assert!(
+        token.refresh_token.is_some(),
+        "scopes were registered, so a refresh token came back"
+    );
+    assert!(!err.contains(token.access_token.expose()));
+
+    let tokens_before = w.mock.count("CreateToken");
+    let again = w.run(&["login", "--profile", "dev-account-admin"]);
+    assert!(again.status.success());
+    assert!(
+        stderr(&again).contains("Already signed in"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        w.mock.count("CreateToken"),
+        tokens_before,
+        "a valid token is reused without a request"
+    );
+
+    let forced = w.run(&[
+        "login",
+        "--profile",
+        "dev-account-ro",
+        "--use-device-code",
+        "--force",
+    ]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    let new = w
+        .cache()
+        .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
+        .expect("read")
+        .expect("token");
+    assert_ne!(
+        new.access_token, token.access_token,
+        "--force signs in again"
+    );
+    assert_eq!(
+        w.mock.count("RegisterClient"),
+        1,
+        "the registration is reused"
+    );
+}
+
+#[test]
+fn pkce_login_through_the_browser() {
+    let w = World::new(Scenario::default());
+    let child = w
+        .cmd(&["login", "--profile", "dev-account-ro"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start login");
+    let url = w
+        .opened(1)
+        .pop()
+        .expect("the browser was asked to open the authorize page");
+    assert!(
+        url.starts_with(&format!(
+            "{}/authorize?response_type=code&client_id=",
+            w.mock.url()
+        )),
+        "{url}"
+    );
+    assert!(
+        url.contains("&redirect_uri=http%3A%2F%2F127.0.0.1%3A")
+            && url.contains(
+                "&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge="
+            ),
+        "{url}"
+    );
+    let page = follow(&allow_in_browser(&url));
+    assert!(
+        page.contains("You can close this window"),
+        "the browser is told it worked: {page}"
+    );
+    let out = child.wait_with_output().expect("login ends");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = w
+        .cache()
+        .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
+        .expect("read")
+        .expect("cached");
+    assert!(w.mock.token_is_valid(token.access_token.expose()));
+    assert_eq!(
+        w.mock.count("StartDeviceAuthorization"),
+        0,
+        "sso-session profiles use PKCE by default"
+    );
+}
+
+#[test]
+fn pkce_login_on_a_remote_host_by_pasting_the_callback_address() {
+    let w = World::new(Scenario::default());
+    let mut child = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--no-browser"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start login");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let url = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.trim()
+                .starts_with("http://127.0.0.1")
+                .then(|| l.trim().to_owned())
+        })
+        .expect("the authorize address is printed");
+    assert!(w.opened(0).is_empty(), "--no-browser opens nothing");
+    let location = allow_in_browser(&url);
+    let mut stdin = child.stdin.take().expect("stdin");
+    writeln!(stdin, "not the address").expect("type");
+    writeln!(stdin, "{location}").expect("paste");
+    let status = child.wait().expect("login ends");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(status.success(), "{rest:?}");
+    assert!(
+        rest.iter().any(|l| l.contains("paste the whole address")),
+        "a wrong paste is explained: {rest:?}"
+    );
+    assert!(
+        w.cache()
+            .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
+            .expect("read")
+            .is_some()
+    );
+}
+
+#[test]
+fn all_signs_in_once_per_distinct_session() {
+    let w = World::new(Scenario::default());
+    let out = w.run(&["login", "--all", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        w.mock.count("StartDeviceAuthorization"),
+        2,
+        "my-sso and the legacy start URL"
+    );
+    assert!(w.token_file("my-sso").exists());
+    assert!(
+        w.token_file("https://d-XXXXXXXXX.awsapps.com/start")
+            .exists()
+    );
+}
+
+#[test]
+fn a_token_due_for_refresh_is_refreshed_silently() {
+    let w = World::new(Scenario::default());
+    assert!(
+        w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+            .status
+            .success()
+    );
+    let cache = w.cache();
+    let key = aws_sso_token_cache::TokenKey::new("my-sso");
+    let mut token = cache.load_token(&key).expect("read").expect("token");
+    token.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
+    cache.store_token(&key, &token).expect("store");
+    let starts = w.mock.count("StartDeviceAuthorization");
+    let out = w.run(&["login", "--profile", "dev-account-ro"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let refreshed = cache.load_token(&key).expect("read").expect("token");
+    assert_ne!(refreshed.access_token, token.access_token);
+    assert!(refreshed.expires_at > token.expires_at + time::Duration::hours(7));
+    assert_eq!(
+        w.mock.count("StartDeviceAuthorization"),
+        starts,
+        "no new sign-in, no browser"
+    );
+    assert!(
+        w.opened(0).len() == 1,
+        "only the first login opened a browser"
+    );
+}
+
+#[test]
+fn concurrent_logins_for_one_session_run_one_flow() {
+    let w = World::new(manual());
+    let spawn = || {
+        w.cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start")
+    };
+    let first = spawn();
+    let url = w.opened(1).pop().expect("the first login opened a browser");
+    let second = spawn();
+    std::thread::sleep(Duration::from_millis(500));
+    let code = url.split("user_code=").nth(1).expect("code").to_owned();
+    assert!(w.mock.approve(&code));
+    let (a, b) = (
+        first.wait_with_output().expect("first"),
+        second.wait_with_output().expect("second"),
+    );
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}\n{}",
+        stderr(&a),
+        stderr(&b)
+    );
+    assert!(
+        stderr(&b).contains("in progress; waiting"),
+        "{}",
+        stderr(&b)
+    );
+    assert!(stderr(&b).contains("Already signed in"), "{}", stderr(&b));
+    assert_eq!(w.mock.count("StartDeviceAuthorization"), 1);
+    assert_eq!(w.opened(2).len(), 1, "one browser tab");
+}
+
+#[test]
+fn failures_have_clear_messages_and_exit_codes() {
+    // Unreachable endpoint: exit 6, the endpoint named.
+    let w = World::new(Scenario::default());
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port");
+    let out = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", format!("http://{closed}"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("http://{closed}")),
+        "{}",
+        stderr(&out)
+    );
+
+    // Denied: exit 5.
+    let mut s = Scenario::default();
+    s.device.approval = Approval::Deny;
+    let w = World::new(s);
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        stderr(&out).contains("denied in the browser"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!w.token_file("my-sso").exists(), "no partial cache");
+
+    // The code expires: exit 5.
+    let mut s = manual();
+    s.lifetimes.device_code = 2;
+    let w = World::new(s);
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert_eq!(out.status.code(), Some(5));
+    assert!(
+        stderr(&out).contains("expired before it was allowed"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A region the config may not hold: exit 3, file and line named.
+    let w = World::new(Scenario::default());
+    std::fs::write(w.path().join(".aws/config"), "[profile p]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1.evil.example\nsso_account_id = 123456789011\nsso_role_name = R\n").expect("write");
+    let out = w.run(&["login", "--profile", "p"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("line 3") && stderr(&out).contains("sso_region"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        w.mock.counters().values().sum::<u64>(),
+        0,
+        "nothing was sent"
+    );
+
+    // A profile that does not use IAM Identity Center.
+    std::fs::write(
+        w.path().join(".aws/config"),
+        "[profile keys]\nregion = us-east-1\n",
+    )
+    .expect("write");
+    let out = w.run(&["login", "--profile", "keys"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("does not sign in with IAM Identity Center"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_while_waiting_leaves_no_token() {
+    let w = World::new(manual());
+    let child = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    w.opened(1);
+    std::thread::sleep(Duration::from_millis(300));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert!(!w.token_file("my-sso").exists());
+}
