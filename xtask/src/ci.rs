@@ -36,7 +36,10 @@ pub fn run(_args: &[String]) -> Result<()> {
             .args(["test", "--workspace", "--", "--include-ignored"])
             .env(PYTHON_VAR, &python),
     )?;
+    // The README's main command must work too.
+    crate::demo::run(&[])?;
     let vectors = default_vectors_dir();
+
     if vectors.is_dir() {
         conformance::run(&vectors)?;
     } else {

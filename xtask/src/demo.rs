@@ -1,9 +1,11 @@
-//! `cargo xtask demo`: the tour of aws-sso-rs on a machine with no AWS account.
+//! `cargo xtask demo`: the tour of aws-sso-rs on a machine with no AWS account, against the
+//! bundled mock IAM Identity Center.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::{run_cmd, workspace_root};
 
@@ -27,15 +29,32 @@ sso_region = ap-northeast-1
 sso_registration_scopes = sso:account:access
 ";
 
-fn step(bin: &Path, home: &Path, args: &[&str]) -> Result<()> {
+/// The mock, stopped when dropped.
+struct Mock(Child);
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn step(bin: &Path, home: &Path, env: &[(String, String)], args: &[&str]) -> Result<()> {
     println!("\n$ aws-sso-rs {}", args.join(" "));
-    run_cmd(
-        Command::new(bin)
-            .args(args)
-            .env("HOME", home)
-            .env_remove("AWS_CONFIG_FILE")
-            .env_remove("AWS_PROFILE"),
-    )
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env("HOME", home)
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_PROFILE")
+        .env_remove("BROWSER");
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    if !status.success() {
+        bail!("aws-sso-rs {} failed with {status}", args.join(" "));
+    }
+    Ok(())
 }
 
 pub fn run(_args: &[String]) -> Result<()> {
@@ -45,20 +64,62 @@ pub fn run(_args: &[String]) -> Result<()> {
         "--quiet",
         "-p",
         "aws-sso-rs-cli",
+        "-p",
+        "aws-sso-mock-endpoint",
+        "--bins",
     ]))?;
     let bin = root.join("target/debug/aws-sso-rs");
+    let mut child = Command::new(root.join("target/debug/aws-sso-mock"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start aws-sso-mock")?;
+    let stdout = child.stdout.take().context("no stdout from aws-sso-mock")?;
+    let mock = Mock(child);
+    let mut env = Vec::new();
+    for line in BufReader::new(stdout).lines().take(6) {
+        let line = line?;
+        println!("{line}");
+        if let Some((k, v)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
+            env.push((k.to_owned(), v.to_owned()));
+        }
+    }
+    if env.is_empty() {
+        bail!("aws-sso-mock printed no endpoints");
+    }
     let home = tempfile::tempdir().context("cannot make a temporary home")?;
     let config = home.path().join(".aws/config");
-    std::fs::create_dir_all(config.parent().expect("has a parent"))?;
+    std::fs::create_dir_all(config.parent().context("config has a parent")?)?;
     std::fs::write(&config, INTRO_CONFIG)?;
     println!(
-        "A temporary home at {} with this ~/.aws/config:\n\n{INTRO_CONFIG}",
+        "\nA temporary home at {} with this ~/.aws/config:\n\n{INTRO_CONFIG}",
         home.path().display()
     );
-    step(&bin, home.path(), &["profiles"])?;
-    step(&bin, home.path(), &["profiles", "--output", "json"])?;
+    step(&bin, home.path(), &env, &["profiles"])?;
     println!(
-        "\nNo token is cached yet; `aws-sso-rs login` (against the bundled mock endpoint) comes next."
+        "\n(The mock approves the device code after the first poll, as if you had clicked Allow.)"
     );
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &[
+            "login",
+            "--profile",
+            "dev-account-ro",
+            "--use-device-code",
+            "--no-browser",
+        ],
+    )?;
+    step(&bin, home.path(), &env, &["status"])?;
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &["login", "--profile", "dev-account-admin"],
+    )?;
+    step(&bin, home.path(), &env, &["logout"])?;
+    step(&bin, home.path(), &env, &["status"])?;
+    drop(mock);
+    println!("\nNext: whoami, exec and the console, coming with the credentials issue.");
     Ok(())
 }

@@ -118,8 +118,10 @@ fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
     rx
 }
 
+/// Minutes rounded up: `7h59m`, `10m`.
 fn human(d: time::Duration) -> String {
-    let m = d.whole_minutes();
+    let m = (d.whole_seconds() + 59) / 60;
+
     if m >= 60 {
         format!("{}h{:02}m", m / 60, m % 60)
     } else {
