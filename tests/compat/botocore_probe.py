@@ -92,7 +92,15 @@ def load_role_credentials(profile):
     return {"access_key": creds.access_key, "secret_key": creds.secret_key, "token": creds.token}
 
 
+def load_credentials(profile):
+    """The credentials botocore's default chain resolves for an SSO profile."""
+    creds = botocore.session.Session(profile=profile).get_credentials().get_frozen_credentials()
+    return {"access_key": creds.access_key, "method": botocore.session.Session(profile=profile).get_credentials().method}
+
+
 COMMANDS = {
+    "load-credentials": load_credentials,
+
     "load-token": load_token,
     "write-token": write_token,
     "role-key": role_key,

@@ -1,5 +1,6 @@
 //! End-to-end tests: the real `aws-sso-rs` binary against aws-sso-mock, in a temporary home.
 
+mod botocore;
 mod login;
 mod logout_status;
 
@@ -179,4 +180,27 @@ pub fn follow(location: &str) -> String {
     let mut out = String::new();
     s.read_to_string(&mut out).expect("read");
     out
+}
+
+impl World {
+    /// Runs `tests/compat/botocore_probe.py ARGS` with the pinned botocore, this home and the
+    /// mock's endpoints; returns its JSON answer.
+    pub fn botocore(&self, args: &[&str]) -> serde_json::Value {
+        let script = aws_sso_e2e::workspace_root().join("tests/compat/botocore_probe.py");
+        let mut cmd = Command::new(aws_sso_e2e::python());
+        cmd.arg(script)
+            .args(args)
+            .env_clear()
+            .env("HOME", self.path());
+        for (k, v) in self.mock.env() {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("python runs");
+        assert!(
+            out.status.success(),
+            "botocore {args:?} failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    }
 }
