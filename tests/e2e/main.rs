@@ -1,7 +1,9 @@
 //! End-to-end tests: the real `aws-sso-rs` binary against aws-sso-mock, in a temporary home.
 
 mod botocore;
+mod browser_login;
 mod login;
+
 mod logout_status;
 
 use std::path::{Path, PathBuf};
