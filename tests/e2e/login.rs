@@ -343,3 +343,75 @@ fn ctrl_c_while_waiting_leaves_no_token() {
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert!(!w.token_file("my-sso").exists());
 }
+
+#[test]
+fn a_verification_page_that_is_not_https_is_refused() {
+    let w = World::new(Scenario {
+        verification_base: Some("http://device.example.com".into()),
+        ..Scenario::default()
+    });
+
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing to open http://device.example.com/device"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(w.opened(0).is_empty(), "no browser was opened");
+    assert_eq!(w.mock.count("CreateToken"), 0, "nothing was polled");
+    assert!(!w.token_file("my-sso").exists());
+}
+
+#[test]
+fn debug_shows_requests_and_decisions_but_no_secret() {
+    let w = World::new(Scenario::default());
+    let out = w.run(&[
+        "--debug",
+        "login",
+        "--profile",
+        "dev-account-ro",
+        "--use-device-code",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let url = w.mock.url();
+    for line in [
+        format!("OIDC endpoint {url}, device-code flow"),
+        format!("request: POST {url}/client/register"),
+        format!("request: POST {url}/device_authorization"),
+        format!("request: POST {url}/token"),
+        "response: HTTP 400".to_owned(),
+        "response: HTTP 200".to_owned(),
+        "opened a browser at".to_owned(),
+    ] {
+        assert!(err.contains(&line), "--debug shows {line:?}:\n{err}");
+    }
+    let logout = w.run(&["--debug", "logout"]);
+    let logout_err = stderr(&logout);
+    assert!(
+        logout_err.contains(&format!("request: POST {url}/logout")),
+        "{logout_err}"
+    );
+
+    // Nothing secret: the token, refresh token, client secret, or any cached secret value.
+    let cache = w.cache();
+    let reg_dir = std::fs::read_dir(cache.sso_dir()).expect("list");
+    let mut secrets = Vec::new();
+    for entry in reg_dir {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
+        for k in ["clientSecret", "accessToken", "refreshToken"] {
+            if let Some(v) = json[k].as_str() {
+                secrets.push(v.to_owned());
+            }
+        }
+    }
+    assert!(!secrets.is_empty());
+    for s in &secrets {
+        assert!(
+            !err.contains(s.as_str()) && !logout_err.contains(s.as_str()),
+            "a secret leaked into --debug"
+        );
+    }
+}

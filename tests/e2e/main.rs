@@ -5,6 +5,7 @@ mod browser_login;
 mod login;
 
 mod logout_status;
+mod terminal;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

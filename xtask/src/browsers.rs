@@ -1,4 +1,4 @@
-//! Debian's Chromium and ChromeDriver, for the browser tests.
+//! Debian's Chromium and ChromeDriver, for the browser tests, and tmux for the terminal tests.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,32 +12,36 @@ fn on_path(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-/// Installs `chromium` and `chromium-driver` with apt when either is missing.
+/// `args` as root: directly when we are root, else through `sudo -n`.
+fn as_root(args: &[&str]) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut cmd = if is_root {
+        Command::new(args[0])
+    } else {
+        Command::new("sudo")
+    };
+    if !is_root {
+        cmd.arg("-n").arg(args[0]);
+    }
+    cmd.args(&args[1..])
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
+}
+
+/// Installs `chromium`, `chromium-driver` and `tmux` with apt when any is missing.
 pub fn ensure() -> Result<()> {
     let chromium =
         std::env::var("AWS_SSO_RS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if Path::new(&chromium).is_file() && on_path("chromedriver") {
+    if Path::new(&chromium).is_file() && on_path("chromedriver") && on_path("tmux") {
         return Ok(());
     }
-    eprintln!("installing Debian's chromium and chromium-driver for the browser tests");
-    let sudo = |args: &[&str]| {
-        let is_root = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|o| o.stdout.starts_with(b"0"));
-        let mut cmd = if is_root {
-            Command::new(args[0])
-        } else {
-            Command::new("sudo")
-        };
-        if !is_root {
-            cmd.arg("-n").arg(args[0]);
-        }
-        cmd.args(&args[1..])
-            .env("DEBIAN_FRONTEND", "noninteractive");
-        cmd
-    };
-    run_cmd(&mut sudo(&["apt-get", "update", "-qq"])).context("apt-get update failed")?;
-    run_cmd(&mut sudo(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver"]))
-        .context("cannot install chromium and chromium-driver; install them by hand, or set AWS_SSO_RS_CHROMIUM")
+    eprintln!(
+        "installing Debian's chromium, chromium-driver and tmux for the browser and terminal tests"
+    );
+    run_cmd(&mut as_root(&["apt-get", "update", "-qq"])).context("apt-get update failed")?;
+    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux"]))
+        .context("cannot install chromium, chromium-driver and tmux; install them by hand, or set AWS_SSO_RS_CHROMIUM")
 }

@@ -24,7 +24,15 @@ pub fn debug(line: std::fmt::Arguments<'_>) {
     }
 }
 
+/// The SDK request log for `--debug`, when it is on.
+pub fn request_log() -> Option<aws_sso_device_auth::RequestLog> {
+    DEBUG
+        .load(Ordering::Relaxed)
+        .then_some(aws_sso_device_auth::RequestLog(debug))
+}
+
 /// The user pressed Ctrl-C.
+
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted; nothing was written to the cache")]
 pub struct Interrupted;

@@ -141,12 +141,26 @@ impl SdkOidc {
     /// `aws_sso_profile_config::ProfileSet::endpoint`); it is set on the client unless it is
     /// the public default, which the SDK resolves itself.
     pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
+        Self::with_log(region, endpoint, is_default_endpoint, None)
+    }
+
+    /// Like [`SdkOidc::new`], logging each request and response through `log`.
+    pub fn with_log(
+        region: &str,
+        endpoint: &str,
+        is_default_endpoint: bool,
+        log: Option<crate::RequestLog>,
+    ) -> Self {
         let mut config = aws_sdk_ssooidc::Config::builder()
             .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
             .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()));
         if !is_default_endpoint {
             config = config.endpoint_url(endpoint);
         }
+        if let Some(log) = log {
+            config = config.interceptor(log);
+        }
+
         Self {
             client: aws_sdk_ssooidc::Client::from_conf(config.build()),
             endpoint: endpoint.to_owned(),

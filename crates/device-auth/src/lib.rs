@@ -43,6 +43,7 @@ mod api;
 mod clock;
 mod device;
 mod error;
+mod log;
 mod pkce;
 
 use std::time::Duration;
@@ -60,6 +61,8 @@ pub use api::{
 pub use clock::{Clock, Sleeper, SystemClock, TokioSleeper};
 pub use device::{DEFAULT_INTERVAL, DeviceFlow, SLOW_DOWN_STEP};
 pub use error::{Error, ErrorKind};
+pub use log::RequestLog;
+
 pub use pkce::{CALLBACK_PATH, DEFAULT_WAIT, PkceFlow, REGISTERED_REDIRECT, challenge};
 
 /// The device-code grant type.

@@ -38,6 +38,9 @@ pub struct Scenario {
     pub throttle_rps: BTreeMap<String, u32>,
     /// Failures injected at random.
     pub failures: Failures,
+    /// Announce device verification pages at this base URL instead of the mock's own (to test
+    /// that clients refuse, say, a plain `http://` page).
+    pub verification_base: Option<String>,
 }
 
 /// One account and the roles the user has in it.
@@ -204,6 +207,7 @@ impl Default for Scenario {
             latency_ms: BTreeMap::new(),
             throttle_rps: BTreeMap::new(),
             failures: Failures::default(),
+            verification_base: None,
         }
     }
 }

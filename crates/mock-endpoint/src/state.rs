@@ -421,6 +421,12 @@ impl State {
         );
         self.user_codes
             .insert(user_code.clone(), device_code.clone());
+        let base_url = self
+            .scenario
+            .verification_base
+            .as_deref()
+            .unwrap_or(base_url);
+
         Ok(serde_json::json!({
             "deviceCode": device_code,
             "userCode": user_code,

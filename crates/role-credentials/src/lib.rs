@@ -61,12 +61,26 @@ pub struct SdkPortal {
 impl SdkPortal {
     /// A client for `region`; `endpoint` is set on it unless it is the public default.
     pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
+        Self::with_log(region, endpoint, is_default_endpoint, None)
+    }
+
+    /// Like [`SdkPortal::new`], logging each request and response through `log`.
+    pub fn with_log(
+        region: &str,
+        endpoint: &str,
+        is_default_endpoint: bool,
+        log: Option<aws_sso_device_auth::RequestLog>,
+    ) -> Self {
         let mut config = aws_sdk_sso::Config::builder()
             .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
             .region(aws_sdk_sso::config::Region::new(region.to_owned()));
         if !is_default_endpoint {
             config = config.endpoint_url(endpoint);
         }
+        if let Some(log) = log {
+            config = config.interceptor(log);
+        }
+
         Self {
             client: aws_sdk_sso::Client::from_conf(config.build()),
             endpoint: endpoint.to_owned(),

@@ -41,11 +41,24 @@ impl CliPresenter<'_> {
         if self.terminal {
             let bar = indicatif::ProgressBar::new_spinner();
             bar.set_style(
-                indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                indicatif::ProgressStyle::with_template("{spinner} {msg}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
             );
-            bar.set_message(format!("Waiting for {what} ({until})"));
             bar.enable_steady_tick(Duration::from_millis(120));
+            // Count down the time left until the request expires.
+            let (ticker, what, now) = (bar.clone(), what.to_owned(), self.world.now);
+            std::thread::spawn(move || {
+                while !ticker.is_finished() {
+                    let left = (deadline - now()).max(time::Duration::ZERO).whole_seconds();
+                    ticker.set_message(format!(
+                        "Waiting for {what}: {}m{:02}s left",
+                        left / 60,
+                        left % 60
+                    ));
+                    std::thread::sleep(Duration::from_millis(500));
+                }
+            });
+
             *self
                 .spinner
                 .lock()
@@ -77,8 +90,12 @@ impl Presenter for CliPresenter<'_> {
             && self.terminal
             && let Ok(qr) = qrcode::QrCode::new(a.verification_uri_complete.as_bytes())
         {
+            // Light modules as blocks: terminals are usually dark, and scanners want dark
+            // modules on a light background with a light quiet zone.
             let art = qr
                 .render::<qrcode::render::unicode::Dense1x2>()
+                .dark_color(qrcode::render::unicode::Dense1x2::Light)
+                .light_color(qrcode::render::unicode::Dense1x2::Dark)
                 .quiet_zone(true)
                 .build();
             eprintln!("Or scan this with a phone:\n{art}");
@@ -136,11 +153,13 @@ async fn login(
     cache: &TokenCache,
 ) -> Result<()> {
     let session = target.session();
-    let api = SdkOidc::new(
+    let api = SdkOidc::with_log(
         &target.sso_region,
         &target.oidc_endpoint,
         target.oidc_endpoint_is_default,
+        crate::request_log(),
     );
+
     debug(format_args!(
         "{}: OIDC endpoint {}, {} flow",
         target.label, target.oidc_endpoint, target.flow

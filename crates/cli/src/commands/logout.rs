@@ -19,11 +19,13 @@ async fn end_session(settings: &LogoutSettings, world: &World, cached: &CachedTo
         endpoint.url,
         cached.path.display()
     ));
-    let portal = SdkPortal::new(
+    let portal = SdkPortal::with_log(
         region,
         &endpoint.url,
         endpoint.source == aws_sso_profile_config::EndpointSource::Default,
+        crate::request_log(),
     );
+
     match portal.logout(&cached.token.access_token).await {
         Ok(()) => "server session ended".into(),
         Err(PortalError::Unauthorized) => "the token had already expired or been revoked".into(),

@@ -1,0 +1,103 @@
+//! What a person sees in a real terminal (tmux): the QR code of `--no-browser` and the
+//! spinner counting down. Ignored by a plain `cargo test`; `cargo xtask ci` installs tmux and
+//! runs it.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use aws_sso_mock::{Approval, Scenario};
+
+use crate::World;
+
+fn tmux(socket: &str, args: &[&str]) -> String {
+    let out = Command::new("tmux")
+        .arg("-L")
+        .arg(socket)
+        .args(args)
+        .output()
+        .expect("tmux runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.0, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn no_browser_on_a_terminal_shows_a_qr_code_and_a_countdown() {
+    let mut scenario = Scenario::default();
+    scenario.device.approval = Approval::Manual;
+    let w = World::new(scenario);
+    let mut env = format!(
+        "TERM=screen HOME='{}' PATH='{}'",
+        w.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+
+    for (k, v) in w.mock.env() {
+        env.push_str(&format!(" {k}='{v}'"));
+    }
+    let command = format!(
+        "env -i {env} '{}' login --profile dev-account-ro --use-device-code --no-browser; echo EXIT=$?; sleep 30",
+        env!("CARGO_BIN_EXE_aws-sso-rs")
+    );
+    let socket = format!("aws-sso-rs-test-{}", std::process::id());
+    let _session = Session(socket.clone());
+    tmux(
+        &socket,
+        &["new-session", "-d", "-x", "100", "-y", "60", &command],
+    );
+    let screen = |want: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = tmux(&socket, &["capture-pane", "-p", "-J"]);
+            if text.contains(want) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let first = screen("left");
+    assert!(first.contains("Or scan this with a phone"), "{first}");
+    assert!(
+        first
+            .chars()
+            .filter(|c| matches!(c, '█' | '▀' | '▄'))
+            .count()
+            > 100,
+        "a QR code is drawn:\n{first}"
+    );
+    let countdown = |text: &str| {
+        text.lines().find_map(|l| {
+            l.split("Waiting for approval in the browser: ")
+                .nth(1)
+                .map(str::to_owned)
+        })
+    };
+    let before = countdown(&first).expect("the spinner shows the time left");
+    assert!(
+        before.starts_with("9m5") || before.starts_with("10m00s"),
+        "{before}"
+    );
+    std::thread::sleep(Duration::from_millis(2200));
+    let later = countdown(&screen("left")).expect("still counting");
+    assert_ne!(before, later, "the time left counts down");
+    let code = w.mock.pending_user_codes().pop().expect("a pending code");
+    assert!(w.mock.approve(&code));
+    let done = screen("EXIT=");
+    assert!(
+        done.contains("EXIT=0") && done.contains("Signed in to profile 'dev-account-ro'"),
+        "{done}"
+    );
+    assert!(
+        !done.contains("Waiting for approval in the browser:"),
+        "the spinner is cleared when done:\n{done}"
+    );
+}
