@@ -415,3 +415,58 @@ fn debug_shows_requests_and_decisions_but_no_secret() {
         );
     }
 }
+
+#[test]
+fn when_no_browser_starts_the_address_is_printed_and_login_goes_on() {
+    let w = World::new(Scenario::default());
+    let out = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+        .env("BROWSER", "/nonexistent/browser")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("Could not open a browser") && err.contains("/nonexistent/browser"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{}/device?user_code=", w.mock.url())),
+        "the address is printed: {err}"
+    );
+}
+
+#[test]
+fn redirect_port_sets_the_loopback_port() {
+    let w = World::new(Scenario::default());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let child = w
+        .cmd(&[
+            "login",
+            "--profile",
+            "dev-account-ro",
+            "--redirect-port",
+            &port.to_string(),
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start");
+    let url = w.opened(1).pop().expect("authorize URL");
+    assert!(
+        url.contains(&format!(
+            "redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Foauth%2Fcallback"
+        )),
+        "{url}"
+    );
+    let location = allow_in_browser(&url);
+    assert!(
+        location.starts_with(&format!("http://127.0.0.1:{port}/oauth/callback?code=")),
+        "{location}"
+    );
+    follow(&location);
+    assert!(child.wait_with_output().expect("ends").status.success());
+}
