@@ -1,125 +1,391 @@
-//! Role credentials for programs, from an IAM Identity Center token.
+//! Role credentials for programs, from an IAM Identity Center sign-in, with the AWS CLI v2's
+//! role-credential cache.
 //!
-//! The access portal API sits behind [`PortalApi`]; [`SdkPortal`] is the only code that
-//! touches `aws-sdk-sso`.
+//! - [`cached`]: the fast path. Reads the cache and returns credentials with more than 5 minutes
+//!   (configurable) left; no network, no SDK client, no runtime.
+//! - [`Resolver::credentials`]: the slow path. Under a per-role lock (so N processes make one
+//!   request), it takes a valid token (refreshed through `aws-sso-device-auth` when due, itself
+//!   single-flight), calls `GetRoleCredentials`, and caches the answer.
+//! - [`SsoRoleCredentials`]: both, as an AWS SDK credentials provider.
 //!
 //! ```no_run
-//! use aws_sso_role_credentials::{PortalApi, SdkPortal};
-//! use aws_sso_token_cache::Secret;
+//! use aws_config::BehaviorVersion;
+//! use aws_sso_role_credentials::SsoRoleCredentials;
 //!
-//! # async fn demo() -> Result<(), aws_sso_role_credentials::PortalError> {
-//! let portal = SdkPortal::new("eu-west-1", "https://portal.sso.eu-west-1.amazonaws.com", true);
-//! portal.logout(&Secret::new("aoa...")).await?;
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = aws_config::defaults(BehaviorVersion::latest())
+//!     .credentials_provider(SsoRoleCredentials::for_profile("dev-account-ro")?)
+//!     .load()
+//!     .await;
+//! let sts = aws_sdk_sts::Client::new(&config);
+//! println!("{:?}", sts.get_caller_identity().send().await?.arn());
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
 
-use std::future::Future;
+mod portal;
+mod provider;
 
-use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
-use aws_sso_token_cache::Secret;
+use std::time::Duration;
 
-/// A failed portal call.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+use aws_sso_device_auth::{Clock, OidcApi, SignIn, Sleeper};
+use aws_sso_profile_config::{
+    ClientEndpointConfig, Endpoint, EndpointSource, Env, ProfileSet, Service, SsoSession,
+};
+use aws_sso_token_cache::{
+    ExpiryPolicy, LockKey, RoleCredentials, RoleKey, Secret, SsoToken, TokenCache,
+};
+use time::OffsetDateTime;
+
+pub use portal::{Account, PortalApi, PortalError, SdkPortal};
+pub use provider::{SsoBearerToken, SsoRoleCredentials};
+
+/// Why credentials could not be had.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}")]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum PortalError {
-    /// The token is missing, expired or revoked (`UnauthorizedException`).
-    #[error("the access token is expired or revoked")]
-    Unauthorized,
+pub enum ErrorKind {
+    /// No usable token: the user must sign in.
+    #[error(
+        "{what} has no valid IAM Identity Center sign-in (none cached, expired, or revoked); run: {command}"
+    )]
+    NeedsLogin {
+        /// `profile 'dev'`.
+        what: String,
+        /// The command that fixes it.
+        command: String,
+    },
+    /// The profile does not sign in with IAM Identity Center.
+    #[error(
+        "profile '{profile}' does not sign in with IAM Identity Center (no sso_session or sso_start_url); list the profiles with: aws-sso-rs profiles"
+    )]
+    NotSso {
+        /// The profile.
+        profile: String,
+    },
+    /// The profile names no account and role.
+    #[error(
+        "profile '{profile}' names no role: add sso_account_id and sso_role_name to it, or list the roles with: aws-sso-rs roles"
+    )]
+    NoRole {
+        /// The profile.
+        profile: String,
+    },
+    /// The user does not have the role.
+    #[error(
+        "you have no access to role {role} in account {account} (profile '{profile}'); check sso_account_id and sso_role_name, or list your roles"
+    )]
+    RoleNotAssigned {
+        /// The profile.
+        profile: String,
+        /// The account.
+        account: String,
+        /// The role.
+        role: String,
+    },
+    /// IAM Identity Center throttled the request.
+    #[error("IAM Identity Center is throttling requests; try again in a few seconds")]
+    Throttled,
     /// The portal could not be reached.
-    #[error("cannot reach the IAM Identity Center portal {endpoint}: {reason}")]
+    #[error(
+        "cannot reach the IAM Identity Center portal {endpoint}: {reason}; check the network and AWS_ENDPOINT_URL_SSO"
+    )]
     Unreachable {
         /// The endpoint.
         endpoint: String,
         /// The cause.
         reason: String,
     },
-    /// Anything else.
-    #[error("the IAM Identity Center portal answered {code}: {message}")]
-    Service {
-        /// The error code.
-        code: String,
-        /// The message.
-        message: String,
-    },
+    /// Another portal error.
+    #[error(transparent)]
+    Portal(PortalError),
+    /// The config is wrong.
+    #[error(transparent)]
+    Config(#[from] aws_sso_profile_config::Error),
+    /// Refreshing the token failed in a way that is not "sign in again".
+    #[error(transparent)]
+    SignIn(#[from] aws_sso_device_auth::Error),
+    /// The cache could not be used.
+    #[error(transparent)]
+    Cache(#[from] aws_sso_token_cache::Error),
 }
 
-/// The access portal.
-pub trait PortalApi: Send + Sync {
-    /// `Logout`: revokes the token on the server.
-    fn logout(&self, access_token: &Secret)
-    -> impl Future<Output = Result<(), PortalError>> + Send;
+impl From<aws_sso_token_cache::Error> for Error {
+    fn from(e: aws_sso_token_cache::Error) -> Self {
+        ErrorKind::Cache(e).into()
+    }
 }
 
-/// [`PortalApi`] over the AWS SDK for Rust.
-#[derive(Debug, Clone)]
-pub struct SdkPortal {
-    client: aws_sdk_sso::Client,
-    endpoint: String,
+impl From<aws_sso_device_auth::Error> for Error {
+    fn from(e: aws_sso_device_auth::Error) -> Self {
+        ErrorKind::SignIn(e).into()
+    }
 }
 
-impl SdkPortal {
-    /// A client for `region`; `endpoint` is set on it unless it is the public default.
-    pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
-        Self::with_log(region, endpoint, is_default_endpoint, None)
+impl From<aws_sso_profile_config::Error> for Error {
+    fn from(e: aws_sso_profile_config::Error) -> Self {
+        ErrorKind::Config(e).into()
+    }
+}
+
+/// A role to get credentials for, with everything resolved: session, endpoints, region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleTarget {
+    /// The profile.
+    pub profile: String,
+    /// Its sign-in.
+    pub session: SsoSession,
+    /// `sso_account_id`.
+    pub account_id: String,
+    /// `sso_role_name`.
+    pub role_name: String,
+    /// The profile's `region`.
+    pub region: Option<String>,
+    /// The OIDC endpoint (for refreshes).
+    pub oidc: Endpoint,
+    /// The portal endpoint.
+    pub portal: Endpoint,
+}
+
+impl RoleTarget {
+    /// Resolves `profile` in `set` with the endpoint overrides of `env`.
+    ///
+    /// # Errors
+    /// The profile is missing or invalid, is not an SSO profile, or names no role.
+    pub fn resolve(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
+        let sso = set.sso_profile(profile)?.ok_or_else(|| ErrorKind::NotSso {
+            profile: profile.to_owned(),
+        })?;
+        let (account, role) = sso.role().ok_or_else(|| ErrorKind::NoRole {
+            profile: profile.to_owned(),
+        })?;
+        let (account_id, role_name) = (account.to_owned(), role.to_owned());
+        let region = &sso.session.region;
+        let client = ClientEndpointConfig::default();
+        let oidc = set.endpoint(Some(profile), &Service::SsoOidc, region, env, client);
+        let portal = set.endpoint(Some(profile), &Service::Sso, region, env, client);
+        Ok(Self {
+            profile: profile.to_owned(),
+            account_id,
+            role_name,
+            region: sso.region,
+            oidc,
+            portal,
+            session: sso.session,
+        })
     }
 
-    /// Like [`SdkPortal::new`], logging each request and response through `log`.
-    pub fn with_log(
-        region: &str,
-        endpoint: &str,
-        is_default_endpoint: bool,
-        log: Option<aws_sso_device_auth::RequestLog>,
+    /// The role-credential cache key (the AWS CLI's file name).
+    pub fn key(&self) -> RoleKey {
+        RoleKey::new(
+            &self.account_id,
+            &self.role_name,
+            self.session.name.as_deref(),
+            &self.session.start_url,
+        )
+    }
+
+    /// The command that signs in for this profile.
+    pub fn login_command(&self) -> String {
+        format!("aws-sso-rs login --profile {}", self.profile)
+    }
+
+    fn needs_login(&self) -> Error {
+        ErrorKind::NeedsLogin {
+            what: format!("profile '{}'", self.profile),
+            command: self.login_command(),
+        }
+        .into()
+    }
+
+    /// Whether the portal endpoint is the public default (the SDK resolves it itself).
+    pub fn portal_is_default(&self) -> bool {
+        self.portal.source == EndpointSource::Default
+    }
+
+    /// Whether the OIDC endpoint is the public default.
+    pub fn oidc_is_default(&self) -> bool {
+        self.oidc.source == EndpointSource::Default
+    }
+}
+
+/// The fast path: cached role credentials with more than the policy's window left. Reads one
+/// small file; builds nothing.
+pub fn cached(
+    cache: &TokenCache,
+    target: &RoleTarget,
+    policy: &ExpiryPolicy,
+    now: OffsetDateTime,
+) -> Option<RoleCredentials> {
+    cache
+        .load_role_credentials(&target.key())
+        .ok()
+        .flatten()
+        .filter(|c| policy.role_credentials_fresh(c, now))
+}
+
+/// The slow path: fetches role credentials, refreshing the token when due.
+pub struct Resolver<'a, O, P, C, S> {
+    oidc: &'a O,
+    portal: &'a P,
+    clock: &'a C,
+    sleeper: &'a S,
+    cache: &'a TokenCache,
+    policy: ExpiryPolicy,
+    lock_wait: Duration,
+}
+
+impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S> {
+    /// A resolver with the default policy.
+    pub fn new(
+        oidc: &'a O,
+        portal: &'a P,
+        clock: &'a C,
+        sleeper: &'a S,
+        cache: &'a TokenCache,
     ) -> Self {
-        let mut config = aws_sdk_sso::Config::builder()
-            .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
-            .region(aws_sdk_sso::config::Region::new(region.to_owned()));
-        if !is_default_endpoint {
-            config = config.endpoint_url(endpoint);
-        }
-        if let Some(log) = log {
-            config = config.interceptor(log);
-        }
-
         Self {
-            client: aws_sdk_sso::Client::from_conf(config.build()),
-            endpoint: endpoint.to_owned(),
+            oidc,
+            portal,
+            clock,
+            sleeper,
+            cache,
+            policy: ExpiryPolicy::default(),
+            lock_wait: Duration::from_secs(120),
         }
     }
 
-    fn classify<E, R>(&self, error: &SdkError<E, R>) -> PortalError
-    where
-        E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
-    {
-        match error {
-            SdkError::ServiceError(s) if s.err().code() == Some("UnauthorizedException") => {
-                PortalError::Unauthorized
-            }
-            SdkError::ServiceError(s) => PortalError::Service {
-                code: s.err().code().unwrap_or("Unknown").to_owned(),
-                message: s.err().message().unwrap_or_default().to_owned(),
-            },
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => PortalError::Unreachable {
-                endpoint: self.endpoint.clone(),
-                reason: error.to_string(),
-            },
-            other => PortalError::Service {
-                code: "ClientError".into(),
-                message: other.to_string(),
-            },
+    /// Uses `policy` instead of the default.
+    #[must_use]
+    pub fn with_policy(mut self, policy: ExpiryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// A valid token for `target`'s session (refreshed if due); `NeedsLogin` when there is none.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NeedsLogin`]; the cache cannot be used.
+    pub async fn token(&self, target: &RoleTarget) -> Result<SsoToken, Error> {
+        let sign_in = SignIn::new(
+            self.oidc,
+            self.clock,
+            self.sleeper,
+            self.cache,
+            &target.session,
+        )
+        .with_policy(self.policy);
+        match sign_in.cached_or_refreshed().await? {
+            Some(token) if token.expires_at > self.clock.now() => Ok(token),
+            _ => Err(target.needs_login()),
         }
     }
-}
 
-impl PortalApi for SdkPortal {
-    async fn logout(&self, access_token: &Secret) -> Result<(), PortalError> {
-        self.client
-            .logout()
-            .access_token(access_token.expose())
-            .send()
+    /// Role credentials for `target`: from the cache when fresh, else fetched once across
+    /// processes and cached.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NeedsLogin`], [`ErrorKind::RoleNotAssigned`], [`ErrorKind::Throttled`],
+    /// [`ErrorKind::Unreachable`], or the cache cannot be used.
+    pub async fn credentials(&self, target: &RoleTarget) -> Result<RoleCredentials, Error> {
+        if let Some(c) = cached(self.cache, target, &self.policy, self.clock.now()) {
+            return Ok(c);
+        }
+        let key = target.key();
+        let (cache, lock_key, wait) = (self.cache.clone(), key.clone(), self.lock_wait);
+        let _lock =
+            tokio::task::spawn_blocking(move || cache.lock_timeout(LockKey::Role(&lock_key), wait))
+                .await
+                .map_err(|e| {
+                    ErrorKind::Portal(PortalError::Service {
+                        code: "Internal".into(),
+                        message: e.to_string(),
+                    })
+                })??;
+        // Another process may have fetched them while we waited.
+        if let Some(c) = cached(self.cache, target, &self.policy, self.clock.now()) {
+            return Ok(c);
+        }
+        let token = self.token(target).await?;
+        let creds = self.fetch(target, &token.access_token).await?;
+        self.cache.store_role_credentials(&key, &creds)?;
+        Ok(creds)
+    }
+
+    async fn fetch(&self, target: &RoleTarget, token: &Secret) -> Result<RoleCredentials, Error> {
+        self.portal
+            .get_role_credentials(token, &target.account_id, &target.role_name)
             .await
-            .map(|_| ())
-            .map_err(|e| self.classify(&e))
+            .map_err(|e| match e {
+                PortalError::Unauthorized => target.needs_login(),
+                PortalError::Forbidden => ErrorKind::RoleNotAssigned {
+                    profile: target.profile.clone(),
+                    account: target.account_id.clone(),
+                    role: target.role_name.clone(),
+                }
+                .into(),
+                PortalError::Throttled => ErrorKind::Throttled.into(),
+                PortalError::Unreachable { endpoint, reason } => {
+                    ErrorKind::Unreachable { endpoint, reason }.into()
+                }
+                other => ErrorKind::Portal(other).into(),
+            })
+    }
+
+    /// Every account the session can reach, with its role names.
+    ///
+    /// # Errors
+    /// As [`Resolver::credentials`].
+    pub async fn accounts_and_roles(
+        &self,
+        target: &RoleTarget,
+    ) -> Result<Vec<(Account, Vec<String>)>, Error> {
+        let token = self.token(target).await?;
+        let map = |e: PortalError| -> Error {
+            match e {
+                PortalError::Unauthorized => target.needs_login(),
+                PortalError::Unreachable { endpoint, reason } => {
+                    ErrorKind::Unreachable { endpoint, reason }.into()
+                }
+                PortalError::Throttled => ErrorKind::Throttled.into(),
+                other => ErrorKind::Portal(other).into(),
+            }
+        };
+        let mut out = Vec::new();
+        for account in self
+            .portal
+            .list_accounts(&token.access_token)
+            .await
+            .map_err(map)?
+        {
+            let roles = self
+                .portal
+                .list_account_roles(&token.access_token, &account.account_id)
+                .await
+                .map_err(map)?;
+            out.push((account, roles));
+        }
+        Ok(out)
     }
 }

@@ -1,0 +1,234 @@
+//! The access portal API behind a trait; [`SdkPortal`] is the only code that touches
+//! `aws-sdk-sso`.
+
+use std::future::Future;
+
+use aws_sdk_sso::error::{ProvideErrorMetadata, SdkError};
+use aws_sso_token_cache::{RoleCredentials, Secret};
+use time::OffsetDateTime;
+
+/// A failed portal call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PortalError {
+    /// The token is missing, expired or revoked (`UnauthorizedException`).
+    #[error("the access token is expired or revoked")]
+    Unauthorized,
+    /// The user has no such role (`ForbiddenException`).
+    #[error("no access to that account and role")]
+    Forbidden,
+    /// Too many requests (`TooManyRequestsException`).
+    #[error("IAM Identity Center is throttling requests")]
+    Throttled,
+    /// The portal could not be reached.
+    #[error("cannot reach the IAM Identity Center portal {endpoint}: {reason}")]
+    Unreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// The cause.
+        reason: String,
+    },
+    /// Anything else.
+    #[error("the IAM Identity Center portal answered {code}: {message}")]
+    Service {
+        /// The error code.
+        code: String,
+        /// The message.
+        message: String,
+    },
+}
+
+/// An account the user can reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// 12 digits.
+    pub account_id: String,
+    /// Display name.
+    pub account_name: String,
+    /// E-mail address.
+    pub email: String,
+}
+
+/// The access portal.
+pub trait PortalApi: Send + Sync {
+    /// `Logout`: revokes the token on the server.
+    fn logout(&self, access_token: &Secret)
+    -> impl Future<Output = Result<(), PortalError>> + Send;
+    /// `GetRoleCredentials`.
+    fn get_role_credentials(
+        &self,
+        access_token: &Secret,
+        account_id: &str,
+        role_name: &str,
+    ) -> impl Future<Output = Result<RoleCredentials, PortalError>> + Send;
+    /// `ListAccounts`, every page.
+    fn list_accounts(
+        &self,
+        access_token: &Secret,
+    ) -> impl Future<Output = Result<Vec<Account>, PortalError>> + Send;
+    /// `ListAccountRoles`, every page: the role names.
+    fn list_account_roles(
+        &self,
+        access_token: &Secret,
+        account_id: &str,
+    ) -> impl Future<Output = Result<Vec<String>, PortalError>> + Send;
+    /// The endpoint, for messages.
+    fn endpoint(&self) -> &str;
+}
+
+/// [`PortalApi`] over the AWS SDK for Rust.
+#[derive(Debug, Clone)]
+pub struct SdkPortal {
+    client: aws_sdk_sso::Client,
+    endpoint: String,
+}
+
+impl SdkPortal {
+    /// A client for `region`; `endpoint` is set on it unless it is the public default.
+    pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
+        Self::with_log(region, endpoint, is_default_endpoint, None)
+    }
+
+    /// Like [`SdkPortal::new`], logging each request and response through `log`.
+    pub fn with_log(
+        region: &str,
+        endpoint: &str,
+        is_default_endpoint: bool,
+        log: Option<aws_sso_device_auth::RequestLog>,
+    ) -> Self {
+        let mut config = aws_sdk_sso::Config::builder()
+            .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
+            .region(aws_sdk_sso::config::Region::new(region.to_owned()));
+        if !is_default_endpoint {
+            config = config.endpoint_url(endpoint);
+        }
+        if let Some(log) = log {
+            config = config.interceptor(log);
+        }
+        Self {
+            client: aws_sdk_sso::Client::from_conf(config.build()),
+            endpoint: endpoint.to_owned(),
+        }
+    }
+
+    fn classify<E, R>(&self, error: &SdkError<E, R>) -> PortalError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match error {
+            SdkError::ServiceError(s) => match s.err().code() {
+                Some("UnauthorizedException") => PortalError::Unauthorized,
+                Some("ForbiddenException") => PortalError::Forbidden,
+                Some("TooManyRequestsException") => PortalError::Throttled,
+                code => PortalError::Service {
+                    code: code.unwrap_or("Unknown").to_owned(),
+                    message: s.err().message().unwrap_or_default().to_owned(),
+                },
+            },
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => PortalError::Unreachable {
+                endpoint: self.endpoint.clone(),
+                reason: error.to_string(),
+            },
+            other => PortalError::Service {
+                code: "ClientError".into(),
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
+impl PortalApi for SdkPortal {
+    async fn logout(&self, access_token: &Secret) -> Result<(), PortalError> {
+        self.client
+            .logout()
+            .access_token(access_token.expose())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| self.classify(&e))
+    }
+
+    async fn get_role_credentials(
+        &self,
+        access_token: &Secret,
+        account_id: &str,
+        role_name: &str,
+    ) -> Result<RoleCredentials, PortalError> {
+        let out = self
+            .client
+            .get_role_credentials()
+            .access_token(access_token.expose())
+            .account_id(account_id)
+            .role_name(role_name)
+            .send()
+            .await
+            .map_err(|e| self.classify(&e))?;
+        let rc = out.role_credentials().ok_or_else(|| PortalError::Service {
+            code: "EmptyResponse".into(),
+            message: "GetRoleCredentials returned no credentials".into(),
+        })?;
+        let expiration =
+            OffsetDateTime::from_unix_timestamp_nanos(i128::from(rc.expiration()) * 1_000_000)
+                .map_err(|_| PortalError::Service {
+                    code: "BadResponse".into(),
+                    message: "the expiration is out of range".into(),
+                })?;
+        Ok(RoleCredentials {
+            access_key_id: rc.access_key_id().unwrap_or_default().to_owned(),
+            secret_access_key: Secret::new(rc.secret_access_key().unwrap_or_default()),
+            session_token: Secret::new(rc.session_token().unwrap_or_default()),
+            expiration,
+            account_id: Some(account_id.to_owned()),
+        })
+    }
+
+    async fn list_accounts(&self, access_token: &Secret) -> Result<Vec<Account>, PortalError> {
+        let mut pages = self
+            .client
+            .list_accounts()
+            .access_token(access_token.expose())
+            .into_paginator()
+            .items()
+            .send();
+        let mut out = Vec::new();
+        while let Some(item) = pages.next().await {
+            let a = item.map_err(|e| self.classify(&e))?;
+            out.push(Account {
+                account_id: a.account_id().unwrap_or_default().to_owned(),
+                account_name: a.account_name().unwrap_or_default().to_owned(),
+                email: a.email_address().unwrap_or_default().to_owned(),
+            });
+        }
+        Ok(out)
+    }
+
+    async fn list_account_roles(
+        &self,
+        access_token: &Secret,
+        account_id: &str,
+    ) -> Result<Vec<String>, PortalError> {
+        let mut pages = self
+            .client
+            .list_account_roles()
+            .access_token(access_token.expose())
+            .account_id(account_id)
+            .into_paginator()
+            .items()
+            .send();
+        let mut out = Vec::new();
+        while let Some(item) = pages.next().await {
+            out.push(
+                item.map_err(|e| self.classify(&e))?
+                    .role_name()
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+        Ok(out)
+    }
+
+    fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+}

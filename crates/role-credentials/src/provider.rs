@@ -1,0 +1,177 @@
+//! [`SsoRoleCredentials`]: an AWS SDK credentials provider for an SSO profile.
+
+use std::time::SystemTime;
+
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::{self, ProvideCredentials, error::CredentialsError};
+use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
+use aws_sso_profile_config::{FileLocations, Platform, ProcessEnv, ProfileSet, home_dir};
+use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials, TokenCache};
+
+use crate::{Error, ErrorKind, Resolver, RoleTarget, SdkPortal, cached};
+
+/// Role credentials of an SSO profile, for any AWS SDK for Rust client. Served from the AWS
+/// CLI's cache when fresh, else fetched (refreshing the token when due). It never opens a
+/// browser: without a valid sign-in it fails, saying to run `aws-sso-rs login`.
+#[derive(Debug, Clone)]
+pub struct SsoRoleCredentials {
+    target: RoleTarget,
+    cache: TokenCache,
+    policy: ExpiryPolicy,
+}
+
+impl SsoRoleCredentials {
+    /// The provider for `profile`, with the files, home folder and endpoint overrides of the
+    /// process environment.
+    ///
+    /// # Errors
+    /// The config cannot be read, or the profile is not an SSO profile with a role.
+    pub fn for_profile(profile: &str) -> Result<Self, Error> {
+        let locations = FileLocations::from_process_env()?;
+        let set = ProfileSet::load_profile(&locations, profile)?;
+        let target = RoleTarget::resolve(&set, profile, &ProcessEnv)?;
+        let cache = TokenCache::new(&home_dir(&ProcessEnv, Platform::current())?);
+        Ok(Self::new(target, cache))
+    }
+
+    /// A provider for a resolved target and cache.
+    pub fn new(target: RoleTarget, cache: TokenCache) -> Self {
+        Self {
+            target,
+            cache,
+            policy: ExpiryPolicy::default(),
+        }
+    }
+
+    async fn load(&self) -> Result<RoleCredentials, Error> {
+        if let Some(c) = cached(
+            &self.cache,
+            &self.target,
+            &self.policy,
+            time::OffsetDateTime::now_utc(),
+        ) {
+            return Ok(c);
+        }
+        let t = &self.target;
+        let oidc = SdkOidc::new(&t.session.region, &t.oidc.url, t.oidc_is_default());
+        let portal = SdkPortal::new(&t.session.region, &t.portal.url, t.portal_is_default());
+        Resolver::new(&oidc, &portal, &SystemClock, &TokioSleeper, &self.cache)
+            .with_policy(self.policy)
+            .credentials(t)
+            .await
+    }
+}
+
+fn to_sdk(c: RoleCredentials) -> Credentials {
+    let expiry = SystemTime::UNIX_EPOCH
+        + std::time::Duration::from_secs(u64::try_from(c.expiration.unix_timestamp()).unwrap_or(0));
+    Credentials::new(
+        c.access_key_id,
+        c.secret_access_key.expose(),
+        Some(c.session_token.expose().to_owned()),
+        Some(expiry),
+        "aws-sso-rs",
+    )
+}
+
+impl ProvideCredentials for SsoRoleCredentials {
+    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        provider::future::ProvideCredentials::new(async move {
+            match self.load().await {
+                Ok(c) => Ok(to_sdk(c)),
+                Err(e) if matches!(e.kind(), ErrorKind::NeedsLogin { .. }) => {
+                    Err(CredentialsError::not_loaded(e))
+                }
+                Err(e) => Err(CredentialsError::provider_error(e)),
+            }
+        })
+    }
+}
+
+/// The IAM Identity Center access token of an SSO profile's session, as an AWS SDK bearer
+/// token provider (for services that take one). Refreshed when due; never opens a browser.
+#[derive(Debug, Clone)]
+pub struct SsoBearerToken {
+    session: aws_sso_profile_config::SsoSession,
+    oidc: aws_sso_profile_config::Endpoint,
+    cache: TokenCache,
+    profile: String,
+}
+
+impl SsoBearerToken {
+    /// The provider for `profile`'s session, with the process environment.
+    ///
+    /// # Errors
+    /// The config cannot be read, or the profile is not an SSO profile.
+    pub fn for_profile(profile: &str) -> Result<Self, Error> {
+        let locations = FileLocations::from_process_env()?;
+        let set = ProfileSet::load_profile(&locations, profile)?;
+        let sso = set.sso_profile(profile)?.ok_or_else(|| ErrorKind::NotSso {
+            profile: profile.to_owned(),
+        })?;
+        let oidc = set.endpoint(
+            Some(profile),
+            &aws_sso_profile_config::Service::SsoOidc,
+            &sso.session.region,
+            &ProcessEnv,
+            aws_sso_profile_config::ClientEndpointConfig::default(),
+        );
+        let cache = TokenCache::new(&home_dir(&ProcessEnv, Platform::current())?);
+        Ok(Self {
+            session: sso.session,
+            oidc,
+            cache,
+            profile: profile.to_owned(),
+        })
+    }
+
+    async fn load(&self) -> Result<aws_sso_token_cache::SsoToken, Error> {
+        let is_default = self.oidc.source == aws_sso_profile_config::EndpointSource::Default;
+        let api = SdkOidc::new(&self.session.region, &self.oidc.url, is_default);
+        let sign_in = aws_sso_device_auth::SignIn::new(
+            &api,
+            &SystemClock,
+            &TokioSleeper,
+            &self.cache,
+            &self.session,
+        );
+        match sign_in.cached_or_refreshed().await? {
+            Some(t) if t.expires_at > time::OffsetDateTime::now_utc() => Ok(t),
+            _ => Err(ErrorKind::NeedsLogin {
+                what: format!("profile '{}'", self.profile),
+                command: format!("aws-sso-rs login --profile {}", self.profile),
+            }
+            .into()),
+        }
+    }
+}
+
+impl aws_credential_types::provider::token::ProvideToken for SsoBearerToken {
+    fn provide_token<'a>(&'a self) -> provider::future::ProvideToken<'a>
+    where
+        Self: 'a,
+    {
+        use aws_credential_types::provider::error::TokenError;
+        provider::future::ProvideToken::new(async move {
+            match self.load().await {
+                Ok(t) => {
+                    let expiry = SystemTime::UNIX_EPOCH
+                        + std::time::Duration::from_secs(
+                            u64::try_from(t.expires_at.unix_timestamp()).unwrap_or(0),
+                        );
+                    Ok(aws_credential_types::Token::new(
+                        t.access_token.expose(),
+                        Some(expiry),
+                    ))
+                }
+                Err(e) if matches!(e.kind(), ErrorKind::NeedsLogin { .. }) => {
+                    Err(TokenError::not_loaded(e))
+                }
+                Err(e) => Err(TokenError::provider_error(e)),
+            }
+        })
+    }
+}

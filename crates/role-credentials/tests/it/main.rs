@@ -1,0 +1,165 @@
+//! Integration tests of aws-sso-role-credentials against the mock, through the real SDK.
+
+use std::path::Path;
+
+use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
+use aws_sso_mock::{Approval, MockServer, Scenario};
+use aws_sso_profile_config::{MapEnv, ProfileSet, Source};
+use aws_sso_role_credentials::{
+    ErrorKind, Resolver, RoleTarget, SdkPortal, SsoRoleCredentials, cached,
+};
+use aws_sso_token_cache::{ExpiryPolicy, TokenCache};
+
+const CONFIG: &str = "\
+[profile ro]
+sso_session = s
+sso_account_id = 123456789011
+sso_role_name = ReadOnly
+[profile admin-prod]
+sso_session = s
+sso_account_id = 210987654321
+sso_role_name = Administrator
+[sso-session s]
+sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
+sso_region = ap-northeast-1
+";
+
+fn target(server: &MockServer, profile: &str) -> RoleTarget {
+    let set = ProfileSet::parse(
+        Some(Source {
+            path: Path::new("config"),
+            text: CONFIG,
+        }),
+        None,
+    )
+    .expect("config");
+    let env: MapEnv = server.env().into_iter().collect();
+    RoleTarget::resolve(&set, profile, &env).expect("target")
+}
+
+async fn sign_in(server: &MockServer, cache: &TokenCache, t: &RoleTarget) {
+    let api = SdkOidc::new(&t.session.region, server.url(), false);
+    aws_sso_device_auth::SignIn::new(&api, &SystemClock, &TokioSleeper, cache, &t.session)
+        .device_login(&aws_sso_device_auth::PrintPresenter)
+        .await
+        .expect("device login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_cache_reuse_and_errors() {
+    let mut scenario = Scenario::default();
+    scenario.device.approval = Approval::Immediate;
+    let server = MockServer::start(scenario).expect("mock");
+    let home = tempfile::tempdir().expect("home");
+    let cache = TokenCache::new(home.path());
+    let t = target(&server, "ro");
+    let oidc = SdkOidc::new(&t.session.region, &t.oidc.url, t.oidc_is_default());
+    let portal = SdkPortal::new(&t.session.region, &t.portal.url, t.portal_is_default());
+    let resolver = Resolver::new(&oidc, &portal, &SystemClock, &TokioSleeper, &cache);
+
+    let err = resolver.credentials(&t).await.expect_err("not signed in");
+    assert!(matches!(err.kind(), ErrorKind::NeedsLogin { .. }));
+    assert!(
+        err.to_string()
+            .ends_with("run: aws-sso-rs login --profile ro"),
+        "{err}"
+    );
+
+    sign_in(&server, &cache, &t).await;
+    let creds = resolver.credentials(&t).await.expect("credentials");
+    assert!(creds.access_key_id.starts_with("ASIA"));
+    assert_eq!(server.count("GetRoleCredentials"), 1);
+    let again = resolver.credentials(&t).await.expect("cached");
+    assert_eq!(again.access_key_id, creds.access_key_id);
+    assert_eq!(
+        server.count("GetRoleCredentials"),
+        1,
+        "served from the cache"
+    );
+    let now = time::OffsetDateTime::now_utc();
+    assert!(cached(&cache, &t, &ExpiryPolicy::default(), now).is_some());
+    let strict = ExpiryPolicy {
+        role_credentials_window: time::Duration::minutes(61),
+        ..ExpiryPolicy::default()
+    };
+    assert!(
+        cached(&cache, &t, &strict, now).is_none(),
+        "inside the window they are fetched again"
+    );
+
+    let admin = target(&server, "admin-prod");
+    let err = resolver
+        .credentials(&admin)
+        .await
+        .expect_err("not assigned");
+    assert!(
+        matches!(err.kind(), ErrorKind::RoleNotAssigned { .. }),
+        "{err}"
+    );
+
+    server.revoke_all();
+    std::fs::remove_file(cache.role_credentials_path(&t.key()))
+        .expect("drop the cached credentials");
+    let err = resolver.credentials(&t).await.expect_err("revoked");
+    assert!(
+        matches!(err.kind(), ErrorKind::NeedsLogin { .. }),
+        "a revoked token means signing in again: {err}"
+    );
+
+    let listed = {
+        let server2 = MockServer::start(Scenario {
+            device: aws_sso_mock::scenario::Device {
+                approval: Approval::Immediate,
+                interval: 1,
+            },
+            ..Scenario::default()
+        })
+        .expect("mock");
+        let home2 = tempfile::tempdir().expect("home");
+        let cache2 = TokenCache::new(home2.path());
+        let t2 = target(&server2, "ro");
+        sign_in(&server2, &cache2, &t2).await;
+        let oidc2 = SdkOidc::new(&t2.session.region, &t2.oidc.url, false);
+        let portal2 = SdkPortal::new(&t2.session.region, &t2.portal.url, false);
+        Resolver::new(&oidc2, &portal2, &SystemClock, &TokioSleeper, &cache2)
+            .accounts_and_roles(&t2)
+            .await
+            .expect("list")
+    };
+    let names: Vec<_> = listed
+        .iter()
+        .map(|(a, roles)| (a.account_id.as_str(), roles.len()))
+        .collect();
+    assert_eq!(names, [("123456789011", 2), ("210987654321", 1)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_provider_serves_an_sts_client() {
+    let mut scenario = Scenario::default();
+    scenario.device.approval = Approval::Immediate;
+    let server = MockServer::start(scenario).expect("mock");
+    let home = tempfile::tempdir().expect("home");
+    let cache = TokenCache::new(home.path());
+    let t = target(&server, "ro");
+    sign_in(&server, &cache, &t).await;
+    let provider = SsoRoleCredentials::new(t, cache);
+    let config = aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("ap-northeast-1"))
+        .endpoint_url(server.url())
+        .credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+        )
+        .build();
+    let me = aws_sdk_sts::Client::new(&config)
+        .get_caller_identity()
+        .send()
+        .await
+        .expect("signed with the role credentials");
+    assert_eq!(me.account(), Some("123456789011"));
+    assert!(
+        me.arn()
+            .is_some_and(|a| a.contains("AWSReservedSSO_ReadOnly_"))
+    );
+    assert_eq!(server.count("GetRoleCredentials"), 1);
+}
