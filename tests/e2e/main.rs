@@ -2,6 +2,8 @@
 
 mod botocore;
 mod browser_login;
+mod credentials;
+
 mod login;
 
 mod logout_status;

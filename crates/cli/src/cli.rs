@@ -36,6 +36,100 @@ pub enum Command {
     Logout(LogoutArgs),
     /// Show each IAM Identity Center session and its cached token.
     Status(StatusArgs),
+    /// Print a profile's role credentials as a credential_process JSON document.
+    ///
+    /// Use it in ~/.aws/config: `credential_process = aws-sso-rs credential-process --profile P`.
+    /// Without --login it never opens a browser: with no valid sign-in it fails at once.
+    CredentialProcess(CredentialProcessArgs),
+    /// Print a profile's role credentials for a shell or a program, as
+    /// `aws configure export-credentials` does.
+    Export(ExportArgs),
+    /// Run a program with a profile's role credentials in its environment.
+    Exec(ExecArgs),
+    /// Show who the profile's credentials belong to (as `aws sts get-caller-identity`).
+    Whoami(WhoamiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialProcessArgs {
+    /// The profile.
+    #[arg(long)]
+    pub profile: String,
+    /// If no valid sign-in is cached, sign in interactively (one browser at a time across
+    /// processes, and none for 5 minutes after a failed or abandoned sign-in).
+    #[arg(long)]
+    pub login: bool,
+}
+
+/// Formats of `export`, as `aws configure export-credentials` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    /// `export AWS_ACCESS_KEY_ID=...` lines for POSIX shells.
+    Env,
+    /// `AWS_ACCESS_KEY_ID=...` lines.
+    EnvNoExport,
+    /// `$Env:AWS_ACCESS_KEY_ID="..."` lines.
+    Powershell,
+    /// `set AWS_ACCESS_KEY_ID=...` lines.
+    WindowsCmd,
+    /// `set -gx AWS_ACCESS_KEY_ID "..."` lines.
+    Fish,
+    /// A JSON object of the variables.
+    Json,
+    /// The credential_process JSON document.
+    Process,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// The output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Process)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Sign in interactively if no valid sign-in is cached.
+    #[arg(long)]
+    pub login: bool,
+    /// Run even inside another `aws-sso-rs exec`.
+    #[arg(long)]
+    pub force: bool,
+    /// The program and its arguments (after `--`).
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// `json` (as the AWS CLI prints it) or `text`.
+    #[arg(long, short, value_enum, default_value_t = WhoamiOutput::Json)]
+    pub output: WhoamiOutput,
+}
+
+/// Output of `whoami`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WhoamiOutput {
+    /// The JSON of `aws sts get-caller-identity`.
+    Json,
+    /// Tab-separated account, ARN, user id.
+    Text,
 }
 
 /// Output formats of listing commands.

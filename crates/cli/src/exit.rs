@@ -2,7 +2,10 @@
 
 use aws_sso_device_auth::{Error as SignInError, ErrorKind as SignInKind};
 use aws_sso_profile_config::Error as ConfigError;
-use aws_sso_role_credentials::PortalError;
+use aws_sso_role_credentials::{
+    Error as CredentialsError, ErrorKind as CredentialsKind, PortalError,
+};
+
 use aws_sso_token_cache::Error as CacheError;
 
 use crate::Interrupted;
@@ -19,8 +22,12 @@ pub enum Code {
     Cache = 4,
     /// The sign-in did not complete: denied, expired, refused, timed out.
     SignIn = 5,
-    /// IAM Identity Center could not be reached.
+    /// IAM Identity Center could not be reached, or throttled us.
     Network = 6,
+    /// No valid sign-in: run `aws-sso-rs login`.
+    NeedsLogin = 7,
+    /// The user has no access to that account and role.
+    AccessDenied = 8,
     /// Ctrl-C.
     Interrupted = 130,
 }
@@ -46,6 +53,23 @@ pub fn code_for(error: &anyhow::Error) -> Code {
         }
         if let Some(PortalError::Unreachable { .. }) = cause.downcast_ref::<PortalError>() {
             return Code::Network;
+        }
+        if let Some(e) = cause.downcast_ref::<CredentialsError>() {
+            return match e.kind() {
+                CredentialsKind::NeedsLogin { .. } => Code::NeedsLogin,
+                CredentialsKind::RoleNotAssigned { .. } => Code::AccessDenied,
+                CredentialsKind::Throttled | CredentialsKind::Unreachable { .. } => Code::Network,
+                CredentialsKind::NotSso { .. }
+                | CredentialsKind::NoRole { .. }
+                | CredentialsKind::Config(_) => Code::Config,
+                CredentialsKind::Cache(_) => Code::Cache,
+                CredentialsKind::SignIn(s)
+                    if matches!(s.kind(), SignInKind::Unreachable { .. }) =>
+                {
+                    Code::Network
+                }
+                _ => Code::Failure,
+            };
         }
     }
     Code::Failure

@@ -82,6 +82,39 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                 commands::logout::run(&s, &world)
             }
         }
+        cli::Command::CredentialProcess(args) => {
+            let s = settings::CredentialSettings::resolve(Some(&args.profile), args.login, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::credential_process::run(&s, &world)
+            }
+        }
+        cli::Command::Export(args) => {
+            let s = settings::CredentialSettings::resolve(args.profile.as_deref(), false, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::export::run(&s, args.format, &world)
+            }
+        }
+        cli::Command::Exec(args) => {
+            let s =
+                settings::CredentialSettings::resolve(args.profile.as_deref(), args.login, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::exec::run(&s, &args.command, args.force, &world)
+            }
+        }
+        cli::Command::Whoami(args) => {
+            let s = settings::CredentialSettings::resolve(args.profile.as_deref(), false, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::whoami::run(&s, args.output, &world)
+            }
+        }
         cli::Command::Status(args) => {
             let s = settings::StatusSettings::resolve(&args, &world)?;
             if show {

@@ -339,3 +339,62 @@ impl StatusSettings {
         })
     }
 }
+
+/// Settings of the commands that need one profile's role credentials.
+#[derive(Debug, Serialize)]
+pub struct CredentialSettings {
+    pub files: Files,
+    pub profile: String,
+    pub account_id: String,
+    pub role_name: String,
+    pub region: Option<String>,
+    pub portal_endpoint: String,
+    pub oidc_endpoint: String,
+    /// Sign in interactively when needed.
+    pub login: bool,
+    #[serde(skip)]
+    pub target: aws_sso_role_credentials::RoleTarget,
+}
+
+impl CredentialSettings {
+    pub fn resolve(profile: Option<&str>, login: bool, world: &World) -> Result<Self> {
+        let files = Files::resolve(world)?;
+        let selected = select_profile(profile, world.env.as_ref());
+        let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
+        let target = aws_sso_role_credentials::RoleTarget::resolve(
+            &set,
+            &selected.name,
+            world.env.as_ref(),
+        )?;
+        Ok(Self {
+            files,
+            profile: selected.name,
+            account_id: target.account_id.clone(),
+            role_name: target.role_name.clone(),
+            region: target.region.clone(),
+            portal_endpoint: target.portal.url.clone(),
+            oidc_endpoint: target.oidc.url.clone(),
+            login,
+            target,
+        })
+    }
+
+    /// The login target of this profile's session (for `--login`).
+    pub fn login_target(&self) -> Target {
+        let t = &self.target;
+        Target {
+            label: format!("profile '{}'", self.profile),
+            session_name: t.session.name.clone(),
+            start_url: t.session.start_url.clone(),
+            sso_region: t.session.region.clone(),
+            registration_scopes: t.session.registration_scopes.clone(),
+            oidc_endpoint: t.oidc.url.clone(),
+            oidc_endpoint_is_default: t.oidc_is_default(),
+            flow: if t.session.is_legacy() {
+                "device-code"
+            } else {
+                "authorization-code"
+            },
+        }
+    }
+}

@@ -91,6 +91,26 @@ pub mod vars {
     /// Browsers to open, `:`-separated commands (`%s` stands for the URL), as Python's
     /// `webbrowser` reads it.
     pub const BROWSER: &str = "BROWSER";
+    /// Access key id of static or temporary credentials.
+    pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+    /// Secret key of static or temporary credentials.
+    pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
+    /// Session token of temporary credentials.
+    pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
+    /// When temporary credentials expire (RFC 3339).
+    pub const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
+    /// Container credentials: a full URL to fetch credentials from.
+    pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+    /// Container credentials: a path on the ECS agent.
+    pub const AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: &str =
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+    /// Container credentials: the `Authorization` header value.
+    pub const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+    /// Container credentials: a file holding the `Authorization` header value.
+    pub const AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: &str =
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
+    /// Set by `aws-sso-rs exec` to the profile whose credentials the program runs with.
+    pub const AWS_SSO_RS_PROFILE: &str = "AWS_SSO_RS_PROFILE";
     /// The home folder on every platform.
     pub const HOME: &str = "HOME";
     /// The home folder on Windows when `HOME` is unset.

@@ -25,6 +25,7 @@
 
 mod portal;
 mod provider;
+mod sts;
 
 use std::time::Duration;
 
@@ -39,6 +40,7 @@ use time::OffsetDateTime;
 
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use provider::{SsoBearerToken, SsoRoleCredentials};
+pub use sts::{CallerIdentity, caller_identity};
 
 /// Why credentials could not be had.
 #[derive(Debug, thiserror::Error)]

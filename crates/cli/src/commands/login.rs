@@ -146,8 +146,26 @@ fn human(d: time::Duration) -> String {
     }
 }
 
-async fn login(
-    settings: &LoginSettings,
+/// How one login runs.
+pub struct LoginOptions {
+    pub force: bool,
+    pub open_browser: bool,
+    pub redirect_port: u16,
+}
+
+impl From<&LoginSettings> for LoginOptions {
+    fn from(s: &LoginSettings) -> Self {
+        Self {
+            force: s.force,
+            open_browser: s.open_browser,
+            redirect_port: s.redirect_port,
+        }
+    }
+}
+
+/// Signs in to `target` (reusing a valid token unless `force`).
+pub async fn login(
+    settings: &LoginOptions,
     target: &Target,
     world: &World,
     cache: &TokenCache,
@@ -244,7 +262,7 @@ pub fn run(settings: &LoginSettings, world: &World) -> Result<()> {
         .build()?;
     runtime.block_on(async {
         for target in &settings.targets {
-            login(settings, target, world, &cache).await?;
+            login(&LoginOptions::from(settings), target, world, &cache).await?;
         }
         Ok(())
     })

@@ -1,0 +1,14 @@
+//! `aws-sso-rs credential-process --profile P [--login]`: the credential_process JSON.
+
+use std::io::Write;
+
+use anyhow::Result;
+
+use crate::commands::credentials::{process_json, role_credentials};
+use crate::settings::{CredentialSettings, World};
+
+pub fn run(settings: &CredentialSettings, world: &World) -> Result<()> {
+    let creds = role_credentials(settings, world)?;
+    writeln!(std::io::stdout().lock(), "{}", process_json(&creds))?;
+    Ok(())
+}

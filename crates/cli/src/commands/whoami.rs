@@ -1,0 +1,70 @@
+//! `aws-sso-rs whoami`: STS `GetCallerIdentity` with the profile's role credentials.
+
+use std::io::Write;
+
+use anyhow::Result;
+use aws_sso_profile_config::{
+    ClientEndpointConfig, EndpointSource, ProfileSet, Service, env::vars,
+};
+use serde::Serialize;
+
+use crate::cli::WhoamiOutput;
+use crate::commands::credentials::role_credentials;
+use crate::settings::{CredentialSettings, World};
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Identity {
+    user_id: String,
+    account: String,
+    arn: String,
+}
+
+pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -> Result<()> {
+    let creds = role_credentials(settings, world)?;
+    let env = world.env.as_ref();
+    let region = env
+        .non_empty(vars::AWS_REGION)
+        .or_else(|| env.non_empty(vars::AWS_DEFAULT_REGION))
+        .or_else(|| settings.region.clone())
+        .unwrap_or_else(|| settings.target.session.region.clone());
+    let set = ProfileSet::load_profile(&settings.files.locations(), &settings.profile)?;
+    let endpoint = set.endpoint(
+        Some(&settings.profile),
+        &Service::Sts,
+        &region,
+        env,
+        ClientEndpointConfig::default(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let me = runtime.block_on(aws_sso_role_credentials::caller_identity(
+        &creds,
+        &region,
+        &endpoint.url,
+        endpoint.source == EndpointSource::Default,
+        crate::request_log(),
+    ))?;
+    let mut out = std::io::stdout().lock();
+    match output {
+        WhoamiOutput::Json => {
+            // As the AWS CLI prints JSON: four-space indent.
+            let mut buf = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(
+                &mut buf,
+                serde_json::ser::PrettyFormatter::with_indent(b"    "),
+            );
+            Identity {
+                user_id: me.user_id,
+                account: me.account,
+                arn: me.arn,
+            }
+            .serialize(&mut ser)?;
+            out.write_all(&buf)?;
+            writeln!(out)?;
+        }
+        WhoamiOutput::Text => writeln!(out, "{}\t{}\t{}", me.account, me.arn, me.user_id)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,383 @@
+//! credential-process, export, exec and whoami against the mock; concurrency proofs.
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, Stdio};
+
+use aws_sso_mock::{Approval, Scenario};
+use aws_sso_token_cache::TokenKey;
+
+use crate::{World, stderr, stdout};
+
+fn signed_in() -> World {
+    let w = World::new(Scenario::default());
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    w
+}
+
+fn process(w: &World) -> std::process::Output {
+    w.run(&["credential-process", "--profile", "dev-account-ro"])
+}
+
+#[test]
+fn credential_process_fetches_once_then_serves_the_cache() {
+    let w = signed_in();
+    let out = process(&w);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(doc["Version"], 1);
+    assert!(
+        doc["AccessKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("ASIA"))
+    );
+    assert!(doc["SecretAccessKey"].is_string() && doc["SessionToken"].is_string());
+    let expiration = doc["Expiration"].as_str().expect("Expiration");
+    assert!(
+        expiration.ends_with("+00:00")
+            && time::OffsetDateTime::parse(
+                expiration,
+                &time::format_description::well_known::Rfc3339
+            )
+            .is_ok(),
+        "{expiration}"
+    );
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+    let again = process(&w);
+    assert_eq!(
+        again.stdout, out.stdout,
+        "the same credentials, from the cache"
+    );
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+}
+
+#[test]
+fn without_a_sign_in_credential_process_fails_at_once_and_opens_nothing() {
+    let w = World::new(Scenario::default());
+    let out = process(&w);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run: aws-sso-rs login --profile dev-account-ro"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(out.stdout.is_empty());
+    assert!(w.opened(0).is_empty(), "no browser");
+    assert_eq!(w.mock.counters().values().sum::<u64>(), 0, "no request");
+}
+
+#[test]
+fn botocore_uses_a_profile_whose_credential_process_is_aws_sso_rs() {
+    let w = signed_in();
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("read");
+    text.push_str(&format!("\n[profile via-process]\ncredential_process = {} credential-process --profile dev-account-ro\n", env!("CARGO_BIN_EXE_aws-sso-rs")));
+    std::fs::write(&config, text).expect("write");
+    let got = w.botocore(&["load-credentials", "via-process"]);
+    assert_eq!(got["method"], "custom-process");
+    let cached = w
+        .cache()
+        .load_role_credentials(&aws_sso_token_cache::RoleKey::new(
+            "123456789011",
+            "ReadOnly",
+            Some("my-sso"),
+            "",
+        ))
+        .expect("read")
+        .expect("cached");
+    assert_eq!(got["access_key"], cached.access_key_id);
+}
+
+#[test]
+fn the_intro_test_py_runs_under_exec() {
+    let w = signed_in();
+    let script = aws_sso_e2e::workspace_root().join("tests/e2e/fixtures/test.py");
+    let python = aws_sso_e2e::python();
+    let out = w
+        .cmd(&[
+            "exec",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            python.to_str().expect("utf-8"),
+            script.to_str().expect("utf-8"),
+        ])
+        .env("AWS_PROFILE", "some-other-profile")
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Account: 123456789011"), "{text}");
+    assert!(
+        text.contains("Arn: arn:aws:sts::123456789011:assumed-role/AWSReservedSSO_ReadOnly_"),
+        "{text}"
+    );
+}
+
+#[test]
+fn exec_passes_status_signals_and_a_clean_environment_through() {
+    let w = signed_in();
+    let status = w
+        .run(&[
+            "exec",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            "sh",
+            "-c",
+            "exit 7",
+        ])
+        .status;
+    assert_eq!(status.code(), Some(7));
+    let status = w
+        .run(&[
+            "exec",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            "sh",
+            "-c",
+            "kill -TERM $$",
+        ])
+        .status;
+    assert_eq!(
+        status.signal(),
+        Some(15),
+        "the program's own death by signal"
+    );
+    let out = w
+        .cmd(&["exec", "--profile", "dev-account-ro", "--", "sh", "-c", "echo \"[$AWS_PROFILE][$AWS_CONTAINER_CREDENTIALS_FULL_URI][$AWS_SSO_RS_PROFILE][$AWS_REGION][$AWS_DEFAULT_REGION]\"; cat"])
+        .env("AWS_PROFILE", "other")
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.2/x")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut c: Child| {
+            use std::io::Write;
+            c.stdin.take().expect("stdin").write_all(b"from stdin\n")?;
+            c.wait_with_output()
+        })
+        .expect("run");
+    assert_eq!(
+        stdout(&out),
+        "[][][dev-account-ro][ap-northeast-1][ap-northeast-1]\nfrom stdin\n"
+    );
+
+    let nested = w
+        .cmd(&["exec", "--profile", "dev-account-ro", "--", "true"])
+        .env("AWS_SSO_RS_PROFILE", "outer")
+        .output()
+        .expect("run");
+    assert_eq!(nested.status.code(), Some(1));
+    assert!(
+        stderr(&nested).contains("already inside `aws-sso-rs exec` for profile 'outer'"),
+        "{}",
+        stderr(&nested)
+    );
+    let forced = w
+        .cmd(&[
+            "exec",
+            "--force",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            "true",
+        ])
+        .env("AWS_SSO_RS_PROFILE", "outer")
+        .output()
+        .expect("run");
+    assert!(forced.status.success());
+    let missing = w.run(&[
+        "exec",
+        "--profile",
+        "dev-account-ro",
+        "--",
+        "/no/such/program",
+    ]);
+    assert!(
+        stderr(&missing).contains("cannot run /no/such/program"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn export_prints_every_format() {
+    let w = signed_in();
+    let creds = serde_json::from_slice::<serde_json::Value>(&process(&w).stdout).expect("json");
+    let key = creds["AccessKeyId"].as_str().expect("key");
+    let expected = [
+        ("env", format!("export AWS_ACCESS_KEY_ID={key}\n")),
+        ("env-no-export", format!("AWS_ACCESS_KEY_ID={key}\n")),
+        ("powershell", format!("$Env:AWS_ACCESS_KEY_ID=\"{key}\"\n")),
+        ("windows-cmd", format!("set AWS_ACCESS_KEY_ID={key}\n")),
+        ("fish", format!("set -gx AWS_ACCESS_KEY_ID \"{key}\"\n")),
+    ];
+    for (format, first) in expected {
+        let out = stdout(&w.run(&["export", "--profile", "dev-account-ro", "--format", format]));
+        assert!(out.starts_with(&first), "{format}: {out}");
+        assert_eq!(
+            out.lines().count(),
+            4,
+            "{format}: key, secret, token, expiration"
+        );
+        assert!(out.contains("AWS_CREDENTIAL_EXPIRATION"), "{format}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&stdout(&w.run(&[
+        "export",
+        "--profile",
+        "dev-account-ro",
+        "--format",
+        "json",
+    ])))
+    .expect("json");
+    assert_eq!(json["AWS_ACCESS_KEY_ID"], key);
+    let process_format: serde_json::Value =
+        serde_json::from_str(&stdout(&w.run(&["export", "--profile", "dev-account-ro"])))
+            .expect("json");
+    assert_eq!(
+        process_format, creds,
+        "the default format is credential_process's"
+    );
+}
+
+#[test]
+fn whoami_prints_what_aws_sts_get_caller_identity_prints() {
+    let w = signed_in();
+    let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("{\n    \"UserId\": "),
+        "four-space JSON as the AWS CLI prints: {text}"
+    );
+    let me: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(me["Account"], "123456789011");
+    assert!(
+        me["Arn"]
+            .as_str()
+            .is_some_and(|a| a.contains("AWSReservedSSO_ReadOnly_") && a.ends_with("/alice"))
+    );
+    assert!(me["UserId"].as_str().is_some_and(|u| u.ends_with(":alice")));
+    let text = stdout(&w.run(&["whoami", "--profile", "dev-account-ro", "--output", "text"]));
+    assert!(
+        text.starts_with("123456789011\tarn:aws:sts::123456789011:assumed-role/"),
+        "{text}"
+    );
+}
+
+fn spawn_many(w: &World, n: usize) -> Vec<std::process::Output> {
+    let children: Vec<Child> = (0..n)
+        .map(|_| {
+            w.cmd(&["credential-process", "--profile", "dev-account-ro"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().expect("wait"))
+        .collect()
+}
+
+#[test]
+fn a_hundred_processes_with_a_cold_cache_make_one_request() {
+    let w = signed_in();
+    let outs = spawn_many(&w, 100);
+    assert!(
+        outs.iter().all(|o| o.status.success()),
+        "{}",
+        outs.iter().map(stderr).collect::<String>()
+    );
+    let keys: std::collections::HashSet<String> = outs
+        .iter()
+        .map(|o| {
+            serde_json::from_slice::<serde_json::Value>(&o.stdout).expect("json")["AccessKeyId"]
+                .as_str()
+                .expect("key")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(keys.len(), 1, "every process prints the same credentials");
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+}
+
+#[test]
+fn fifty_processes_with_a_token_due_for_refresh_refresh_once() {
+    let w = signed_in();
+    let cache = w.cache();
+    let key = TokenKey::new("my-sso");
+    let mut token = cache.load_token(&key).expect("read").expect("token");
+    token.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
+    cache.store_token(&key, &token).expect("store");
+    let creates = w.mock.count("CreateToken");
+    let outs = spawn_many(&w, 50);
+    assert!(
+        outs.iter().all(|o| o.status.success()),
+        "{}",
+        outs.iter().map(stderr).collect::<String>()
+    );
+    assert_eq!(
+        w.mock.count("CreateToken"),
+        creates + 1,
+        "exactly one refresh"
+    );
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+}
+
+#[test]
+fn twenty_processes_with_an_expired_unrefreshable_token_open_no_browser() {
+    let w = signed_in();
+    let cache = w.cache();
+    let key = TokenKey::new("my-sso");
+    let mut token = cache.load_token(&key).expect("read").expect("token");
+    token.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+    token.refresh_token = None;
+    cache.store_token(&key, &token).expect("store");
+    let before = w.mock.counters();
+    let outs = spawn_many(&w, 20);
+    for o in &outs {
+        assert_eq!(o.status.code(), Some(7));
+        assert!(
+            stderr(o).contains("run: aws-sso-rs login --profile dev-account-ro"),
+            "{}",
+            stderr(o)
+        );
+    }
+    assert_eq!(w.opened(0).len(), 1, "only the original login's browser");
+    assert_eq!(w.mock.counters(), before, "no request at all");
+}
+
+#[test]
+fn login_flag_signs_in_once_then_cools_down_after_a_failure() {
+    let mut s = Scenario::default();
+    s.device.approval = Approval::Deny;
+    let w = World::new(s);
+    // A legacy profile uses the device flow, which the mock denies.
+    let first = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
+    assert_eq!(first.status.code(), Some(5), "{}", stderr(&first));
+    assert!(
+        first.stdout.is_empty(),
+        "nothing but JSON ever goes to stdout"
+    );
+    assert_eq!(w.opened(1).len(), 1);
+    let second = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains("no new browser opens"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        w.opened(1).len(),
+        1,
+        "no second browser during the cooldown"
+    );
+
+    let ok = World::new(Scenario::default());
+    let out = ok.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
+}
