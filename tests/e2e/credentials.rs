@@ -381,3 +381,62 @@ fn login_flag_signs_in_once_then_cools_down_after_a_failure() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
 }
+
+#[test]
+fn exec_server_keeps_a_long_running_program_working_across_expiry() {
+    let mut s = Scenario::default();
+    s.lifetimes.role_credentials = 2;
+    let w = World::new(s);
+    assert!(
+        w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+            .status
+            .success()
+    );
+    let script = aws_sso_e2e::workspace_root().join("tests/e2e/fixtures/long_running.py");
+    let python = aws_sso_e2e::python();
+    let out = w
+        .cmd(&[
+            "exec",
+            "--server",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            python.to_str().expect("utf-8"),
+            script.to_str().expect("utf-8"),
+        ])
+        .env("AWS_ACCESS_KEY_ID", "AKIASTALE")
+        .output()
+        .expect("run");
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}\n{}", stderr(&out));
+    assert_eq!(
+        text.matches("refused: 401").count(),
+        2,
+        "no token and a wrong token are refused: {text}"
+    );
+    assert!(
+        text.contains("static keys: False"),
+        "only the server provides credentials: {text}"
+    );
+    assert_eq!(text.matches("Account: 123456789011").count(), 3, "{text}");
+    assert!(
+        w.mock.count("GetRoleCredentials") >= 3,
+        "fresh credentials after each expiry: {:?}",
+        w.mock.counters()
+    );
+    let failing = w.run(&[
+        "exec",
+        "--server",
+        "--profile",
+        "dev-account-ro",
+        "--",
+        "sh",
+        "-c",
+        "exit 9",
+    ]);
+    assert_eq!(
+        failing.status.code(),
+        Some(9),
+        "the program's status is passed on"
+    );
+}

@@ -102,6 +102,11 @@ pub struct ExecArgs {
     /// Run even inside another `aws-sso-rs exec`.
     #[arg(long)]
     pub force: bool,
+    /// Serve the credentials on 127.0.0.1 (the container-credentials protocol) instead of
+    /// setting static keys, always fresh, so a long-running program outlives them.
+    #[arg(long)]
+    pub server: bool,
+
     /// The program and its arguments (after `--`).
     #[arg(
         required = true,

@@ -104,7 +104,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::exec::run(&s, &args.command, args.force, &world)
+                commands::exec::run(&s, &args.command, args.force, args.server, &world)
             }
         }
         cli::Command::Whoami(args) => {

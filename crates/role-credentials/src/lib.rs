@@ -23,6 +23,7 @@
 //! ```
 #![warn(missing_docs)]
 
+mod container;
 mod portal;
 mod provider;
 mod sts;
@@ -38,7 +39,9 @@ use aws_sso_token_cache::{
 };
 use time::OffsetDateTime;
 
+pub use container::ContainerServer;
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
+
 pub use provider::{SsoBearerToken, SsoRoleCredentials};
 pub use sts::{CallerIdentity, caller_identity};
 

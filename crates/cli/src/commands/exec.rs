@@ -1,16 +1,21 @@
 //! `aws-sso-rs exec -- CMD`: runs CMD with the profile's role credentials in its environment.
 //! On Unix the program replaces aws-sso-rs, so its stdin, stdout, stderr, exit status and
-//! signals are its own.
+//! signals are its own. With `--server` the credentials are served on 127.0.0.1 instead
+//! (the container-credentials protocol), always fresh; aws-sso-rs then stays as the parent
+//! and exits with the program's status.
 
 use std::process::Command;
+use std::sync::Arc;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
+use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
 use aws_sso_profile_config::env::vars;
+use aws_sso_role_credentials::{ContainerServer, Resolver, SdkPortal};
 
 use crate::commands::credentials::{iso, role_credentials};
 use crate::settings::{CredentialSettings, World};
 
-/// Variables that would make an SDK pick other credentials than the ones we set.
+/// Variables that would make an SDK pick other credentials than the ones we provide.
 const REMOVED: [&str; 6] = [
     vars::AWS_PROFILE,
     vars::AWS_DEFAULT_PROFILE,
@@ -20,10 +25,34 @@ const REMOVED: [&str; 6] = [
     vars::AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
 ];
 
+/// Static keys, which would win over the container endpoint.
+const STATIC: [&str; 4] = [
+    vars::AWS_ACCESS_KEY_ID,
+    vars::AWS_SECRET_ACCESS_KEY,
+    vars::AWS_SESSION_TOKEN,
+    vars::AWS_CREDENTIAL_EXPIRATION,
+];
+
+fn base_command(settings: &CredentialSettings, command: &[String]) -> Command {
+    let (program, args) = command.split_first().expect("clap requires a command");
+    let mut cmd = Command::new(program);
+    cmd.args(args);
+    for var in REMOVED {
+        cmd.env_remove(var);
+    }
+    cmd.env(vars::AWS_SSO_RS_PROFILE, &settings.profile);
+    if let Some(region) = &settings.region {
+        cmd.env(vars::AWS_REGION, region)
+            .env(vars::AWS_DEFAULT_REGION, region);
+    }
+    cmd
+}
+
 pub fn run(
     settings: &CredentialSettings,
     command: &[String],
     force: bool,
+    server: bool,
     world: &World,
 ) -> Result<()> {
     if let Some(outer) = world
@@ -36,25 +65,20 @@ pub fn run(
             vars::AWS_SSO_RS_PROFILE
         );
     }
+    // Fail before starting the program when there are no credentials to give it.
     let creds = role_credentials(settings, world)?;
-    let (program, args) = command.split_first().expect("clap requires a command");
-    let mut cmd = Command::new(program);
-    cmd.args(args);
-    for var in REMOVED {
-        cmd.env_remove(var);
+    let program = &command[0];
+    if server {
+        return run_with_server(settings, command);
     }
+    let mut cmd = base_command(settings, command);
     cmd.env(vars::AWS_ACCESS_KEY_ID, &creds.access_key_id)
         .env(
             vars::AWS_SECRET_ACCESS_KEY,
             creds.secret_access_key.expose(),
         )
         .env(vars::AWS_SESSION_TOKEN, creds.session_token.expose())
-        .env(vars::AWS_CREDENTIAL_EXPIRATION, iso(creds.expiration))
-        .env(vars::AWS_SSO_RS_PROFILE, &settings.profile);
-    if let Some(region) = &settings.region {
-        cmd.env(vars::AWS_REGION, region)
-            .env(vars::AWS_DEFAULT_REGION, region);
-    }
+        .env(vars::AWS_CREDENTIAL_EXPIRATION, iso(creds.expiration));
     crate::debug(format_args!(
         "running {program} with the credentials of profile '{}'",
         settings.profile
@@ -72,4 +96,63 @@ pub fn run(
             .map_err(|e| anyhow::anyhow!("cannot run {program}: {e}"))?;
         std::process::exit(status.code().unwrap_or(1));
     }
+}
+
+fn run_with_server(settings: &CredentialSettings, command: &[String]) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?;
+    let server = runtime
+        .block_on(ContainerServer::bind())
+        .context("cannot listen on 127.0.0.1 for the credential server")?;
+    let (url, token) = (server.url().to_owned(), server.token().clone());
+    let t = settings.target.clone();
+    let oidc = SdkOidc::with_log(
+        &t.session.region,
+        &t.oidc.url,
+        t.oidc_is_default(),
+        crate::request_log(),
+    );
+    let portal = SdkPortal::with_log(
+        &t.session.region,
+        &t.portal.url,
+        t.portal_is_default(),
+        crate::request_log(),
+    );
+    let shared = Arc::new((oidc, portal, settings.files.cache(), t));
+    runtime.spawn(server.serve(move || {
+        let shared = shared.clone();
+        async move {
+            let (oidc, portal, cache, target) = &*shared;
+            crate::debug(format_args!(
+                "credential server: request for profile '{}'",
+                target.profile
+            ));
+            Resolver::new(oidc, portal, &SystemClock, &TokioSleeper, cache)
+                .credentials(target)
+                .await
+        }
+    }));
+    // Ctrl-C goes to the whole process group: let the program decide, and wait for it.
+    runtime.spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
+    let mut cmd = base_command(settings, command);
+    for var in STATIC {
+        cmd.env_remove(var);
+    }
+    cmd.env(vars::AWS_CONTAINER_CREDENTIALS_FULL_URI, &url)
+        .env(vars::AWS_CONTAINER_AUTHORIZATION_TOKEN, token.expose());
+    crate::debug(format_args!(
+        "serving credentials at {url} for {}",
+        command[0]
+    ));
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot run {}", command[0]))?;
+    drop(runtime);
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        std::process::exit(128 + signal);
+    }
+    std::process::exit(status.code().unwrap_or(1));
 }

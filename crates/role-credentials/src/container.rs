@@ -1,0 +1,123 @@
+//! The container-credentials protocol on `127.0.0.1`, for `aws-sso-rs exec --server`: SDKs in
+//! the child read `AWS_CONTAINER_CREDENTIALS_FULL_URI` and send
+//! `AWS_CONTAINER_AUTHORIZATION_TOKEN`; every answer carries fresh credentials, so a long
+//! program outlives any one set of them.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::sync::Arc;
+
+use aws_sso_token_cache::{RoleCredentials, Secret};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+use tokio::net::TcpListener;
+
+use crate::Error;
+
+/// A bound server: where it listens and the token clients must send.
+#[derive(Debug)]
+pub struct ContainerServer {
+    listener: TcpListener,
+    token: Secret,
+    url: String,
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from(body)));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+impl ContainerServer {
+    /// Binds `127.0.0.1` on a free port and makes a random 256-bit token.
+    ///
+    /// # Errors
+    /// No port can be bound or there is no randomness.
+    pub async fn bind() -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let url = format!(
+            "http://127.0.0.1:{}/credentials",
+            listener.local_addr()?.port()
+        );
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let token = Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        Ok(Self {
+            listener,
+            token,
+            url,
+        })
+    }
+
+    /// The value of `AWS_CONTAINER_CREDENTIALS_FULL_URI`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The value of `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// Serves until the future is dropped, answering each authorized request with the
+    /// credentials `get` returns.
+    pub async fn serve<F, Fut>(self, get: F)
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<RoleCredentials, Error>> + Send,
+    {
+        let get = Arc::new(get);
+        let token = Arc::new(self.token);
+        loop {
+            let Ok((stream, _)) = self.listener.accept().await else {
+                continue;
+            };
+            let (get, token) = (get.clone(), token.clone());
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                    let (get, token) = (get.clone(), token.clone());
+                    async move {
+                        let sent = req
+                            .headers()
+                            .get(hyper::header::AUTHORIZATION)
+                            .map(|v| v.as_bytes())
+                            .unwrap_or_default();
+                        if !constant_time_eq(sent, token.expose().as_bytes()) {
+                            return Ok::<_, Infallible>(json(
+                                StatusCode::UNAUTHORIZED,
+                                r#"{"Message":"missing or wrong authorization token"}"#.into(),
+                            ));
+                        }
+                        Ok(match get().await {
+                            Ok(c) => json(
+                                StatusCode::OK,
+                                serde_json::json!({
+                                    "AccessKeyId": c.access_key_id,
+                                    "SecretAccessKey": c.secret_access_key.expose(),
+                                    "Token": c.session_token.expose(),
+                                    "Expiration": aws_sso_token_cache::timestamp::format(c.expiration),
+                                    "AccountId": c.account_id,
+                                })
+                                .to_string(),
+                            ),
+                            Err(e) => json(StatusCode::INTERNAL_SERVER_ERROR, serde_json::json!({ "Message": e.to_string() }).to_string()),
+                        })
+                    }
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(io, service)
+                    .await;
+            });
+        }
+    }
+}
