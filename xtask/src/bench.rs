@@ -1,12 +1,22 @@
 //! `cargo xtask bench`: release-build benchmarks, with the targets they are held to.
+//!
+//! 1. profile-config: parse a config and resolve one profile (divan).
+//! 2. The mock's throughput (`GetRoleCredentials` per second).
+//! 3. Whole processes, warm caches, against the same mock: `aws-sso-rs credential-process`
+//!    vs `aws-sso-util credential-process` (legacy profile) vs a fresh boto3 process resolving
+//!    the same profile; and aws-sso-rs with a 10,000-profile config. Wall-time median and p90
+//!    over many runs, peak RSS of the runs (`getrusage(RUSAGE_CHILDREN)` in a fresh process).
 
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 
-use crate::{run_cmd, workspace_root};
+use crate::{run_cmd, venv, workspace_root};
 
-fn bench(package: &str, bench: &str) -> Result<()> {
+fn cargo_bench(package: &str, bench: &str) -> Result<()> {
     run_cmd(
         Command::new("cargo")
             .current_dir(workspace_root())
@@ -14,13 +24,239 @@ fn bench(package: &str, bench: &str) -> Result<()> {
     )
 }
 
-pub fn run(_args: &[String]) -> Result<()> {
+/// `cargo xtask measure RUNS -- CMD...`: runs CMD RUNS times (after one warm-up run) and prints
+/// `median_ms p90_ms max_rss_kib`. Run as a fresh process so the peak RSS is CMD's alone.
+pub fn measure(args: &[String]) -> Result<()> {
+    let (runs, cmd) = match args {
+        [runs, sep, cmd @ ..] if sep == "--" && !cmd.is_empty() => {
+            (runs.parse::<usize>().context("RUNS")?, cmd)
+        }
+        _ => bail!("usage: cargo xtask measure RUNS -- CMD..."),
+    };
+    let once = || -> Result<Duration> {
+        let start = Instant::now();
+        let status = Command::new(&cmd[0])
+            .args(&cmd[1..])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        let took = start.elapsed();
+        if !status.success() {
+            bail!("{cmd:?} failed with {status}");
+        }
+        Ok(took)
+    };
+    once()?;
+    let mut times: Vec<Duration> = (0..runs).map(|_| once()).collect::<Result<_>>()?;
+    times.sort();
+    let pick =
+        |q: f64| times[((times.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1000.0;
+    let rss =
+        nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)?.max_rss();
+    println!("{:.2} {:.2} {}", pick(0.5), pick(0.9), rss);
+    Ok(())
+}
+
+struct Figures {
+    median: f64,
+    p90: f64,
+    rss_kib: i64,
+}
+
+fn measure_in_child(runs: usize, cmd: &[&str], env: &[(String, String)]) -> Result<Figures> {
+    let me = std::env::current_exe()?;
+    let out = Command::new(me)
+        .arg("measure")
+        .arg(runs.to_string())
+        .arg("--")
+        .args(cmd)
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "measuring {cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let mut next = || parts.next().context("measure printed too little");
+    Ok(Figures {
+        median: next()?.parse()?,
+        p90: next()?.parse()?,
+        rss_kib: next()?.parse()?,
+    })
+}
+
+const CONFIG: &str = "\
+[profile dev-account-ro]
+sso_session = my-sso
+sso_account_id = 123456789011
+sso_role_name = ReadOnly
+region = ap-northeast-1
+
+[profile legacy-ro]
+sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
+sso_region = ap-northeast-1
+sso_account_id = 123456789011
+sso_role_name = ReadOnly
+region = ap-northeast-1
+
+[sso-session my-sso]
+sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
+sso_region = ap-northeast-1
+sso_registration_scopes = sso:account:access
+";
+
+fn big_config() -> String {
+    let mut text = String::from(CONFIG);
+    for i in 0..10_000u64 {
+        text.push_str(&format!(
+            "\n[profile generated-{i}]\nsso_session = my-sso\nsso_account_id = {}\nsso_role_name = ReadOnly\nregion = eu-west-1\n",
+            300_000_000_000 + i
+        ));
+    }
+    text
+}
+
+fn whole_process(root: &Path) -> Result<()> {
+    run_cmd(Command::new("cargo").current_dir(root).args([
+        "build",
+        "--release",
+        "-p",
+        "aws-sso-rs-cli",
+        "-p",
+        "aws-sso-mock-endpoint",
+        "--bins",
+    ]))?;
+    let python = venv::ensure_named(
+        root,
+        "bench-venv",
+        &root.join("xtask/bench-requirements.txt"),
+    )?;
+    let bin_dir = python.parent().context("venv bin")?.to_owned();
+    let aws_sso_rs = root.join("target/release/aws-sso-rs");
+    let mut mock = Command::new(root.join("target/release/aws-sso-mock"))
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = mock.stdout.take().context("mock stdout")?;
+    let mut env: Vec<(String, String)> = Vec::new();
+    for line in BufReader::new(stdout).lines().take(6) {
+        if let Some((k, v)) = line?
+            .strip_prefix("export ")
+            .and_then(|l| l.split_once('='))
+        {
+            env.push((k.to_owned(), v.to_owned()));
+        }
+    }
+    let home = tempfile::tempdir()?;
+    std::fs::create_dir_all(home.path().join(".aws"))?;
+    std::fs::write(home.path().join(".aws/config"), CONFIG)?;
+    env.push(("HOME".into(), home.path().display().to_string()));
+    env.push((
+        "PATH".into(),
+        format!(
+            "{}:{}",
+            bin_dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+    ));
+    let run = |args: &[&str]| -> Result<()> {
+        let status = Command::new(&aws_sso_rs)
+            .args(args)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("aws-sso-rs {args:?} failed");
+        }
+        Ok(())
+    };
+    run(&["login", "--all", "--use-device-code", "--no-browser"])?;
+    let rs = aws_sso_rs.to_str().context("utf-8 path")?;
+    let util = bin_dir.join("aws-sso-util");
+    let util = util.to_str().context("utf-8 path")?;
+    let py = python.to_str().context("utf-8 path")?;
+    let boto = "import boto3; boto3.Session(profile_name='legacy-ro').get_credentials().get_frozen_credentials()";
+    let mut rows = vec![
+        (
+            "aws-sso-rs credential-process (legacy profile)",
+            measure_in_child(
+                300,
+                &[rs, "credential-process", "--profile", "legacy-ro"],
+                &env,
+            )?,
+        ),
+        (
+            "aws-sso-rs credential-process (sso-session profile)",
+            measure_in_child(
+                300,
+                &[rs, "credential-process", "--profile", "dev-account-ro"],
+                &env,
+            )?,
+        ),
+        (
+            "aws-sso-util credential-process (legacy profile)",
+            measure_in_child(
+                15,
+                &[util, "credential-process", "--profile", "legacy-ro"],
+                &env,
+            )?,
+        ),
+        (
+            "boto3, fresh process (legacy profile)",
+            measure_in_child(15, &[py, "-c", boto], &env)?,
+        ),
+    ];
+    std::fs::write(home.path().join(".aws/config"), big_config())?;
+    rows.push((
+        "aws-sso-rs credential-process, 10,000-profile config",
+        measure_in_child(
+            200,
+            &[rs, "credential-process", "--profile", "dev-account-ro"],
+            &env,
+        )?,
+    ));
+    let _ = mock.kill();
+    let _ = mock.wait();
+
+    let base = rows[0].1.median;
     println!(
-        "profile-config: parse a config and resolve one profile (target: 10,000 profiles < 10 ms)"
+        "\nwhole-process, warm cache, same mock ({} runs of aws-sso-rs, 15 of the Python tools):",
+        300
     );
-    bench("aws-sso-profile-config", "parse")?;
     println!(
-        "\nmock endpoint: GetRoleCredentials answered per second on loopback (target: >= 5,000)"
+        "{:<56} {:>10} {:>10} {:>13} {:>10}",
+        "command", "median ms", "p90 ms", "peak RSS MiB", "vs rs"
     );
-    bench("aws-sso-mock-endpoint", "throughput")
+    for (name, f) in &rows {
+        println!(
+            "{name:<56} {:>10.2} {:>10.2} {:>13.1} {:>9.0}x",
+            f.median,
+            f.p90,
+            f.rss_kib as f64 / 1024.0,
+            f.median / base
+        );
+    }
+    println!(
+        "targets: aws-sso-rs median <= 4 ms, peak RSS <= 12 MiB, >= 80x faster than both Python tools; 10,000 profiles <= 15 ms"
+    );
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let root = workspace_root();
+    let only_process = args.iter().any(|a| a == "--process");
+    if !only_process {
+        println!(
+            "profile-config: parse a config and resolve one profile (target: 10,000 profiles < 10 ms)"
+        );
+        cargo_bench("aws-sso-profile-config", "parse")?;
+        println!(
+            "\nmock endpoint: GetRoleCredentials answered per second on loopback (target: >= 5,000)"
+        );
+        cargo_bench("aws-sso-mock-endpoint", "throughput")?;
+    }
+    whole_process(&root)
 }

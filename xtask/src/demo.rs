@@ -117,9 +117,72 @@ pub fn run(_args: &[String]) -> Result<()> {
         &env,
         &["login", "--profile", "dev-account-admin"],
     )?;
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &["whoami", "--profile", "dev-account-ro"],
+    )?;
+    let test_py = root.join("tests/e2e/fixtures/test.py");
+    println!(
+        "\nThe intro's test.py:\n\n{}",
+        std::fs::read_to_string(&test_py)?
+    );
+    match boto3_python(&root) {
+        Some(python) => {
+            let (py, script) = (python.display().to_string(), test_py.display().to_string());
+            step(
+                &bin,
+                home.path(),
+                &env,
+                &["exec", "--profile", "dev-account-ro", "--", &py, &script],
+            )?;
+        }
+        None => {
+            println!(
+                "(No Python with boto3 here, so instead of test.py, the environment exec gives a program:)"
+            );
+            let show = "env | grep -E '^AWS_(ACCESS_KEY_ID|REGION|SSO_RS_PROFILE|CREDENTIAL_EXPIRATION)=' | sort";
+            step(
+                &bin,
+                home.path(),
+                &env,
+                &[
+                    "exec",
+                    "--profile",
+                    "dev-account-ro",
+                    "--",
+                    "sh",
+                    "-c",
+                    show,
+                ],
+            )?;
+        }
+    }
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &["credential-process", "--profile", "dev-account-admin"],
+    )?;
     step(&bin, home.path(), &env, &["logout"])?;
     step(&bin, home.path(), &env, &["status"])?;
     drop(mock);
-    println!("\nNext: whoami, exec and the console, coming with the credentials issue.");
     Ok(())
+}
+
+/// A Python that has boto3: the test venv's if `cargo xtask venv` made it, else the system's.
+fn boto3_python(root: &Path) -> Option<std::path::PathBuf> {
+    let candidates = [
+        root.join("target/compat-venv/bin/python"),
+        std::path::PathBuf::from("python3"),
+    ];
+    candidates.into_iter().find(|p| {
+        Command::new(p)
+            .args(["-c", "import boto3"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
 }

@@ -25,6 +25,7 @@ fn main() -> Result<()> {
     match command {
         "conformance" => conformance::run(&vectors_dir(rest)?),
         "bench" => bench::run(rest),
+        "measure" => bench::measure(rest),
         "ci" => ci::run(rest),
         "demo" => demo::run(rest),
         "venv" => venv::ensure(&workspace_root()).map(|p| println!("{}", p.display())),
@@ -40,7 +41,8 @@ const HELP: &str = "usage: cargo xtask <command>
 
 commands:
   conformance [--vectors DIR]  run the shared AWS conformance suites (default DIR: ../shared/vectors)
-  bench                        release-build benchmarks (profile parsing, ...)
+  bench [--process]            release-build benchmarks: parsing, the mock, whole processes
+                               (--process: only the whole-process comparison)
   ci                           everything CI runs: venv, fmt, clippy, tests, conformance
   demo                         a tour of aws-sso-rs in a temporary home, no AWS account needed
   venv                         make target/compat-venv (Python with the pinned boto3)";

@@ -10,10 +10,19 @@ use crate::run_cmd;
 /// Makes `target/compat-venv` from `tests/compat/requirements.txt` unless it is already made
 /// from the same requirements; returns its Python.
 pub fn ensure(root: &Path) -> Result<PathBuf> {
-    let venv = root.join("target/compat-venv");
+    ensure_named(
+        root,
+        "compat-venv",
+        &root.join("tests/compat/requirements.txt"),
+    )
+}
+
+/// Makes `target/NAME` from `requirements` unless it is already made from them.
+pub fn ensure_named(root: &Path, name: &str, requirements: &Path) -> Result<PathBuf> {
+    let venv = root.join("target").join(name);
     let python = venv.join("bin/python");
-    let requirements = root.join("tests/compat/requirements.txt");
-    let wanted = std::fs::read_to_string(&requirements)
+
+    let wanted = std::fs::read_to_string(requirements)
         .with_context(|| format!("cannot read {}", requirements.display()))?;
     let stamp = venv.join("requirements.stamp");
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
@@ -42,7 +51,7 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
                 "--no-input",
                 "-r",
             ])
-            .arg(&requirements),
+            .arg(requirements),
     )?;
     std::fs::write(&stamp, wanted)?;
     Ok(python)

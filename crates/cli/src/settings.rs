@@ -111,6 +111,15 @@ pub struct Target {
 }
 
 impl Target {
+    /// `profile 'dev' (https://...)`, or the label alone when it already names the start URL.
+    pub fn described(&self) -> String {
+        if self.label.contains(&self.start_url) {
+            self.label.clone()
+        } else {
+            format!("{} ({})", self.label, self.start_url)
+        }
+    }
+
     pub fn session(&self) -> SsoSession {
         SsoSession {
             name: self.session_name.clone(),

@@ -203,11 +203,11 @@ pub async fn login(
     {
         let left = token.expires_at - (world.now)();
         eprintln!(
-            "Already signed in to {} ({}); the token is valid for {} more. Use --force to sign in again.",
-            target.label,
-            target.start_url,
+            "Already signed in to {}; the token is valid for {} more. Use --force to sign in again.",
+            target.described(),
             human(left)
         );
+
         return Ok(());
     }
 
@@ -247,9 +247,8 @@ pub async fn login(
     drop(lock);
     let left = token.expires_at - (world.now)();
     eprintln!(
-        "Signed in to {} ({}); the token is valid for {}.",
-        target.label,
-        target.start_url,
+        "Signed in to {}; the token is valid for {}.",
+        target.described(),
         human(left)
     );
     Ok(())
