@@ -120,12 +120,23 @@ impl SsoBearerToken {
             aws_sso_profile_config::ClientEndpointConfig::default(),
         );
         let cache = TokenCache::new(&home_dir(&ProcessEnv, Platform::current())?);
-        Ok(Self {
-            session: sso.session,
+        Ok(Self::new(profile, sso.session, oidc, cache))
+    }
+
+    /// A provider for a resolved session (named after `profile` in messages), OIDC endpoint
+    /// and cache.
+    pub fn new(
+        profile: &str,
+        session: aws_sso_profile_config::SsoSession,
+        oidc: aws_sso_profile_config::Endpoint,
+        cache: TokenCache,
+    ) -> Self {
+        Self {
+            session,
             oidc,
             cache,
             profile: profile.to_owned(),
-        })
+        }
     }
 
     async fn load(&self) -> Result<aws_sso_token_cache::SsoToken, Error> {

@@ -163,3 +163,33 @@ async fn the_provider_serves_an_sts_client() {
     );
     assert_eq!(server.count("GetRoleCredentials"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bearer_token_provider_serves_the_signed_in_token() {
+    use aws_credential_types::provider::token::ProvideToken;
+    let mut scenario = Scenario::default();
+    scenario.device.approval = Approval::Immediate;
+    let server = MockServer::start(scenario).expect("mock");
+    let home = tempfile::tempdir().expect("home");
+    let cache = TokenCache::new(home.path());
+    let t = target(&server, "ro");
+    let provider = aws_sso_role_credentials::SsoBearerToken::new(
+        "ro",
+        t.session.clone(),
+        t.oidc.clone(),
+        cache.clone(),
+    );
+    let err = provider.provide_token().await.expect_err("not signed in");
+    assert!(
+        format!("{err:?}").contains("aws-sso-rs login --profile ro"),
+        "{err:?}"
+    );
+    sign_in(&server, &cache, &t).await;
+    let token = provider.provide_token().await.expect("a token");
+    let cached = cache
+        .load_token(&aws_sso_token_cache::TokenKey::new("s"))
+        .expect("read")
+        .expect("cached");
+    assert_eq!(token.token(), cached.access_token.expose());
+    assert!(server.token_is_valid(token.token()));
+}
