@@ -39,9 +39,9 @@ fn aws_sso_rs_uses_a_token_that_botocore_refreshed() {
     );
     let cache = w.cache();
     let key = TokenKey::new("my-sso");
-    let mut token = cache.load_token(&key).expect("read").expect("token");
-    token.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
-    cache.store_token(&key, &token).expect("store");
+    let token = w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5)
+    });
 
     // Inside its 15-minute window, botocore refreshes and rewrites the file itself.
     let got = w.botocore(&["load-token", "dev-account-ro"]);

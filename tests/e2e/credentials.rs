@@ -4,7 +4,6 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Child, Stdio};
 
 use aws_sso_mock::{Approval, Scenario};
-use aws_sso_token_cache::TokenKey;
 
 use crate::{World, stderr, stdout};
 
@@ -307,11 +306,9 @@ fn a_hundred_processes_with_a_cold_cache_make_one_request() {
 #[test]
 fn fifty_processes_with_a_token_due_for_refresh_refresh_once() {
     let w = signed_in();
-    let cache = w.cache();
-    let key = TokenKey::new("my-sso");
-    let mut token = cache.load_token(&key).expect("read").expect("token");
-    token.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
-    cache.store_token(&key, &token).expect("store");
+    w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5)
+    });
     let creates = w.mock.count("CreateToken");
     let outs = spawn_many(&w, 50);
     assert!(
@@ -330,12 +327,10 @@ fn fifty_processes_with_a_token_due_for_refresh_refresh_once() {
 #[test]
 fn twenty_processes_with_an_expired_unrefreshable_token_open_no_browser() {
     let w = signed_in();
-    let cache = w.cache();
-    let key = TokenKey::new("my-sso");
-    let mut token = cache.load_token(&key).expect("read").expect("token");
-    token.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
-    token.refresh_token = None;
-    cache.store_token(&key, &token).expect("store");
+    w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+        t.refresh_token = None;
+    });
     let before = w.mock.counters();
     let outs = spawn_many(&w, 20);
     for o in &outs {

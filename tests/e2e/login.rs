@@ -192,9 +192,9 @@ fn a_token_due_for_refresh_is_refreshed_silently() {
     );
     let cache = w.cache();
     let key = aws_sso_token_cache::TokenKey::new("my-sso");
-    let mut token = cache.load_token(&key).expect("read").expect("token");
-    token.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
-    cache.store_token(&key, &token).expect("store");
+    let token = w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5)
+    });
     let starts = w.mock.count("StartDeviceAuthorization");
     let out = w.run(&["login", "--profile", "dev-account-ro"]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -102,6 +102,23 @@ impl World {
         aws_sso_token_cache::TokenCache::new(self.path())
     }
 
+    /// Changes the cached token of `key` (a session name or start URL) with `edit`.
+    pub fn edit_token(
+        &self,
+        key: &str,
+        edit: impl FnOnce(&mut aws_sso_token_cache::SsoToken),
+    ) -> aws_sso_token_cache::SsoToken {
+        let cache = self.cache();
+        let key = aws_sso_token_cache::TokenKey::new(key);
+        let mut token = cache
+            .load_token(&key)
+            .expect("read the token")
+            .expect("a cached token");
+        edit(&mut token);
+        cache.store_token(&key, &token).expect("store the token");
+        token
+    }
+
     pub fn token_file(&self, key: &str) -> PathBuf {
         self.cache()
             .token_path(&aws_sso_token_cache::TokenKey::new(key))
@@ -129,63 +146,7 @@ pub fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Plays the person in a browser over HTTP: opens the authorize URL, signs in, allows; returns
-/// the redirect location (the loopback callback).
-pub fn allow_in_browser(url: &str) -> String {
-    use std::io::{Read, Write};
-    let http = |addr: &str, method: &str, target: &str, form: &str| {
-        let mut s = std::net::TcpStream::connect(addr).expect("connect");
-        write!(s, "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}", form.len()).expect("send");
-        let mut out = String::new();
-        s.read_to_string(&mut out).expect("read");
-        out
-    };
-    let rest = url
-        .strip_prefix("http://")
-        .expect("the mock is on loopback");
-    let (addr, target) = rest.split_at(rest.find('/').expect("path"));
-    let page = http(addr, "GET", target, "");
-    let id = page
-        .split("name=\"id\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("sign-in form")
-        .to_owned();
-    http(
-        addr,
-        "POST",
-        "/authorize/signin",
-        &format!("id={id}&username=alice&password=x"),
-    );
-    let answer = http(
-        addr,
-        "POST",
-        "/authorize/decide",
-        &format!("id={id}&decision=allow"),
-    );
-    answer
-        .lines()
-        .find_map(|l| l.strip_prefix("location: "))
-        .expect("a redirect")
-        .trim()
-        .to_owned()
-}
-
-/// Sends the browser to the loopback callback, as it would after the redirect.
-pub fn follow(location: &str) -> String {
-    use std::io::{Read, Write};
-    let rest = location.strip_prefix("http://").expect("loopback");
-    let (addr, target) = rest.split_at(rest.find('/').expect("path"));
-    let mut s = std::net::TcpStream::connect(addr).expect("connect to the CLI's listener");
-    write!(
-        s,
-        "GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut out = String::new();
-    s.read_to_string(&mut out).expect("read");
-    out
-}
+pub use aws_sso_e2e::http::{allow_in_browser, follow};
 
 impl World {
     /// Runs `tests/compat/botocore_probe.py ARGS` with the pinned botocore, this home and the

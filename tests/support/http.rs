@@ -83,3 +83,67 @@ impl Redirect {
         self.rx.recv_timeout(wait).ok()
     }
 }
+
+/// One HTTP/1.1 exchange with `addr` (`host:port`); returns the raw answer.
+///
+/// # Panics
+/// When the server cannot be reached.
+pub fn exchange(addr: &str, method: &str, target: &str, form: &str) -> String {
+    let mut s =
+        TcpStream::connect(addr).unwrap_or_else(|e| panic!("cannot connect to {addr}: {e}"));
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    )
+    .expect("send");
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("read");
+    out
+}
+
+fn split_url(url: &str) -> (&str, &str) {
+    let rest = url.strip_prefix("http://").expect("a loopback http:// URL");
+    rest.split_at(rest.find('/').unwrap_or(rest.len()))
+}
+
+/// Plays a person in a browser on aws-sso-mock's pages: opens the authorize URL, signs in,
+/// allows access; returns where the browser is redirected (the loopback callback).
+///
+/// # Panics
+/// When a page is not what the mock serves.
+pub fn allow_in_browser(url: &str) -> String {
+    let (addr, target) = split_url(url);
+    let page = exchange(addr, "GET", target, "");
+    let id = page
+        .split("name=\"id\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("the sign-in form")
+        .to_owned();
+    exchange(
+        addr,
+        "POST",
+        "/authorize/signin",
+        &format!("id={id}&username=alice&password=x"),
+    );
+    let answer = exchange(
+        addr,
+        "POST",
+        "/authorize/decide",
+        &format!("id={id}&decision=allow"),
+    );
+    answer
+        .lines()
+        .find_map(|l| l.strip_prefix("location: "))
+        .expect("a redirect")
+        .trim()
+        .to_owned()
+}
+
+/// Sends the browser to `location` (the loopback callback), as it would after the redirect;
+/// returns the raw answer.
+pub fn follow(location: &str) -> String {
+    let (addr, target) = split_url(location);
+    exchange(addr, "GET", target, "")
+}

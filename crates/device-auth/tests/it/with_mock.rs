@@ -1,8 +1,6 @@
 //! The whole sign-in against aws-sso-mock through the real SDK: device code, PKCE (through
 //! the listener and through a pasted address), reuse, refresh, registration reuse.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
 use aws_sso_device_auth::{
@@ -28,47 +26,7 @@ impl Presenter for Quiet {
     fn authorize_url(&self, _: &str, _: OffsetDateTime) {}
 }
 
-fn http(addr: &str, method: &str, target: &str, form: &str) -> String {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    write!(s, "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}", form.len()).expect("send");
-    let mut out = String::new();
-    s.read_to_string(&mut out).expect("read");
-    out
-}
-
-/// Plays the person in the browser: sign in, allow; returns the redirect location.
-fn browse(url: &str) -> String {
-    let rest = url.strip_prefix("http://").expect("loopback mock");
-    let (addr, target) = rest.split_at(rest.find('/').expect("path"));
-    let page = http(addr, "GET", target, "");
-    let id = page
-        .split("name=\"id\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("form id")
-        .to_owned();
-    http(
-        addr,
-        "POST",
-        "/authorize/signin",
-        &format!("id={id}&username=alice&password=x"),
-    );
-    let answer = http(
-        addr,
-        "POST",
-        "/authorize/decide",
-        &format!("id={id}&decision=allow"),
-    );
-    answer
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("location: ")
-                .or_else(|| l.strip_prefix("Location: "))
-        })
-        .expect("redirect")
-        .trim()
-        .to_owned()
-}
+use aws_sso_e2e::http::{allow_in_browser as browse, follow};
 
 /// Follows the redirect to the loopback listener, as the browser would.
 struct Browser;
@@ -77,10 +35,7 @@ impl Presenter for Browser {
     fn authorize_url(&self, url: &str, _: OffsetDateTime) {
         let url = url.to_owned();
         std::thread::spawn(move || {
-            let location = browse(&url);
-            let rest = location.strip_prefix("http://").expect("loopback");
-            let (addr, target) = rest.split_at(rest.find('/').expect("path"));
-            let page = http(addr, "GET", target, "");
+            let page = follow(&browse(&url));
             assert!(page.contains("You can close this window"), "{page}");
         });
     }
