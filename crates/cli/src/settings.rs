@@ -359,6 +359,11 @@ pub struct CredentialSettings {
     pub region: Option<String>,
     pub portal_endpoint: String,
     pub oidc_endpoint: String,
+    /// STS for `whoami`: `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` > `sso_region`.
+    pub sts_region: String,
+    pub sts_endpoint: String,
+    #[serde(skip)]
+    pub sts_endpoint_is_default: bool,
     /// Sign in interactively when needed.
     pub login: bool,
     #[serde(skip)]
@@ -375,10 +380,27 @@ impl CredentialSettings {
             &selected.name,
             world.env.as_ref(),
         )?;
+        let env = world.env.as_ref();
+        let sts_region = env
+            .non_empty(aws_sso_profile_config::env::vars::AWS_REGION)
+            .or_else(|| env.non_empty(aws_sso_profile_config::env::vars::AWS_DEFAULT_REGION))
+            .or_else(|| target.region.clone())
+            .unwrap_or_else(|| target.session.region.clone());
+        let sts = set.endpoint(
+            Some(&selected.name),
+            &Service::Sts,
+            &sts_region,
+            env,
+            ClientEndpointConfig::default(),
+        );
         Ok(Self {
             files,
+            sts_region,
+            sts_endpoint: sts.url,
+            sts_endpoint_is_default: sts.source == EndpointSource::Default,
             profile: selected.name,
             account_id: target.account_id.clone(),
+
             role_name: target.role_name.clone(),
             region: target.region.clone(),
             portal_endpoint: target.portal.url.clone(),

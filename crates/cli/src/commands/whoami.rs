@@ -3,9 +3,6 @@
 use std::io::Write;
 
 use anyhow::Result;
-use aws_sso_profile_config::{
-    ClientEndpointConfig, EndpointSource, ProfileSet, Service, env::vars,
-};
 use serde::Serialize;
 
 use crate::cli::WhoamiOutput;
@@ -22,28 +19,14 @@ struct Identity {
 
 pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -> Result<()> {
     let creds = role_credentials(settings, world)?;
-    let env = world.env.as_ref();
-    let region = env
-        .non_empty(vars::AWS_REGION)
-        .or_else(|| env.non_empty(vars::AWS_DEFAULT_REGION))
-        .or_else(|| settings.region.clone())
-        .unwrap_or_else(|| settings.target.session.region.clone());
-    let set = ProfileSet::load_profile(&settings.files.locations(), &settings.profile)?;
-    let endpoint = set.endpoint(
-        Some(&settings.profile),
-        &Service::Sts,
-        &region,
-        env,
-        ClientEndpointConfig::default(),
-    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let me = runtime.block_on(aws_sso_role_credentials::caller_identity(
         &creds,
-        &region,
-        &endpoint.url,
-        endpoint.source == EndpointSource::Default,
+        &settings.sts_region,
+        &settings.sts_endpoint,
+        settings.sts_endpoint_is_default,
         crate::request_log(),
     ))?;
     let mut out = std::io::stdout().lock();

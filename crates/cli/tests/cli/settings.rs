@@ -38,3 +38,34 @@ fn no_home_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn login_settings_pick_the_flow_and_the_endpoint() {
+    let home = Home::new();
+    home.write_config(crate::INTRO_CONFIG);
+    let out = home
+        .command(&["login", "--show-settings", "--all", "--no-browser"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:4566")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    home.insta().bind(|| insta::assert_snapshot!(stdout(&out)));
+}
+
+#[test]
+fn credential_settings_follow_profile_and_region_precedence() {
+    let home = Home::new();
+    home.write_config(crate::INTRO_CONFIG);
+    let out = home
+        .command(&[
+            "credential-process",
+            "--show-settings",
+            "--profile",
+            "dev-account-admin",
+        ])
+        .env("AWS_REGION", "eu-west-1")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    home.insta().bind(|| insta::assert_snapshot!(stdout(&out)));
+}
