@@ -223,26 +223,30 @@ fn concurrent_logins_for_one_session_run_one_flow() {
     };
     let first = spawn();
     let url = w.opened(1).pop().expect("the first login opened a browser");
-    let second = spawn();
-    std::thread::sleep(Duration::from_millis(500));
+    let mut second = spawn();
+    // Approve only once the second process says it is waiting for the first.
+    let mut lines = BufReader::new(second.stderr.take().expect("stderr")).lines();
+    let waiting = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("in progress; waiting"));
+    assert!(waiting.is_some(), "the second login waits for the first");
     let code = url.split("user_code=").nth(1).expect("code").to_owned();
     assert!(w.mock.approve(&code));
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
     let (a, b) = (
         first.wait_with_output().expect("first"),
-        second.wait_with_output().expect("second"),
+        second.wait().expect("second"),
     );
     assert!(
-        a.status.success() && b.status.success(),
-        "{}\n{}",
-        stderr(&a),
-        stderr(&b)
+        a.status.success() && b.success(),
+        "{}\n{rest:?}",
+        stderr(&a)
     );
     assert!(
-        stderr(&b).contains("in progress; waiting"),
-        "{}",
-        stderr(&b)
+        rest.iter().any(|l| l.contains("Already signed in")),
+        "{rest:?}"
     );
-    assert!(stderr(&b).contains("Already signed in"), "{}", stderr(&b));
     assert_eq!(w.mock.count("StartDeviceAuthorization"), 1);
     assert_eq!(w.opened(2).len(), 1, "one browser tab");
 }
