@@ -67,7 +67,7 @@ pub enum ErrorKind {
     )]
     StateMismatch,
     /// The browser came back with an error.
-    #[error("the browser returned an error: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    #[error("the browser returned an error: {error}{}; run the login again", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
     Redirect {
         /// The `error` parameter.
         error: String,
@@ -97,10 +97,14 @@ pub enum ErrorKind {
         source: std::io::Error,
     },
     /// The operating system has no randomness.
-    #[error("cannot get random bytes: {0}")]
+    #[error(
+        "cannot get random bytes from the operating system: {0}; check that /dev/urandom (or the platform's equivalent) is available"
+    )]
     Random(String),
     /// Another service error.
-    #[error("IAM Identity Center answered {code}: {message}")]
+    #[error(
+        "IAM Identity Center answered {code}: {message}; try again, and add --debug to see the requests"
+    )]
     Service {
         /// The error code.
         code: String,

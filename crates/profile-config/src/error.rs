@@ -40,7 +40,7 @@ pub enum ErrorKind {
     )]
     NoHome,
     /// A file could not be read or written.
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}: {source}; check that the file and its folder exist and that you may read and write them", path.display())]
     Io {
         /// What was being done (`read`, `write`, ...).
         action: &'static str,

@@ -18,10 +18,12 @@ pub enum PortalError {
     #[error("no access to that account and role")]
     Forbidden,
     /// Too many requests (`TooManyRequestsException`).
-    #[error("IAM Identity Center is throttling requests")]
+    #[error("IAM Identity Center is throttling requests; try again in a few seconds")]
     Throttled,
     /// The portal could not be reached.
-    #[error("cannot reach the IAM Identity Center portal {endpoint}: {reason}")]
+    #[error(
+        "cannot reach the IAM Identity Center portal {endpoint}: {reason}; check the network and AWS_ENDPOINT_URL_SSO"
+    )]
     Unreachable {
         /// The endpoint.
         endpoint: String,
@@ -29,7 +31,9 @@ pub enum PortalError {
         reason: String,
     },
     /// Anything else.
-    #[error("the IAM Identity Center portal answered {code}: {message}")]
+    #[error(
+        "the IAM Identity Center portal answered {code}: {message}; try again, and add --debug to see the requests"
+    )]
     Service {
         /// The error code.
         code: String,

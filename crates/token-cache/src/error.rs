@@ -30,7 +30,7 @@ impl From<ErrorKind> for Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A file or folder could not be read or written.
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}: {source}; check that you own ~/.aws and may write to it", path.display())]
     Io {
         /// What was being done.
         action: &'static str,

@@ -37,6 +37,31 @@ fn target(server: &MockServer, profile: &str) -> RoleTarget {
     RoleTarget::resolve(&set, profile, &env).expect("target")
 }
 
+/// A mock that approves device codes at once, an empty home, its cache, and profile `ro`.
+struct Fixture {
+    server: MockServer,
+    home: tempfile::TempDir,
+    cache: TokenCache,
+    target: RoleTarget,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let mut scenario = Scenario::default();
+        scenario.device.approval = Approval::Immediate;
+        let server = MockServer::start(scenario).expect("mock");
+        let home = tempfile::tempdir().expect("home");
+        let cache = TokenCache::new(home.path());
+        let target = target(&server, "ro");
+        Self {
+            server,
+            home,
+            cache,
+            target,
+        }
+    }
+}
+
 async fn sign_in(server: &MockServer, cache: &TokenCache, t: &RoleTarget) {
     let api = SdkOidc::new(&t.session.region, server.url(), false);
     aws_sso_device_auth::SignIn::new(&api, &SystemClock, &TokioSleeper, cache, &t.session)
@@ -47,12 +72,12 @@ async fn sign_in(server: &MockServer, cache: &TokenCache, t: &RoleTarget) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fetch_cache_reuse_and_errors() {
-    let mut scenario = Scenario::default();
-    scenario.device.approval = Approval::Immediate;
-    let server = MockServer::start(scenario).expect("mock");
-    let home = tempfile::tempdir().expect("home");
-    let cache = TokenCache::new(home.path());
-    let t = target(&server, "ro");
+    let Fixture {
+        server,
+        home: _home,
+        cache,
+        target: t,
+    } = Fixture::new();
     let oidc = SdkOidc::new(&t.session.region, &t.oidc.url, t.oidc_is_default());
     let portal = SdkPortal::new(&t.session.region, &t.portal.url, t.portal_is_default());
     let resolver = Resolver::new(&oidc, &portal, &SystemClock, &TokioSleeper, &cache);
@@ -107,17 +132,12 @@ async fn fetch_cache_reuse_and_errors() {
     );
 
     let listed = {
-        let server2 = MockServer::start(Scenario {
-            device: aws_sso_mock::scenario::Device {
-                approval: Approval::Immediate,
-                interval: 1,
-            },
-            ..Scenario::default()
-        })
-        .expect("mock");
-        let home2 = tempfile::tempdir().expect("home");
-        let cache2 = TokenCache::new(home2.path());
-        let t2 = target(&server2, "ro");
+        let Fixture {
+            server: server2,
+            home: _home2,
+            cache: cache2,
+            target: t2,
+        } = Fixture::new();
         sign_in(&server2, &cache2, &t2).await;
         let oidc2 = SdkOidc::new(&t2.session.region, &t2.oidc.url, false);
         let portal2 = SdkPortal::new(&t2.session.region, &t2.portal.url, false);
@@ -135,12 +155,12 @@ async fn fetch_cache_reuse_and_errors() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_provider_serves_an_sts_client() {
-    let mut scenario = Scenario::default();
-    scenario.device.approval = Approval::Immediate;
-    let server = MockServer::start(scenario).expect("mock");
-    let home = tempfile::tempdir().expect("home");
-    let cache = TokenCache::new(home.path());
-    let t = target(&server, "ro");
+    let Fixture {
+        server,
+        home: _home,
+        cache,
+        target: t,
+    } = Fixture::new();
     sign_in(&server, &cache, &t).await;
     let provider = SsoRoleCredentials::new(t, cache);
     let config = aws_config::SdkConfig::builder()
@@ -167,12 +187,12 @@ async fn the_provider_serves_an_sts_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bearer_token_provider_serves_the_signed_in_token() {
     use aws_credential_types::provider::token::ProvideToken;
-    let mut scenario = Scenario::default();
-    scenario.device.approval = Approval::Immediate;
-    let server = MockServer::start(scenario).expect("mock");
-    let home = tempfile::tempdir().expect("home");
-    let cache = TokenCache::new(home.path());
-    let t = target(&server, "ro");
+    let Fixture {
+        server,
+        home: _home,
+        cache,
+        target: t,
+    } = Fixture::new();
     let provider = aws_sso_role_credentials::SsoBearerToken::new(
         "ro",
         t.session.clone(),
