@@ -49,6 +49,14 @@ fn a_person_enters_the_code_and_allows_the_device() {
             .await
             .expect("type the code");
         browser.find("next").await.click().await.expect("next");
+        // Wait for the confirmation page itself before reading its heading: right after the
+        // click, the entry page may still be the one loaded.
+        let shown = browser
+            .find("user-code")
+            .await
+            .text()
+            .await
+            .expect("code text");
         let heading = browser
             .client
             .find(fantoccini::Locator::Css("h1"))
@@ -58,12 +66,6 @@ fn a_person_enters_the_code_and_allows_the_device() {
             .await
             .expect("text");
         assert_eq!(heading, "Allow my-laptop-cli to access your data?");
-        let shown = browser
-            .find("user-code")
-            .await
-            .text()
-            .await
-            .expect("code text");
         assert_eq!(
             shown, user_code,
             "the page shows the code typed in the terminal"
