@@ -326,12 +326,12 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         let now = self.clock.now();
         let fits = |r: &ClientRegistration| match flow {
             Flow::DeviceCode => {
-                r.is_usable(now, &[])
+                self.policy.registration_usable(r, now, &[])
                     && r.grant_types
                         .as_ref()
                         .is_none_or(|g| g.iter().any(|x| x == DEVICE_GRANT))
             }
-            Flow::AuthorizationCode => r.is_usable(now, &PKCE_GRANTS),
+            Flow::AuthorizationCode => self.policy.registration_usable(r, now, &PKCE_GRANTS),
         };
         if let Some(r) = self
             .cache

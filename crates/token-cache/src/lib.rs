@@ -12,7 +12,11 @@
 //! a reader never sees half a file; files are `0600` in `0700` folders. Advisory locks
 //! ([`TokenCache::lock`]) let concurrent processes agree that one of them refreshes or fetches
 //! while the others wait and then read what it wrote. Secrets are [`Secret`]s, which never
-//! print. Nothing here reads the clock: callers pass `now` to the [`ExpiryPolicy`].
+//! print. Time is injected: callers pass `now` to the [`ExpiryPolicy`], and the [`Clock`]
+//! trait (with [`SystemClock`], the one place aws-sso-rs reads the real time, and
+//! [`ManualClock`] for tests) is the clock every crate of aws-sso-rs takes. Each command
+//! reports a token the same way, through [`TokenStatus`], and prints spans of time through
+//! [`timestamp::human_duration`].
 //!
 //! ```
 //! use aws_sso_token_cache::{ExpiryPolicy, Secret, SsoToken, TokenCache, TokenKey, TokenState};
@@ -41,6 +45,7 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+mod clock;
 mod error;
 mod key;
 mod lock;
@@ -52,8 +57,11 @@ pub mod timestamp;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use time::OffsetDateTime;
+
 use aws_sso_profile_config::atomic::write_atomic;
 
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind};
 pub use key::{RegistrationKey, RoleKey, TokenKey};
 pub use lock::{CacheLock, LockKey};
@@ -87,6 +95,41 @@ pub struct TokenListing {
     pub tokens: Vec<CachedToken>,
     /// Token files that could not be used.
     pub unreadable: Vec<Unreadable>,
+}
+
+/// What the cache holds for one sign-in: the one classification every command reports.
+#[derive(Debug)]
+pub enum TokenStatus {
+    /// No token file.
+    Missing,
+    /// A token file that cannot be used: not UTF-8, not JSON, or missing fields.
+    Damaged(Error),
+    /// A token, and its state at the time asked.
+    Present {
+        /// The token.
+        token: SsoToken,
+        /// Its state.
+        state: TokenState,
+    },
+}
+
+impl TokenStatus {
+    /// The name every command prints: `none`, `damaged`, `valid`, `refresh-due`, `expired`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Missing => "none",
+            Self::Damaged(_) => "damaged",
+            Self::Present { state, .. } => state.name(),
+        }
+    }
+
+    /// The token, when there is a readable one.
+    pub fn token(&self) -> Option<&SsoToken> {
+        match self {
+            Self::Present { token, .. } => Some(token),
+            _ => None,
+        }
+    }
 }
 
 /// A file in a cache folder that could not be used.
@@ -157,6 +200,28 @@ impl TokenCache {
         load(&self.token_path(key), SsoToken::from_json)
     }
 
+    /// The token of `key` and its state under `policy` at `now`, with a damaged file
+    /// reported as such rather than as an error.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when the file exists but cannot be read (permissions).
+    pub fn token_status(
+        &self,
+        key: &TokenKey,
+        policy: &ExpiryPolicy,
+        now: OffsetDateTime,
+    ) -> Result<TokenStatus, Error> {
+        match self.load_token(key) {
+            Ok(None) => Ok(TokenStatus::Missing),
+            Ok(Some(token)) => Ok(TokenStatus::Present {
+                state: policy.token_state(&token, now),
+                token,
+            }),
+            Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => Ok(TokenStatus::Damaged(e)),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Writes the token of `key`, atomically, mode `0600`.
     ///
     /// # Errors
@@ -173,6 +238,24 @@ impl TokenCache {
         remove(&self.token_path(key))
     }
 
+    /// Deletes a token file that [`TokenCache::tokens`] listed; returns whether it was there.
+    /// Paths outside this cache's token folder are refused.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`]; the path is not a token file of this cache.
+    pub fn remove_listed_token(&self, path: &Path) -> Result<bool, Error> {
+        if path.parent() != Some(self.sso_dir.as_path())
+            || path.extension().is_none_or(|x| x != "json")
+        {
+            return Err(io(
+                "delete",
+                path,
+                std::io::Error::other("not a token file of this cache"),
+            ));
+        }
+        remove(path)
+    }
+
     /// Every SSO token file in the cache folder (files whose JSON has `accessToken`, which is
     /// how the AWS CLI's logout tells them apart), with the files that could not be read.
     ///
@@ -181,9 +264,10 @@ impl TokenCache {
     pub fn tokens(&self) -> Result<TokenListing, Error> {
         let mut listing = TokenListing::default();
         for path in json_files(&self.sso_dir)? {
-            let Ok(text) = std::fs::read_to_string(&path) else {
+            let Ok(bytes) = std::fs::read(&path) else {
                 continue;
             };
+            let text = String::from_utf8_lossy(&bytes);
             let has_token = serde_json::from_str::<serde_json::Value>(&text)
                 .ok()
                 .and_then(|v| {
@@ -194,7 +278,7 @@ impl TokenCache {
             if !has_token {
                 continue;
             }
-            match SsoToken::from_json(&text) {
+            match parse_utf8(&bytes).and_then(SsoToken::from_json) {
                 Ok(token) => listing.tokens.push(CachedToken { path, token }),
                 Err(reason) => {
                     let error = ErrorKind::Corrupt {
@@ -281,6 +365,37 @@ impl TokenCache {
         Ok(removed)
     }
 
+    /// Records that an interactive sign-in for `key` failed or was abandoned at `now`, so that
+    /// [`TokenCache::login_failed_at`] holds back the next one (see
+    /// [`ExpiryPolicy::login_cooldown`]). The record lives in this crate's lock folder, never
+    /// among the AWS CLI's files.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn record_login_failure(&self, key: &TokenKey, now: OffsetDateTime) -> Result<(), Error> {
+        let path = self.login_failure_path(key);
+        write_atomic(&path, timestamp::format(now).as_bytes(), 0o600)
+            .map_err(|e| io("write", &path, e))
+    }
+
+    /// When the last recorded sign-in failure for `key` happened, if one is recorded.
+    pub fn login_failed_at(&self, key: &TokenKey) -> Option<OffsetDateTime> {
+        let text = std::fs::read_to_string(self.login_failure_path(key)).ok()?;
+        timestamp::parse(&text)
+    }
+
+    /// Forgets a recorded sign-in failure for `key` (after a sign-in succeeded).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn clear_login_failure(&self, key: &TokenKey) -> Result<(), Error> {
+        remove(&self.login_failure_path(key)).map(|_| ())
+    }
+
+    fn login_failure_path(&self, key: &TokenKey) -> PathBuf {
+        self.lock_dir.join(format!("login-failed-{}", key.hash()))
+    }
+
     /// Takes the lock for `key`, waiting as long as another process holds it.
     ///
     /// # Errors
@@ -306,19 +421,26 @@ impl TokenCache {
     }
 }
 
+fn parse_utf8(bytes: &[u8]) -> Result<&str, String> {
+    std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: byte {}", e.valid_up_to()))
+}
+
 fn load<T>(path: &Path, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, Error> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(io("read", path, e)),
     };
-    parse(&text).map(Some).map_err(|reason| {
-        ErrorKind::Corrupt {
-            path: path.to_owned(),
-            reason,
-        }
-        .into()
-    })
+    parse_utf8(&bytes)
+        .and_then(parse)
+        .map(Some)
+        .map_err(|reason| {
+            ErrorKind::Corrupt {
+                path: path.to_owned(),
+                reason,
+            }
+            .into()
+        })
 }
 
 fn store(path: &Path, json: &str) -> Result<(), Error> {

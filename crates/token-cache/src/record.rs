@@ -225,18 +225,6 @@ impl ClientRegistration {
         }
         Value::Object(m).to_string()
     }
-
-    /// Whether the registration may be reused at `now`: more than 15 minutes left, and
-    /// (when `grant_types` is not empty) registered for each of them.
-    pub fn is_usable(&self, now: OffsetDateTime, grant_types: &[&str]) -> bool {
-        let left = self.expires_at - now;
-        left > crate::policy::REGISTRATION_REUSE_MARGIN
-            && grant_types.iter().all(|g| {
-                self.grant_types
-                    .as_ref()
-                    .is_some_and(|have| have.iter().any(|h| h == g))
-            })
-    }
 }
 
 /// Short-lived role credentials as botocore and the AWS CLI v2 cache them in
@@ -360,25 +348,6 @@ mod tests {
         assert!(
             !t.can_refresh(now),
             "an expired registration cannot refresh"
-        );
-    }
-
-    #[test]
-    fn registration_reuse_needs_margin_and_grant_types() {
-        let now = datetime!(2030-01-01 0:00 UTC);
-        let reg = ClientRegistration {
-            client_id: "c".into(),
-            client_secret: "s".into(),
-            expires_at: now + time::Duration::minutes(16),
-            scopes: None,
-            grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
-            extra: Map::new(),
-        };
-        assert!(reg.is_usable(now, &["authorization_code"]));
-        assert!(!reg.is_usable(now, &["urn:ietf:params:oauth:grant-type:device_code"]));
-        assert!(
-            !reg.is_usable(now + time::Duration::minutes(1), &[]),
-            "15 minutes or less left"
         );
     }
 

@@ -36,6 +36,18 @@ pub fn format(t: OffsetDateTime) -> String {
         .expect("a UTC date in the year range of the format always formats")
 }
 
+/// A span of time as every command prints it, rounded down so that it never promises more
+/// than there is: `40s`, `12m`, `7h05m`. Negative spans print as `0s`.
+pub fn human_duration(d: time::Duration) -> String {
+    let seconds = d.whole_seconds().max(0);
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m:02}m"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +71,22 @@ mod tests {
             Some(250)
         );
         assert_eq!(parse("tomorrow"), None);
+    }
+
+    #[test]
+    fn durations_read_like_a_clock_and_never_round_up() {
+        use time::Duration;
+        assert_eq!(human_duration(Duration::seconds(40)), "40s");
+        assert_eq!(human_duration(Duration::seconds(12 * 60 + 59)), "12m");
+        assert_eq!(
+            human_duration(Duration::seconds(7 * 3600 + 5 * 60)),
+            "7h05m"
+        );
+        assert_eq!(
+            human_duration(Duration::hours(8) - Duration::milliseconds(1)),
+            "7h59m"
+        );
+        assert_eq!(human_duration(Duration::seconds(-5)), "0s");
     }
 
     #[test]

@@ -145,3 +145,97 @@ fn a_corrupt_file_names_itself_and_the_fix() {
         "the message never shows the token: {msg}"
     );
 }
+
+#[test]
+fn every_kind_of_damaged_token_file_is_reported_as_damaged_with_its_path() {
+    use aws_sso_token_cache::{ErrorKind, ExpiryPolicy, TokenStatus};
+    let home = tempfile::tempdir().expect("temp home");
+    let cache = TokenCache::new(home.path());
+    let key = TokenKey::new("dev");
+    let now = OffsetDateTime::now_utc();
+    let policy = ExpiryPolicy::default();
+    assert_eq!(
+        cache
+            .token_status(&key, &policy, now)
+            .expect("status")
+            .name(),
+        "none"
+    );
+    std::fs::create_dir_all(cache.sso_dir()).expect("mkdir");
+    for (what, bytes) in [
+        ("empty", &b""[..]),
+        ("not JSON", b"{\"accessToken\": "),
+        ("missing fields", b"{\"accessToken\": \"aoa-secret\"}"),
+        (
+            "not UTF-8",
+            b"{\"accessToken\": \"\xff\xfe\", \"expiresAt\": \"2030-01-01T00:00:00Z\"}",
+        ),
+    ] {
+        std::fs::write(cache.token_path(&key), bytes).expect("write");
+        let status = cache.token_status(&key, &policy, now).expect(what);
+        assert_eq!(status.name(), "damaged", "{what}");
+        let TokenStatus::Damaged(error) = status else {
+            unreachable!("named damaged")
+        };
+        assert!(
+            matches!(error.kind(), ErrorKind::Corrupt { .. }),
+            "{what}: {error}"
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains(&cache.token_path(&key).display().to_string())
+                && message.contains("damaged")
+                && message.contains("aws-sso-rs login"),
+            "{what}: {message}"
+        );
+        assert!(!message.contains("aoa-secret"), "{what}: {message}");
+        assert!(
+            !message.contains("check that you own"),
+            "{what}: a damaged file is not a permissions problem: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_failed_sign_in_is_remembered_until_cleared() {
+    let home = tempfile::tempdir().expect("temp home");
+    let cache = TokenCache::new(home.path());
+    let key = TokenKey::new("dev");
+    assert_eq!(cache.login_failed_at(&key), None);
+    let at = time::macros::datetime!(2030-01-01 0:00 UTC);
+    cache.record_login_failure(&key, at).expect("record");
+    assert_eq!(cache.login_failed_at(&key), Some(at));
+    assert!(
+        !cache.sso_dir().exists() || std::fs::read_dir(cache.sso_dir()).expect("ls").count() == 0,
+        "nothing lands among the AWS CLI's files"
+    );
+    cache.clear_login_failure(&key).expect("clear");
+    assert_eq!(cache.login_failed_at(&key), None);
+    cache
+        .clear_login_failure(&key)
+        .expect("clearing twice is fine");
+}
+
+#[test]
+fn only_listed_token_files_can_be_removed_by_path() {
+    let home = tempfile::tempdir().expect("temp home");
+    let cache = TokenCache::new(home.path());
+    cache
+        .store_token(&TokenKey::new("dev"), &token())
+        .expect("store");
+    let listed = cache.tokens().expect("list");
+    assert_eq!(listed.tokens.len(), 1);
+    assert!(
+        cache
+            .remove_listed_token(&listed.tokens[0].path)
+            .expect("remove")
+    );
+    assert!(!cache.token_path(&TokenKey::new("dev")).exists());
+    let elsewhere = home.path().join(".aws/config");
+    std::fs::write(&elsewhere, "[default]\n").expect("write");
+    assert!(cache.remove_listed_token(&elsewhere).is_err());
+    assert!(
+        elsewhere.exists(),
+        "a path outside the cache is never deleted"
+    );
+}
