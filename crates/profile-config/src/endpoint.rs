@@ -69,7 +69,8 @@ impl Service {
 }
 
 /// Where a resolved endpoint came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum EndpointSource {
     /// The explicit client setting.
     Client,
@@ -86,12 +87,20 @@ pub enum EndpointSource {
 }
 
 /// A resolved endpoint URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Endpoint {
     /// The URL.
     pub url: String,
     /// Where it came from.
     pub source: EndpointSource,
+}
+
+impl Endpoint {
+    /// Whether this is the service's public endpoint, which an SDK client resolves itself
+    /// (so it need not be set on the client).
+    pub fn is_default(&self) -> bool {
+        self.source == EndpointSource::Default
+    }
 }
 
 /// Settings from the program itself, above the environment and the files.

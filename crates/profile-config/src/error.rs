@@ -58,7 +58,7 @@ pub enum ErrorKind {
         message: &'static str,
     },
     /// The selected profile is in neither file.
-    #[error("profile '{profile}' is not in {}{}", path.display(), Available(available))]
+    #[error("{}", NotFound { profile, path, available, file_missing: *file_missing })]
     ProfileNotFound {
         /// The profile asked for.
         profile: String,
@@ -66,6 +66,8 @@ pub enum ErrorKind {
         path: PathBuf,
         /// The profiles that are there (`None` when only one profile was read).
         available: Option<Vec<String>>,
+        /// The config file does not exist.
+        file_missing: bool,
     },
     /// A profile names an `[sso-session]` that does not exist.
     #[error(
@@ -92,7 +94,11 @@ pub enum ErrorKind {
         available: Vec<String>,
     },
     /// Required keys are missing.
-    #[error("{section} ({location}) is missing {}; add {} to it", Keys(keys), if keys.len() == 1 { "it" } else { "them" })]
+    #[error(
+        "{section} ({location}) is missing {}; add {} to that section",
+        Keys(keys),
+        Lines(keys)
+    )]
     MissingKeys {
         /// `profile 'dev'` or `sso-session 'corp'`.
         section: String,
@@ -100,6 +106,20 @@ pub enum ErrorKind {
         location: Location,
         /// The keys that are missing.
         keys: Vec<&'static str>,
+    },
+    /// A key that is not one of the AWS CLI's, but close to one that is missing: a typo.
+    #[error(
+        "{section} ({location}) has the unknown key {key}; did you mean {suggestion}? Rename it"
+    )]
+    MisspeltKey {
+        /// `profile 'dev'` or `sso-session 'corp'`.
+        section: String,
+        /// The key as written.
+        key: String,
+        /// The known key it is close to.
+        suggestion: &'static str,
+        /// Where it is.
+        location: Location,
     },
     /// A profile and its session disagree.
     #[error(
@@ -149,21 +169,49 @@ pub enum ErrorKind {
     },
 }
 
-struct Available<'a>(&'a Option<Vec<String>>);
+struct NotFound<'a> {
+    profile: &'a str,
+    path: &'a std::path::Path,
+    available: &'a Option<Vec<String>>,
+    file_missing: bool,
+}
 
-impl fmt::Display for Available<'_> {
+const PICK: &str = "choose a profile with --profile NAME or AWS_PROFILE=NAME";
+const ADD: &str = "add a [profile NAME] section with sso_session, sso_account_id and sso_role_name, and an [sso-session NAME] section with sso_start_url and sso_region (the README of aws-sso-rs shows one)";
+
+impl fmt::Display for NotFound<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(names) = self.0 else {
-            return write!(f, "; list the profiles with: aws-sso-rs profiles");
-        };
-        if names.is_empty() {
-            write!(
+        let (profile, path) = (self.profile, self.path.display());
+        if self.file_missing {
+            return write!(
                 f,
-                ", which defines no profiles; add a [profile NAME] section"
-            )
-        } else {
-            write!(f, "; profiles there: {}", names.join(", "))
+                "profile '{profile}' is not defined: the config file {path} does not exist; create it: {ADD}; then {PICK}"
+            );
         }
+        match self.available {
+            None => write!(
+                f,
+                "profile '{profile}' is not in {path}; list the profiles with: aws-sso-rs profiles, then {PICK}"
+            ),
+            Some(names) if names.is_empty() => write!(
+                f,
+                "profile '{profile}' is not in {path}, which defines no profiles; {ADD}"
+            ),
+            Some(names) => write!(
+                f,
+                "profile '{profile}' is not in {path}; profiles there: {}; {PICK}",
+                names.join(", ")
+            ),
+        }
+    }
+}
+
+struct Lines<'a>(&'a [&'static str]);
+
+impl fmt::Display for Lines<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.0.iter().map(|k| format!("`{k} = ...`")).collect();
+        f.write_str(&lines.join(" and "))
     }
 }
 

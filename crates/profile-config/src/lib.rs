@@ -65,6 +65,6 @@ pub use error::{Error, ErrorKind};
 pub use location::{FileLocations, Platform, expand_tilde, home_dir};
 pub use profile::{FileKind, Location, ProfileSet, Property, Section, Source, Warning};
 pub use sso::{
-    DEFAULT_SCOPE, ProfileSource, SelectedProfile, SsoProfile, SsoSession, is_region,
-    select_profile,
+    ConfiguredSession, DEFAULT_SCOPE, ProfileSource, SelectedProfile, SessionList, SsoProfile,
+    SsoSession, is_region, select_profile,
 };

@@ -145,6 +145,8 @@ pub struct ProfileSet {
     config_path: Option<PathBuf>,
     /// Built by `load_profile`/`parse_profile`: other profiles were skipped.
     partial: bool,
+    /// `load` found no config file.
+    config_missing: bool,
 }
 
 /// One file's text to parse, with the path used in messages.
@@ -191,6 +193,7 @@ impl ProfileSet {
             only,
         )?;
         set.config_path = Some(locations.config.clone());
+        set.config_missing = config.is_none();
         Ok(set)
     }
 
@@ -286,6 +289,7 @@ impl ProfileSet {
                     .unwrap_or_else(|| PathBuf::from("~/.aws/config")),
                 available: (!self.partial)
                     .then(|| self.profiles.keys().map(ToString::to_string).collect()),
+                file_missing: self.config_missing,
             }
             .into()
         })

@@ -49,7 +49,7 @@ pub const DEFAULT_SCOPE: &str = "sso:account:access";
 ///
 /// For a session profile this is the `[sso-session NAME]`; for a legacy profile it is the
 /// start URL and region in the profile itself (and has no name).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SsoSession {
     /// The sso-session's name; `None` for a legacy profile.
     pub name: Option<String>,
@@ -104,6 +104,81 @@ impl SsoProfile {
     }
 }
 
+/// One IAM Identity Center sign-in that the config defines (an `[sso-session]`, or the start
+/// URL of legacy profiles), with the profiles that use it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfiguredSession {
+    /// The sign-in.
+    pub session: SsoSession,
+    /// The profiles that sign in through it, in file order.
+    pub profiles: Vec<SsoProfile>,
+}
+
+/// Every sign-in the config defines, and the sections that could not be read.
+#[derive(Debug, Default)]
+pub struct SessionList {
+    /// The sign-ins: `[sso-session]` sections in file order, then each legacy start URL.
+    pub sessions: Vec<ConfiguredSession>,
+    /// Sections that are invalid, each once, with file and line.
+    pub problems: Vec<Error>,
+}
+
+impl SessionList {
+    /// The sign-in whose token cache key is `cache_key_source` (a session name, or the start
+    /// URL of a legacy profile).
+    pub fn find(&self, cache_key_source: &str) -> Option<&ConfiguredSession> {
+        self.sessions
+            .iter()
+            .find(|s| s.session.cache_key_source() == cache_key_source)
+    }
+}
+
+impl ProfileSet {
+    /// Every sign-in the config defines, each once, with its profiles: what `status`,
+    /// `login --all` and `logout` act on.
+    pub fn sessions(&self) -> SessionList {
+        let mut list = SessionList::default();
+        let mut seen_problems = std::collections::HashSet::new();
+        let mut problem = |list: &mut SessionList, e: Error| {
+            if seen_problems.insert(e.to_string()) {
+                list.problems.push(e);
+            }
+        };
+        for section in self.sso_sessions() {
+            match self.sso_session_named(section.name()) {
+                Ok(session) => list.sessions.push(ConfiguredSession {
+                    session,
+                    profiles: Vec::new(),
+                }),
+                Err(e) => problem(&mut list, e),
+            }
+        }
+        for profile in self.profiles() {
+            let sso = match self.sso_profile(profile.name()) {
+                Ok(Some(sso)) => sso,
+                Ok(None) => continue,
+                Err(e) => {
+                    problem(&mut list, e);
+                    continue;
+                }
+            };
+            let key = sso.session.cache_key_source().to_owned();
+            match list
+                .sessions
+                .iter_mut()
+                .find(|s| s.session.cache_key_source() == key)
+            {
+                Some(entry) => entry.profiles.push(sso),
+                None => list.sessions.push(ConfiguredSession {
+                    session: sso.session.clone(),
+                    profiles: vec![sso],
+                }),
+            }
+        }
+        list
+    }
+}
+
 const SSO_KEYS: [&str; 5] = [
     "sso_session",
     "sso_start_url",
@@ -127,21 +202,43 @@ impl ProfileSet {
     /// 12 digits). Each error names the file, line and section.
     pub fn sso_profile(&self, name: &str) -> Result<Option<SsoProfile>, Error> {
         let profile = self.require_profile(name)?;
-        if !SSO_KEYS.iter().any(|k| profile.get(k).is_some()) {
-            return Ok(None);
-        }
         let label = format!("profile '{name}'");
+        if !SSO_KEYS.iter().any(|k| profile.get(k).is_some()) {
+            // `sso_sesion = corp` alone would silently make this a plain profile.
+            return match misspelt_key(profile, &label) {
+                Some(e) => Err(e),
+                None => Ok(None),
+            };
+        }
+        self.sso_profile_checked(profile, name, &label)
+            .map_err(|e| match e.kind() {
+                ErrorKind::MissingKeys { .. } | ErrorKind::SessionNotFound { .. } => {
+                    misspelt_key(profile, &label).unwrap_or(e)
+                }
+                _ => e,
+            })
+    }
+
+    fn sso_profile_checked(
+        &self,
+        profile: &Section,
+        name: &str,
+        label: &str,
+    ) -> Result<Option<SsoProfile>, Error> {
+        let label = label.to_owned();
         let session = match profile.property("sso_session") {
             Some(prop) => {
                 let session_name = prop.value();
-                let session = self.sso_session_named(session_name).map_err(|_| {
-                    Error::from(ErrorKind::SessionNotFound {
+                let Some(section) = self.sso_session(session_name) else {
+                    return Err(ErrorKind::SessionNotFound {
                         profile: name.to_owned(),
                         session: session_name.to_owned(),
                         location: prop.location().clone(),
-                    })
-                })?;
-                let section = self.sso_session(session_name).expect("checked just above");
+                    }
+                    .into());
+                };
+                // A session that exists but is incomplete or invalid says so itself.
+                let session = self.sso_session_named(session_name)?;
                 for (key, session_value) in [
                     ("sso_start_url", &session.start_url),
                     ("sso_region", &session.region),
@@ -251,7 +348,11 @@ impl ProfileSet {
             .into());
         };
         let label = format!("sso-session '{name}'");
-        let (start_url, region) = start_url_and_region(section, &label)?;
+        let (start_url, region) =
+            start_url_and_region(section, &label).map_err(|e| match e.kind() {
+                ErrorKind::MissingKeys { .. } => misspelt_key(section, &label).unwrap_or(e),
+                _ => e,
+            })?;
         let registration_scopes = section
             .get("sso_registration_scopes")
             .map(|s| {
@@ -269,6 +370,46 @@ impl ProfileSet {
             registration_scopes,
         })
     }
+}
+
+/// Every key the AWS CLI reads from a profile or sso-session that aws-sso-rs knows of; a key
+/// close to one of the SSO ones, but not among these, is taken for a typo.
+const KNOWN_KEYS: [&str; 7] = [
+    "sso_session",
+    "sso_start_url",
+    "sso_region",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_registration_scopes",
+    "region",
+];
+
+/// The first key of `section` that looks like a misspelt SSO key, as an error that suggests
+/// the right one.
+fn misspelt_key(section: &Section, label: &str) -> Option<Error> {
+    section.properties().find_map(|(key, prop)| {
+        let lower = key.to_ascii_lowercase();
+        if KNOWN_KEYS.contains(&lower.as_str()) {
+            return None;
+        }
+        // The closest of the SSO keys this section lacks.
+        let (suggestion, similarity) = KNOWN_KEYS[..6]
+            .iter()
+            .filter(|k| section.get(k).is_none())
+            .map(|k| (*k, strsim::jaro_winkler(&lower, k)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))?;
+        let close = strsim::damerau_levenshtein(&lower, suggestion) <= 2
+            || (lower.starts_with("sso") && similarity >= 0.85);
+        close.then(|| {
+            ErrorKind::MisspeltKey {
+                section: label.to_owned(),
+                key: key.to_owned(),
+                suggestion,
+                location: prop.location().clone(),
+            }
+            .into()
+        })
+    })
 }
 
 const REGION_RULE: &str = "a region name is lower-case letters, digits and dashes, e.g. eu-west-1";

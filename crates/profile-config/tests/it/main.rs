@@ -2,3 +2,4 @@
 
 mod editor;
 mod parser;
+mod sessions;
