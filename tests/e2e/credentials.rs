@@ -359,7 +359,11 @@ fn login_flag_signs_in_once_then_cools_down_after_a_failure() {
     );
     assert_eq!(w.opened(1).len(), 1);
     let second = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
-    assert_eq!(second.status.code(), Some(1));
+    assert_eq!(
+        second.status.code(),
+        Some(7),
+        "no valid sign-in, as documented"
+    );
     assert!(
         stderr(&second).contains("no new browser opens"),
         "{}",

@@ -318,7 +318,13 @@ fn failures_have_clear_messages_and_exit_codes() {
     )
     .expect("write");
     let out = w.run(&["login", "--profile", "keys"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a config error, as for credential-process"
+    );
+    let process = w.run(&["credential-process", "--profile", "keys"]);
+    assert_eq!(process.status.code(), Some(3), "{}", stderr(&process));
     assert!(
         stderr(&out).contains("does not sign in with IAM Identity Center"),
         "{}",
@@ -432,12 +438,20 @@ fn when_no_browser_starts_the_address_is_printed_and_login_goes_on() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("Could not open a browser") && err.contains("/nonexistent/browser"),
-        "{err}"
+        err.contains("No browser could be started")
+            && err.contains("--no-browser")
+            && err.contains("--use-device-code"),
+        "says plainly that no browser started, and what to do: {err}"
     );
     assert!(
-        err.contains(&format!("{}/device?user_code=", w.mock.url())),
-        "the address is printed: {err}"
+        !err.contains("/nonexistent/browser") && !err.contains("Os {"),
+        "no debug text: {err}"
+    );
+    assert_eq!(
+        err.matches(&format!("{}/device?user_code=", w.mock.url()))
+            .count(),
+        1,
+        "the address is printed once: {err}"
     );
 }
 

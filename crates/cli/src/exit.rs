@@ -32,47 +32,56 @@ pub enum Code {
     Interrupted = 130,
 }
 
-/// The exit code for `error`: the first cause in its chain that says more than "failure".
-pub fn code_for(error: &anyhow::Error) -> Code {
-    for cause in error.chain() {
-        if cause.downcast_ref::<ConfigError>().is_some() {
-            return Code::Config;
-        }
-        if cause.downcast_ref::<CacheError>().is_some() {
-            return Code::Cache;
-        }
-        if cause.downcast_ref::<Interrupted>().is_some() {
-            return Code::Interrupted;
-        }
-        if let Some(e) = cause.downcast_ref::<SignInError>() {
-            return match e.kind() {
-                SignInKind::Unreachable { .. } => Code::Network,
-                SignInKind::Cache(_) => Code::Cache,
-                _ => Code::SignIn,
-            };
-        }
-        if let Some(PortalError::Unreachable { .. }) = cause.downcast_ref::<PortalError>() {
-            return Code::Network;
-        }
-        if let Some(e) = cause.downcast_ref::<CredentialsError>() {
-            return match e.kind() {
-                CredentialsKind::NeedsLogin { .. } => Code::NeedsLogin,
-                CredentialsKind::RoleNotAssigned { .. } => Code::AccessDenied,
-                CredentialsKind::Throttled | CredentialsKind::Unreachable { .. } => Code::Network,
-                CredentialsKind::NotSso { .. }
-                | CredentialsKind::NoRole { .. }
-                | CredentialsKind::Config(_) => Code::Config,
-                CredentialsKind::Cache(_) => Code::Cache,
-                CredentialsKind::SignIn(s)
-                    if matches!(s.kind(), SignInKind::Unreachable { .. }) =>
-                {
-                    Code::Network
-                }
-                _ => Code::Failure,
-            };
-        }
+fn sign_in(e: &SignInError) -> Code {
+    match e.kind() {
+        SignInKind::Unreachable { .. } => Code::Network,
+        SignInKind::Cache(_) => Code::Cache,
+        _ => Code::SignIn,
     }
-    Code::Failure
+}
+
+fn credentials(e: &CredentialsError) -> Code {
+    match e.kind() {
+        CredentialsKind::NeedsLogin { .. } | CredentialsKind::LoginCoolingDown { .. } => {
+            Code::NeedsLogin
+        }
+        CredentialsKind::RoleNotAssigned { .. } => Code::AccessDenied,
+        CredentialsKind::Throttled | CredentialsKind::Unreachable { .. } => Code::Network,
+        CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
+        CredentialsKind::Cache(_) => Code::Cache,
+        CredentialsKind::SignIn(s) => sign_in(s),
+        CredentialsKind::Portal(PortalError::Unreachable { .. }) => Code::Network,
+        _ => Code::Failure,
+    }
+}
+
+/// The exit code for `error`: the first cause in its chain that says more than "failure".
+/// One classification for every command: a profile that does not sign in through IAM
+/// Identity Center is a config error (3) wherever it is found, a damaged cache file a cache
+/// error (4).
+pub fn code_for(error: &anyhow::Error) -> u8 {
+    for cause in error.chain() {
+        if let Some(e) = cause.downcast_ref::<crate::commands::exec::CannotRun>() {
+            return e.code;
+        }
+        let code = if cause.downcast_ref::<ConfigError>().is_some() {
+            Code::Config
+        } else if cause.downcast_ref::<CacheError>().is_some() {
+            Code::Cache
+        } else if cause.downcast_ref::<Interrupted>().is_some() {
+            Code::Interrupted
+        } else if let Some(e) = cause.downcast_ref::<SignInError>() {
+            sign_in(e)
+        } else if let Some(PortalError::Unreachable { .. }) = cause.downcast_ref::<PortalError>() {
+            Code::Network
+        } else if let Some(e) = cause.downcast_ref::<CredentialsError>() {
+            credentials(e)
+        } else {
+            continue;
+        };
+        return code as u8;
+    }
+    Code::Failure as u8
 }
 
 /// The error and its causes on one line.

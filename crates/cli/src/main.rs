@@ -10,36 +10,36 @@ mod settings;
 
 use std::io::Write;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
-static DEBUG: AtomicBool = AtomicBool::new(false);
-
-/// Prints a `--debug` line on stderr. Callers pass no secrets: tokens, client secrets, codes
-/// and verifiers are `Secret`s, which print as `<redacted>`.
-pub fn debug(line: std::fmt::Arguments<'_>) {
-    if DEBUG.load(Ordering::Relaxed) {
-        let _ = writeln!(std::io::stderr().lock(), "aws-sso-rs: debug: {line}");
-    }
-}
-
-/// The SDK request log for `--debug`, when it is on.
-pub fn request_log() -> Option<aws_sso_device_auth::RequestLog> {
-    DEBUG
-        .load(Ordering::Relaxed)
-        .then_some(aws_sso_device_auth::RequestLog(debug))
-}
-
 /// The user pressed Ctrl-C.
-
 #[derive(Debug, thiserror::Error)]
 #[error("interrupted; nothing was written to the cache")]
 pub struct Interrupted;
 
+/// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
+/// Secrets never reach them: the libraries trace no secret (they are `Secret`s, which print
+/// as `<redacted>`), and the SDK's request interceptor traces method, path and status only.
+fn init_debug_log() {
+    let filter = tracing_subscriber::EnvFilter::new(
+        "warn,aws_sso_rs=debug,aws_sso_rs_cli=debug,aws_sso_device_auth=debug,\
+         aws_sso_role_credentials=debug,aws_smithy_runtime=debug,aws_sdk_sso=debug,\
+         aws_sdk_ssooidc=debug,aws_sdk_sts=debug",
+    );
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .without_time()
+        .try_init();
+}
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    DEBUG.store(cli.global.debug, Ordering::Relaxed);
+    if cli.global.debug {
+        init_debug_log();
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -49,7 +49,7 @@ fn main() -> ExitCode {
                 "aws-sso-rs: error: {}",
                 exit::message(&error)
             );
-            ExitCode::from(code as u8)
+            ExitCode::from(code)
         }
     }
 }

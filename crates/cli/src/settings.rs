@@ -4,22 +4,23 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use aws_sso_device_auth::{Clock, NamedBy, SignInTarget, SystemClock};
 use aws_sso_profile_config::{
-    ClientEndpointConfig, EndpointSource, Env, FileLocations, Platform, ProcessEnv, ProfileSet,
-    Service, SsoSession, home_dir, select_profile,
+    ClientEndpointConfig, ConfiguredSession, Endpoint, Env, FileLocations, Platform, ProcessEnv,
+    ProfileSet, Service, home_dir, select_profile,
 };
-use aws_sso_token_cache::TokenCache;
+use aws_sso_role_credentials::RoleTarget;
+use aws_sso_token_cache::{TokenCache, TokenKey};
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use crate::cli::{LoginArgs, LogoutArgs, Output, ProfilesArgs, StatusArgs};
 
 /// What a command may touch: the environment, the platform's path rules, and the clock.
+/// Tests build one with a fixed clock and their own environment.
 pub struct World {
     pub env: Box<dyn Env + Send + Sync>,
-
     pub platform: Platform,
-    pub now: fn() -> OffsetDateTime,
+    pub clock: std::sync::Arc<dyn Clock>,
 }
 
 impl World {
@@ -27,7 +28,7 @@ impl World {
         Self {
             env: Box::new(ProcessEnv),
             platform: Platform::current(),
-            now: OffsetDateTime::now_utc,
+            clock: std::sync::Arc::new(SystemClock),
         }
     }
 }
@@ -71,6 +72,12 @@ impl Files {
     }
 }
 
+/// Prints settings as pretty JSON.
+pub fn show(settings: &impl Serialize) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(settings)?);
+    Ok(())
+}
+
 /// Settings of `aws-sso-rs profiles`.
 #[derive(Debug, Serialize)]
 pub struct ProfilesSettings {
@@ -87,174 +94,91 @@ impl ProfilesSettings {
     }
 }
 
-/// Prints settings as pretty JSON.
-pub fn show(settings: &impl Serialize) -> Result<()> {
-    println!("{}", serde_json::to_string_pretty(settings)?);
-    Ok(())
-}
-
-/// One IAM Identity Center sign-in a command acts on, with its resolved OIDC endpoint.
-#[derive(Debug, Serialize)]
-pub struct Target {
-    /// `profile 'dev'`, `sso-session 'corp'`.
-    pub label: String,
-    /// The session's name; `None` for a legacy profile.
-    pub session_name: Option<String>,
-    pub start_url: String,
-    pub sso_region: String,
-    pub registration_scopes: Vec<String>,
-    pub oidc_endpoint: String,
-    #[serde(skip)]
-    pub oidc_endpoint_is_default: bool,
-    /// `device-code` or `authorization-code`.
-    pub flow: &'static str,
-}
-
-impl Target {
-    /// `profile 'dev' (https://...)`, or the label alone when it already names the start URL.
-    pub fn described(&self) -> String {
-        if self.label.contains(&self.start_url) {
-            self.label.clone()
-        } else {
-            format!("{} ({})", self.label, self.start_url)
-        }
-    }
-
-    pub fn session(&self) -> SsoSession {
-        SsoSession {
-            name: self.session_name.clone(),
-            start_url: self.start_url.clone(),
-            region: self.sso_region.clone(),
-            registration_scopes: self.registration_scopes.clone(),
-        }
-    }
-
-    fn new(
-        label: String,
-        session: SsoSession,
-        profile: Option<&str>,
-        set: &ProfileSet,
-        world: &World,
-        device_code: bool,
-    ) -> Self {
-        let endpoint = set.endpoint(
-            profile,
-            &Service::SsoOidc,
-            &session.region,
-            world.env.as_ref(),
-            ClientEndpointConfig::default(),
-        );
-        let flow = if device_code || session.is_legacy() {
-            "device-code"
-        } else {
-            "authorization-code"
-        };
-        Self {
-            label,
-            session_name: session.name,
-            start_url: session.start_url,
-            sso_region: session.region,
-            registration_scopes: session.registration_scopes,
-            oidc_endpoint_is_default: endpoint.source == EndpointSource::Default,
-            oidc_endpoint: endpoint.url,
-            flow,
-        }
-    }
-}
-
 /// Settings of `aws-sso-rs login`.
 #[derive(Debug, Serialize)]
 pub struct LoginSettings {
     pub files: Files,
-    pub targets: Vec<Target>,
+    pub targets: Vec<SignInTarget>,
+    /// Sections `--all` skipped, each with its problem.
+    pub skipped: Vec<String>,
     pub open_browser: bool,
     pub redirect_port: u16,
     pub force: bool,
 }
 
-/// The sessions named by `--profile` / `--sso-session` / `--all` / the selected profile.
-fn targets(
+/// The sign-in of the selected profile (`--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE`).
+fn profile_target(
     profile: Option<&str>,
-    sso_session: Option<&str>,
-    all: bool,
     files: &Files,
     world: &World,
-    device_code: bool,
-) -> Result<Vec<Target>> {
-    let locations = files.locations();
-    if let Some(name) = sso_session {
-        let set = ProfileSet::load(&locations)?;
-        let session = set.sso_session_named(name)?;
-        return Ok(vec![Target::new(
-            format!("sso-session '{name}'"),
-            session,
-            None,
-            &set,
-            world,
-            device_code,
-        )]);
-    }
-    if all {
-        let set = ProfileSet::load(&locations)?;
-        let mut seen = std::collections::HashSet::new();
-        let mut out = Vec::new();
-        for profile in set.profiles() {
-            let Ok(Some(sso)) = set.sso_profile(profile.name()) else {
-                continue;
-            };
-            if seen.insert(sso.session.cache_key_source().to_owned()) {
-                let label = sso.session.label();
-                out.push(Target::new(
-                    label,
-                    sso.session,
-                    Some(profile.name()),
-                    &set,
-                    world,
-                    device_code,
-                ));
-            }
-        }
-        if out.is_empty() {
-            anyhow::bail!(
-                "no profile in {} signs in with IAM Identity Center; add one with sso_session or sso_start_url",
-                files.config_file.display()
-            );
-        }
-        return Ok(out);
-    }
+    device: bool,
+) -> Result<SignInTarget> {
     let selected = select_profile(profile, world.env.as_ref());
-    let set = ProfileSet::load_profile(&locations, &selected.name)?;
-    let Some(sso) = set.sso_profile(&selected.name)? else {
-        anyhow::bail!(
-            "profile '{}' in {} does not sign in with IAM Identity Center (it has no sso_session or sso_start_url); pick another with --profile, or list them with: aws-sso-rs profiles",
-            selected.name,
-            files.config_file.display()
-        );
-    };
-    Ok(vec![Target::new(
-        format!("profile '{}'", selected.name),
+    let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
+    let sso = set.require_sso_profile(&selected.name)?;
+    Ok(SignInTarget::resolve(
+        NamedBy::Profile(selected.name),
         sso.session,
-        Some(&selected.name),
         &set,
-        world,
-        device_code,
-    )])
+        world.env.as_ref(),
+        device,
+    ))
+}
+
+/// How `login --all` names a configured sign-in: by its session, or by the first profile of a
+/// legacy start URL.
+fn named_by(configured: &ConfiguredSession) -> NamedBy {
+    match (&configured.session.name, configured.profiles.first()) {
+        (Some(name), _) => NamedBy::SsoSession(name.clone()),
+        (None, Some(profile)) => NamedBy::Profile(profile.profile.clone()),
+        (None, None) => NamedBy::SsoSession(configured.session.start_url.clone()),
+    }
 }
 
 impl LoginSettings {
     pub fn resolve(args: &LoginArgs, world: &World) -> Result<Self> {
         let files = Files::resolve(world)?;
-        let targets = targets(
-            args.profile.as_deref(),
-            args.sso_session.as_deref(),
-            args.all,
-            &files,
-            world,
-            args.use_device_code,
-        )?;
+        let env = world.env.as_ref();
+        let device = args.use_device_code;
+        let mut skipped = Vec::new();
+        let targets = if let Some(name) = &args.sso_session {
+            let set = ProfileSet::load(&files.locations())?;
+            let session = set.sso_session_named(name)?;
+            vec![SignInTarget::resolve(
+                NamedBy::SsoSession(name.clone()),
+                session,
+                &set,
+                env,
+                device,
+            )]
+        } else if args.all {
+            let set = ProfileSet::load(&files.locations())?;
+            let list = set.sessions();
+            skipped = list.problems.iter().map(ToString::to_string).collect();
+            let targets: Vec<_> = list
+                .sessions
+                .iter()
+                .map(|c| SignInTarget::resolve(named_by(c), c.session.clone(), &set, env, device))
+                .collect();
+            if targets.is_empty() {
+                anyhow::bail!(
+                    "no section of {} signs in with IAM Identity Center; add an [sso-session NAME] section with sso_start_url and sso_region, and profiles that name it with sso_session",
+                    files.config_file.display()
+                );
+            }
+            targets
+        } else {
+            vec![profile_target(
+                args.profile.as_deref(),
+                &files,
+                world,
+                device,
+            )?]
+        };
         Ok(Self {
             files,
             targets,
+            skipped,
             open_browser: !args.no_browser,
             redirect_port: args.redirect_port.unwrap_or(0),
             force: args.force,
@@ -266,70 +190,40 @@ impl LoginSettings {
 #[derive(Debug, Serialize)]
 pub struct LogoutSettings {
     pub files: Files,
-    /// `None`: every cached token.
-    pub only: Option<Target>,
-    /// The role-credential cache keys of the profiles using `only`.
+    /// The sign-in to log out of, as its token's cache key; `None`: everything.
+    pub only: Option<String>,
     #[serde(skip)]
-    pub role_keys: Vec<aws_sso_token_cache::RoleKey>,
+    pub set: ProfileSet,
+    #[serde(skip)]
+    pub session: Option<ConfiguredSession>,
 }
 
 impl LogoutSettings {
     pub fn resolve(args: &LogoutArgs, world: &World) -> Result<Self> {
         let files = Files::resolve(world)?;
-        if args.profile.is_none() && args.sso_session.is_none() {
-            return Ok(Self {
-                files,
-                only: None,
-                role_keys: Vec::new(),
-            });
-        }
-        let mut targets = targets(
-            args.profile.as_deref(),
-            args.sso_session.as_deref(),
-            false,
-            &files,
-            world,
-            false,
-        )?;
-        let only = targets.pop();
         let set = ProfileSet::load(&files.locations())?;
-        let role_keys = only
-            .as_ref()
-            .map(|t| {
-                set.profiles()
-                    .filter_map(|p| set.sso_profile(p.name()).ok().flatten())
-                    .filter(|p| {
-                        p.session.name == t.session_name && p.session.start_url == t.start_url
-                    })
-                    .filter_map(|p| {
-                        let (account, role) = p.role()?;
-                        Some(aws_sso_token_cache::RoleKey::new(
-                            account,
-                            role,
-                            p.session.name.as_deref(),
-                            &p.session.start_url,
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let session = match (&args.profile, &args.sso_session) {
+            (None, None) => None,
+            (_, Some(name)) => Some(set.sso_session_named(name)?),
+            (Some(profile), None) => Some(set.require_sso_profile(profile)?.session),
+        };
+        let session = session.map(|s| {
+            set.sessions()
+                .find(s.cache_key_source())
+                .cloned()
+                .unwrap_or(ConfiguredSession {
+                    session: s,
+                    profiles: Vec::new(),
+                })
+        });
         Ok(Self {
             files,
-            only,
-            role_keys,
+            only: session
+                .as_ref()
+                .map(|s| TokenKey::for_session(&s.session).source().to_owned()),
+            set,
+            session,
         })
-    }
-
-    /// The portal endpoint for a token of `region`.
-    pub fn portal_endpoint(&self, region: &str, world: &World) -> aws_sso_profile_config::Endpoint {
-        let set = ProfileSet::default();
-        set.endpoint(
-            None,
-            &Service::Sso,
-            region,
-            world.env.as_ref(),
-            ClientEndpointConfig::default(),
-        )
     }
 }
 
@@ -361,13 +255,11 @@ pub struct CredentialSettings {
     pub oidc_endpoint: String,
     /// STS for `whoami`: `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` > `sso_region`.
     pub sts_region: String,
-    pub sts_endpoint: String,
-    #[serde(skip)]
-    pub sts_endpoint_is_default: bool,
+    pub sts_endpoint: Endpoint,
     /// Sign in interactively when needed.
     pub login: bool,
     #[serde(skip)]
-    pub target: aws_sso_role_credentials::RoleTarget,
+    pub target: RoleTarget,
 }
 
 impl CredentialSettings {
@@ -375,18 +267,14 @@ impl CredentialSettings {
         let files = Files::resolve(world)?;
         let selected = select_profile(profile, world.env.as_ref());
         let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
-        let target = aws_sso_role_credentials::RoleTarget::resolve(
-            &set,
-            &selected.name,
-            world.env.as_ref(),
-        )?;
         let env = world.env.as_ref();
+        let target = RoleTarget::resolve(&set, &selected.name, env)?;
         let sts_region = env
             .non_empty(aws_sso_profile_config::env::vars::AWS_REGION)
             .or_else(|| env.non_empty(aws_sso_profile_config::env::vars::AWS_DEFAULT_REGION))
             .or_else(|| target.region.clone())
-            .unwrap_or_else(|| target.session.region.clone());
-        let sts = set.endpoint(
+            .unwrap_or_else(|| target.sign_in.session.region.clone());
+        let sts_endpoint = set.endpoint(
             Some(&selected.name),
             &Service::Sts,
             &sts_region,
@@ -396,36 +284,15 @@ impl CredentialSettings {
         Ok(Self {
             files,
             sts_region,
-            sts_endpoint: sts.url,
-            sts_endpoint_is_default: sts.source == EndpointSource::Default,
+            sts_endpoint,
             profile: selected.name,
             account_id: target.account_id.clone(),
-
             role_name: target.role_name.clone(),
             region: target.region.clone(),
             portal_endpoint: target.portal.url.clone(),
-            oidc_endpoint: target.oidc.url.clone(),
+            oidc_endpoint: target.sign_in.oidc.url.clone(),
             login,
             target,
         })
-    }
-
-    /// The login target of this profile's session (for `--login`).
-    pub fn login_target(&self) -> Target {
-        let t = &self.target;
-        Target {
-            label: format!("profile '{}'", self.profile),
-            session_name: t.session.name.clone(),
-            start_url: t.session.start_url.clone(),
-            sso_region: t.session.region.clone(),
-            registration_scopes: t.session.registration_scopes.clone(),
-            oidc_endpoint: t.oidc.url.clone(),
-            oidc_endpoint_is_default: t.oidc_is_default(),
-            flow: if t.session.is_legacy() {
-                "device-code"
-            } else {
-                "authorization-code"
-            },
-        }
     }
 }

@@ -137,34 +137,27 @@ pub struct SdkOidc {
 }
 
 impl SdkOidc {
-    /// A client for `region`. `endpoint` is the resolved OIDC endpoint (see
-    /// `aws_sso_profile_config::ProfileSet::endpoint`); it is set on the client unless it is
-    /// the public default, which the SDK resolves itself.
-    pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
-        Self::with_log(region, endpoint, is_default_endpoint, None)
-    }
-
-    /// Like [`SdkOidc::new`], logging each request and response through `log`.
-    pub fn with_log(
-        region: &str,
-        endpoint: &str,
-        is_default_endpoint: bool,
-        log: Option<crate::RequestLog>,
-    ) -> Self {
+    /// A client for `region` at `endpoint` (see
+    /// `aws_sso_profile_config::ProfileSet::endpoint`), set on the client unless it is the
+    /// public default, which the SDK resolves itself. Requests and responses are traced
+    /// (method, path and status only) for `--debug`.
+    pub fn new(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
         let mut config = aws_sdk_ssooidc::Config::builder()
             .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
-            .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()));
-        if !is_default_endpoint {
-            config = config.endpoint_url(endpoint);
+            .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()))
+            .interceptor(crate::RequestLog);
+        if !endpoint.is_default() {
+            config = config.endpoint_url(&endpoint.url);
         }
-        if let Some(log) = log {
-            config = config.interceptor(log);
-        }
-
         Self {
             client: aws_sdk_ssooidc::Client::from_conf(config.build()),
-            endpoint: endpoint.to_owned(),
+            endpoint: endpoint.url.clone(),
         }
+    }
+
+    /// The client for `target`'s session and OIDC endpoint.
+    pub fn for_target(target: &crate::SignInTarget) -> Self {
+        Self::new(&target.session.region, &target.oidc)
     }
 }
 

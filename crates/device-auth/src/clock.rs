@@ -1,31 +1,16 @@
-//! Time, injected: flows ask a [`Clock`] for `now` and a [`Sleeper`] to wait, so tests step
-//! through intervals and deadlines without sleeping.
+//! Time, injected: flows ask a [`Clock`] for `now` (the one clock trait of aws-sso-rs, from
+//! `aws-sso-token-cache`) and a [`Sleeper`] to wait, so tests step through intervals and
+//! deadlines without sleeping.
 
 use std::future::Future;
 use std::time::Duration;
 
-use time::OffsetDateTime;
-
-/// The current time.
-pub trait Clock: Send + Sync {
-    /// Now, in UTC.
-    fn now(&self) -> OffsetDateTime;
-}
+pub use aws_sso_token_cache::{Clock, ManualClock, SystemClock};
 
 /// Waiting.
 pub trait Sleeper: Send + Sync {
     /// Waits `duration`.
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
 }
 
 /// Tokio's timer.
@@ -35,5 +20,11 @@ pub struct TokioSleeper;
 impl Sleeper for TokioSleeper {
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
         tokio::time::sleep(duration)
+    }
+}
+
+impl<T: Sleeper> Sleeper for &T {
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> + Send {
+        (**self).sleep(duration)
     }
 }

@@ -9,15 +9,17 @@
 //!   address the user pastes from a remote browser.
 //! - **Refresh**: `CreateToken` with the refresh token, keeping a rotated one.
 //!
-//! [`SignIn`] ties them to the cache: a valid token is reused, a token due for refresh is
-//! refreshed by one process while the others wait, and an interactive login runs at most once
-//! at a time per session across processes. The OIDC calls sit behind [`OidcApi`]
-//! ([`SdkOidc`] uses `aws-sdk-ssooidc`), time behind [`Clock`] and [`Sleeper`], and how the
-//! code and URL are shown behind [`Presenter`].
+//! [`login`] is the use case as one call (what `aws-sso-rs login` runs): for a
+//! [`SignInTarget`] (the session, its OIDC endpoint and the [`Flow`]), it takes the
+//! cross-process login lock, reuses a valid token unless forced, refreshes one that is due,
+//! runs the flow and caches the token. [`SignIn`] is the same over injected parts: the OIDC
+//! calls behind [`OidcApi`] ([`SdkOidc`] uses `aws-sdk-ssooidc`), time behind [`Clock`] and
+//! [`Sleeper`], and what the person sees behind [`Presenter`]. SDK requests are traced
+//! (`tracing`, target `aws_sso_rs::http`) without their headers or bodies.
 //!
 //! ```no_run
-//! use aws_sso_device_auth::{SdkOidc, SignIn, SystemClock, TokioSleeper, PrintPresenter};
-//! use aws_sso_profile_config::SsoSession;
+//! use aws_sso_device_auth::{login, LoginOptions, NamedBy, PrintPresenter, SignInTarget, SystemClock};
+//! use aws_sso_profile_config::{ProcessEnv, ProfileSet, SsoSession};
 //! use aws_sso_token_cache::TokenCache;
 //!
 //! # async fn demo() -> Result<(), aws_sso_device_auth::Error> {
@@ -27,14 +29,13 @@
 //!     region: "eu-west-1".into(),
 //!     registration_scopes: vec!["sso:account:access".into()],
 //! };
-//! let api = SdkOidc::new(&session.region, "https://oidc.eu-west-1.amazonaws.com", true);
+//! let set = ProfileSet::default();
+//! let target = SignInTarget::resolve(
+//!     NamedBy::SsoSession("my-sso".into()), session, &set, &ProcessEnv, false,
+//! );
 //! let cache = TokenCache::new(std::path::Path::new("/home/me"));
-//! let sign_in = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session);
-//! let token = match sign_in.cached_or_refreshed().await? {
-//!     Some(token) => token,
-//!     None => sign_in.device_login(&PrintPresenter).await?,
-//! };
-//! println!("signed in until {}", token.expires_at);
+//! let outcome = login(&target, &cache, &SystemClock, &PrintPresenter, LoginOptions::default()).await?;
+//! println!("signed in until {}", outcome.token().expires_at);
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
@@ -45,6 +46,7 @@ mod device;
 mod error;
 mod log;
 mod pkce;
+mod target;
 
 use std::time::Duration;
 
@@ -58,12 +60,13 @@ use time::OffsetDateTime;
 pub use api::{
     ApiError, DeviceAuthorization, Grant, OidcApi, RegisterRequest, Registered, SdkOidc, Tokens,
 };
-pub use clock::{Clock, Sleeper, SystemClock, TokioSleeper};
+pub use clock::{Clock, ManualClock, Sleeper, SystemClock, TokioSleeper};
 pub use device::{DEFAULT_INTERVAL, DeviceFlow, SLOW_DOWN_STEP};
 pub use error::{Error, ErrorKind};
 pub use log::RequestLog;
 
 pub use pkce::{CALLBACK_PATH, DEFAULT_WAIT, PkceFlow, REGISTERED_REDIRECT, challenge};
+pub use target::{Flow, NamedBy, SignInTarget};
 
 /// The device-code grant type.
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -115,22 +118,19 @@ pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
     }
 }
 
-/// Which interactive flow a login uses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Device code (legacy profiles, `--use-device-code`).
-    DeviceCode,
-    /// PKCE authorization code (the default for sso-session profiles).
-    AuthorizationCode,
-}
-
-/// How a login shows the user what to do. The CLI prints (and opens a browser); tests and
-/// library users bring their own.
+/// How a login shows the person what to do and what is happening. The CLI prints (and opens
+/// a browser); tests and library users bring their own, or record the calls.
 pub trait Presenter: Send + Sync {
     /// The device flow is waiting: show `authorization.user_code` and the verification URL.
     fn device_code(&self, authorization: &DeviceAuthorization, deadline: OffsetDateTime);
     /// The PKCE flow is waiting: open or show `url`.
     fn authorize_url(&self, url: &str, deadline: OffsetDateTime);
+    /// Another process is signing in to the same session; this one waits for it.
+    fn waiting_for_other_login(&self) {}
+    /// A pasted line was not this login's callback address; the login keeps waiting.
+    fn bad_paste(&self, _error: &Error) {}
+    /// The cached token file is damaged; the login replaces it.
+    fn replacing_damaged(&self, _error: &aws_sso_token_cache::Error) {}
 }
 
 /// A [`Presenter`] that prints to stderr.
@@ -139,14 +139,77 @@ pub struct PrintPresenter;
 
 impl Presenter for PrintPresenter {
     fn device_code(&self, a: &DeviceAuthorization, _deadline: OffsetDateTime) {
-        eprintln!(
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "Open {} and check that it shows the code {}",
-            a.verification_uri_complete, a.user_code
+            a.verification_uri_complete,
+            a.user_code
         );
     }
     fn authorize_url(&self, url: &str, _deadline: OffsetDateTime) {
-        eprintln!("Open this address in a browser: {url}");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "Open this address in a browser: {url}");
     }
+}
+
+/// Options of [`SignIn::login`].
+#[derive(Debug, Default)]
+pub struct LoginOptions {
+    /// Sign in again even if a valid token is cached.
+    pub force: bool,
+    /// For the PKCE flow.
+    pub pkce: PkceOptions,
+}
+
+/// What [`SignIn::login`] did.
+#[derive(Debug, Clone)]
+pub enum LoginOutcome {
+    /// A valid token was cached (or refreshed): nothing was asked of the person.
+    AlreadySignedIn(SsoToken),
+    /// The person signed in; the new token is cached.
+    SignedIn(SsoToken),
+}
+
+impl LoginOutcome {
+    /// The token.
+    pub fn token(&self) -> &SsoToken {
+        match self {
+            Self::AlreadySignedIn(t) | Self::SignedIn(t) => t,
+        }
+    }
+}
+
+/// Signs in to `target` with the AWS SDK, the real timer and `clock`: the use case of
+/// `aws-sso-rs login`, as one call. See [`SignIn::login`].
+///
+/// # Errors
+/// As [`SignIn::login`].
+pub async fn login(
+    target: &SignInTarget,
+    cache: &TokenCache,
+    clock: &impl Clock,
+    presenter: &impl Presenter,
+    options: LoginOptions,
+) -> Result<LoginOutcome, Error> {
+    tracing::debug!(
+        "{}: OIDC endpoint {}, {} flow",
+        target.label(),
+        target.oidc.url,
+        target.flow
+    );
+    let api = SdkOidc::for_target(target);
+    SignIn::new(&api, clock, &TokioSleeper, cache, &target.session)
+        .login(target.flow, presenter, options)
+        .await
+}
+
+fn internal(e: tokio::task::JoinError) -> Error {
+    ErrorKind::Service {
+        code: "Internal".into(),
+        message: e.to_string(),
+    }
+    .into()
 }
 
 /// Options of a PKCE login.
@@ -207,7 +270,56 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
 
     /// The cache key of this session's token.
     pub fn token_key(&self) -> TokenKey {
-        TokenKey::new(self.session.cache_key_source())
+        TokenKey::for_session(self.session)
+    }
+
+    /// Signs in: the whole use case of `aws-sso-rs login`. Takes the cross-process login lock
+    /// (telling the presenter when another process holds it, then waiting), reuses a valid
+    /// token unless `options.force` (refreshing one that is due), and otherwise runs `flow`
+    /// and caches the new token. A damaged token file is reported to the presenter and
+    /// replaced.
+    ///
+    /// # Errors
+    /// The user denies, the request expires, the service refuses or cannot be reached, the
+    /// cache cannot be written.
+    pub async fn login(
+        &self,
+        flow: Flow,
+        presenter: &impl Presenter,
+        options: LoginOptions,
+    ) -> Result<LoginOutcome, Error> {
+        let key = self.token_key();
+        let _lock = match self.cache.try_lock(LockKey::Login(&key))? {
+            Some(lock) => lock,
+            None => {
+                presenter.waiting_for_other_login();
+                let (cache, key) = (self.cache.clone(), key.clone());
+                tokio::task::spawn_blocking(move || cache.lock(LockKey::Login(&key)))
+                    .await
+                    .map_err(internal)??
+            }
+        };
+        if !options.force {
+            match self.cached_or_refreshed().await {
+                Ok(Some(token)) if token.expires_at > self.clock.now() => {
+                    return Ok(LoginOutcome::AlreadySignedIn(token));
+                }
+                Ok(_) => {}
+                Err(e) => match e.kind() {
+                    ErrorKind::Cache(c)
+                        if matches!(c.kind(), aws_sso_token_cache::ErrorKind::Corrupt { .. }) =>
+                    {
+                        presenter.replacing_damaged(c);
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+        let token = match flow {
+            Flow::DeviceCode => self.device_login(presenter).await?,
+            Flow::AuthorizationCode => self.pkce_login(presenter, options.pkce).await?,
+        };
+        Ok(LoginOutcome::SignedIn(token))
     }
 
     /// The scopes registrations ask for: the configured ones, else `sso:account:access`
@@ -237,16 +349,13 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
     /// interactive login is needed. Refreshes are single-flight across processes.
     ///
     /// # Errors
-    /// The cache cannot be read or locked. A failed refresh is not an error: it means a login
-    /// is needed.
+    /// The cache cannot be read or locked, or the token file is damaged
+    /// ([`ErrorKind::Cache`] with `Corrupt`, naming the file). A failed refresh is not an
+    /// error: it means a login is needed.
     pub async fn cached_or_refreshed(&self) -> Result<Option<SsoToken>, Error> {
         let key = self.token_key();
         let now = self.clock.now();
-        let token = match self.cache.load_token(&key) {
-            Ok(t) => t,
-            Err(e) if matches!(e.kind(), aws_sso_token_cache::ErrorKind::Corrupt { .. }) => None,
-            Err(e) => return Err(e.into()),
-        };
+        let token = self.cache.load_token(&key)?;
         let Some(token) = token else { return Ok(None) };
         match self.policy.token_state(&token, now) {
             TokenState::Valid { .. } => return Ok(Some(token)),
@@ -261,10 +370,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             cache.lock_timeout(LockKey::Token(&lock_key), wait)
         })
         .await
-        .map_err(|e| ErrorKind::Service {
-            code: "Internal".into(),
-            message: e.to_string(),
-        })??;
+        .map_err(internal)??;
         // Another process may have refreshed while we waited.
         let now = self.clock.now();
         let Some(token) = self.cache.load_token(&key).ok().flatten() else {
@@ -484,7 +590,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 match flow.code_from_pasted(&line) {
                     Ok(code) => return Ok(code),
                     Err(e) if matches!(e.kind(), ErrorKind::BadCallback(_)) => {
-                        eprintln!("aws-sso-rs: {e}")
+                        presenter.bad_paste(&e);
                     }
                     Err(e) => return Err(e),
                 }

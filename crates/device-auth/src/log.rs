@@ -1,8 +1,6 @@
-//! `--debug` for SDK calls: one line per request (method and path) and per response
-//! (status). Headers, query strings and bodies, which carry tokens and secrets, are never
-//! logged.
-
-use std::fmt;
+//! `--debug` for SDK calls: a `tracing` event per request (method and path) and per response
+//! (status), beside the SDK's own events (endpoint resolution, retries, timings). Headers,
+//! query strings and bodies, which carry tokens and secrets, are never logged.
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -12,15 +10,10 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-/// An SDK interceptor that hands one line per request and response to a logging function.
-#[derive(Clone, Copy)]
-pub struct RequestLog(pub fn(fmt::Arguments<'_>));
-
-impl fmt::Debug for RequestLog {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RequestLog")
-    }
-}
+/// An SDK interceptor that traces one event per request and per response, at `debug`
+/// level under the target `aws_sso_rs::http`. Costs nothing when no subscriber listens.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestLog;
 
 impl Intercept for RequestLog {
     fn name(&self) -> &'static str {
@@ -36,10 +29,7 @@ impl Intercept for RequestLog {
         let request = ctx.request();
         let uri = request.uri();
         let without_query = uri.split('?').next().unwrap_or(uri);
-        (self.0)(format_args!(
-            "request: {} {without_query}",
-            request.method()
-        ));
+        tracing::debug!(target: "aws_sso_rs::http", "request: {} {without_query}", request.method());
         Ok(())
     }
 
@@ -49,10 +39,7 @@ impl Intercept for RequestLog {
         _: &RuntimeComponents,
         _: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        (self.0)(format_args!(
-            "response: HTTP {}",
-            ctx.response().status().as_u16()
-        ));
+        tracing::debug!(target: "aws_sso_rs::http", "response: HTTP {}", ctx.response().status().as_u16());
         Ok(())
     }
 }

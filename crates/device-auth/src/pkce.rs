@@ -4,10 +4,14 @@
 
 use std::time::Duration;
 
+use std::convert::Infallible;
+
 use aws_sso_token_cache::Secret;
 use base64::Engine;
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use crate::api::{Grant, OidcApi, Tokens};
@@ -51,12 +55,65 @@ fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// Checks the query of a callback against the `state` that was sent.
+fn code_from_query(state_sent: &Secret, query: &str) -> Result<Secret, Error> {
+    let mut code = None;
+    let mut state = None;
+    let mut error = None;
+    let mut description = None;
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "code" => code = Some(v.into_owned()),
+            "state" => state = Some(v.into_owned()),
+            "error" => error = Some(v.into_owned()),
+            "error_description" => description = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    if !state
+        .as_deref()
+        .is_some_and(|s| state_sent.matches(s.as_bytes()))
+    {
+        return Err(ErrorKind::StateMismatch.into());
+    }
+    if let Some(error) = error {
+        return Err(ErrorKind::Redirect { error, description }.into());
+    }
+    code.filter(|c| !c.is_empty())
+        .map(Secret::new)
+        .ok_or_else(|| ErrorKind::BadCallback("the redirect has no code".into()).into())
+}
+
+/// The page the browser shows after the redirect.
+fn page(result: &Result<Secret, Error>) -> Response<Full<Bytes>> {
+    let (title, message) = match result {
+        Ok(_) => (
+            "Signed in",
+            "aws-sso-rs has your sign-in. You can close this window.".to_owned(),
+        ),
+        Err(e) => ("Sign-in failed", format!("{e}")),
+    };
+    let body = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"font-family:sans-serif;max-width:36em;margin:3em auto\"><h1 id=\"title\">{title}</h1><p id=\"message\">{}</p></body></html>",
+        message.replace('&', "&amp;").replace('<', "&lt;")
+    );
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    let headers = response.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+    response
+}
+
+fn not_found() -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    response
 }
 
 /// An authorization in progress.
@@ -126,37 +183,13 @@ impl PkceFlow {
         &self.redirect_uri
     }
 
-    /// Checks the query of a callback (`code=...&state=...`): the state must match; an
-    /// `error=...` ends the login.
+    /// Checks the query of a callback (`code=...&state=...`): the state must match (compared
+    /// in constant time); an `error=...` ends the login.
     ///
     /// # Errors
     /// [`ErrorKind::StateMismatch`], [`ErrorKind::Redirect`], [`ErrorKind::BadCallback`].
     pub fn code_from_query(&self, query: &str) -> Result<Secret, Error> {
-        let mut code = None;
-        let mut state = None;
-        let mut error = None;
-        let mut description = None;
-        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-            match k.as_ref() {
-                "code" => code = Some(v.into_owned()),
-                "state" => state = Some(v.into_owned()),
-                "error" => error = Some(v.into_owned()),
-                "error_description" => description = Some(v.into_owned()),
-                _ => {}
-            }
-        }
-        if !state
-            .as_deref()
-            .is_some_and(|s| constant_time_eq(s, self.state.expose()))
-        {
-            return Err(ErrorKind::StateMismatch.into());
-        }
-        if let Some(error) = error {
-            return Err(ErrorKind::Redirect { error, description }.into());
-        }
-        code.filter(|c| !c.is_empty())
-            .map(Secret::new)
-            .ok_or_else(|| ErrorKind::BadCallback("the redirect has no code".into()).into())
+        code_from_query(&self.state, query)
     }
 
     /// Takes the address the browser was sent to, pasted by the user (for remote hosts where
@@ -183,8 +216,9 @@ impl PkceFlow {
         self.code_from_query(query)
     }
 
-    /// Waits for the browser's redirect on the listener. Other paths (a favicon request) get
-    /// a 404 and are ignored; the browser is answered with a page saying whether it worked.
+    /// Waits for the browser's redirect on the listener, served by hyper. Other paths (a
+    /// favicon request) get a 404 and are ignored; the browser is answered with a page saying
+    /// whether it worked, and the result is returned once that page is sent.
     ///
     /// # Errors
     /// As [`PkceFlow::code_from_query`]; [`ErrorKind::TimedOut`] after `wait`.
@@ -193,48 +227,43 @@ impl PkceFlow {
         wait: Duration,
         sleeper: &impl Sleeper,
     ) -> Result<Secret, Error> {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Result<Secret, Error>>(1);
         let accept = async {
             loop {
-                let Ok((mut stream, _)) = self.listener.accept().await else {
-                    continue;
-                };
-                let mut buf = vec![0u8; 8192];
-                let n = match tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
-                    .await
-                {
-                    Ok(Ok(n)) => n,
-                    _ => continue,
-                };
-                let head = String::from_utf8_lossy(&buf[..n]);
-                let target = head
-                    .split_whitespace()
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_owned();
-                let Some(query) = target
-                    .strip_prefix(CALLBACK_PATH)
-                    .and_then(|rest| rest.strip_prefix('?'))
-                else {
-                    let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").await;
-                    continue;
-                };
-                let result = self.code_from_query(query);
-                let (title, message) = match &result {
-                    Ok(_) => (
-                        "Signed in",
-                        "aws-sso-rs has your sign-in. You can close this window.".to_owned(),
-                    ),
-                    Err(e) => ("Sign-in failed", format!("{e}")),
-                };
-                let page = format!(
-                    "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body style=\"font-family:sans-serif;max-width:36em;margin:3em auto\"><h1 id=\"title\">{title}</h1><p id=\"message\">{}</p></body></html>",
-                    message.replace('&', "&amp;").replace('<', "&lt;")
-                );
-                let _ = stream
-                    .write_all(format!("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}", page.len()).as_bytes())
-                    .await;
-                let _ = stream.shutdown().await;
-                return result;
+                tokio::select! {
+                    Some(result) = rx.recv() => return result,
+                    accepted = self.listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        let (state, tx) = (self.state.clone(), tx.clone());
+                        tokio::spawn(async move {
+                            let outcome = std::sync::Mutex::new(None);
+                            let service = hyper::service::service_fn(|req: Request<Incoming>| {
+                                let query = (req.uri().path() == CALLBACK_PATH)
+                                    .then(|| req.uri().query().unwrap_or_default().to_owned());
+                                let response = match query {
+                                    None => not_found(),
+                                    Some(query) => {
+                                        let result = code_from_query(&state, &query);
+                                        let response = page(&result);
+                                        *outcome.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(result);
+                                        response
+                                    }
+                                };
+                                async move { Ok::<_, Infallible>(response) }
+                            });
+                            let served = hyper::server::conn::http1::Builder::new()
+                                .timer(hyper_util::rt::TokioTimer::new())
+                                .header_read_timeout(Duration::from_secs(10))
+                                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+                            let _ = tokio::time::timeout(Duration::from_secs(30), served).await;
+                            // The page has been written: now the login may go on.
+                            let result = outcome.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+                            if let Some(result) = result {
+                                let _ = tx.send(result).await;
+                            }
+                        });
+                    }
+                }
             }
         };
         tokio::select! {

@@ -96,6 +96,14 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// An endpoint set by the program itself (a test, a library user): [`EndpointSource::Client`].
+    pub fn explicit(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            source: EndpointSource::Client,
+        }
+    }
+
     /// Whether this is the service's public endpoint, which an SDK client resolves itself
     /// (so it need not be set on the client).
     pub fn is_default(&self) -> bool {

@@ -69,6 +69,16 @@ pub enum ErrorKind {
         /// The config file does not exist.
         file_missing: bool,
     },
+    /// The profile exists but does not sign in through IAM Identity Center.
+    #[error(
+        "profile '{profile}' ({location}) does not sign in with IAM Identity Center (it has no sso_session or sso_start_url); choose another with --profile NAME, or list them with: aws-sso-rs profiles"
+    )]
+    NotSso {
+        /// The profile.
+        profile: String,
+        /// Its section header.
+        location: Location,
+    },
     /// A profile names an `[sso-session]` that does not exist.
     #[error(
         "profile '{profile}' ({location}) names sso_session '{session}', but {} has no \

@@ -331,6 +331,24 @@ impl ProfileSet {
         }))
     }
 
+    /// Like [`ProfileSet::sso_profile`], for commands that need an SSO profile: a profile
+    /// without SSO keys is an error too.
+    ///
+    /// # Errors
+    /// As [`ProfileSet::sso_profile`]; [`ErrorKind::NotSso`].
+    pub fn require_sso_profile(&self, name: &str) -> Result<SsoProfile, Error> {
+        self.sso_profile(name)?.ok_or_else(|| {
+            ErrorKind::NotSso {
+                profile: name.to_owned(),
+                location: self
+                    .profile(name)
+                    .map(|p| p.location().clone())
+                    .expect("sso_profile checked that it exists"),
+            }
+            .into()
+        })
+    }
+
     /// The `[sso-session name]` as a typed, validated [`SsoSession`].
     ///
     /// # Errors

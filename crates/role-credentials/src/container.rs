@@ -23,10 +23,6 @@ pub struct ContainerServer {
     url: String,
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
@@ -91,7 +87,7 @@ impl ContainerServer {
                             .get(hyper::header::AUTHORIZATION)
                             .map(|v| v.as_bytes())
                             .unwrap_or_default();
-                        if !constant_time_eq(sent, token.expose().as_bytes()) {
+                        if !token.matches(sent) {
                             return Ok::<_, Infallible>(json(
                                 StatusCode::UNAUTHORIZED,
                                 r#"{"Message":"missing or wrong authorization token"}"#.into(),

@@ -24,22 +24,25 @@
 #![warn(missing_docs)]
 
 mod container;
+mod logout;
 mod portal;
 mod provider;
 mod sts;
 
 use std::time::Duration;
 
-use aws_sso_device_auth::{Clock, OidcApi, SignIn, Sleeper};
-use aws_sso_profile_config::{
-    ClientEndpointConfig, Endpoint, EndpointSource, Env, ProfileSet, Service, SsoSession,
+use aws_sso_device_auth::{
+    Clock, LoginOptions, NamedBy, OidcApi, Presenter, SdkOidc, SignIn, SignInTarget, Sleeper,
+    TokioSleeper,
 };
+use aws_sso_profile_config::{ClientEndpointConfig, Endpoint, Env, ProfileSet, Service};
 use aws_sso_token_cache::{
-    ExpiryPolicy, LockKey, RoleCredentials, RoleKey, Secret, SsoToken, TokenCache,
+    ExpiryPolicy, LockKey, RoleCredentials, RoleKey, Secret, SsoToken, TokenCache, TokenKey,
 };
 use time::OffsetDateTime;
 
 pub use container::ContainerServer;
+pub use logout::{LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with};
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 
 pub use provider::{SsoBearerToken, SsoRoleCredentials};
@@ -81,21 +84,32 @@ pub enum ErrorKind {
         /// The command that fixes it.
         command: String,
     },
-    /// The profile does not sign in with IAM Identity Center.
-    #[error(
-        "profile '{profile}' does not sign in with IAM Identity Center (no sso_session or sso_start_url); list the profiles with: aws-sso-rs profiles"
-    )]
-    NotSso {
-        /// The profile.
-        profile: String,
-    },
     /// The profile names no account and role.
     #[error(
-        "profile '{profile}' names no role: add sso_account_id and sso_role_name to it, or list the roles with: aws-sso-rs roles"
+        "profile '{profile}' names no role: add sso_account_id and sso_role_name to it (the AWS access portal at {start_url} lists the accounts and roles you have)"
     )]
     NoRole {
         /// The profile.
         profile: String,
+        /// Its session's start URL.
+        start_url: String,
+    },
+    /// A sign-in started on the caller's behalf failed or was abandoned a moment ago: no new
+    /// browser opens until the cooldown has passed.
+    #[error(
+        "a sign-in for {what} failed or was abandoned {} ago; no new browser opens for {} more; run: {command}",
+        aws_sso_token_cache::timestamp::human_duration(*since),
+        aws_sso_token_cache::timestamp::human_duration(*left)
+    )]
+    LoginCoolingDown {
+        /// `profile 'dev'`.
+        what: String,
+        /// How long ago it failed.
+        since: time::Duration,
+        /// How long the cooldown still runs.
+        left: time::Duration,
+        /// The command that signs in now.
+        command: String,
     },
     /// The user does not have the role.
     #[error(
@@ -154,21 +168,20 @@ impl From<aws_sso_profile_config::Error> for Error {
     }
 }
 
-/// A role to get credentials for, with everything resolved: session, endpoints, region.
+/// A role to get credentials for, with everything resolved: the sign-in, the role, the
+/// portal endpoint, the region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleTarget {
     /// The profile.
     pub profile: String,
-    /// Its sign-in.
-    pub session: SsoSession,
+    /// Its sign-in (session, OIDC endpoint, flow), shared with `aws-sso-device-auth`.
+    pub sign_in: SignInTarget,
     /// `sso_account_id`.
     pub account_id: String,
     /// `sso_role_name`.
     pub role_name: String,
     /// The profile's `region`.
     pub region: Option<String>,
-    /// The OIDC endpoint (for refreshes).
-    pub oidc: Endpoint,
     /// The portal endpoint.
     pub portal: Endpoint,
 }
@@ -177,43 +190,58 @@ impl RoleTarget {
     /// Resolves `profile` in `set` with the endpoint overrides of `env`.
     ///
     /// # Errors
-    /// The profile is missing or invalid, is not an SSO profile, or names no role.
+    /// The profile is missing or invalid, is not an SSO profile (a config error), or names no
+    /// role.
     pub fn resolve(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
-        let sso = set.sso_profile(profile)?.ok_or_else(|| ErrorKind::NotSso {
-            profile: profile.to_owned(),
-        })?;
+        let sso = set.require_sso_profile(profile)?;
         let (account, role) = sso.role().ok_or_else(|| ErrorKind::NoRole {
             profile: profile.to_owned(),
+            start_url: sso.session.start_url.clone(),
         })?;
         let (account_id, role_name) = (account.to_owned(), role.to_owned());
-        let region = &sso.session.region;
-        let client = ClientEndpointConfig::default();
-        let oidc = set.endpoint(Some(profile), &Service::SsoOidc, region, env, client);
-        let portal = set.endpoint(Some(profile), &Service::Sso, region, env, client);
+        let portal = set.endpoint(
+            Some(profile),
+            &Service::Sso,
+            &sso.session.region,
+            env,
+            ClientEndpointConfig::default(),
+        );
+        let sign_in = SignInTarget::resolve(
+            NamedBy::Profile(profile.to_owned()),
+            sso.session,
+            set,
+            env,
+            false,
+        );
         Ok(Self {
             profile: profile.to_owned(),
             account_id,
             role_name,
             region: sso.region,
-            oidc,
             portal,
-            session: sso.session,
+            sign_in,
         })
     }
 
     /// The role-credential cache key (the AWS CLI's file name).
     pub fn key(&self) -> RoleKey {
+        let session = &self.sign_in.session;
         RoleKey::new(
             &self.account_id,
             &self.role_name,
-            self.session.name.as_deref(),
-            &self.session.start_url,
+            session.name.as_deref(),
+            &session.start_url,
         )
+    }
+
+    /// The key of the sign-in's token.
+    pub fn token_key(&self) -> TokenKey {
+        self.sign_in.token_key()
     }
 
     /// The command that signs in for this profile.
     pub fn login_command(&self) -> String {
-        format!("aws-sso-rs login --profile {}", self.profile)
+        self.sign_in.login_command()
     }
 
     fn needs_login(&self) -> Error {
@@ -222,16 +250,6 @@ impl RoleTarget {
             command: self.login_command(),
         }
         .into()
-    }
-
-    /// Whether the portal endpoint is the public default (the SDK resolves it itself).
-    pub fn portal_is_default(&self) -> bool {
-        self.portal.source == EndpointSource::Default
-    }
-
-    /// Whether the OIDC endpoint is the public default.
-    pub fn oidc_is_default(&self) -> bool {
-        self.oidc.source == EndpointSource::Default
     }
 }
 
@@ -248,6 +266,50 @@ pub fn cached(
         .ok()
         .flatten()
         .filter(|c| policy.role_credentials_fresh(c, now))
+}
+
+/// Records a sign-in failure when dropped while armed.
+struct FailureGuard<'a, C: Clock> {
+    cache: &'a TokenCache,
+    key: &'a TokenKey,
+    clock: &'a C,
+    armed: bool,
+}
+
+impl<C: Clock> Drop for FailureGuard<'_, C> {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = self.cache.record_login_failure(self.key, self.clock.now());
+        }
+    }
+}
+
+/// The SDK clients of one role target: what [`Resolver`] needs to reach IAM Identity Center.
+#[derive(Debug, Clone)]
+pub struct SdkClients {
+    /// The OIDC client (token refresh, sign-in).
+    pub oidc: SdkOidc,
+    /// The portal client.
+    pub portal: SdkPortal,
+}
+
+impl SdkClients {
+    /// The clients for `target`'s region and endpoints.
+    pub fn for_target(target: &RoleTarget) -> Self {
+        Self {
+            oidc: SdkOidc::for_target(&target.sign_in),
+            portal: SdkPortal::new(&target.sign_in.session.region, &target.portal),
+        }
+    }
+
+    /// A [`Resolver`] over these clients, the real timer and `clock`.
+    pub fn resolver<'a, C: Clock>(
+        &'a self,
+        clock: &'a C,
+        cache: &'a TokenCache,
+    ) -> Resolver<'a, SdkOidc, SdkPortal, C, TokioSleeper> {
+        Resolver::new(&self.oidc, &self.portal, clock, &TokioSleeper, cache)
+    }
 }
 
 /// The slow path: fetches role credentials, refreshing the token when due.
@@ -288,6 +350,62 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         self
     }
 
+    /// Role credentials for `target`, signing in first when there is no valid sign-in: the
+    /// use case of `credential-process --login` and `exec --login`. The sign-in runs through
+    /// [`SignIn::login`] (one browser at a time across processes, `presenter` shows what the
+    /// person must do). A sign-in that fails or is abandoned (the future dropped, as on
+    /// Ctrl-C) is recorded, and for [`ExpiryPolicy::login_cooldown`] after it no new one
+    /// starts: [`ErrorKind::LoginCoolingDown`] instead, so a program that retries cannot open
+    /// a flood of browser tabs.
+    ///
+    /// # Errors
+    /// As [`Resolver::credentials`]; [`ErrorKind::LoginCoolingDown`]; [`ErrorKind::SignIn`]
+    /// when the sign-in fails.
+    pub async fn credentials_or_sign_in(
+        &self,
+        target: &RoleTarget,
+        presenter: &impl Presenter,
+        options: LoginOptions,
+    ) -> Result<RoleCredentials, Error> {
+        match self.credentials(target).await {
+            Err(e) if matches!(e.kind(), ErrorKind::NeedsLogin { .. }) => {}
+            other => return other,
+        }
+        let key = target.token_key();
+        let now = self.clock.now();
+        if let Some(failed_at) = self.cache.login_failed_at(&key)
+            && let Some(left) = self.policy.cooldown_left(failed_at, now)
+        {
+            return Err(ErrorKind::LoginCoolingDown {
+                what: format!("profile '{}'", target.profile),
+                since: now - failed_at,
+                left,
+                command: target.login_command(),
+            }
+            .into());
+        }
+        // Recorded as failed unless it succeeds, so that dropping this future counts too.
+        let mut guard = FailureGuard {
+            cache: self.cache,
+            key: &key,
+            clock: self.clock,
+            armed: true,
+        };
+        SignIn::new(
+            self.oidc,
+            self.clock,
+            self.sleeper,
+            self.cache,
+            &target.sign_in.session,
+        )
+        .with_policy(self.policy)
+        .login(target.sign_in.flow, presenter, options)
+        .await?;
+        guard.armed = false;
+        let _ = self.cache.clear_login_failure(&key);
+        self.credentials(target).await
+    }
+
     /// A valid token for `target`'s session (refreshed if due); `NeedsLogin` when there is none.
     ///
     /// # Errors
@@ -298,7 +416,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             self.clock,
             self.sleeper,
             self.cache,
-            &target.session,
+            &target.sign_in.session,
         )
         .with_policy(self.policy);
         match sign_in.cached_or_refreshed().await? {

@@ -88,30 +88,19 @@ pub struct SdkPortal {
 }
 
 impl SdkPortal {
-    /// A client for `region`; `endpoint` is set on it unless it is the public default.
-    pub fn new(region: &str, endpoint: &str, is_default_endpoint: bool) -> Self {
-        Self::with_log(region, endpoint, is_default_endpoint, None)
-    }
-
-    /// Like [`SdkPortal::new`], logging each request and response through `log`.
-    pub fn with_log(
-        region: &str,
-        endpoint: &str,
-        is_default_endpoint: bool,
-        log: Option<aws_sso_device_auth::RequestLog>,
-    ) -> Self {
+    /// A client for `region` at `endpoint`, set on the client unless it is the public
+    /// default. Requests and responses are traced (method, path, status) for `--debug`.
+    pub fn new(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
         let mut config = aws_sdk_sso::Config::builder()
             .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
-            .region(aws_sdk_sso::config::Region::new(region.to_owned()));
-        if !is_default_endpoint {
-            config = config.endpoint_url(endpoint);
-        }
-        if let Some(log) = log {
-            config = config.interceptor(log);
+            .region(aws_sdk_sso::config::Region::new(region.to_owned()))
+            .interceptor(aws_sso_device_auth::RequestLog);
+        if !endpoint.is_default() {
+            config = config.endpoint_url(&endpoint.url);
         }
         Self {
             client: aws_sdk_sso::Client::from_conf(config.build()),
-            endpoint: endpoint.to_owned(),
+            endpoint: endpoint.url.clone(),
         }
     }
 

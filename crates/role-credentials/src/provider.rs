@@ -4,11 +4,11 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::{self, ProvideCredentials, error::CredentialsError};
-use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
+use aws_sso_device_auth::{Clock, SdkOidc, SystemClock, TokioSleeper};
 use aws_sso_profile_config::{FileLocations, Platform, ProcessEnv, ProfileSet, home_dir};
 use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials, TokenCache};
 
-use crate::{Error, ErrorKind, Resolver, RoleTarget, SdkPortal, cached};
+use crate::{Error, ErrorKind, RoleTarget, SdkClients, cached};
 
 /// Role credentials of an SSO profile, for any AWS SDK for Rust client. Served from the AWS
 /// CLI's cache when fresh, else fetched (refreshing the token when due). It never opens a
@@ -44,20 +44,13 @@ impl SsoRoleCredentials {
     }
 
     async fn load(&self) -> Result<RoleCredentials, Error> {
-        if let Some(c) = cached(
-            &self.cache,
-            &self.target,
-            &self.policy,
-            time::OffsetDateTime::now_utc(),
-        ) {
+        if let Some(c) = cached(&self.cache, &self.target, &self.policy, SystemClock.now()) {
             return Ok(c);
         }
-        let t = &self.target;
-        let oidc = SdkOidc::new(&t.session.region, &t.oidc.url, t.oidc_is_default());
-        let portal = SdkPortal::new(&t.session.region, &t.portal.url, t.portal_is_default());
-        Resolver::new(&oidc, &portal, &SystemClock, &TokioSleeper, &self.cache)
+        SdkClients::for_target(&self.target)
+            .resolver(&SystemClock, &self.cache)
             .with_policy(self.policy)
-            .credentials(t)
+            .credentials(&self.target)
             .await
     }
 }
@@ -109,9 +102,7 @@ impl SsoBearerToken {
     pub fn for_profile(profile: &str) -> Result<Self, Error> {
         let locations = FileLocations::from_process_env()?;
         let set = ProfileSet::load_profile(&locations, profile)?;
-        let sso = set.sso_profile(profile)?.ok_or_else(|| ErrorKind::NotSso {
-            profile: profile.to_owned(),
-        })?;
+        let sso = set.require_sso_profile(profile)?;
         let oidc = set.endpoint(
             Some(profile),
             &aws_sso_profile_config::Service::SsoOidc,
@@ -140,8 +131,7 @@ impl SsoBearerToken {
     }
 
     async fn load(&self) -> Result<aws_sso_token_cache::SsoToken, Error> {
-        let is_default = self.oidc.source == aws_sso_profile_config::EndpointSource::Default;
-        let api = SdkOidc::new(&self.session.region, &self.oidc.url, is_default);
+        let api = SdkOidc::new(&self.session.region, &self.oidc);
         let sign_in = aws_sso_device_auth::SignIn::new(
             &api,
             &SystemClock,
@@ -150,7 +140,7 @@ impl SsoBearerToken {
             &self.session,
         );
         match sign_in.cached_or_refreshed().await? {
-            Some(t) if t.expires_at > time::OffsetDateTime::now_utc() => Ok(t),
+            Some(t) if t.expires_at > SystemClock.now() => Ok(t),
             _ => Err(ErrorKind::NeedsLogin {
                 what: format!("profile '{}'", self.profile),
                 command: format!("aws-sso-rs login --profile {}", self.profile),

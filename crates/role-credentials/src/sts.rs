@@ -24,9 +24,7 @@ pub struct CallerIdentity {
 pub async fn caller_identity(
     credentials: &RoleCredentials,
     region: &str,
-    endpoint: &str,
-    is_default_endpoint: bool,
-    log: Option<aws_sso_device_auth::RequestLog>,
+    endpoint: &aws_sso_profile_config::Endpoint,
 ) -> Result<CallerIdentity, Error> {
     let creds = aws_credential_types::Credentials::new(
         &credentials.access_key_id,
@@ -38,12 +36,10 @@ pub async fn caller_identity(
     let mut config = aws_sdk_sts::Config::builder()
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
         .region(aws_sdk_sts::config::Region::new(region.to_owned()))
-        .credentials_provider(creds);
-    if !is_default_endpoint {
-        config = config.endpoint_url(endpoint);
-    }
-    if let Some(log) = log {
-        config = config.interceptor(log);
+        .credentials_provider(creds)
+        .interceptor(aws_sso_device_auth::RequestLog);
+    if !endpoint.is_default() {
+        config = config.endpoint_url(&endpoint.url);
     }
     let client = aws_sdk_sts::Client::from_conf(config.build());
     let out = client
@@ -54,7 +50,7 @@ pub async fn caller_identity(
             aws_sdk_sts::error::SdkError::DispatchFailure(_)
             | aws_sdk_sts::error::SdkError::TimeoutError(_) => {
                 Error::from(ErrorKind::Unreachable {
-                    endpoint: endpoint.to_owned(),
+                    endpoint: endpoint.url.clone(),
                     reason: e.to_string(),
                 })
             }

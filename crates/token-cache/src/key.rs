@@ -50,6 +50,12 @@ impl TokenKey {
         Self { source, hash }
     }
 
+    /// The key of `session`'s token: the one way from a session to its cache file, used by
+    /// every crate of aws-sso-rs.
+    pub fn for_session(session: &aws_sso_profile_config::SsoSession) -> Self {
+        Self::new(session.cache_key_source())
+    }
+
     /// The session name or start URL this key was made from.
     pub fn source(&self) -> &str {
         &self.source

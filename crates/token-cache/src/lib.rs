@@ -107,7 +107,7 @@ pub enum TokenStatus {
     /// A token, and its state at the time asked.
     Present {
         /// The token.
-        token: SsoToken,
+        token: Box<SsoToken>,
         /// Its state.
         state: TokenState,
     },
@@ -215,7 +215,7 @@ impl TokenCache {
             Ok(None) => Ok(TokenStatus::Missing),
             Ok(Some(token)) => Ok(TokenStatus::Present {
                 state: policy.token_state(&token, now),
-                token,
+                token: Box::new(token),
             }),
             Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => Ok(TokenStatus::Damaged(e)),
             Err(e) => Err(e),

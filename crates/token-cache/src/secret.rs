@@ -20,6 +20,12 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Whether `other` is this secret, compared in constant time (for a value an attacker
+    /// sends: a loopback `state`, a bearer token), so timing reveals nothing about it.
+    pub fn matches(&self, other: &[u8]) -> bool {
+        subtle::ConstantTimeEq::ct_eq(self.0.as_bytes(), other).into()
+    }
 }
 
 impl From<String> for Secret {
@@ -57,5 +63,14 @@ mod tests {
         assert_eq!(format!("{s}"), "<redacted>");
         assert_eq!(format!("{:?}", Some(&s)), "Some(<redacted>)");
         assert_eq!(s.expose(), "aoa-very-secret-token");
+    }
+
+    #[test]
+    fn matches_only_the_same_bytes() {
+        let s = Secret::new("state-123");
+        assert!(s.matches(b"state-123"));
+        assert!(!s.matches(b"state-124"));
+        assert!(!s.matches(b"state-12"));
+        assert!(!s.matches(b""));
     }
 }

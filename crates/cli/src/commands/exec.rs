@@ -8,9 +8,8 @@ use std::process::Command;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
 use aws_sso_profile_config::env::vars;
-use aws_sso_role_credentials::{ContainerServer, Resolver, SdkPortal};
+use aws_sso_role_credentials::{ContainerServer, SdkClients};
 
 use crate::commands::credentials::{iso, role_credentials};
 use crate::settings::{CredentialSettings, World};
@@ -69,7 +68,7 @@ pub fn run(
     let creds = role_credentials(settings, world)?;
     let program = &command[0];
     if server {
-        return run_with_server(settings, command);
+        return run_with_server(settings, command, world);
     }
     let mut cmd = base_command(settings, command);
     cmd.env(vars::AWS_ACCESS_KEY_ID, &creds.access_key_id)
@@ -79,26 +78,56 @@ pub fn run(
         )
         .env(vars::AWS_SESSION_TOKEN, creds.session_token.expose())
         .env(vars::AWS_CREDENTIAL_EXPIRATION, iso(creds.expiration));
-    crate::debug(format_args!(
+    tracing::debug!(
         "running {program} with the credentials of profile '{}'",
         settings.profile
-    ));
+    );
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         let error = cmd.exec();
-        bail!("cannot run {program}: {error}");
+        Err(CannotRun::new(program, error).into())
     }
     #[cfg(not(unix))]
     {
-        let status = cmd
-            .status()
-            .map_err(|e| anyhow::anyhow!("cannot run {program}: {e}"))?;
+        let status = cmd.status().map_err(|e| CannotRun::new(program, e))?;
         std::process::exit(status.code().unwrap_or(1));
     }
 }
 
-fn run_with_server(settings: &CredentialSettings, command: &[String]) -> Result<()> {
+/// The program could not be started. Exits as shells do: 127 when it is not found, 126 when
+/// it cannot be run.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot run {program}: {reason}")]
+pub struct CannotRun {
+    program: String,
+    reason: String,
+    /// 127 or 126.
+    pub code: u8,
+}
+
+impl CannotRun {
+    fn new(program: &str, error: std::io::Error) -> Self {
+        let (code, reason) = match error.kind() {
+            std::io::ErrorKind::NotFound => (
+                127,
+                "no such program; check its name, or give its path".to_owned(),
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                126,
+                "permission denied; check that it is a program you may run (chmod +x)".to_owned(),
+            ),
+            _ => (126, error.to_string()),
+        };
+        Self {
+            program: program.to_owned(),
+            reason,
+            code,
+        }
+    }
+}
+
+fn run_with_server(settings: &CredentialSettings, command: &[String], world: &World) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -108,30 +137,17 @@ fn run_with_server(settings: &CredentialSettings, command: &[String]) -> Result<
         .context("cannot listen on 127.0.0.1 for the credential server")?;
     let (url, token) = (server.url().to_owned(), server.token().clone());
     let t = settings.target.clone();
-    let oidc = SdkOidc::with_log(
-        &t.session.region,
-        &t.oidc.url,
-        t.oidc_is_default(),
-        crate::request_log(),
-    );
-    let portal = SdkPortal::with_log(
-        &t.session.region,
-        &t.portal.url,
-        t.portal_is_default(),
-        crate::request_log(),
-    );
-    let shared = Arc::new((oidc, portal, settings.files.cache(), t));
+    let clients = SdkClients::for_target(&t);
+    let shared = Arc::new((clients, settings.files.cache(), t, world.clock.clone()));
     runtime.spawn(server.serve(move || {
         let shared = shared.clone();
         async move {
-            let (oidc, portal, cache, target) = &*shared;
-            crate::debug(format_args!(
+            let (clients, cache, target, clock) = &*shared;
+            tracing::debug!(
                 "credential server: request for profile '{}'",
                 target.profile
-            ));
-            Resolver::new(oidc, portal, &SystemClock, &TokioSleeper, cache)
-                .credentials(target)
-                .await
+            );
+            clients.resolver(clock, cache).credentials(target).await
         }
     }));
     // Ctrl-C goes to the whole process group: let the program decide, and wait for it.
@@ -142,13 +158,8 @@ fn run_with_server(settings: &CredentialSettings, command: &[String]) -> Result<
     }
     cmd.env(vars::AWS_CONTAINER_CREDENTIALS_FULL_URI, &url)
         .env(vars::AWS_CONTAINER_AUTHORIZATION_TOKEN, token.expose());
-    crate::debug(format_args!(
-        "serving credentials at {url} for {}",
-        command[0]
-    ));
-    let status = cmd
-        .status()
-        .with_context(|| format!("cannot run {}", command[0]))?;
+    tracing::debug!("serving credentials at {url} for {}", command[0]);
+    let status = cmd.status().map_err(|e| CannotRun::new(&command[0], e))?;
     drop(runtime);
     #[cfg(unix)]
     if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {

@@ -4,7 +4,8 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use aws_sso_profile_config::{ProfileSet, SsoProfile};
-use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenState};
+use aws_sso_token_cache::timestamp::human_duration;
+use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -37,7 +38,7 @@ struct Row {
 /// The cached token of an SSO profile.
 #[derive(Debug, Serialize)]
 struct Token {
-    /// `valid`, `refresh-due`, `expired`, `none` or `unreadable`.
+    /// `valid`, `refresh-due`, `expired`, `none` or `damaged`.
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
@@ -48,7 +49,9 @@ struct Token {
 
 impl Token {
     fn describe(&self) -> String {
-        let left = self.seconds_left.map(human_duration);
+        let left = self
+            .seconds_left
+            .map(|s| human_duration(time::Duration::seconds(s)));
         let refreshable = if self.refreshable {
             ", refreshable"
         } else {
@@ -63,39 +66,29 @@ impl Token {
     }
 }
 
-/// `7h05m`, `12m`, `40s`.
-fn human_duration(seconds: i64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, m) => format!("{m}m"),
-        (h, m) => format!("{h}h{m:02}m"),
-    }
-}
-
-fn token_of(sso: &SsoProfile, cache: &TokenCache, now: OffsetDateTime) -> Token {
-    let none = |state| Token {
-        state,
-        expires_at: None,
-        seconds_left: None,
-        refreshable: false,
+fn token_of(sso: &SsoProfile, cache: &TokenCache, now: OffsetDateTime) -> (Token, Option<String>) {
+    let key = TokenKey::for_session(&sso.session);
+    let status = cache
+        .token_status(&key, &ExpiryPolicy::default(), now)
+        .unwrap_or_else(TokenStatus::Damaged);
+    let problem = match &status {
+        TokenStatus::Damaged(e) => Some(e.to_string()),
+        _ => None,
     };
-    let token = match cache.load_token(&TokenKey::new(sso.session.cache_key_source())) {
-        Ok(Some(token)) => token,
-        Ok(None) => return none("none"),
-        Err(_) => return none("unreadable"),
+    let token = status.token();
+    let seconds_left = match &status {
+        TokenStatus::Present { state, .. } => state.remaining().map(|r| r.whole_seconds()),
+        _ => None,
     };
-    let (state, remaining) = match ExpiryPolicy::default().token_state(&token, now) {
-        TokenState::Valid { remaining } => ("valid", Some(remaining)),
-        TokenState::RefreshDue { remaining } => ("refresh-due", Some(remaining)),
-        TokenState::Expired => ("expired", None),
-    };
-    Token {
-        state,
-        expires_at: Some(aws_sso_token_cache::timestamp::format(token.expires_at)),
-        seconds_left: remaining.map(|r| r.whole_seconds()),
-        refreshable: token.can_refresh(now),
-    }
+    (
+        Token {
+            state: status.name(),
+            expires_at: token.map(|t| aws_sso_token_cache::timestamp::format(t.expires_at)),
+            seconds_left,
+            refreshable: token.is_some_and(|t| t.can_refresh(now)),
+        },
+        problem,
+    )
 }
 
 fn rows(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> Vec<Row> {
@@ -121,20 +114,24 @@ fn rows(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> Vec<Row> {
                     error: Some(e.to_string()),
                     ..base("invalid")
                 },
-                Ok(Some(sso)) => Row {
-                    kind: if sso.session.is_legacy() {
-                        "legacy-sso"
-                    } else {
-                        "sso-session"
-                    },
-                    token: Some(token_of(&sso, cache, now)),
-                    session: sso.session.name,
-                    start_url: Some(sso.session.start_url),
-                    sso_region: Some(sso.session.region),
-                    account_id: sso.account_id,
-                    role_name: sso.role_name,
-                    ..base("")
-                },
+                Ok(Some(sso)) => {
+                    let (token, problem) = token_of(&sso, cache, now);
+                    Row {
+                        kind: if sso.session.is_legacy() {
+                            "legacy-sso"
+                        } else {
+                            "sso-session"
+                        },
+                        token: Some(token),
+                        error: problem,
+                        session: sso.session.name,
+                        start_url: Some(sso.session.start_url),
+                        sso_region: Some(sso.session.region),
+                        account_id: sso.account_id,
+                        role_name: sso.role_name,
+                        ..base("")
+                    }
+                }
             }
         })
         .collect()
@@ -142,7 +139,7 @@ fn rows(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> Vec<Row> {
 
 pub fn run(settings: &ProfilesSettings, world: &World) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations()).context("cannot list profiles")?;
-    let rows = rows(&set, &settings.files.cache(), (world.now)());
+    let rows = rows(&set, &settings.files.cache(), world.clock.now());
     let mut stderr = std::io::stderr().lock();
     for warning in set.warnings() {
         writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
@@ -157,7 +154,7 @@ pub fn run(settings: &ProfilesSettings, world: &World) -> Result<()> {
         Output::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&rows)?)?,
         Output::Table if rows.is_empty() => writeln!(
             stderr,
-            "no profiles in {} or {}; add one with: aws configure sso",
+            "no profiles in {} or {}; add a [profile NAME] section with sso_session, sso_account_id and sso_role_name (the README of aws-sso-rs shows one)",
             settings.files.config_file.display(),
             settings.files.credentials_file.display()
         )?,
@@ -194,16 +191,4 @@ fn table(rows: &[Row]) -> comfy_table::Table {
         ]);
     }
     table
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_duration;
-
-    #[test]
-    fn durations_read_like_a_clock() {
-        assert_eq!(human_duration(40), "40s");
-        assert_eq!(human_duration(12 * 60 + 5), "12m");
-        assert_eq!(human_duration(7 * 3600 + 5 * 60), "7h05m");
-    }
 }

@@ -1,11 +1,13 @@
-//! `aws-sso-rs status`: each IAM Identity Center session (from the config, and any other
-//! cached token) with its token state.
+//! `aws-sso-rs status`: each IAM Identity Center sign-in of the config (and any other cached
+//! token) with its token state.
 
 use std::io::Write;
 
 use anyhow::Result;
 use aws_sso_profile_config::ProfileSet;
-use aws_sso_token_cache::{ExpiryPolicy, SsoToken, TokenKey, TokenState, timestamp};
+use aws_sso_token_cache::{
+    ExpiryPolicy, SsoToken, TokenKey, TokenStatus, timestamp, timestamp::human_duration,
+};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -17,7 +19,7 @@ struct Row {
     session: String,
     start_url: String,
     region: String,
-    /// `valid`, `refresh-due`, `expired`, `none`.
+    /// `valid`, `refresh-due`, `expired`, `none`, `damaged`.
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
@@ -33,25 +35,21 @@ fn row(
     session: String,
     start_url: String,
     region: String,
-    token: Option<&SsoToken>,
+    status: &TokenStatus,
     now: OffsetDateTime,
     in_config: bool,
 ) -> Row {
-    let (state, left) = match token.map(|t| ExpiryPolicy::default().token_state(t, now)) {
-        None => ("none", None),
-        Some(TokenState::Valid { remaining }) => ("valid", Some(remaining.whole_seconds())),
-        Some(TokenState::RefreshDue { remaining }) => {
-            ("refresh-due", Some(remaining.whole_seconds()))
-        }
-        Some(TokenState::Expired) => ("expired", None),
-    };
+    let token: Option<&SsoToken> = status.token();
     Row {
         session,
         start_url,
         region,
-        state,
+        state: status.name(),
         expires_at: token.map(|t| timestamp::format(t.expires_at)),
-        seconds_left: left,
+        seconds_left: match status {
+            TokenStatus::Present { state, .. } => state.remaining().map(|r| r.whole_seconds()),
+            _ => None,
+        },
         refreshable: token.is_some_and(|t| t.can_refresh(now)),
         registration_expires_at: token
             .and_then(|t| t.registration_expires_at)
@@ -60,48 +58,32 @@ fn row(
     }
 }
 
-fn left(seconds: Option<i64>) -> String {
-    seconds.map_or_else(
-        || "-".into(),
-        |s| {
-            if s >= 3600 {
-                format!("{}h{:02}m", s / 3600, s % 3600 / 60)
-            } else {
-                format!("{}m", s / 60)
-            }
-        },
-    )
-}
-
 pub fn run(settings: &StatusSettings, world: &World) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations())?;
     let cache = settings.files.cache();
-    let now = (world.now)();
+    let policy = ExpiryPolicy::default();
+    let now = world.clock.now();
+    let list = set.sessions();
+    let mut stderr = std::io::stderr().lock();
+    for problem in &list.problems {
+        writeln!(stderr, "aws-sso-rs: warning: {problem}")?;
+    }
     let mut rows = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let sessions = set
-        .sso_sessions()
-        .filter_map(|s| set.sso_session_named(s.name()).ok());
-    let legacy = set
-        .profiles()
-        .filter_map(|p| set.sso_profile(p.name()).ok().flatten())
-        .map(|p| p.session)
-        .filter(|s| s.is_legacy());
-    for session in sessions.chain(legacy) {
-        let path = cache.token_path(&TokenKey::new(session.cache_key_source()));
-        if !seen.insert(path.clone()) {
-            continue;
+    for configured in &list.sessions {
+        let session = &configured.session;
+        let key = TokenKey::for_session(session);
+        seen.insert(cache.token_path(&key));
+        let status = cache.token_status(&key, &policy, now)?;
+        if let TokenStatus::Damaged(e) = &status {
+            writeln!(stderr, "aws-sso-rs: warning: {e}")?;
         }
-        let token = cache
-            .load_token(&TokenKey::new(session.cache_key_source()))
-            .ok()
-            .flatten();
         let name = session.name.clone().unwrap_or_else(|| "(legacy)".into());
         rows.push(row(
             name,
-            session.start_url,
-            session.region,
-            token.as_ref(),
+            session.start_url.clone(),
+            session.region.clone(),
+            &status,
             now,
             true,
         ));
@@ -113,11 +95,15 @@ pub fn run(settings: &StatusSettings, world: &World) -> Result<()> {
         .filter(|t| !seen.contains(&t.path))
     {
         let t = &cached.token;
+        let status = TokenStatus::Present {
+            state: policy.token_state(t, now),
+            token: Box::new(t.clone()),
+        };
         rows.push(row(
             "(not in config)".into(),
             t.start_url.clone().unwrap_or_default(),
             t.region.clone().unwrap_or_default(),
-            Some(t),
+            &status,
             now,
             false,
         ));
@@ -125,10 +111,11 @@ pub fn run(settings: &StatusSettings, world: &World) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match settings.output {
         Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
-        Output::Table if rows.is_empty() => eprintln!(
+        Output::Table if rows.is_empty() => writeln!(
+            stderr,
             "No IAM Identity Center sessions in {} and no cached tokens.",
             settings.files.config_file.display()
-        ),
+        )?,
         Output::Table => {
             let mut table = comfy_table::Table::new();
             table.load_preset(comfy_table::presets::NOTHING);
@@ -150,7 +137,10 @@ pub fn run(settings: &StatusSettings, world: &World) -> Result<()> {
                     r.start_url.clone(),
                     r.region.clone(),
                     r.state.to_owned(),
-                    left(r.seconds_left),
+                    r.seconds_left.map_or_else(
+                        || "-".into(),
+                        |s| human_duration(time::Duration::seconds(s)),
+                    ),
                     if r.refreshable { "yes" } else { "no" }.to_owned(),
                     r.registration_expires_at
                         .clone()

@@ -26,8 +26,6 @@ pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -
         &creds,
         &settings.sts_region,
         &settings.sts_endpoint,
-        settings.sts_endpoint_is_default,
-        crate::request_log(),
     ))?;
     let mut out = std::io::stdout().lock();
     match output {

@@ -65,7 +65,7 @@ fn refresh_due_expired_and_unreadable_tokens() {
         .lines()
         .find(|l| l.starts_with("legacy-ro"))
         .expect("legacy row");
-    assert!(legacy_row.ends_with("unreadable"), "{legacy_row}");
+    assert!(legacy_row.ends_with("damaged"), "{legacy_row}");
 }
 
 #[test]

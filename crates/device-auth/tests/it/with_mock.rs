@@ -7,7 +7,7 @@ use aws_sso_device_auth::{
     DeviceAuthorization, PkceOptions, Presenter, SdkOidc, SignIn, SystemClock, TokioSleeper,
 };
 use aws_sso_mock::{MockServer, Scenario};
-use aws_sso_profile_config::SsoSession;
+use aws_sso_profile_config::{Endpoint, SsoSession};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey};
 use time::OffsetDateTime;
 
@@ -59,7 +59,7 @@ async fn device_login_reuse_and_refresh() {
     let server = MockServer::start(Scenario::default()).expect("mock");
     let home = tempfile::tempdir().expect("home");
     let cache = TokenCache::new(home.path());
-    let api = SdkOidc::new("ap-northeast-1", server.url(), false);
+    let api = SdkOidc::new("ap-northeast-1", &Endpoint::explicit(server.url()));
     let session = session();
     let sign_in = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session);
     assert!(
@@ -127,7 +127,7 @@ async fn pkce_login_through_the_listener_and_by_pasting() {
     let server = MockServer::start(Scenario::default()).expect("mock");
     let home = tempfile::tempdir().expect("home");
     let cache = TokenCache::new(home.path());
-    let api = SdkOidc::new("ap-northeast-1", server.url(), false);
+    let api = SdkOidc::new("ap-northeast-1", &Endpoint::explicit(server.url()));
     let session = session();
     let sign_in = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session);
     let options = PkceOptions {
@@ -168,7 +168,7 @@ async fn an_unreachable_endpoint_is_a_clear_error() {
     let home = tempfile::tempdir().expect("home");
     let cache = TokenCache::new(home.path());
     let url = format!("http://127.0.0.1:{port}");
-    let api = SdkOidc::new("ap-northeast-1", &url, false);
+    let api = SdkOidc::new("ap-northeast-1", &Endpoint::explicit(&url));
     let session = session();
     let err = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session)
         .device_login(&Quiet)
@@ -182,4 +182,136 @@ async fn an_unreachable_endpoint_is_a_clear_error() {
         "{err:?}"
     );
     assert!(err.to_string().contains(&url), "{err}");
+}
+
+/// Records what the person would have been shown, completing device codes as the user.
+#[derive(Default)]
+struct Recorder {
+    events: std::sync::Mutex<Vec<String>>,
+}
+
+impl Recorder {
+    fn events(&self) -> Vec<String> {
+        self.events.lock().expect("lock").clone()
+    }
+    fn push(&self, e: impl Into<String>) {
+        self.events.lock().expect("lock").push(e.into());
+    }
+}
+
+impl Presenter for Recorder {
+    fn device_code(&self, a: &DeviceAuthorization, _: OffsetDateTime) {
+        self.push("device-code");
+        let url = a.verification_uri_complete.clone();
+        std::thread::spawn(move || {
+            let _ = browse(&url);
+        });
+    }
+    fn authorize_url(&self, _: &str, _: OffsetDateTime) {
+        self.push("authorize-url");
+    }
+    fn waiting_for_other_login(&self) {
+        self.push("waiting");
+    }
+    fn replacing_damaged(&self, e: &aws_sso_token_cache::Error) {
+        self.push(format!("damaged: {e}"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_use_case_reuses_waits_for_others_and_replaces_damaged_files() {
+    use aws_sso_device_auth::{Flow, LoginOptions, LoginOutcome, NamedBy, SignInTarget, login};
+    use aws_sso_token_cache::LockKey;
+
+    let server = MockServer::start(Scenario::default()).expect("mock");
+    let home = tempfile::tempdir().expect("home");
+    let cache = TokenCache::new(home.path());
+    let target = SignInTarget {
+        named_by: NamedBy::SsoSession("my-sso".into()),
+        session: session(),
+        oidc: Endpoint::explicit(server.url()),
+        flow: Flow::DeviceCode,
+    };
+
+    let first = Recorder::default();
+    let outcome = login(
+        &target,
+        &cache,
+        &SystemClock,
+        &first,
+        LoginOptions::default(),
+    )
+    .await
+    .expect("first login");
+    assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+    assert_eq!(first.events(), ["device-code"]);
+
+    let again = Recorder::default();
+    let outcome = login(
+        &target,
+        &cache,
+        &SystemClock,
+        &again,
+        LoginOptions::default(),
+    )
+    .await
+    .expect("second login");
+    assert!(matches!(outcome, LoginOutcome::AlreadySignedIn(_)));
+    assert!(again.events().is_empty(), "nothing is asked of the person");
+
+    // Another process holds the login lock: this one says so and waits, then finds the
+    // token that process cached.
+    let key = target.token_key();
+    let held = cache
+        .try_lock(LockKey::Login(&key))
+        .expect("lock")
+        .expect("free");
+    let waiter = std::sync::Arc::new(Recorder::default());
+    let task = {
+        let (target, cache, waiter) = (target.clone(), cache.clone(), waiter.clone());
+        tokio::spawn(async move {
+            login(
+                &target,
+                &cache,
+                &SystemClock,
+                &*waiter,
+                LoginOptions::default(),
+            )
+            .await
+        })
+    };
+    for _ in 0..200 {
+        if !waiter.events().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(waiter.events(), ["waiting"]);
+    assert!(!task.is_finished(), "it waits while the other login runs");
+    drop(held);
+    let outcome = task.await.expect("join").expect("login after waiting");
+    assert!(matches!(outcome, LoginOutcome::AlreadySignedIn(_)));
+
+    // A damaged token file is named and replaced by a new sign-in.
+    std::fs::write(cache.token_path(&key), b"\xff not a token").expect("damage");
+    let repair = Recorder::default();
+    let outcome = login(
+        &target,
+        &cache,
+        &SystemClock,
+        &repair,
+        LoginOptions::default(),
+    )
+    .await
+    .expect("login over a damaged file");
+    assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+    let events = repair.events();
+    assert!(
+        events.len() == 2
+            && events[0].starts_with("damaged: the cache file ")
+            && events[0].contains(&cache.token_path(&key).display().to_string())
+            && events[1] == "device-code",
+        "{events:?}"
+    );
+    assert!(cache.load_token(&key).expect("readable again").is_some());
 }

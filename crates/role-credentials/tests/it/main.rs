@@ -5,9 +5,7 @@ use std::path::Path;
 use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
 use aws_sso_mock::{Approval, MockServer, Scenario};
 use aws_sso_profile_config::{MapEnv, ProfileSet, Source};
-use aws_sso_role_credentials::{
-    ErrorKind, Resolver, RoleTarget, SdkPortal, SsoRoleCredentials, cached,
-};
+use aws_sso_role_credentials::{ErrorKind, RoleTarget, SdkClients, SsoRoleCredentials, cached};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache};
 
 const CONFIG: &str = "\
@@ -63,8 +61,11 @@ impl Fixture {
 }
 
 async fn sign_in(server: &MockServer, cache: &TokenCache, t: &RoleTarget) {
-    let api = SdkOidc::new(&t.session.region, server.url(), false);
-    aws_sso_device_auth::SignIn::new(&api, &SystemClock, &TokioSleeper, cache, &t.session)
+    let api = SdkOidc::new(
+        &t.sign_in.session.region,
+        &aws_sso_profile_config::Endpoint::explicit(server.url()),
+    );
+    aws_sso_device_auth::SignIn::new(&api, &SystemClock, &TokioSleeper, cache, &t.sign_in.session)
         .device_login(&aws_sso_device_auth::PrintPresenter)
         .await
         .expect("device login");
@@ -78,9 +79,8 @@ async fn fetch_cache_reuse_and_errors() {
         cache,
         target: t,
     } = Fixture::new();
-    let oidc = SdkOidc::new(&t.session.region, &t.oidc.url, t.oidc_is_default());
-    let portal = SdkPortal::new(&t.session.region, &t.portal.url, t.portal_is_default());
-    let resolver = Resolver::new(&oidc, &portal, &SystemClock, &TokioSleeper, &cache);
+    let clients = SdkClients::for_target(&t);
+    let resolver = clients.resolver(&SystemClock, &cache);
 
     let err = resolver.credentials(&t).await.expect_err("not signed in");
     assert!(matches!(err.kind(), ErrorKind::NeedsLogin { .. }));
@@ -139,9 +139,8 @@ async fn fetch_cache_reuse_and_errors() {
             target: t2,
         } = Fixture::new();
         sign_in(&server2, &cache2, &t2).await;
-        let oidc2 = SdkOidc::new(&t2.session.region, &t2.oidc.url, false);
-        let portal2 = SdkPortal::new(&t2.session.region, &t2.portal.url, false);
-        Resolver::new(&oidc2, &portal2, &SystemClock, &TokioSleeper, &cache2)
+        SdkClients::for_target(&t2)
+            .resolver(&SystemClock, &cache2)
             .accounts_and_roles(&t2)
             .await
             .expect("list")
@@ -195,8 +194,8 @@ async fn the_bearer_token_provider_serves_the_signed_in_token() {
     } = Fixture::new();
     let provider = aws_sso_role_credentials::SsoBearerToken::new(
         "ro",
-        t.session.clone(),
-        t.oidc.clone(),
+        t.sign_in.session.clone(),
+        t.sign_in.oidc.clone(),
         cache.clone(),
     );
     let err = provider.provide_token().await.expect_err("not signed in");

@@ -1,0 +1,195 @@
+//! Logging out: the use case of `aws-sso-rs logout`, as one call that returns a report of
+//! what was ended and removed. Everything goes through `TokenCache`.
+
+use std::path::PathBuf;
+
+use aws_sso_profile_config::{
+    ClientEndpointConfig, ConfiguredSession, Env, ProfileSet, Service, SessionList,
+};
+use aws_sso_token_cache::{RoleKey, TokenCache, TokenKey, Unreadable};
+
+use crate::{Error, PortalApi, PortalError, SdkPortal};
+
+/// What to log out of.
+#[derive(Debug, Clone, Copy)]
+pub enum LogoutScope<'a> {
+    /// Every cached token, and every SSO role-credential file (as `aws sso logout` does).
+    Everything,
+    /// One sign-in of the config: its token, and the role credentials of its profiles.
+    Session(&'a ConfiguredSession),
+}
+
+/// What happened on the server for one token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerLogout {
+    /// The portal ended the session.
+    Ended,
+    /// The portal did not know the token: it had already expired or been revoked.
+    AlreadyEnded,
+    /// The token file names no region, so no portal could be asked; the session ends when
+    /// the token expires.
+    NoRegion,
+    /// The file was damaged: there was no token to end.
+    Damaged,
+    /// The portal could not end it; the session ends when the token expires.
+    Failed(PortalError),
+}
+
+/// One token file logout dealt with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenLogout {
+    /// `sso-session 'corp'`, `start URL https://...` for a legacy profile's sign-in, or
+    /// `a token not in the config (https://...)`.
+    pub label: String,
+    /// The token file, now removed.
+    pub token_file: PathBuf,
+    /// The server side.
+    pub server: ServerLogout,
+}
+
+/// What [`logout`] did.
+#[derive(Debug, Default)]
+pub struct LogoutReport {
+    /// Each token file, in the order they were dealt with.
+    pub tokens: Vec<TokenLogout>,
+    /// The role-credential files removed.
+    pub role_credentials_removed: Vec<PathBuf>,
+    /// Files in the token folder that could not be read and were left as they are (they are
+    /// not known to be tokens).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Logs out of `scope` with the AWS SDK: ends each server session at the portal of the
+/// token's region (resolved from `set` and `env`, so `AWS_ENDPOINT_URL_SSO` applies), then
+/// removes the token and the role credentials.
+///
+/// # Errors
+/// A cache file cannot be removed or the cache folder cannot be listed.
+pub async fn logout(
+    cache: &TokenCache,
+    set: &ProfileSet,
+    env: &dyn Env,
+    scope: LogoutScope<'_>,
+) -> Result<LogoutReport, Error> {
+    let profile = match scope {
+        LogoutScope::Session(s) => s.profiles.first().map(|p| p.profile.clone()),
+        LogoutScope::Everything => None,
+    };
+    let sessions = set.sessions();
+    logout_with(cache, &sessions, scope, |region| {
+        let endpoint = set.endpoint(
+            profile.as_deref(),
+            &Service::Sso,
+            region,
+            env,
+            ClientEndpointConfig::default(),
+        );
+        SdkPortal::new(region, &endpoint)
+    })
+    .await
+}
+
+/// [`logout`] over any portal: `portal_for(region)` gives the portal for a token's region.
+///
+/// # Errors
+/// As [`logout`].
+pub async fn logout_with<P: PortalApi>(
+    cache: &TokenCache,
+    sessions: &SessionList,
+    scope: LogoutScope<'_>,
+    portal_for: impl Fn(&str) -> P,
+) -> Result<LogoutReport, Error> {
+    let mut report = LogoutReport::default();
+    let listing = cache.tokens()?;
+    let label_of = |path: &std::path::Path| {
+        sessions
+            .sessions
+            .iter()
+            .find(|s| cache.token_path(&TokenKey::for_session(&s.session)) == path)
+            .map(|s| s.session.label())
+    };
+    let wanted = match scope {
+        LogoutScope::Everything => None,
+        LogoutScope::Session(s) => Some(cache.token_path(&TokenKey::for_session(&s.session))),
+    };
+    for cached in listing
+        .tokens
+        .iter()
+        .filter(|t| wanted.as_ref().is_none_or(|w| *w == t.path))
+    {
+        let server = match cached.token.region.as_deref() {
+            None => ServerLogout::NoRegion,
+            Some(region) => match portal_for(region).logout(&cached.token.access_token).await {
+                Ok(()) => ServerLogout::Ended,
+                Err(PortalError::Unauthorized) => ServerLogout::AlreadyEnded,
+                Err(e) => ServerLogout::Failed(e),
+            },
+        };
+        cache.remove_listed_token(&cached.path)?;
+        let label = label_of(&cached.path).unwrap_or_else(|| {
+            format!(
+                "a token not in the config ({})",
+                cached.token.start_url.as_deref().unwrap_or("no start URL")
+            )
+        });
+        report.tokens.push(TokenLogout {
+            label,
+            token_file: cached.path.clone(),
+            server,
+        });
+    }
+    for bad in listing.unreadable {
+        let damaged = wanted.as_ref().is_none_or(|w| *w == bad.path);
+        if damaged {
+            // A damaged token is no use to anyone: remove it too, and say so.
+            cache.remove_listed_token(&bad.path)?;
+            report.tokens.push(TokenLogout {
+                label: label_of(&bad.path).unwrap_or_else(|| "a damaged token file".into()),
+                token_file: bad.path.clone(),
+                server: ServerLogout::Damaged,
+            });
+        } else {
+            report.unreadable.push(bad);
+        }
+    }
+    if let LogoutScope::Session(s) = scope {
+        // The session's own file, damaged beyond being listed as a token (not JSON at all).
+        let key = TokenKey::for_session(&s.session);
+        let path = cache.token_path(&key);
+        let policy = aws_sso_token_cache::ExpiryPolicy::default();
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        if !report.tokens.iter().any(|t| t.token_file == path)
+            && let Ok(aws_sso_token_cache::TokenStatus::Damaged(_)) =
+                cache.token_status(&key, &policy, now)
+        {
+            cache.remove_listed_token(&path)?;
+            report.tokens.push(TokenLogout {
+                label: s.session.label(),
+                token_file: path,
+                server: ServerLogout::Damaged,
+            });
+        }
+    }
+    report.role_credentials_removed = match scope {
+        LogoutScope::Everything => cache.remove_sso_role_credentials()?,
+        LogoutScope::Session(s) => {
+            let mut removed = Vec::new();
+            for profile in &s.profiles {
+                let Some((account, role)) = profile.role() else {
+                    continue;
+                };
+                let key = RoleKey::new(
+                    account,
+                    role,
+                    s.session.name.as_deref(),
+                    &s.session.start_url,
+                );
+                if cache.remove_role_credentials(&key)? {
+                    removed.push(cache.role_credentials_path(&key));
+                }
+            }
+            removed
+        }
+    };
+    Ok(report)
+}
