@@ -376,53 +376,104 @@ fn a_verification_page_that_is_not_https_is_refused() {
 #[test]
 fn debug_shows_requests_and_decisions_but_no_secret() {
     let w = World::new(Scenario::default());
-    let out = w.run(&[
-        "--debug",
-        "login",
-        "--profile",
-        "dev-account-ro",
-        "--use-device-code",
-    ]);
+    let url = w.mock.url().to_owned();
+    // Every command, with --debug, on every path that handles a secret: a device-code login,
+    // a PKCE login through the browser, a refresh, role credentials fetched and cached,
+    // STS, status, profiles, logout.
+    let mut logs = Vec::new();
+    let mut run = |args: &[&str], stdout_has_secrets: bool| {
+        let out = w.run(args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        logs.push((args.join(" "), stderr(&out)));
+        if !stdout_has_secrets {
+            logs.push((format!("{} (stdout)", args.join(" ")), crate::stdout(&out)));
+        }
+    };
+    run(&["--debug", "login", "--profile", "legacy-ro"], false);
+    let pkce = w
+        .cmd(&["--debug", "login", "--profile", "dev-account-ro"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the PKCE login");
+    let authorize = w.opened(2).pop().expect("the authorize page");
+    follow(&allow_in_browser(&authorize));
+    let out = pkce.wait_with_output().expect("PKCE login ends");
     assert!(out.status.success(), "{}", stderr(&out));
-    let err = stderr(&out);
-    let url = w.mock.url();
+    let pkce_log = stderr(&out);
+    w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
+    });
+    run(
+        &[
+            "--debug",
+            "credential-process",
+            "--profile",
+            "dev-account-ro",
+        ],
+        true,
+    );
+    run(
+        &[
+            "--debug",
+            "export",
+            "--profile",
+            "dev-account-admin",
+            "--format",
+            "env",
+        ],
+        true,
+    );
+    run(&["--debug", "whoami", "--profile", "legacy-ro"], false);
+    run(&["--debug", "status"], false);
+    run(&["--debug", "profiles"], false);
+    run(&["--debug", "logout"], false);
+    logs.push(("login --profile dev-account-ro (PKCE)".into(), pkce_log));
+
+    let all = logs.iter().map(|(_, l)| l.as_str()).collect::<String>();
     for line in [
         format!("OIDC endpoint {url}, device-code flow"),
-        format!("request: POST {url}/client/register"),
+        format!("OIDC endpoint {url}, authorization-code flow"),
+        format!("request: POST {url}/client/register (SSO OIDC RegisterClient)"),
         format!("request: POST {url}/device_authorization"),
-        format!("request: POST {url}/token"),
-        "response: HTTP 400".to_owned(),
-        "response: HTTP 200".to_owned(),
+        format!("request: POST {url}/token (SSO OIDC CreateToken)"),
+        format!("request: GET {url}/federation/credentials (SSO GetRoleCredentials)"),
+        format!("request: POST {url}/logout (SSO Logout)"),
+        "response: HTTP 400 after".to_owned(),
+        "response: HTTP 200 after".to_owned(),
         "opened a browser at".to_owned(),
     ] {
-        assert!(err.contains(&line), "--debug shows {line:?}:\n{err}");
+        assert!(all.contains(&line), "--debug shows {line:?}:\n{all}");
     }
-    let logout = w.run(&["--debug", "logout"]);
-    let logout_err = stderr(&logout);
     assert!(
-        logout_err.contains(&format!("request: POST {url}/logout")),
-        "{logout_err}"
+        w.mock.count("CreateToken") >= 4,
+        "device polls, the PKCE code and a refresh were all logged: {:?}",
+        w.mock.counters()
     );
 
-    // Nothing secret: the token, refresh token, client secret, or any cached secret value.
-    let cache = w.cache();
-    let reg_dir = std::fs::read_dir(cache.sso_dir()).expect("list");
-    let mut secrets = Vec::new();
-    for entry in reg_dir {
-        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("read");
-        let json: serde_json::Value = serde_json::from_str(&text).expect("json");
-        for k in ["clientSecret", "accessToken", "refreshToken"] {
-            if let Some(v) = json[k].as_str() {
-                secrets.push(v.to_owned());
-            }
-        }
-    }
-    assert!(!secrets.is_empty());
-    for s in &secrets {
+    let secrets = w.mock.issued_secrets();
+    let kinds = [
+        ("aoa", "access tokens"),
+        ("aor", "refresh tokens"),
+        ("IQoJb3JpZ2luX2Vj", "role session tokens"),
+    ];
+    for (prefix, what) in kinds {
         assert!(
-            !err.contains(s.as_str()) && !logout_err.contains(s.as_str()),
-            "a secret leaked into --debug"
+            secrets.iter().filter(|s| s.starts_with(prefix)).count() >= 2,
+            "the run issued {what}: {} secrets",
+            secrets.len()
         );
+    }
+    assert!(secrets.len() >= 12, "{} secrets", secrets.len());
+    for secret in &secrets {
+        for (command, log) in &logs {
+            assert!(
+                !log.contains(secret.as_str()),
+                "a secret ({} characters, starting {:?}) leaked into the output of `{command}`",
+                secret.len(),
+                &secret[..4.min(secret.len())]
+            );
+        }
     }
 }
 

@@ -137,6 +137,7 @@ fn whole_process(root: &Path) -> Result<()> {
     let bin_dir = python.parent().context("venv bin")?.to_owned();
     let aws_sso_rs = root.join("target/release/aws-sso-rs");
     let mut mock = Command::new(root.join("target/release/aws-sso-mock"))
+        .args(["--port", "0"])
         .stdout(Stdio::piped())
         .spawn()?;
     let stdout = mock.stdout.take().context("mock stdout")?;

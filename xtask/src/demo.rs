@@ -70,6 +70,7 @@ pub fn run(_args: &[String]) -> Result<()> {
     ]))?;
     let bin = root.join("target/debug/aws-sso-rs");
     let mut child = Command::new(root.join("target/debug/aws-sso-mock"))
+        .args(["--port", "0"])
         .stdout(Stdio::piped())
         .spawn()
         .context("cannot start aws-sso-mock")?;

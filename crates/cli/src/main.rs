@@ -22,15 +22,19 @@ pub struct Interrupted;
 /// Secrets never reach them: the libraries trace no secret (they are `Secret`s, which print
 /// as `<redacted>`), and the SDK's request interceptor traces method, path and status only.
 fn init_debug_log() {
+    // Ours, and the SDK's endpoint resolution, attempts, timeouts and retries; not its
+    // phase-by-phase chatter.
     let filter = tracing_subscriber::EnvFilter::new(
         "warn,aws_sso_rs=debug,aws_sso_rs_cli=debug,aws_sso_device_auth=debug,\
-         aws_sso_role_credentials=debug,aws_smithy_runtime=debug,aws_sdk_sso=debug,\
-         aws_sdk_ssooidc=debug,aws_sdk_sts=debug",
+         aws_sso_role_credentials=debug,aws_smithy_runtime::client::orchestrator::endpoints=debug,\
+         aws_smithy_runtime::client::retries=debug",
     );
     let _ = tracing_subscriber::fmt()
+        .compact()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(false)
+        .with_target(false)
         .without_time()
         .try_init();
 }

@@ -8,7 +8,22 @@ use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+
+/// When the request was sent, to trace how long the answer took. A monotonic instant for
+/// the log only; no decision depends on it.
+#[derive(Debug, Clone, Copy)]
+struct SentAt(std::time::Instant);
+
+impl Storable for SentAt {
+    type Storer = StoreReplace<Self>;
+}
+
+fn operation(cfg: &ConfigBag) -> String {
+    cfg.load::<aws_smithy_runtime_api::client::orchestrator::Metadata>()
+        .map(|m| format!(" ({} {})", m.service(), m.name()))
+        .unwrap_or_default()
+}
 
 /// An SDK interceptor that traces one event per request and per response, at `debug`
 /// level under the target `aws_sso_rs::http`. Costs nothing when no subscriber listens.
@@ -24,12 +39,19 @@ impl Intercept for RequestLog {
         &self,
         ctx: &BeforeTransmitInterceptorContextRef<'_>,
         _: &RuntimeComponents,
-        _: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let request = ctx.request();
         let uri = request.uri();
         let without_query = uri.split('?').next().unwrap_or(uri);
-        tracing::debug!(target: "aws_sso_rs::http", "request: {} {without_query}", request.method());
+        tracing::debug!(
+            target: "aws_sso_rs::http",
+            "request: {} {without_query}{}",
+            request.method(),
+            operation(cfg)
+        );
+        cfg.interceptor_state()
+            .store_put(SentAt(std::time::Instant::now()));
         Ok(())
     }
 
@@ -37,9 +59,18 @@ impl Intercept for RequestLog {
         &self,
         ctx: &BeforeDeserializationInterceptorContextRef<'_>,
         _: &RuntimeComponents,
-        _: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        tracing::debug!(target: "aws_sso_rs::http", "response: HTTP {}", ctx.response().status().as_u16());
+        let took = cfg
+            .load::<SentAt>()
+            .map(|s| format!(" after {} ms", s.0.elapsed().as_millis()))
+            .unwrap_or_default();
+        tracing::debug!(
+            target: "aws_sso_rs::http",
+            "response: HTTP {}{took}{}",
+            ctx.response().status().as_u16(),
+            operation(cfg)
+        );
         Ok(())
     }
 }

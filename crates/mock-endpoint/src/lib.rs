@@ -50,6 +50,7 @@ pub struct MockServer {
     url: String,
     addr: SocketAddr,
     state: Arc<Mutex<state::State>>,
+    clock: Arc<state::MockClock>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -82,9 +83,11 @@ impl MockServer {
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
         let state = Arc::new(Mutex::new(state::State::new(scenario)));
+        let clock = Arc::new(state::MockClock::default());
         let app = server::App {
             state: state.clone(),
             base_url: Arc::from(url.as_str()),
+            clock: clock.clone(),
         };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -119,9 +122,24 @@ impl MockServer {
             url,
             addr,
             state,
+            clock,
             shutdown: Some(tx),
             thread: Some(thread),
         })
+    }
+
+    /// Moves the mock's clock forward by `by`: device-code intervals, throttling windows and
+    /// every lifetime (codes, tokens, registrations, credentials) see the time pass, without
+    /// a test sleeping. Clients keep their own clocks.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.clock.advance(by);
+    }
+
+    /// Every secret the mock issued (client secrets, device and authorization codes, access
+    /// and refresh tokens, role secret keys and session tokens, console sign-in tokens) and
+    /// every PKCE verifier it received: what a test searches logs and output for.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.lock().secrets()
     }
 
     /// The base URL, `http://127.0.0.1:PORT`.
@@ -175,12 +193,13 @@ impl MockServer {
 
     /// Allows the device authorization of `user_code`, as the browser page's *Allow* does.
     pub fn approve(&self, user_code: &str) -> bool {
-        self.lock().decide_device(user_code, true, state::now_ms())
+        self.lock().decide_device(user_code, true, self.clock.now())
     }
 
     /// Denies the device authorization of `user_code`.
     pub fn deny(&self, user_code: &str) -> bool {
-        self.lock().decide_device(user_code, false, state::now_ms())
+        self.lock()
+            .decide_device(user_code, false, self.clock.now())
     }
 
     /// Revokes every access and refresh token.
@@ -191,17 +210,17 @@ impl MockServer {
     /// Makes everything short-lived issued so far expire now: tokens, refresh tokens, device
     /// and authorization codes, role credentials, sign-in tokens.
     pub fn expire_all(&self) {
-        self.lock().expire_all(state::now_ms());
+        self.lock().expire_all(self.clock.now());
     }
 
     /// Makes every client registration expire now.
     pub fn expire_registrations(&self) {
-        self.lock().expire_registrations(state::now_ms());
+        self.lock().expire_registrations(self.clock.now());
     }
 
     /// Whether `access_token` is live (issued, not expired, not revoked).
     pub fn token_is_valid(&self, access_token: &str) -> bool {
-        self.lock().token_is_valid(access_token, state::now_ms())
+        self.lock().token_is_valid(access_token, self.clock.now())
     }
 
     /// Changes the scenario (latency, throttling, failures, approval, lifetimes...) for the

@@ -79,16 +79,17 @@ pub fn sign_in(id: &str, user: &str) -> String {
 }
 
 /// The consent page of the PKCE flow.
-pub fn consent(id: &str, scopes: &str) -> String {
+pub fn consent(id: &str, client: &str, scopes: &str) -> String {
     page(
-        "Allow access?",
+        &format!("Allow {client} to access your data?"),
         &format!(
-            "<p>An application asks to access your AWS accounts with the scopes <code>{scopes}</code>.</p>\
+            "<p>The application <b id=\"client\">{client}</b> asks to access your AWS accounts with the scopes <code>{scopes}</code>.</p>\
              <form method=\"post\" action=\"/authorize/decide\">\
              <input type=\"hidden\" name=\"id\" value=\"{id}\">\
              <button id=\"allow\" name=\"decision\" value=\"allow\" type=\"submit\">Allow access</button>\
              <button id=\"deny\" name=\"decision\" value=\"deny\" type=\"submit\">Deny</button></form>",
             id = esc(id),
+            client = esc(client),
             scopes = esc(scopes)
         ),
     )

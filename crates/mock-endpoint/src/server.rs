@@ -17,7 +17,7 @@ use crate::error::ApiError;
 use crate::pages;
 use crate::scenario::Scenario;
 use crate::state::{
-    CreateTokenRequest, DeviceStatus, LogEntry, RegisterClientRequest, State, now_ms,
+    CreateTokenRequest, DeviceStatus, LogEntry, Millis, MockClock, RegisterClientRequest, State,
 };
 use crate::{signin, sts};
 
@@ -26,9 +26,15 @@ use crate::{signin, sts};
 pub(crate) struct App {
     pub state: Arc<Mutex<State>>,
     pub base_url: Arc<str>,
+    pub clock: Arc<MockClock>,
 }
 
 impl App {
+    /// The mock's time (see [`MockClock`]).
+    pub fn now(&self) -> Millis {
+        self.clock.now()
+    }
+
     pub fn lock(&self) -> MutexGuard<'_, State> {
         // A handler that panicked while holding the lock leaves the state usable: every
         // operation keeps it consistent before it can panic.
@@ -146,7 +152,7 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
         } else {
             Fault::None
         };
-        let fault = if matches!(fault, Fault::None) && state.throttled(api) {
+        let fault = if matches!(fault, Fault::None) && state.throttled(api, app.now()) {
             Fault::Throttle
         } else {
             fault
@@ -171,7 +177,7 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
         method: method.to_string(),
         path,
         status: response.status().as_u16(),
-        at: now_ms(),
+        at: app.now(),
     });
     response
 }
@@ -208,7 +214,7 @@ fn result(r: Result<serde_json::Value, ApiError>) -> Response {
 
 async fn register_client(Shared(app): Shared<App>, body: Bytes) -> Response {
     let r = parse_body::<RegisterClientRequest>(&body, Family::Oidc)
-        .and_then(|req| app.lock().register_client(req, now_ms(), &app.base_url));
+        .and_then(|req| app.lock().register_client(req, app.now(), &app.base_url));
     result(r)
 }
 
@@ -223,14 +229,14 @@ async fn start_device_authorization(Shared(app): Shared<App>, body: Bytes) -> Re
         })
         .and_then(|v| {
             app.lock()
-                .start_device_authorization(&v, now_ms(), &app.base_url)
+                .start_device_authorization(&v, app.now(), &app.base_url)
         });
     result(r)
 }
 
 async fn create_token(Shared(app): Shared<App>, body: Bytes) -> Response {
     let r = parse_body::<CreateTokenRequest>(&body, Family::Oidc)
-        .and_then(|req| app.lock().create_token(req, now_ms()));
+        .and_then(|req| app.lock().create_token(req, app.now()));
     result(r)
 }
 
@@ -243,7 +249,7 @@ async fn role_credentials(
         bearer(&headers),
         q.get("account_id").map(String::as_str),
         q.get("role_name").map(String::as_str),
-        now_ms(),
+        app.now(),
     );
     result(r)
 }
@@ -257,7 +263,7 @@ async fn list_accounts(
         bearer(&headers),
         q.get("next_token").map(String::as_str),
         q.get("max_result").map(String::as_str),
-        now_ms(),
+        app.now(),
     );
     result(r)
 }
@@ -272,13 +278,13 @@ async fn list_account_roles(
         q.get("account_id").map(String::as_str),
         q.get("next_token").map(String::as_str),
         q.get("max_result").map(String::as_str),
-        now_ms(),
+        app.now(),
     );
     result(r)
 }
 
 async fn logout(Shared(app): Shared<App>, headers: HeaderMap) -> Response {
-    match app.lock().logout(bearer(&headers), now_ms()) {
+    match app.lock().logout(bearer(&headers), app.now()) {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => e.into_response(),
     }
@@ -291,7 +297,7 @@ async fn sts_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match sts::handle(&app.lock(), &method, &uri, &headers, &body, now_ms()) {
+    match sts::handle(&app.lock(), &method, &uri, &headers, &body, app.now()) {
         Ok(xml) => ([(header::CONTENT_TYPE, "text/xml")], xml).into_response(),
         Err(e) => e.into_response(),
     }
@@ -301,7 +307,7 @@ async fn federation(
     Shared(app): Shared<App>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    match signin::handle(&mut app.lock(), &q, now_ms()) {
+    match signin::handle(&mut app.lock(), &q, app.now()) {
         Ok(signin::Answer::Json(json)) => {
             ([(header::CONTENT_TYPE, "application/json")], json).into_response()
         }
@@ -318,7 +324,7 @@ async fn device_page(
         return Html(pages::device_entry(None)).into_response();
     };
     let state = app.lock();
-    match state.device_by_user_code(code, now_ms()) {
+    match state.device_by_user_code(code, app.now()) {
         Some((DeviceStatus::Pending, client)) => Html(pages::device_confirm(
             &code.trim().to_ascii_uppercase(),
             &client,
@@ -344,7 +350,7 @@ async fn device_decide(Shared(app): Shared<App>, body: Bytes) -> Response {
     let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let allow = form.get("decision").map(String::as_str) == Some("allow");
     let code = form.get("user_code").cloned().unwrap_or_default();
-    if app.lock().decide_device(&code, allow, now_ms()) {
+    if app.lock().decide_device(&code, allow, app.now()) {
         Html(pages::device_done(allow)).into_response()
     } else {
         (
@@ -375,10 +381,15 @@ async fn authorize_sign_in(Shared(app): Shared<App>, body: Bytes) -> Response {
     let id = form.get("id").cloned().unwrap_or_default();
     let mut state = app.lock();
     let user = state.scenario.user.clone();
+    let client = state
+        .pending_authorization(&id)
+        .map(|p| p.client_id.clone())
+        .and_then(|c| state.client_name(&c))
+        .unwrap_or_default();
     match state.pending_authorization(&id) {
         Some(p) if form.get("username") == Some(&user) => {
             p.signed_in = true;
-            Html(pages::consent(&id, &p.scopes)).into_response()
+            Html(pages::consent(&id, &client, &p.scopes)).into_response()
         }
         Some(_) => (StatusCode::UNAUTHORIZED, Html(pages::sign_in(&id, &user))).into_response(),
         None => (
@@ -407,7 +418,7 @@ async fn authorize_decide(Shared(app): Shared<App>, body: Bytes) -> Response {
         )
             .into_response();
     }
-    match state.finish_authorization(&id, allow, now_ms()) {
+    match state.finish_authorization(&id, allow, app.now()) {
         Some(location) => Redirect::to(&location).into_response(),
         None => StatusCode::BAD_REQUEST.into_response(),
     }
@@ -444,7 +455,7 @@ async fn admin_device(
         "deny" => false,
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
-    if app.lock().decide_device(&code, allow, now_ms()) {
+    if app.lock().decide_device(&code, allow, app.now()) {
         StatusCode::NO_CONTENT
     } else {
         StatusCode::NOT_FOUND
@@ -458,12 +469,12 @@ async fn admin_revoke(Shared(app): Shared<App>) -> Response {
 }
 
 async fn admin_expire(Shared(app): Shared<App>) -> Response {
-    app.lock().expire_all(now_ms());
+    app.lock().expire_all(app.now());
     StatusCode::NO_CONTENT.into_response()
 }
 
 async fn admin_expire_registrations(Shared(app): Shared<App>) -> Response {
-    app.lock().expire_registrations(now_ms());
+    app.lock().expire_registrations(app.now());
     StatusCode::NO_CONTENT.into_response()
 }
 

@@ -3,7 +3,7 @@
 //! milliseconds), so behaviour depends only on its inputs.
 
 use std::collections::{BTreeMap, HashMap};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -15,11 +15,29 @@ use crate::scenario::{Account, Approval, Scenario};
 /// Milliseconds since the Unix epoch.
 pub type Millis = i64;
 
-/// The current time in epoch milliseconds.
-pub fn now_ms() -> Millis {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+/// The mock's clock: the system time, moved forward by whatever a test asked
+/// ([`crate::MockServer::advance`]), so tests step through intervals and lifetimes instead of
+/// sleeping. The one place the mock reads the time; every operation of [`State`] takes `now`.
+#[derive(Debug, Default)]
+pub struct MockClock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl MockClock {
+    /// The current mock time in epoch milliseconds.
+    pub fn now(&self) -> Millis {
+        let system = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        system.saturating_add(self.offset_ms.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Moves the mock's time forward.
+    pub fn advance(&self, by: Duration) {
+        let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);
+        self.offset_ms
+            .fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn random(prefix: &str, len: usize) -> String {
@@ -73,7 +91,7 @@ struct DeviceAuth {
     user_code: String,
     expires_at: Millis,
     interval: i64,
-    last_poll: Option<Instant>,
+    last_poll: Option<Millis>,
     polls: u32,
     status: DeviceStatus,
 }
@@ -165,7 +183,24 @@ pub struct State {
     signin_tokens: HashMap<String, (String, Millis)>,
     counters: BTreeMap<String, u64>,
     log: std::collections::VecDeque<LogEntry>,
-    windows: HashMap<String, (Instant, u32)>,
+    windows: HashMap<String, (Millis, u32)>,
+    /// Every secret issued or received, newest last (bounded like the log).
+    secrets: Secrets,
+}
+
+/// The secrets the mock issued (client secrets, device and authorization codes, access and
+/// refresh tokens, role secret keys and session tokens, sign-in tokens) and the PKCE
+/// verifiers it received, so tests can check that none leaks into a log.
+#[derive(Debug, Default)]
+struct Secrets(std::collections::VecDeque<String>);
+
+impl Secrets {
+    fn push(&mut self, secret: String) {
+        if self.0.len() == LOG_CAPACITY {
+            self.0.pop_front();
+        }
+        self.0.push_back(secret);
+    }
 }
 
 /// `RegisterClient`'s input.
@@ -243,7 +278,13 @@ impl State {
             counters: BTreeMap::new(),
             log: std::collections::VecDeque::new(),
             windows: HashMap::new(),
+            secrets: Secrets::default(),
         }
+    }
+
+    /// Every secret issued or received so far (the newest [`LOG_CAPACITY`]).
+    pub fn secrets(&self) -> Vec<String> {
+        self.secrets.0.iter().cloned().collect()
     }
 
     // ----- bookkeeping ---------------------------------------------------------------------
@@ -272,13 +313,12 @@ impl State {
     }
 
     /// Whether `api` is over its requests-per-second limit (counting this request).
-    pub fn throttled(&mut self, api: &str) -> bool {
+    pub fn throttled(&mut self, api: &str, now: Millis) -> bool {
         let Some(&limit) = self.scenario.throttle_rps.get(api) else {
             return false;
         };
-        let now = Instant::now();
         let window = self.windows.entry(api.to_owned()).or_insert((now, 0));
-        if now.duration_since(window.0) >= Duration::from_secs(1) {
+        if now - window.0 >= 1000 {
             *window = (now, 0);
         }
         window.1 += 1;
@@ -340,6 +380,7 @@ impl State {
         }
         let client_id = random("", 22);
         let secret = random("", 300);
+        self.secrets.push(secret.clone());
         let expires_at = now + self.scenario.lifetimes.registration * 1000;
         self.clients.insert(
             client_id.clone(),
@@ -401,6 +442,7 @@ impl State {
             )));
         }
         let device_code = random("", 48);
+        self.secrets.push(device_code.clone());
         let user_code = format!("{}-{}", upper(4), upper(4));
         let status = match self.scenario.device.approval {
             Approval::Immediate => DeviceStatus::Approved,
@@ -469,16 +511,10 @@ impl State {
                 if device.expires_at <= now {
                     return Err(ApiError::expired_token("The device code"));
                 }
-                let polled_at = Instant::now();
-                let too_fast = device.last_poll.is_some_and(|last| {
-                    polled_at.duration_since(last)
-                        < Duration::from_millis(
-                            u64::try_from(device.interval * 1000)
-                                .unwrap_or(0)
-                                .saturating_sub(50),
-                        )
-                });
-                device.last_poll = Some(polled_at);
+                let too_fast = device
+                    .last_poll
+                    .is_some_and(|last| now - last < (device.interval * 1000).saturating_sub(50));
+                device.last_poll = Some(now);
                 if too_fast {
                     return Err(ApiError::slow_down());
                 }
@@ -514,6 +550,7 @@ impl State {
                 let verifier = req
                     .code_verifier
                     .ok_or_else(|| ApiError::invalid_request("codeVerifier is required"))?;
+                self.secrets.push(verifier.clone());
                 let redirect = req
                     .redirect_uri
                     .ok_or_else(|| ApiError::invalid_request("redirectUri is required"))?;
@@ -577,6 +614,7 @@ impl State {
 
     fn issue_token(&mut self, client_id: &str, client: &Client, now: Millis) -> serde_json::Value {
         let access = random("aoa", 120);
+        self.secrets.push(access.clone());
         let lifetime = self.scenario.lifetimes.access_token;
         self.tokens.insert(
             access.clone(),
@@ -590,6 +628,7 @@ impl State {
             client.grant_types.iter().any(|g| g == "refresh_token") || !client.scopes.is_empty();
         if self.scenario.refresh.issue && refreshable {
             let refresh = random("aor", 120);
+            self.secrets.push(refresh.clone());
             let expires_at = now + self.scenario.lifetimes.refresh_token * 1000;
             self.refresh_tokens.insert(
                 refresh.clone(),
@@ -608,6 +647,13 @@ impl State {
 
     /// The device authorization of `user_code`, if it exists and has not expired: its status
     /// and the name of the client that asked.
+    /// The name a client registered with (what consent pages show).
+    pub fn client_name(&self, client_id: &str) -> Option<String> {
+        self.clients.get(client_id).map(|c| c.name.clone())
+    }
+
+    /// The device authorization of `user_code`, if it has not expired: its status and the
+    /// name of the client that asked.
     pub fn device_by_user_code(
         &self,
         user_code: &str,
@@ -717,6 +763,7 @@ impl State {
             ));
         }
         let code = random("", 40);
+        self.secrets.push(code.clone());
         let expires_at = now + self.scenario.lifetimes.authorization_code * 1000;
         self.codes.insert(
             code.clone(),
@@ -768,6 +815,8 @@ impl State {
             account_id: account.to_owned(),
             role_name: role.to_owned(),
         };
+        self.secrets.push(creds.secret_access_key.clone());
+        self.secrets.push(creds.session_token.clone());
         let out = serde_json::json!({ "roleCredentials": {
             "accessKeyId": creds.access_key_id,
             "secretAccessKey": creds.secret_access_key,
@@ -880,6 +929,7 @@ impl State {
         now: Millis,
     ) -> String {
         let token = random("", 200);
+        self.secrets.push(token.clone());
         self.signin_tokens.insert(
             token.clone(),
             (access_key_id.to_owned(), now + duration_s * 1000),

@@ -11,8 +11,9 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "aws-sso-mock", version, about)]
 struct Args {
-    /// The port to listen on, on 127.0.0.1 (default: any free port).
-    #[arg(long, default_value_t = 0)]
+    /// The port to listen on, on 127.0.0.1. The default stays the same from one start to the
+    /// next, so the exported variables stay valid; 0 picks any free port.
+    #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
     /// A scenario file (TOML); see the crate's README for its keys.
     #[arg(long)]
@@ -24,6 +25,9 @@ struct Args {
     #[arg(long, default_value_t = 1)]
     roles: usize,
 }
+
+/// The mock's usual port (the one of the README's examples).
+const DEFAULT_PORT: u16 = 4566;
 
 fn main() -> Result<()> {
     let args = Args::parse();
@@ -39,8 +43,14 @@ fn main() -> Result<()> {
     }
     let start_url = scenario.start_url.clone();
     let region = scenario.region.clone();
-    let server = MockServer::start_on(scenario, args.port)
-        .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let server = MockServer::start_on(scenario, args.port).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "; is another aws-sso-mock running? Stop it, or pick another port with --port N (0 for any free port)"
+        } else {
+            ""
+        };
+        anyhow::anyhow!("cannot listen on 127.0.0.1:{}: {e}{hint}", args.port)
+    })?;
     println!("aws-sso-mock listening on {}", server.url());
     for (k, v) in server.env() {
         println!("export {k}={v}");

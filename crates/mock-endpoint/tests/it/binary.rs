@@ -31,6 +31,7 @@ fn prints_the_url_and_the_exports_then_serves_the_scenario() {
     let scenario = dir.path().join("s.toml");
     std::fs::write(&scenario, "region = \"eu-central-1\"\nuser = \"bob\"\n[[accounts]]\nid = \"111122223333\"\nname = \"solo\"\nemail = \"s@example.com\"\nroles = [\"Dev\"]\n").expect("write");
     let child = Command::new(env!("CARGO_BIN_EXE_aws-sso-mock"))
+        .args(["--port", "0"])
         .arg("--scenario")
         .arg(&scenario)
         .stdout(Stdio::piped())
@@ -70,6 +71,31 @@ fn prints_the_url_and_the_exports_then_serves_the_scenario() {
     );
     let device = get(addr, "/device");
     assert!(device.contains("Enter the code"), "{device}");
+
+    // A second mock on the same port says why it cannot start, and what to do.
+    let port = addr.rsplit(':').next().expect("a port");
+    let second = Command::new(env!("CARGO_BIN_EXE_aws-sso-mock"))
+        .args(["--port", port])
+        .output()
+        .expect("run");
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on 127.0.0.1:{port}"))
+            && err.contains("another aws-sso-mock")
+            && err.contains("--port"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_default_port_is_stable() {
+    let help = Command::new(env!("CARGO_BIN_EXE_aws-sso-mock"))
+        .arg("--help")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(text.contains("[default: 4566]"), "{text}");
 }
 
 #[test]

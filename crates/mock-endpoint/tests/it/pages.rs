@@ -73,6 +73,10 @@ pub fn authorize_in_browser(
     );
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("Allow access"));
+    assert!(
+        body.contains("<b id=\"client\">t</b>") && body.contains("<title>Allow t to access"),
+        "the consent page names the application that asks: {body}"
+    );
     let (status, headers, _) = http(
         server,
         "POST",

@@ -10,7 +10,10 @@ const START_URL: &str = "https://d-XXXXXXXXX.awsapps.com/start";
 const DEVICE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Registers a client and completes the device flow; returns (access, refresh, client id, secret).
-async fn device_login(oidc: &aws_sdk_ssooidc::Client) -> (String, Option<String>, String, String) {
+async fn device_login(
+    server: &MockServer,
+    oidc: &aws_sdk_ssooidc::Client,
+) -> (String, Option<String>, String, String) {
     let reg = oidc
         .register_client()
         .client_name("test")
@@ -53,7 +56,8 @@ async fn device_login(oidc: &aws_sdk_ssooidc::Client) -> (String, Option<String>
             .is_some_and(|e| e.is_authorization_pending_exception()),
         "{first:?}"
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1050)).await;
+    // One interval on the mock's clock: no sleeping.
+    server.advance(std::time::Duration::from_millis(1050));
     let token = poll().await.expect("approved on the second poll");
     assert_eq!(token.token_type(), Some("Bearer"));
     assert_eq!(token.expires_in(), 8 * 3600);
@@ -71,7 +75,7 @@ fn device_flow_refresh_and_portal_calls() {
     runtime().block_on(async {
         let config = sdk_config(&server, None);
         let oidc = aws_sdk_ssooidc::Client::new(&config);
-        let (access, refresh, id, secret) = device_login(&oidc).await;
+        let (access, refresh, id, secret) = device_login(&server, &oidc).await;
         let refresh = refresh.expect("a refresh token for a client with scopes");
 
         // Refresh rotates: the new refresh token works, the old one no longer does.
@@ -287,7 +291,7 @@ fn oidc_errors_have_their_types() {
             "{fast:?}"
         );
         assert!(server.deny(auth.user_code().expect("code")));
-        tokio::time::sleep(std::time::Duration::from_millis(1050)).await;
+        server.advance(std::time::Duration::from_millis(1050));
         let denied = poll().await.expect_err("denied");
         assert!(
             denied
@@ -431,7 +435,7 @@ fn sts_checks_the_signature_against_issued_credentials() {
     let server = MockServer::start(Scenario::default()).expect("start");
     runtime().block_on(async {
         let oidc = aws_sdk_ssooidc::Client::new(&sdk_config(&server, None));
-        let (access, ..) = device_login(&oidc).await;
+        let (access, ..) = device_login(&server, &oidc).await;
         let sso = aws_sdk_sso::Client::new(&sdk_config(&server, None));
         let rc = sso
             .get_role_credentials()
