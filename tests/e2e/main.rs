@@ -7,6 +7,7 @@ mod credentials;
 mod login;
 
 mod logout_status;
+mod problems;
 mod terminal;
 
 use std::path::{Path, PathBuf};

@@ -106,3 +106,60 @@ fn no_browser_on_a_terminal_shows_a_qr_code_and_a_countdown() {
         "the spinner is cleared when done:\n{done}"
     );
 }
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn on_a_terminal_a_pasted_callback_completes_a_login_that_opened_a_browser() {
+    // The browser opened (here: the recording one), but it runs where it cannot reach this
+    // machine's loopback: the person pastes where it ended, without having passed --no-browser.
+    let w = World::new(Scenario::default());
+    let mut env = format!(
+        "TERM=screen HOME='{}' PATH='{}' BROWSER='{}'",
+        w.path().display(),
+        std::env::var("PATH").unwrap_or_default(),
+        w.path().join("browser.sh").display()
+    );
+    for (k, v) in w.mock.env() {
+        env.push_str(&format!(" {k}='{v}'"));
+    }
+    let command = format!(
+        "env -i {env} '{}' login --profile dev-account-ro; echo EXIT=$?; sleep 30",
+        env!("CARGO_BIN_EXE_aws-sso-rs")
+    );
+    let socket = format!("aws-sso-rs-paste-{}", std::process::id());
+    let _session = Session(socket.clone());
+    tmux(
+        &socket,
+        &["new-session", "-d", "-x", "200", "-y", "60", &command],
+    );
+    let url = w.opened(1).pop().expect("the browser was asked to open");
+    let screen = |want: &str| {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = tmux(&socket, &["capture-pane", "-p", "-J"]);
+            if text.contains(want) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    let first = screen("paste that whole address here");
+    assert!(
+        first.contains("paste that whole address here"),
+        "the terminal is told it may paste: {first}"
+    );
+    let location = crate::allow_in_browser(&url);
+    tmux(&socket, &["send-keys", "-l", &location]);
+    tmux(&socket, &["send-keys", "Enter"]);
+    let done = screen("EXIT=");
+    assert!(
+        done.contains("EXIT=0") && done.contains("Signed in to profile 'dev-account-ro'"),
+        "{done}"
+    );
+    assert!(
+        w.cache()
+            .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
+            .expect("read")
+            .is_some()
+    );
+}

@@ -1,0 +1,239 @@
+//! Each problem a user can run into is named as it is, with the file, the profile or the
+//! session, what to do next, and the documented exit code, the same for every command.
+
+use std::process::Stdio;
+
+use aws_sso_mock::Scenario;
+
+use crate::{World, stderr, stdout};
+
+fn signed_in() -> World {
+    let w = World::new(Scenario::default());
+    let out = w.run(&["login", "--all", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    w
+}
+
+#[test]
+fn a_damaged_token_file_is_reported_as_damaged_by_every_command() {
+    for (what, bytes) in [
+        ("empty", &b""[..]),
+        ("not JSON", b"{\"accessToken\": "),
+        ("missing fields", b"{\"accessToken\": \"x\"}"),
+        ("not UTF-8", b"\xff\xfe{}"),
+    ] {
+        let w = signed_in();
+        let path = w.token_file("my-sso");
+        std::fs::write(&path, bytes).expect("damage the token");
+        let shown = path.display().to_string();
+
+        let process = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+        assert_eq!(
+            process.status.code(),
+            Some(4),
+            "{what}: {}",
+            stderr(&process)
+        );
+        let err = stderr(&process);
+        assert!(
+            err.contains(&shown) && err.contains("damaged") && err.contains("aws-sso-rs login"),
+            "{what}: {err}"
+        );
+        assert!(
+            !err.contains("check that you own"),
+            "{what}: not a permissions problem: {err}"
+        );
+
+        let status = w.run(&["status", "--output", "json"]);
+        assert!(status.status.success(), "{what}: {}", stderr(&status));
+        let rows: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+        let mine = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["session"] == "my-sso")
+            .expect("my-sso row");
+        assert_eq!(mine["state"], "damaged", "{what}");
+        assert!(
+            stderr(&status).contains(&shown),
+            "{what}: {}",
+            stderr(&status)
+        );
+
+        let profiles = w.run(&["profiles", "--output", "json"]);
+        let rows: serde_json::Value = serde_json::from_slice(&profiles.stdout).expect("json");
+        let ro = rows
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["name"] == "dev-account-ro")
+            .expect("row");
+        assert_eq!(ro["token"]["state"], "damaged", "{what}");
+
+        // Signing in again replaces it, and says so.
+        let login = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+        assert!(login.status.success(), "{what}: {}", stderr(&login));
+        assert!(
+            stderr(&login).contains("signing in again replaces it"),
+            "{what}: {}",
+            stderr(&login)
+        );
+        let again = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+        assert!(again.status.success(), "{what}: {}", stderr(&again));
+    }
+}
+
+#[test]
+fn an_incomplete_session_and_a_misspelt_key_are_named_with_file_and_line() {
+    let w = World::new(Scenario::default());
+    let config = w.path().join(".aws/config");
+    std::fs::write(
+        &config,
+        "[profile p]\nsso_session = half\nsso_account_id = 123456789011\nsso_role_name = R\n\n[sso-session half]\nsso_start_url = https://d-1.awsapps.com/start\n",
+    )
+    .expect("write");
+    for args in [
+        &["login", "--profile", "p"][..],
+        &["credential-process", "--profile", "p"][..],
+    ] {
+        let out = w.run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("sso-session 'half' ({} line 6)", config.display()))
+                && err.contains("is missing sso_region")
+                && !err.contains("has no [sso-session"),
+            "{args:?}: {err}"
+        );
+    }
+    std::fs::write(
+        &config,
+        "[profile p]\nsso_sesion = corp\nsso_account_id = 123456789011\nsso_role_name = R\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n",
+    )
+    .expect("write");
+    let out = w.run(&["login", "--profile", "p"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains(&format!(
+            "profile 'p' ({} line 2) has the unknown key sso_sesion; did you mean sso_session?",
+            config.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn without_a_config_file_the_message_says_so_and_how_to_choose_a_profile() {
+    let w = World::new(Scenario::default());
+    std::fs::remove_file(w.path().join(".aws/config")).expect("remove the config");
+    for args in [&["login"][..], &["whoami"][..], &["exec", "--", "true"][..]] {
+        let out = w.run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("does not exist")
+                && err.contains(".aws/config")
+                && err.contains("--profile NAME or AWS_PROFILE=NAME")
+                && !err.contains("aws configure sso"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn exec_exits_as_shells_do_when_the_program_cannot_run() {
+    let w = signed_in();
+    let out = w.run(&[
+        "exec",
+        "--profile",
+        "dev-account-ro",
+        "--",
+        "no-such-program-xyz",
+    ]);
+    assert_eq!(out.status.code(), Some(127), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cannot run no-such-program-xyz: no such program"),
+        "{}",
+        stderr(&out)
+    );
+    let script = w.path().join("not-executable.sh");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").expect("write");
+    let out = w.run(&[
+        "exec",
+        "--profile",
+        "dev-account-ro",
+        "--",
+        script.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(out.status.code(), Some(126), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("permission denied"),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.run(&[
+        "exec",
+        "--server",
+        "--profile",
+        "dev-account-ro",
+        "--",
+        "no-such-program-xyz",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(127),
+        "with --server too: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn logout_names_each_session_it_signs_out_of() {
+    let w = signed_in();
+    let out = w.run(&["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("Signed out of"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines.iter().any(|l| l.starts_with("Signed out of sso-session 'my-sso': server session ended"))
+            && lines.iter().any(|l| l.starts_with(
+                "Signed out of start URL https://d-XXXXXXXXX.awsapps.com/start: server session ended"
+            )),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_login_cooldown_is_no_valid_sign_in_and_names_the_fix() {
+    let mut s = Scenario::default();
+    s.device.approval = aws_sso_mock::Approval::Deny;
+    let w = World::new(s);
+    let first = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
+    assert_eq!(first.status.code(), Some(5), "{}", stderr(&first));
+    let second = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
+    assert_eq!(second.status.code(), Some(7), "{}", stderr(&second));
+    let err = stderr(&second);
+    assert!(
+        err.contains("a sign-in for profile 'legacy-ro' failed or was abandoned")
+            && err.contains("run: aws-sso-rs login --profile legacy-ro"),
+        "{err}"
+    );
+    // A sign-in run by hand is not held back.
+    let manual = w
+        .cmd(&["login", "--profile", "legacy-ro"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(
+        manual.status.code(),
+        Some(5),
+        "it ran, and was denied: {}",
+        stderr(&manual)
+    );
+    assert_eq!(w.opened(2).len(), 2, "the manual login opened its browser");
+}
