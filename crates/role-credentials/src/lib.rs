@@ -27,6 +27,8 @@ mod container;
 mod logout;
 mod portal;
 mod provider;
+#[cfg(test)]
+mod resolver_tests;
 mod sts;
 
 use std::time::Duration;
