@@ -67,7 +67,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::profiles::run(&s, &world)
+                commands::profiles::run(
+                    &s,
+                    &world,
+                    &mut std::io::stdout().lock(),
+                    &mut std::io::stderr().lock(),
+                )
             }
         }
         cli::Command::Login(args) => {
@@ -124,7 +129,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::status::run(&s, &world)
+                commands::status::run(
+                    &s,
+                    &world,
+                    &mut std::io::stdout().lock(),
+                    &mut std::io::stderr().lock(),
+                )
             }
         }
     }

@@ -137,10 +137,15 @@ fn rows(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> Vec<Row> {
         .collect()
 }
 
-pub fn run(settings: &ProfilesSettings, world: &World) -> Result<()> {
+/// Lists the profiles on `stdout`, warnings on `stderr`.
+pub fn run(
+    settings: &ProfilesSettings,
+    world: &World,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations()).context("cannot list profiles")?;
     let rows = rows(&set, &settings.files.cache(), world.clock.now());
-    let mut stderr = std::io::stderr().lock();
     for warning in set.warnings() {
         writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
     }
@@ -149,7 +154,6 @@ pub fn run(settings: &ProfilesSettings, world: &World) -> Result<()> {
             writeln!(stderr, "aws-sso-rs: warning: {error}")?;
         }
     }
-    let mut stdout = std::io::stdout().lock();
     match settings.output {
         Output::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&rows)?)?,
         Output::Table if rows.is_empty() => writeln!(
@@ -191,4 +195,107 @@ fn table(rows: &[Row]) -> comfy_table::Table {
         ]);
     }
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sso_token_cache::{ManualClock, Secret, SsoToken, TokenCache, TokenKey};
+    use time::Duration;
+    use time::macros::datetime;
+
+    use crate::cli::{Output, ProfilesArgs};
+    use crate::settings::{ProfilesSettings, World};
+
+    const CONFIG: &str = "\
+[default]
+region = us-east-1
+
+[profile dev-account-ro]
+sso_session = my-sso
+sso_account_id = 123456789011
+sso_role_name = ReadOnly
+region = ap-northeast-1
+
+[profile dev-account-admin]
+sso_session = my-sso
+sso_account_id = 123456789011
+sso_role_name = Administrator
+
+[profile legacy-ro]
+sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
+sso_region = ap-northeast-1
+sso_account_id = 210987654321
+sso_role_name = ReadOnly
+
+[sso-session my-sso]
+sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
+sso_region = ap-northeast-1
+";
+
+    /// The command in a fake world: a temporary home, only `HOME` set, a clock that stands
+    /// still, so what is printed is exact.
+    #[test]
+    fn lists_every_profile_with_its_exact_time_left() {
+        let home = tempfile::tempdir().expect("home");
+        std::fs::create_dir_all(home.path().join(".aws")).expect("mkdir");
+        std::fs::write(home.path().join(".aws/config"), CONFIG).expect("config");
+        let now = datetime!(2030-01-01 9:00 UTC);
+        let world = World {
+            env: Box::new(
+                aws_sso_profile_config::MapEnv::new().with("HOME", home.path().to_string_lossy()),
+            ),
+            platform: aws_sso_profile_config::Platform::Unix,
+            clock: std::sync::Arc::new(ManualClock::new(now)),
+        };
+        let cache = TokenCache::new(home.path());
+        let mut token = SsoToken::new(Secret::new("aoa"), now + Duration::hours(8));
+        token.region = Some("ap-northeast-1".into());
+        cache
+            .store_token(&TokenKey::new("my-sso"), &token)
+            .expect("store");
+        let mut expired = token.clone();
+        expired.expires_at = now - Duration::minutes(1);
+        cache
+            .store_token(
+                &TokenKey::new("https://d-XXXXXXXXX.awsapps.com/start"),
+                &expired,
+            )
+            .expect("store");
+        let settings = ProfilesSettings::resolve(
+            &ProfilesArgs {
+                output: Output::Table,
+            },
+            &world,
+        )
+        .expect("settings");
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        super::run(&settings, &world, &mut out, &mut err).expect("run");
+        assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
+        insta::assert_snapshot!(String::from_utf8(out).expect("utf-8"), @r"
+        PROFILE            KIND         SESSION  ACCOUNT       ROLE           REGION          TOKEN
+        default            other        -        -             -              us-east-1       -
+        dev-account-ro     sso-session  my-sso   123456789011  ReadOnly       ap-northeast-1  valid, 8h00m left
+        dev-account-admin  sso-session  my-sso   123456789011  Administrator  -               valid, 8h00m left
+        legacy-ro          legacy-sso   -        210987654321  ReadOnly       -               expired
+        ");
+
+        // An hour and 59 seconds later, rounded down, never up.
+        world_later(
+            &world,
+            &settings,
+            now + Duration::hours(1) + Duration::seconds(59),
+        );
+    }
+
+    fn world_later(world: &World, settings: &ProfilesSettings, at: time::OffsetDateTime) {
+        let later = World {
+            env: Box::new(aws_sso_profile_config::MapEnv::new()),
+            platform: world.platform,
+            clock: std::sync::Arc::new(ManualClock::new(at)),
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        super::run(settings, &later, &mut out, &mut err).expect("run");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("valid, 6h59m left"), "{text}");
+    }
 }

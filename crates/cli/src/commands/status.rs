@@ -58,13 +58,18 @@ fn row(
     }
 }
 
-pub fn run(settings: &StatusSettings, world: &World) -> Result<()> {
+/// The sessions on `out`, warnings on `stderr`.
+pub fn run(
+    settings: &StatusSettings,
+    world: &World,
+    out: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations())?;
     let cache = settings.files.cache();
     let policy = ExpiryPolicy::default();
     let now = world.clock.now();
     let list = set.sessions();
-    let mut stderr = std::io::stderr().lock();
     for problem in &list.problems {
         writeln!(stderr, "aws-sso-rs: warning: {problem}")?;
     }
@@ -108,7 +113,6 @@ pub fn run(settings: &StatusSettings, world: &World) -> Result<()> {
             false,
         ));
     }
-    let mut out = std::io::stdout().lock();
     match settings.output {
         Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
         Output::Table if rows.is_empty() => writeln!(
