@@ -7,6 +7,7 @@ use crate::START_URL;
 
 #[test]
 fn role_credential_keys_match_botocore() {
+    aws_sso_e2e::require_botocore!();
     let home = TempHome::new();
     let cases: [(&str, &str, &str, Option<&str>); 4] = [
         ("123456789011", "ReadOnly", START_URL, Some("my-sso")),
@@ -36,6 +37,7 @@ fn role_credential_keys_match_botocore() {
 
 #[test]
 fn registration_keys_match_the_cli() {
+    aws_sso_e2e::require_botocore!();
     let home = TempHome::new();
     let scopes = vec![
         "sso:account:access".to_owned(),

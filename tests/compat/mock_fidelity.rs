@@ -5,6 +5,7 @@ use aws_sso_mock::{MockServer, Scenario};
 
 #[test]
 fn botocore_drives_every_endpoint() {
+    aws_sso_e2e::require_botocore!();
     let server = MockServer::start(Scenario::default()).expect("start the mock");
     let home = TempHome::new();
     let mut env: Vec<(String, String)> = server.env();

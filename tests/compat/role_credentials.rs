@@ -18,6 +18,7 @@ fn creds(tag: &str) -> RoleCredentials {
 
 #[test]
 fn botocore_uses_cached_role_credentials_without_a_request() {
+    aws_sso_e2e::require_botocore!();
     let home = TempHome::new();
     home.write_config(CONFIG);
     let cache = home.cache();

@@ -8,6 +8,7 @@ use crate::{CONFIG, START_URL};
 
 #[test]
 fn botocore_loads_a_token_written_by_token_cache() {
+    aws_sso_e2e::require_botocore!();
     let home = TempHome::new();
     home.write_config(CONFIG);
     let expires_at = (OffsetDateTime::now_utc() + Duration::hours(8))
@@ -33,6 +34,7 @@ fn botocore_loads_a_token_written_by_token_cache() {
 
 #[test]
 fn token_cache_reads_what_botocore_writes() {
+    aws_sso_e2e::require_botocore!();
     for (style, key_source, session) in [
         ("sso", "my-sso", "my-sso"),
         ("legacy", "my-sso", "my-sso"),
@@ -72,6 +74,7 @@ fn token_cache_reads_what_botocore_writes() {
 
 #[test]
 fn the_legacy_utc_timestamp_form_is_what_botocore_writes_by_default() {
+    aws_sso_e2e::require_botocore!();
     let home = TempHome::new();
     home.write_config(CONFIG);
     home.botocore(&[

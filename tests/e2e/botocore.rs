@@ -4,11 +4,12 @@
 use aws_sso_mock::Scenario;
 use aws_sso_token_cache::TokenKey;
 
-use crate::{World, stderr};
+use crate::{stderr, world};
 
 #[test]
 fn botocore_resolves_credentials_from_our_login_for_session_and_legacy_profiles() {
-    let w = World::new(Scenario::default());
+    aws_sso_e2e::require_botocore!();
+    let w = world(Scenario::default());
     let out = w.run(&["login", "--all", "--use-device-code"]);
     assert!(out.status.success(), "{}", stderr(&out));
     for profile in ["dev-account-ro", "legacy-ro"] {
@@ -31,7 +32,8 @@ fn botocore_resolves_credentials_from_our_login_for_session_and_legacy_profiles(
 
 #[test]
 fn aws_sso_rs_uses_a_token_that_botocore_refreshed() {
-    let w = World::new(Scenario::default());
+    aws_sso_e2e::require_botocore!();
+    let w = world(Scenario::default());
     assert!(
         w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
             .status

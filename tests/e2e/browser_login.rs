@@ -8,7 +8,7 @@ use aws_sso_e2e::browser::Browser;
 use aws_sso_mock::{Approval, Scenario};
 use aws_sso_token_cache::TokenKey;
 
-use crate::World;
+use crate::{World, world};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -47,7 +47,7 @@ fn start(w: &World, args: &[&str]) -> (Child, String, std::thread::JoinHandle<Ve
 fn device_flow_in_a_real_browser() {
     let mut scenario = Scenario::default();
     scenario.device.approval = Approval::Manual;
-    let w = World::new(scenario);
+    let w = world(scenario);
     let (mut child, url, rest) = start(&w, &["--profile", "dev-account-ro", "--use-device-code"]);
     assert!(url.contains("/device?user_code="), "{url}");
     runtime().block_on(async {
@@ -79,7 +79,7 @@ fn device_flow_in_a_real_browser() {
 #[test]
 #[ignore = "needs Chromium and ChromeDriver: cargo xtask ci installs them and runs this"]
 fn pkce_flow_in_a_real_browser_lands_on_the_cli_listener() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let (mut child, url, rest) = start(&w, &["--profile", "dev-account-ro"]);
     assert!(url.contains("/authorize?response_type=code"), "{url}");
     runtime().block_on(async {

@@ -5,10 +5,10 @@ use std::process::{Child, Stdio};
 
 use aws_sso_mock::{Approval, Scenario};
 
-use crate::{World, stderr, stdout};
+use crate::{World, stderr, stdout, world};
 
 fn signed_in() -> World {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
     assert!(out.status.success(), "{}", stderr(&out));
     w
@@ -52,7 +52,7 @@ fn credential_process_fetches_once_then_serves_the_cache() {
 
 #[test]
 fn without_a_sign_in_credential_process_fails_at_once_and_opens_nothing() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let out = process(&w);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(
@@ -67,6 +67,7 @@ fn without_a_sign_in_credential_process_fails_at_once_and_opens_nothing() {
 
 #[test]
 fn botocore_uses_a_profile_whose_credential_process_is_aws_sso_rs() {
+    aws_sso_e2e::require_botocore!();
     let w = signed_in();
     let config = w.path().join(".aws/config");
     let mut text = std::fs::read_to_string(&config).expect("read");
@@ -89,6 +90,7 @@ fn botocore_uses_a_profile_whose_credential_process_is_aws_sso_rs() {
 
 #[test]
 fn the_intro_test_py_runs_under_exec() {
+    aws_sso_e2e::require_botocore!();
     let w = signed_in();
     let script = aws_sso_e2e::workspace_root().join("tests/e2e/fixtures/test.py");
     let python = aws_sso_e2e::python();
@@ -349,7 +351,7 @@ fn twenty_processes_with_an_expired_unrefreshable_token_open_no_browser() {
 fn login_flag_signs_in_once_then_cools_down_after_a_failure() {
     let mut s = Scenario::default();
     s.device.approval = Approval::Deny;
-    let w = World::new(s);
+    let w = world(s);
     // A legacy profile uses the device flow, which the mock denies.
     let first = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
     assert_eq!(first.status.code(), Some(5), "{}", stderr(&first));
@@ -375,7 +377,7 @@ fn login_flag_signs_in_once_then_cools_down_after_a_failure() {
         "no second browser during the cooldown"
     );
 
-    let ok = World::new(Scenario::default());
+    let ok = world(Scenario::default());
     let out = ok.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
@@ -383,9 +385,10 @@ fn login_flag_signs_in_once_then_cools_down_after_a_failure() {
 
 #[test]
 fn exec_server_keeps_a_long_running_program_working_across_expiry() {
+    aws_sso_e2e::require_botocore!();
     let mut s = Scenario::default();
     s.lifetimes.role_credentials = 2;
-    let w = World::new(s);
+    let w = world(s);
     assert!(
         w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
             .status

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sso_mock::{Approval, Scenario};
 
-use crate::{World, allow_in_browser, follow, stderr};
+use crate::{allow_in_browser, follow, stderr, world};
 
 fn manual() -> Scenario {
     let mut s = Scenario::default();
@@ -17,7 +17,7 @@ fn manual() -> Scenario {
 
 #[test]
 fn device_code_login_then_reuse_then_force() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
@@ -82,7 +82,7 @@ fn device_code_login_then_reuse_then_force() {
 
 #[test]
 fn pkce_login_through_the_browser() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let child = w
         .cmd(&["login", "--profile", "dev-account-ro"])
         .stderr(Stdio::piped())
@@ -128,7 +128,7 @@ fn pkce_login_through_the_browser() {
 
 #[test]
 fn pkce_login_on_a_remote_host_by_pasting_the_callback_address() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let mut child = w
         .cmd(&["login", "--profile", "dev-account-ro", "--no-browser"])
         .stdin(Stdio::piped())
@@ -167,7 +167,7 @@ fn pkce_login_on_a_remote_host_by_pasting_the_callback_address() {
 
 #[test]
 fn all_signs_in_once_per_distinct_session() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let out = w.run(&["login", "--all", "--use-device-code"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
@@ -184,7 +184,7 @@ fn all_signs_in_once_per_distinct_session() {
 
 #[test]
 fn a_token_due_for_refresh_is_refreshed_silently() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     assert!(
         w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
             .status
@@ -214,7 +214,7 @@ fn a_token_due_for_refresh_is_refreshed_silently() {
 
 #[test]
 fn concurrent_logins_for_one_session_run_one_flow() {
-    let w = World::new(manual());
+    let w = world(manual());
     let spawn = || {
         w.cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
             .stderr(Stdio::piped())
@@ -254,7 +254,7 @@ fn concurrent_logins_for_one_session_run_one_flow() {
 #[test]
 fn failures_have_clear_messages_and_exit_codes() {
     // Unreachable endpoint: exit 6, the endpoint named.
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("port");
@@ -273,7 +273,7 @@ fn failures_have_clear_messages_and_exit_codes() {
     // Denied: exit 5.
     let mut s = Scenario::default();
     s.device.approval = Approval::Deny;
-    let w = World::new(s);
+    let w = world(s);
     let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
     assert_eq!(out.status.code(), Some(5));
     assert!(
@@ -286,7 +286,7 @@ fn failures_have_clear_messages_and_exit_codes() {
     // The code expires: exit 5.
     let mut s = manual();
     s.lifetimes.device_code = 2;
-    let w = World::new(s);
+    let w = world(s);
     let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
     assert_eq!(out.status.code(), Some(5));
     assert!(
@@ -296,7 +296,7 @@ fn failures_have_clear_messages_and_exit_codes() {
     );
 
     // A region the config may not hold: exit 3, file and line named.
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     std::fs::write(w.path().join(".aws/config"), "[profile p]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1.evil.example\nsso_account_id = 123456789011\nsso_role_name = R\n").expect("write");
     let out = w.run(&["login", "--profile", "p"]);
     assert_eq!(out.status.code(), Some(3));
@@ -335,7 +335,7 @@ fn failures_have_clear_messages_and_exit_codes() {
 #[cfg(unix)]
 #[test]
 fn ctrl_c_while_waiting_leaves_no_token() {
-    let w = World::new(manual());
+    let w = world(manual());
     let child = w
         .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
         .stderr(Stdio::piped())
@@ -356,7 +356,7 @@ fn ctrl_c_while_waiting_leaves_no_token() {
 
 #[test]
 fn a_verification_page_that_is_not_https_is_refused() {
-    let w = World::new(Scenario {
+    let w = world(Scenario {
         verification_base: Some("http://device.example.com".into()),
         ..Scenario::default()
     });
@@ -375,7 +375,7 @@ fn a_verification_page_that_is_not_https_is_refused() {
 
 #[test]
 fn debug_shows_requests_and_decisions_but_no_secret() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let url = w.mock.url().to_owned();
     // Every command, with --debug, on every path that handles a secret: a device-code login,
     // a PKCE login through the browser, a refresh, role credentials fetched and cached,
@@ -479,7 +479,7 @@ fn debug_shows_requests_and_decisions_but_no_secret() {
 
 #[test]
 fn when_no_browser_starts_the_address_is_printed_and_login_goes_on() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let out = w
         .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
         .env("BROWSER", "/nonexistent/browser")
@@ -508,7 +508,7 @@ fn when_no_browser_starts_the_address_is_printed_and_login_goes_on() {
 
 #[test]
 fn redirect_port_sets_the_loopback_port() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("port")

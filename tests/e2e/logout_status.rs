@@ -3,7 +3,7 @@
 use aws_sso_mock::Scenario;
 use aws_sso_token_cache::{RoleCredentials, RoleKey, Secret, TokenKey};
 
-use crate::{World, stderr, stdout};
+use crate::{stderr, stdout, world};
 
 fn role_creds() -> RoleCredentials {
     RoleCredentials {
@@ -17,7 +17,7 @@ fn role_creds() -> RoleCredentials {
 
 #[test]
 fn logout_ends_sessions_and_removes_only_sso_files() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     assert!(
         w.run(&["login", "--all", "--use-device-code"])
             .status
@@ -77,7 +77,7 @@ fn logout_ends_sessions_and_removes_only_sso_files() {
 
 #[test]
 fn logout_of_one_session_leaves_the_others() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     assert!(
         w.run(&["login", "--all", "--use-device-code"])
             .status
@@ -122,7 +122,7 @@ fn logout_of_one_session_leaves_the_others() {
 
 #[test]
 fn status_shows_each_session() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     assert!(
         w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
             .status

@@ -5,10 +5,10 @@ use std::process::Stdio;
 
 use aws_sso_mock::Scenario;
 
-use crate::{World, stderr, stdout};
+use crate::{World, stderr, stdout, world};
 
 fn signed_in() -> World {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let out = w.run(&["login", "--all", "--use-device-code"]);
     assert!(out.status.success(), "{}", stderr(&out));
     w
@@ -85,7 +85,7 @@ fn a_damaged_token_file_is_reported_as_damaged_by_every_command() {
 
 #[test]
 fn an_incomplete_session_and_a_misspelt_key_are_named_with_file_and_line() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let config = w.path().join(".aws/config");
     std::fs::write(
         &config,
@@ -125,7 +125,7 @@ fn an_incomplete_session_and_a_misspelt_key_are_named_with_file_and_line() {
 
 #[test]
 fn without_a_config_file_the_message_says_so_and_how_to_choose_a_profile() {
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     std::fs::remove_file(w.path().join(".aws/config")).expect("remove the config");
     for args in [&["login"][..], &["whoami"][..], &["exec", "--", "true"][..]] {
         let out = w.run(args);
@@ -212,7 +212,7 @@ fn logout_names_each_session_it_signs_out_of() {
 fn the_login_cooldown_is_no_valid_sign_in_and_names_the_fix() {
     let mut s = Scenario::default();
     s.device.approval = aws_sso_mock::Approval::Deny;
-    let w = World::new(s);
+    let w = world(s);
     let first = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);
     assert_eq!(first.status.code(), Some(5), "{}", stderr(&first));
     let second = w.run(&["credential-process", "--profile", "legacy-ro", "--login"]);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use aws_sso_mock::{Approval, Scenario};
 
-use crate::World;
+use crate::world;
 
 fn tmux(socket: &str, args: &[&str]) -> String {
     let out = Command::new("tmux")
@@ -34,7 +34,7 @@ impl Drop for Session {
 fn no_browser_on_a_terminal_shows_a_qr_code_and_a_countdown() {
     let mut scenario = Scenario::default();
     scenario.device.approval = Approval::Manual;
-    let w = World::new(scenario);
+    let w = world(scenario);
     let mut env = format!(
         "TERM=screen HOME='{}' PATH='{}'",
         w.path().display(),
@@ -112,7 +112,7 @@ fn no_browser_on_a_terminal_shows_a_qr_code_and_a_countdown() {
 fn on_a_terminal_a_pasted_callback_completes_a_login_that_opened_a_browser() {
     // The browser opened (here: the recording one), but it runs where it cannot reach this
     // machine's loopback: the person pastes where it ended, without having passed --no-browser.
-    let w = World::new(Scenario::default());
+    let w = world(Scenario::default());
     let mut env = format!(
         "TERM=screen HOME='{}' PATH='{}' BROWSER='{}'",
         w.path().display(),

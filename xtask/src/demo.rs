@@ -10,24 +10,7 @@ use anyhow::{Context, Result, bail};
 use crate::{run_cmd, workspace_root};
 
 /// The intro's config: read-only and admin profiles on one account, one sso-session.
-pub const INTRO_CONFIG: &str = "\
-[profile dev-account-ro]
-sso_session = my-sso
-sso_account_id = 123456789011
-sso_role_name = ReadOnly
-region = ap-northeast-1
-
-[profile dev-account-admin]
-sso_session = my-sso
-sso_account_id = 123456789011
-sso_role_name = Administrator
-region = ap-northeast-1
-
-[sso-session my-sso]
-sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
-sso_region = ap-northeast-1
-sso_registration_scopes = sso:account:access
-";
+pub const INTRO_CONFIG: &str = include_str!("../../tests/support/intro-config.ini");
 
 /// The mock, stopped when dropped.
 struct Mock(Child);

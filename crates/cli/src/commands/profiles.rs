@@ -206,31 +206,7 @@ mod tests {
     use crate::cli::{Output, ProfilesArgs};
     use crate::settings::{ProfilesSettings, World};
 
-    const CONFIG: &str = "\
-[default]
-region = us-east-1
-
-[profile dev-account-ro]
-sso_session = my-sso
-sso_account_id = 123456789011
-sso_role_name = ReadOnly
-region = ap-northeast-1
-
-[profile dev-account-admin]
-sso_session = my-sso
-sso_account_id = 123456789011
-sso_role_name = Administrator
-
-[profile legacy-ro]
-sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
-sso_region = ap-northeast-1
-sso_account_id = 210987654321
-sso_role_name = ReadOnly
-
-[sso-session my-sso]
-sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
-sso_region = ap-northeast-1
-";
+    const CONFIG: &str = aws_sso_e2e::INTRO_CONFIG;
 
     /// The command in a fake world: a temporary home, only `HOME` set, a clock that stands
     /// still, so what is printed is exact.
@@ -275,8 +251,8 @@ sso_region = ap-northeast-1
         PROFILE            KIND         SESSION  ACCOUNT       ROLE           REGION          TOKEN
         default            other        -        -             -              us-east-1       -
         dev-account-ro     sso-session  my-sso   123456789011  ReadOnly       ap-northeast-1  valid, 8h00m left
-        dev-account-admin  sso-session  my-sso   123456789011  Administrator  -               valid, 8h00m left
-        legacy-ro          legacy-sso   -        210987654321  ReadOnly       -               expired
+        dev-account-admin  sso-session  my-sso   123456789011  Administrator  ap-northeast-1  valid, 8h00m left
+        legacy-ro          legacy-sso   -        123456789011  ReadOnly       -               expired
         ");
 
         // An hour and 59 seconds later, rounded down, never up.

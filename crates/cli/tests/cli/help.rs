@@ -1,24 +1,24 @@
 //! Help texts are part of the interface: snapshot them.
 
-use crate::{Home, stdout};
+use crate::{home, stdout};
 
 #[test]
 fn top_level_help() {
-    let out = Home::new().run(&["--help"]);
+    let out = home().run(&["--help"]);
     assert!(out.status.success());
     insta::assert_snapshot!(stdout(&out));
 }
 
 #[test]
 fn profiles_help() {
-    let out = Home::new().run(&["profiles", "--help"]);
+    let out = home().run(&["profiles", "--help"]);
     assert!(out.status.success());
     insta::assert_snapshot!(stdout(&out));
 }
 
 #[test]
 fn unknown_flags_are_usage_errors() {
-    let out = Home::new().run(&["profiles", "--outptu", "json"]);
+    let out = home().run(&["profiles", "--outptu", "json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         crate::stderr(&out).contains("--output"),
@@ -28,14 +28,14 @@ fn unknown_flags_are_usage_errors() {
 
 #[test]
 fn login_help() {
-    let out = Home::new().run(&["login", "--help"]);
+    let out = home().run(&["login", "--help"]);
     assert!(out.status.success());
     insta::assert_snapshot!(stdout(&out));
 }
 
 #[test]
 fn login_targets_are_exclusive() {
-    let out = Home::new().run(&["login", "--all", "--profile", "dev"]);
+    let out = home().run(&["login", "--all", "--profile", "dev"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         crate::stderr(&out).contains("cannot be used with"),

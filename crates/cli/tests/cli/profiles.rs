@@ -3,7 +3,7 @@
 use aws_sso_token_cache::{SsoToken, TokenCache, TokenKey};
 use time::{Duration, OffsetDateTime};
 
-use crate::{Home, INTRO_CONFIG, stderr, stdout};
+use crate::{INTRO_CONFIG, home, stderr, stdout};
 
 fn token(expires_in: Duration, refreshable: bool) -> SsoToken {
     let now = OffsetDateTime::now_utc();
@@ -25,7 +25,7 @@ const SLACK: Duration = Duration::seconds(45);
 
 #[test]
 fn lists_every_profile_with_its_token_state() {
-    let home = Home::new();
+    let home = home();
     home.write_config(INTRO_CONFIG);
     let cache = TokenCache::new(home.path());
     cache
@@ -43,7 +43,7 @@ fn lists_every_profile_with_its_token_state() {
 
 #[test]
 fn refresh_due_expired_and_unreadable_tokens() {
-    let home = Home::new();
+    let home = home();
     home.write_config(INTRO_CONFIG);
     let cache = TokenCache::new(home.path());
     cache
@@ -72,7 +72,7 @@ fn refresh_due_expired_and_unreadable_tokens() {
 
 #[test]
 fn json_output_has_the_fields_programs_need() {
-    let home = Home::new();
+    let home = home();
     home.write_config(INTRO_CONFIG);
     TokenCache::new(home.path())
         .store_token(&TokenKey::new("my-sso"), &token(Duration::hours(1), false))
@@ -100,7 +100,7 @@ fn json_output_has_the_fields_programs_need() {
 
 #[test]
 fn a_config_that_does_not_parse_names_file_and_line() {
-    let home = Home::new();
+    let home = home();
     let path = home.write_config("[profile ok]\nregion = us-east-1\n[profile broken\n");
     let out = home.run(&["profiles"]);
     assert_eq!(out.status.code(), Some(3));
@@ -112,7 +112,7 @@ fn a_config_that_does_not_parse_names_file_and_line() {
 
 #[test]
 fn an_invalid_sso_profile_is_listed_and_explained() {
-    let home = Home::new();
+    let home = home();
     home.write_config(
         "[profile dev]\nsso_session = missing\n[profile keys]\naws_access_key_id = x\n",
     );
@@ -133,7 +133,7 @@ fn an_invalid_sso_profile_is_listed_and_explained() {
 
 #[test]
 fn no_profiles_says_how_to_add_one() {
-    let home = Home::new();
+    let home = home();
     let out = home.run(&["profiles"]);
     assert!(out.status.success());
     assert_eq!(stdout(&out), "");
@@ -142,7 +142,7 @@ fn no_profiles_says_how_to_add_one() {
 
 #[test]
 fn credentials_file_profiles_are_listed_too() {
-    let home = Home::new();
+    let home = home();
     home.write_config("[profile a]\nregion = eu-west-1\n");
     std::fs::write(
         home.path().join(".aws/credentials"),

@@ -1,10 +1,10 @@
 //! `--show-settings` prints what a command would use, resolved once.
 
-use crate::{Home, stdout};
+use crate::{home, stdout};
 
 #[test]
 fn profiles_settings_follow_home_and_env_overrides() {
-    let home = Home::new();
+    let home = home();
     let out = home.run(&["profiles", "--show-settings", "-o", "json"]);
     assert!(out.status.success());
     home.insta().bind(|| insta::assert_snapshot!(stdout(&out)));
@@ -25,7 +25,7 @@ fn profiles_settings_follow_home_and_env_overrides() {
 
 #[test]
 fn no_home_is_a_clear_error() {
-    let home = Home::new();
+    let home = home();
     let out = home
         .command(&["profiles"])
         .env_remove("HOME")
@@ -41,7 +41,7 @@ fn no_home_is_a_clear_error() {
 
 #[test]
 fn login_settings_pick_the_flow_and_the_endpoint() {
-    let home = Home::new();
+    let home = home();
     home.write_config(crate::INTRO_CONFIG);
     let out = home
         .command(&["login", "--show-settings", "--all", "--no-browser"])
@@ -54,7 +54,7 @@ fn login_settings_pick_the_flow_and_the_endpoint() {
 
 #[test]
 fn credential_settings_follow_profile_and_region_precedence() {
-    let home = Home::new();
+    let home = home();
     home.write_config(crate::INTRO_CONFIG);
     let out = home
         .command(&[

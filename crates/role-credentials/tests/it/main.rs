@@ -8,25 +8,19 @@ use aws_sso_profile_config::{MapEnv, ProfileSet, Source};
 use aws_sso_role_credentials::{ErrorKind, RoleTarget, SdkClients, SsoRoleCredentials, cached};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache};
 
-const CONFIG: &str = "\
-[profile ro]
-sso_session = s
-sso_account_id = 123456789011
-sso_role_name = ReadOnly
-[profile admin-prod]
-sso_session = s
-sso_account_id = 210987654321
-sso_role_name = Administrator
-[sso-session s]
-sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
-sso_region = ap-northeast-1
-";
+/// The intro's config, and a profile for a role the mock's user does not have.
+fn config() -> String {
+    format!(
+        "{}\n[profile admin-prod]\nsso_session = my-sso\nsso_account_id = 210987654321\nsso_role_name = Administrator\n",
+        aws_sso_e2e::INTRO_CONFIG
+    )
+}
 
 fn target(server: &MockServer, profile: &str) -> RoleTarget {
     let set = ProfileSet::parse(
         Some(Source {
             path: Path::new("config"),
-            text: CONFIG,
+            text: &config(),
         }),
         None,
     )
@@ -50,7 +44,7 @@ impl Fixture {
         let server = MockServer::start(scenario).expect("mock");
         let home = tempfile::tempdir().expect("home");
         let cache = TokenCache::new(home.path());
-        let target = target(&server, "ro");
+        let target = target(&server, "dev-account-ro");
         Self {
             server,
             home,
@@ -86,7 +80,7 @@ async fn fetch_cache_reuse_and_errors() {
     assert!(matches!(err.kind(), ErrorKind::NeedsLogin { .. }));
     assert!(
         err.to_string()
-            .ends_with("run: aws-sso-rs login --profile ro"),
+            .ends_with("run: aws-sso-rs login --profile dev-account-ro"),
         "{err}"
     );
 
@@ -193,20 +187,20 @@ async fn the_bearer_token_provider_serves_the_signed_in_token() {
         target: t,
     } = Fixture::new();
     let provider = aws_sso_role_credentials::SsoBearerToken::new(
-        "ro",
+        "dev-account-ro",
         t.sign_in.session.clone(),
         t.sign_in.oidc.clone(),
         cache.clone(),
     );
     let err = provider.provide_token().await.expect_err("not signed in");
     assert!(
-        format!("{err:?}").contains("aws-sso-rs login --profile ro"),
+        format!("{err:?}").contains("aws-sso-rs login --profile dev-account-ro"),
         "{err:?}"
     );
     sign_in(&server, &cache, &t).await;
     let token = provider.provide_token().await.expect("a token");
     let cached = cache
-        .load_token(&aws_sso_token_cache::TokenKey::new("s"))
+        .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
         .expect("read")
         .expect("cached");
     assert_eq!(token.token(), cached.access_token.expose());
