@@ -5,7 +5,7 @@ mod mock_fidelity;
 mod role_credentials;
 mod token_files;
 
-/// The intro's config, shared by every test.
-pub use aws_sso_e2e::INTRO_CONFIG as CONFIG;
+/// The example config, shared by every test.
+pub use aws_sso_e2e::EXAMPLE_CONFIG as CONFIG;
 
 pub const START_URL: &str = "https://d-XXXXXXXXX.awsapps.com/start";

@@ -89,7 +89,7 @@ fn botocore_uses_a_profile_whose_credential_process_is_aws_sso_rs() {
 }
 
 #[test]
-fn the_intro_test_py_runs_under_exec() {
+fn test_py_runs_under_exec() {
     aws_sso_e2e::require_botocore!();
     let w = signed_in();
     let script = aws_sso_e2e::workspace_root().join("tests/e2e/fixtures/test.py");

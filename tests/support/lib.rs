@@ -61,9 +61,9 @@ macro_rules! require_botocore {
     };
 }
 
-/// The intro's config (`tests/support/intro-config.ini`): two profiles on one
+/// The example config (`tests/support/example-config.ini`): two profiles on one
 /// sso-session, a legacy profile and a plain one. The one copy every test and the demo use.
-pub const INTRO_CONFIG: &str = include_str!("intro-config.ini");
+pub const EXAMPLE_CONFIG: &str = include_str!("example-config.ini");
 
 /// The output's stdout, as text.
 pub fn stdout(out: &std::process::Output) -> String {
@@ -96,10 +96,10 @@ impl TempHome {
         Self { dir, binary: None }
     }
 
-    /// A home with the intro's config.
-    pub fn with_intro_config() -> Self {
+    /// A home with the example config.
+    pub fn with_example_config() -> Self {
         let home = Self::new();
-        home.write_config(INTRO_CONFIG);
+        home.write_config(EXAMPLE_CONFIG);
         home
     }
 
@@ -217,7 +217,7 @@ fn regex_escape(text: &str) -> String {
         .collect()
 }
 
-/// A temporary home with the intro's config, a running mock, and a `BROWSER` that records
+/// A temporary home with the example config, a running mock, and a `BROWSER` that records
 /// what it is asked to open: the world of the end-to-end tests.
 pub struct MockWorld {
     /// The home.
@@ -229,7 +229,7 @@ pub struct MockWorld {
 impl MockWorld {
     /// The world, running `binary`, against a mock playing `scenario`.
     pub fn new(binary: impl Into<PathBuf>, scenario: aws_sso_mock::Scenario) -> Self {
-        let home = TempHome::with_intro_config().for_binary(binary);
+        let home = TempHome::with_example_config().for_binary(binary);
         let browser = home.path().join("browser.sh");
         std::fs::write(
             &browser,

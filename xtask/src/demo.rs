@@ -9,8 +9,9 @@ use anyhow::{Context, Result, bail};
 
 use crate::{run_cmd, workspace_root};
 
-/// The intro's config: read-only and admin profiles on one account, one sso-session.
-pub const INTRO_CONFIG: &str = include_str!("../../tests/support/intro-config.ini");
+/// The demo's config: read-only and admin profiles on one account and one sso-session, a
+/// legacy profile, a plain one (the same file the tests use).
+pub const EXAMPLE_CONFIG: &str = include_str!("../../tests/support/example-config.ini");
 
 /// The mock, stopped when dropped.
 struct Mock(Child);
@@ -20,6 +21,53 @@ impl Drop for Mock {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Secrets shortened for the screen: what a demo shows, people copy, so even the mock's
+/// secrets are never shown whole.
+fn shorten_secrets(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            for key in ["\"SecretAccessKey\": \"", "\"SessionToken\": \""] {
+                if let Some((head, rest)) = line.split_once(key)
+                    && let Some((value, tail)) = rest.split_once('"')
+                {
+                    let shown: String = value.chars().take(4).collect();
+                    return format!(
+                        "{head}{key}{shown}...\"{tail}   <- {} characters, shortened here",
+                        value.len()
+                    );
+                }
+            }
+            line.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs a step whose output holds secrets, and prints it shortened.
+fn step_with_secrets(
+    bin: &Path,
+    home: &Path,
+    env: &[(String, String)],
+    args: &[&str],
+) -> Result<()> {
+    println!("\n$ aws-sso-rs {}", args.join(" "));
+    let out = Command::new(bin)
+        .args(args)
+        .env("HOME", home)
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_PROFILE")
+        .env_remove("BROWSER")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    if !out.status.success() {
+        bail!("aws-sso-rs {} failed with {}", args.join(" "), out.status);
+    }
+    println!("{}", shorten_secrets(&String::from_utf8_lossy(&out.stdout)));
+    Ok(())
 }
 
 fn step(bin: &Path, home: &Path, env: &[(String, String)], args: &[&str]) -> Result<()> {
@@ -42,6 +90,9 @@ fn step(bin: &Path, home: &Path, env: &[(String, String)], args: &[&str]) -> Res
 
 pub fn run(_args: &[String]) -> Result<()> {
     let root = workspace_root();
+    println!(
+        "Building aws-sso-rs and the mock IAM Identity Center (the first build takes a few minutes)..."
+    );
     run_cmd(Command::new("cargo").current_dir(&root).args([
         "build",
         "--quiet",
@@ -73,9 +124,9 @@ pub fn run(_args: &[String]) -> Result<()> {
     let home = tempfile::tempdir().context("cannot make a temporary home")?;
     let config = home.path().join(".aws/config");
     std::fs::create_dir_all(config.parent().context("config has a parent")?)?;
-    std::fs::write(&config, INTRO_CONFIG)?;
+    std::fs::write(&config, EXAMPLE_CONFIG)?;
     println!(
-        "\nA temporary home at {} with this ~/.aws/config:\n\n{INTRO_CONFIG}",
+        "\nA temporary home at {} with this ~/.aws/config:\n\n{EXAMPLE_CONFIG}",
         home.path().display()
     );
     step(&bin, home.path(), &env, &["profiles"])?;
@@ -109,7 +160,7 @@ pub fn run(_args: &[String]) -> Result<()> {
     )?;
     let test_py = root.join("tests/e2e/fixtures/test.py");
     println!(
-        "\nThe intro's test.py:\n\n{}",
+        "\nA Python program that uses boto3 (tests/e2e/fixtures/test.py):\n\n{}",
         std::fs::read_to_string(&test_py)?
     );
     match boto3_python(&root) {
@@ -143,7 +194,7 @@ pub fn run(_args: &[String]) -> Result<()> {
             )?;
         }
     }
-    step(
+    step_with_secrets(
         &bin,
         home.path(),
         &env,
@@ -169,4 +220,18 @@ fn boto3_python(root: &Path) -> Option<std::path::PathBuf> {
             .status()
             .is_ok_and(|s| s.success())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_are_shortened_and_the_rest_is_kept() {
+        let doc = "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIAEXAMPLE\",\n  \"SecretAccessKey\": \"abcdefghijklmnop\",\n  \"SessionToken\": \"IQoJb3JpZ2luX2VjEXAMPLE\",\n}";
+        let shown = super::shorten_secrets(doc);
+        assert!(!shown.contains("abcdefghijklmnop") && !shown.contains("IQoJb3JpZ2luX2VjEXAMPLE"));
+        assert!(
+            shown.contains("\"SecretAccessKey\": \"abcd...\",   <- 16 characters, shortened here")
+        );
+        assert!(shown.contains("\"AccessKeyId\": \"ASIAEXAMPLE\""));
+    }
 }

@@ -206,7 +206,7 @@ mod tests {
     use crate::cli::{Output, ProfilesArgs};
     use crate::settings::{ProfilesSettings, World};
 
-    const CONFIG: &str = aws_sso_e2e::INTRO_CONFIG;
+    const CONFIG: &str = aws_sso_e2e::EXAMPLE_CONFIG;
 
     /// The command in a fake world: a temporary home, only `HOME` set, a clock that stands
     /// still, so what is printed is exact.

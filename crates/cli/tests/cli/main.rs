@@ -5,7 +5,7 @@ mod help;
 mod profiles;
 mod settings;
 
-pub use aws_sso_e2e::{INTRO_CONFIG, stderr, stdout};
+pub use aws_sso_e2e::{EXAMPLE_CONFIG, stderr, stdout};
 
 /// The shared temporary home (`aws_sso_e2e::TempHome`), running this package's binary.
 pub fn home() -> aws_sso_e2e::TempHome {

@@ -3,7 +3,7 @@
 use aws_sso_token_cache::{SsoToken, TokenCache, TokenKey};
 use time::{Duration, OffsetDateTime};
 
-use crate::{INTRO_CONFIG, home, stderr, stdout};
+use crate::{EXAMPLE_CONFIG, home, stderr, stdout};
 
 fn token(expires_in: Duration, refreshable: bool) -> SsoToken {
     let now = OffsetDateTime::now_utc();
@@ -26,7 +26,7 @@ const SLACK: Duration = Duration::seconds(45);
 #[test]
 fn lists_every_profile_with_its_token_state() {
     let home = home();
-    home.write_config(INTRO_CONFIG);
+    home.write_config(EXAMPLE_CONFIG);
     let cache = TokenCache::new(home.path());
     cache
         .store_token(
@@ -44,7 +44,7 @@ fn lists_every_profile_with_its_token_state() {
 #[test]
 fn refresh_due_expired_and_unreadable_tokens() {
     let home = home();
-    home.write_config(INTRO_CONFIG);
+    home.write_config(EXAMPLE_CONFIG);
     let cache = TokenCache::new(home.path());
     cache
         .store_token(
@@ -73,7 +73,7 @@ fn refresh_due_expired_and_unreadable_tokens() {
 #[test]
 fn json_output_has_the_fields_programs_need() {
     let home = home();
-    home.write_config(INTRO_CONFIG);
+    home.write_config(EXAMPLE_CONFIG);
     TokenCache::new(home.path())
         .store_token(&TokenKey::new("my-sso"), &token(Duration::hours(1), false))
         .expect("store");

@@ -42,7 +42,7 @@ fn no_home_is_a_clear_error() {
 #[test]
 fn login_settings_pick_the_flow_and_the_endpoint() {
     let home = home();
-    home.write_config(crate::INTRO_CONFIG);
+    home.write_config(crate::EXAMPLE_CONFIG);
     let out = home
         .command(&["login", "--show-settings", "--all", "--no-browser"])
         .env("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:4566")
@@ -55,7 +55,7 @@ fn login_settings_pick_the_flow_and_the_endpoint() {
 #[test]
 fn credential_settings_follow_profile_and_region_precedence() {
     let home = home();
-    home.write_config(crate::INTRO_CONFIG);
+    home.write_config(crate::EXAMPLE_CONFIG);
     let out = home
         .command(&[
             "credential-process",

@@ -8,11 +8,11 @@ use aws_sso_profile_config::{MapEnv, ProfileSet, Source};
 use aws_sso_role_credentials::{ErrorKind, RoleTarget, SdkClients, SsoRoleCredentials, cached};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache};
 
-/// The intro's config, and a profile for a role the mock's user does not have.
+/// The example config, and a profile for a role the mock's user does not have.
 fn config() -> String {
     format!(
         "{}\n[profile admin-prod]\nsso_session = my-sso\nsso_account_id = 210987654321\nsso_role_name = Administrator\n",
-        aws_sso_e2e::INTRO_CONFIG
+        aws_sso_e2e::EXAMPLE_CONFIG
     )
 }
 
