@@ -40,6 +40,11 @@
 //! ```
 #![warn(missing_docs)]
 
+/// The README's example, compiled as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 mod api;
 mod clock;
 mod device;

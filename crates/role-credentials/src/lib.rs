@@ -6,7 +6,11 @@
 //! - [`Resolver::credentials`]: the slow path. Under a per-role lock (so N processes make one
 //!   request), it takes a valid token (refreshed through `aws-sso-device-auth` when due, itself
 //!   single-flight), calls `GetRoleCredentials`, and caches the answer.
-//! - [`SsoRoleCredentials`]: both, as an AWS SDK credentials provider.
+//! - [`Resolver::credentials_or_sign_in`]: the same, signing in first when needed, with the
+//!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one).
+//! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
+//!   [`LogoutReport`].
+//! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider.
 //!
 //! ```no_run
 //! use aws_config::BehaviorVersion;
@@ -22,6 +26,11 @@
 //! # Ok(()) }
 //! ```
 #![warn(missing_docs)]
+
+/// The README's example, compiled as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 mod container;
 mod logout;
