@@ -237,3 +237,51 @@ fn the_login_cooldown_is_no_valid_sign_in_and_names_the_fix() {
     );
     assert_eq!(w.opened(2).len(), 2, "the manual login opened its browser");
 }
+
+#[test]
+fn whoami_names_sts_when_sts_fails_and_throttling_is_a_network_exit() {
+    let w = signed_in();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let closed = format!("http://127.0.0.1:{port}");
+    let out = w
+        .cmd(&["whoami", "--profile", "dev-account-ro"])
+        .env("AWS_ENDPOINT_URL_STS", &closed)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot reach STS at {closed}"))
+            && err.contains("AWS_ENDPOINT_URL_STS")
+            && !err.contains("portal"),
+        "{err}"
+    );
+
+    w.mock
+        .update_scenario(|s| _ = s.throttle_rps.insert("GetCallerIdentity".into(), 0));
+    let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("STS answered Throttling"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_throttled_sign_in_is_a_network_exit_saying_so() {
+    let w = World::new(env!("CARGO_BIN_EXE_aws-sso-rs"), Scenario::default());
+    w.mock
+        .update_scenario(|s| _ = s.throttle_rps.insert("RegisterClient".into(), 0));
+    let out = w.run(&["login", "--profile", "legacy-ro"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("IAM Identity Center is throttling requests"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -73,7 +73,7 @@ pub enum ExportFormat {
     Powershell,
     /// `set AWS_ACCESS_KEY_ID=...` lines.
     WindowsCmd,
-    /// `set -gx AWS_ACCESS_KEY_ID "..."` lines.
+    /// `set -gx AWS_ACCESS_KEY_ID "..."` lines (fish; not an AWS CLI format).
     Fish,
     /// A JSON object of the variables.
     Json,

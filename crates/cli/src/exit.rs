@@ -34,7 +34,7 @@ pub enum Code {
 
 fn sign_in(e: &SignInError) -> Code {
     match e.kind() {
-        SignInKind::Unreachable { .. } => Code::Network,
+        SignInKind::Unreachable { .. } | SignInKind::Throttled => Code::Network,
         SignInKind::Cache(_) => Code::Cache,
         _ => Code::SignIn,
     }
@@ -46,7 +46,10 @@ fn credentials(e: &CredentialsError) -> Code {
             Code::NeedsLogin
         }
         CredentialsKind::RoleNotAssigned { .. } => Code::AccessDenied,
-        CredentialsKind::Throttled | CredentialsKind::Unreachable { .. } => Code::Network,
+        CredentialsKind::Throttled
+        | CredentialsKind::Unreachable { .. }
+        | CredentialsKind::StsUnreachable { .. } => Code::Network,
+        CredentialsKind::Sts { code, .. } if code == "Throttling" => Code::Network,
         CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
         CredentialsKind::Cache(_) => Code::Cache,
         CredentialsKind::SignIn(s) => sign_in(s),

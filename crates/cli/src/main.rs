@@ -15,7 +15,7 @@ use clap::Parser;
 
 /// The user pressed Ctrl-C.
 #[derive(Debug, thiserror::Error)]
-#[error("interrupted; nothing was written to the cache")]
+#[error("interrupted; no token was written")]
 pub struct Interrupted;
 
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.

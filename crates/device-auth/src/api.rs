@@ -178,6 +178,8 @@ where
                 "AccessDeniedException" => ApiError::AccessDenied,
                 "InvalidGrantException" => ApiError::InvalidGrant(message),
                 "InvalidClientException" => ApiError::InvalidClient(message),
+                // Throttling outside the device-code poll, under either name.
+                "TooManyRequestsException" | "ThrottlingException" => ApiError::SlowDown,
                 _ => ApiError::Other { code, message },
             }
         }

@@ -42,6 +42,9 @@ pub enum ErrorKind {
         /// The cause.
         reason: String,
     },
+    /// IAM Identity Center throttled the request.
+    #[error("IAM Identity Center is throttling requests; try again in a few seconds")]
+    Throttled,
     /// The user denied the request in the browser.
     #[error("the sign-in request was denied in the browser; run the login again and choose Allow")]
     Denied,

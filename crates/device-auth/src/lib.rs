@@ -114,11 +114,7 @@ pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
             message: String::new(),
         }
         .into(),
-        ApiError::SlowDown => ErrorKind::Service {
-            code: "SlowDownException".into(),
-            message: String::new(),
-        }
-        .into(),
+        ApiError::SlowDown => ErrorKind::Throttled.into(),
         ApiError::Other { code, message } => ErrorKind::Service { code, message }.into(),
     }
 }
@@ -390,6 +386,11 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             }
             _ => {}
         }
+        tracing::debug!(
+            "refreshing the token of {} (it expires at {})",
+            self.session.label(),
+            token.expires_at
+        );
         match self.refresh(&token).await {
             Ok(new) => {
                 self.cache.store_token(&key, &new)?;
@@ -574,6 +575,29 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         mut options: PkceOptions,
     ) -> Result<SsoToken, Error> {
         let registration = self.registration(Flow::AuthorizationCode).await?;
+        let result = self.pkce_with(&registration, presenter, &mut options).await;
+        if let Err(e) = &result
+            && matches!(e.kind(), ErrorKind::InvalidClient(_))
+        {
+            // The service no longer knows this registration: forget it, so that the next
+            // login registers anew (the browser step cannot be redone here).
+            self.cache.store_registration(
+                &self.registration_key(),
+                &ClientRegistration {
+                    expires_at: self.clock.now(),
+                    ..registration
+                },
+            )?;
+        }
+        result
+    }
+
+    async fn pkce_with(
+        &self,
+        registration: &ClientRegistration,
+        presenter: &impl Presenter,
+        options: &mut PkceOptions,
+    ) -> Result<SsoToken, Error> {
         let scopes = self
             .scopes()
             .unwrap_or_else(|| vec![DEFAULT_SCOPE.to_owned()]);
@@ -607,7 +631,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             code = pasted => code?,
         };
         let tokens = flow.complete(self.api, code).await?;
-        self.store(tokens, &registration)
+        self.store(tokens, registration)
     }
 
     fn store(&self, tokens: Tokens, registration: &ClientRegistration) -> Result<SsoToken, Error> {

@@ -36,7 +36,7 @@ pub enum ErrorKind {
     /// No home folder in the environment.
     #[error(
         "cannot find the home folder: HOME is not set (on Windows also USERPROFILE, HOMEDRIVE and \
-         HOMEPATH); set HOME, or set AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE"
+         HOMEPATH); set HOME: the caches are under it, as for the AWS CLI"
     )]
     NoHome,
     /// A file could not be read or written.
@@ -238,7 +238,10 @@ struct Sessions<'a>(&'a [String]);
 impl fmt::Display for Sessions<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.0.is_empty() {
-            write!(f, "; add one, or run: aws-sso-rs profiles")
+            write!(
+                f,
+                "; add an [sso-session NAME] section with sso_start_url and sso_region"
+            )
         } else {
             write!(f, "; sessions there: {}", self.0.join(", "))
         }

@@ -124,11 +124,13 @@ pub enum ErrorKind {
     },
     /// The user does not have the role.
     #[error(
-        "you have no access to role {role} in account {account} (profile '{profile}'); check sso_account_id and sso_role_name, or list your roles"
+        "you have no access to role {role} in account {account} (profile '{profile}'); check sso_account_id and sso_role_name (the AWS access portal at {start_url} lists the accounts and roles you have)"
     )]
     RoleNotAssigned {
         /// The profile.
         profile: String,
+        /// The session's start URL.
+        start_url: String,
         /// The account.
         account: String,
         /// The role.
@@ -146,6 +148,24 @@ pub enum ErrorKind {
         endpoint: String,
         /// The cause.
         reason: String,
+    },
+    /// STS could not be reached (`whoami`).
+    #[error(
+        "cannot reach STS at {endpoint}: {reason}; check the network, the region and AWS_ENDPOINT_URL_STS"
+    )]
+    StsUnreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// The cause.
+        reason: String,
+    },
+    /// STS refused the call (`whoami`).
+    #[error("STS answered {code}: {message}; try again, and add --debug to see the requests")]
+    Sts {
+        /// The error code (`Throttling`, `ExpiredToken`, ...).
+        code: String,
+        /// The message.
+        message: String,
     },
     /// Another portal error.
     #[error(transparent)]
@@ -387,6 +407,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         if let Some(failed_at) = self.cache.login_failed_at(&key)
             && let Some(left) = self.policy.cooldown_left(failed_at, now)
         {
+            tracing::debug!("a sign-in failed at {failed_at}; cooling down");
             return Err(ErrorKind::LoginCoolingDown {
                 what: format!("profile '{}'", target.profile),
                 since: now - failed_at,
@@ -459,8 +480,14 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
                 })??;
         // Another process may have fetched them while we waited.
         if let Some(c) = cached(self.cache, target, &self.policy, self.clock.now()) {
+            tracing::debug!("another process fetched the role credentials meanwhile");
             return Ok(c);
         }
+        tracing::debug!(
+            "fetching role credentials for {} in {}",
+            target.role_name,
+            target.account_id
+        );
         let token = self.token(target).await?;
         let creds = self.fetch(target, &token.access_token).await?;
         self.cache.store_role_credentials(&key, &creds)?;
@@ -475,6 +502,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
                 PortalError::Unauthorized => target.needs_login(),
                 PortalError::Forbidden => ErrorKind::RoleNotAssigned {
                     profile: target.profile.clone(),
+                    start_url: target.sign_in.session.start_url.clone(),
                     account: target.account_id.clone(),
                     role: target.role_name.clone(),
                 }

@@ -3,7 +3,7 @@
 use aws_sdk_sts::error::ProvideErrorMetadata;
 use aws_sso_token_cache::RoleCredentials;
 
-use crate::{Error, ErrorKind, PortalError};
+use crate::{Error, ErrorKind};
 
 /// `GetCallerIdentity`'s answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,15 +49,15 @@ pub async fn caller_identity(
         .map_err(|e| match &e {
             aws_sdk_sts::error::SdkError::DispatchFailure(_)
             | aws_sdk_sts::error::SdkError::TimeoutError(_) => {
-                Error::from(ErrorKind::Unreachable {
+                Error::from(ErrorKind::StsUnreachable {
                     endpoint: endpoint.url.clone(),
                     reason: e.to_string(),
                 })
             }
-            _ => ErrorKind::Portal(PortalError::Service {
+            _ => ErrorKind::Sts {
                 code: e.code().unwrap_or("Unknown").to_owned(),
                 message: e.message().unwrap_or_default().to_owned(),
-            })
+            }
             .into(),
         })?;
     Ok(CallerIdentity {

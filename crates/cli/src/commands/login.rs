@@ -48,7 +48,10 @@ impl<'a> CliPresenter<'a> {
             return;
         }
         match browser::open(url, self.world.env.as_ref()) {
-            Ok(()) => tracing::debug!("opened a browser at {url}"),
+            Ok(()) => tracing::debug!(
+                "opened a browser at {}",
+                url.split('?').next().unwrap_or(url)
+            ),
             Err(why) => {
                 tracing::debug!("no browser could be started: {why}");
                 say(format_args!(

@@ -93,8 +93,15 @@ pub fn run(
             true,
         ));
     }
-    for cached in cache
-        .tokens()?
+    let listing = cache.tokens()?;
+    for bad in listing
+        .unreadable
+        .iter()
+        .filter(|b| !seen.contains(&b.path))
+    {
+        writeln!(stderr, "aws-sso-rs: warning: {}", bad.error)?;
+    }
+    for cached in listing
         .tokens
         .into_iter()
         .filter(|t| !seen.contains(&t.path))

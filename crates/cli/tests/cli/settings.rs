@@ -34,8 +34,8 @@ fn no_home_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(3));
     let err = crate::stderr(&out);
     assert!(
-        err.contains("HOME") && err.contains("AWS_CONFIG_FILE"),
-        "{err}"
+        err.contains("set HOME") && !err.contains("AWS_CONFIG_FILE"),
+        "names the fix, and only one that works (the caches live under HOME): {err}"
     );
 }
 
