@@ -19,7 +19,41 @@ fn tmux(socket: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A tmux server of its own running `aws-sso-rs ARGS` in `w`'s world (with `extra`
+/// variables), then `echo EXIT=$?`; killed when dropped.
 struct Session(String);
+
+impl Session {
+    fn start(w: &crate::World, name: &str, width: u16, extra: &str, args: &str) -> Self {
+        let mut env = format!(
+            "TERM=screen HOME='{}' PATH='{}' {extra}",
+            w.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        for (k, v) in w.mock.env() {
+            env.push_str(&format!(" {k}='{v}'"));
+        }
+        let command = format!(
+            "env -i {env} '{}' {args}; echo EXIT=$?; sleep 30",
+            env!("CARGO_BIN_EXE_aws-sso-rs")
+        );
+        let socket = format!("aws-sso-rs-{name}-{}", std::process::id());
+        let session = Self(socket);
+        tmux(
+            &session.0,
+            &[
+                "new-session",
+                "-d",
+                "-x",
+                &width.to_string(),
+                "-y",
+                "60",
+                &command,
+            ],
+        );
+        session
+    }
+}
 
 impl Drop for Session {
     fn drop(&mut self) {
@@ -35,25 +69,14 @@ fn no_browser_on_a_terminal_shows_a_qr_code_and_a_countdown() {
     let mut scenario = Scenario::default();
     scenario.device.approval = Approval::Manual;
     let w = world(scenario);
-    let mut env = format!(
-        "TERM=screen HOME='{}' PATH='{}'",
-        w.path().display(),
-        std::env::var("PATH").unwrap_or_default()
+    let session = Session::start(
+        &w,
+        "qr",
+        100,
+        "",
+        "login --profile dev-account-ro --use-device-code --no-browser",
     );
-
-    for (k, v) in w.mock.env() {
-        env.push_str(&format!(" {k}='{v}'"));
-    }
-    let command = format!(
-        "env -i {env} '{}' login --profile dev-account-ro --use-device-code --no-browser; echo EXIT=$?; sleep 30",
-        env!("CARGO_BIN_EXE_aws-sso-rs")
-    );
-    let socket = format!("aws-sso-rs-test-{}", std::process::id());
-    let _session = Session(socket.clone());
-    tmux(
-        &socket,
-        &["new-session", "-d", "-x", "100", "-y", "60", &command],
-    );
+    let socket = session.0.clone();
     let screen = |want: &str| {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
@@ -113,25 +136,9 @@ fn on_a_terminal_a_pasted_callback_completes_a_login_that_opened_a_browser() {
     // The browser opened (here: the recording one), but it runs where it cannot reach this
     // machine's loopback: the person pastes where it ended, without having passed --no-browser.
     let w = world(Scenario::default());
-    let mut env = format!(
-        "TERM=screen HOME='{}' PATH='{}' BROWSER='{}'",
-        w.path().display(),
-        std::env::var("PATH").unwrap_or_default(),
-        w.path().join("browser.sh").display()
-    );
-    for (k, v) in w.mock.env() {
-        env.push_str(&format!(" {k}='{v}'"));
-    }
-    let command = format!(
-        "env -i {env} '{}' login --profile dev-account-ro; echo EXIT=$?; sleep 30",
-        env!("CARGO_BIN_EXE_aws-sso-rs")
-    );
-    let socket = format!("aws-sso-rs-paste-{}", std::process::id());
-    let _session = Session(socket.clone());
-    tmux(
-        &socket,
-        &["new-session", "-d", "-x", "200", "-y", "60", &command],
-    );
+    let browser = format!("BROWSER='{}'", w.path().join("browser.sh").display());
+    let session = Session::start(&w, "paste", 200, &browser, "login --profile dev-account-ro");
+    let socket = session.0.clone();
     let url = w.opened(1).pop().expect("the browser was asked to open");
     let screen = |want: &str| {
         let deadline = Instant::now() + Duration::from_secs(15);

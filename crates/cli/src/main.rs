@@ -24,19 +24,28 @@ pub struct Interrupted;
 fn init_debug_log() {
     // Ours, and the SDK's endpoint resolution, attempts, timeouts and retries; not its
     // phase-by-phase chatter.
-    let filter = tracing_subscriber::EnvFilter::new(
-        "warn,aws_sso_rs=debug,aws_sso_rs_cli=debug,aws_sso_device_auth=debug,\
-         aws_sso_role_credentials=debug,aws_smithy_runtime::client::orchestrator::endpoints=debug,\
-         aws_smithy_runtime::client::retries=debug",
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    let filter = Targets::new().with_default(LevelFilter::WARN).with_targets(
+        [
+            "aws_sso_rs",
+            "aws_sso_rs_cli",
+            "aws_sso_device_auth",
+            "aws_sso_role_credentials",
+            "aws_smithy_runtime::client::orchestrator::endpoints",
+            "aws_smithy_runtime::client::retries",
+        ]
+        .map(|t| (t, LevelFilter::DEBUG)),
     );
-    let _ = tracing_subscriber::fmt()
+    use tracing_subscriber::layer::SubscriberExt;
+    let layer = tracing_subscriber::fmt::layer()
         .compact()
-        .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .with_target(false)
-        .without_time()
-        .try_init();
+        .without_time();
+    let _ = tracing::subscriber::set_global_default(
+        tracing_subscriber::registry().with(layer).with(filter),
+    );
 }
 
 fn main() -> ExitCode {

@@ -528,13 +528,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         match run(registration.clone()).await {
             // A registration the service no longer knows: forget it and register again, once.
             Err(e) if matches!(e.kind(), ErrorKind::InvalidClient(_)) => {
-                self.cache.store_registration(
-                    &self.registration_key(),
-                    &ClientRegistration {
-                        expires_at: self.clock.now(),
-                        ..registration
-                    },
-                )?;
+                self.forget_registration(registration)?;
                 let fresh = self.registration(flow).await?;
                 Ok((run(fresh.clone()).await?, fresh))
             }
@@ -581,15 +575,21 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         {
             // The service no longer knows this registration: forget it, so that the next
             // login registers anew (the browser step cannot be redone here).
-            self.cache.store_registration(
-                &self.registration_key(),
-                &ClientRegistration {
-                    expires_at: self.clock.now(),
-                    ..registration
-                },
-            )?;
+            self.forget_registration(registration)?;
         }
         result
+    }
+
+    /// Marks `registration` as expired in the cache, so that the next login registers anew.
+    fn forget_registration(&self, registration: ClientRegistration) -> Result<(), Error> {
+        self.cache.store_registration(
+            &self.registration_key(),
+            &ClientRegistration {
+                expires_at: self.clock.now(),
+                ..registration
+            },
+        )?;
+        Ok(())
     }
 
     async fn pkce_with(
