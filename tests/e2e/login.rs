@@ -490,9 +490,9 @@ fn when_no_browser_starts_the_address_is_printed_and_login_goes_on() {
     let err = stderr(&out);
     assert!(
         err.contains("No browser could be started")
-            && err.contains("--no-browser")
-            && err.contains("--use-device-code"),
-        "says plainly that no browser started, and what to do: {err}"
+            && err.contains("open the address above on any device")
+            && err.contains("--no-browser"),
+        "says plainly that no browser started, and what to do (already in the device flow): {err}"
     );
     assert!(
         !err.contains("/nonexistent/browser") && !err.contains("Os {"),

@@ -145,9 +145,14 @@ fn status_shows_each_session() {
         .as_array()
         .expect("rows")
         .iter()
-        .find(|r| r["session"] == "(legacy)")
+        .find(|r| r["kind"] == "legacy-sso")
         .expect("legacy row");
     assert_eq!(legacy["state"], "none");
+    assert!(
+        legacy["session"].is_null(),
+        "a legacy sign-in has no session name: {legacy}"
+    );
+    assert_eq!(mine["kind"], "sso-session");
     let table = stdout(&w.run(&["status"]));
     assert!(
         table

@@ -74,7 +74,7 @@ fn a_damaged_token_file_is_reported_as_damaged_by_every_command() {
         let login = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
         assert!(login.status.success(), "{what}: {}", stderr(&login));
         assert!(
-            stderr(&login).contains("signing in again replaces it"),
+            stderr(&login).contains("this sign-in replaces it"),
             "{what}: {}",
             stderr(&login)
         );
@@ -283,5 +283,119 @@ fn a_throttled_sign_in_is_a_network_exit_saying_so() {
         stderr(&out).contains("IAM Identity Center is throttling requests"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn logout_removes_a_damaged_token_and_the_warning_names_the_session_and_its_command() {
+    let w = signed_in();
+    let path = w.token_file("my-sso");
+    std::fs::write(&path, b"garbage").expect("damage");
+    let status = w.run(&["status"]);
+    let err = stderr(&status);
+    assert!(
+        err.contains("the cached token of sso-session 'my-sso'")
+            && err.contains("sign in again to replace it: aws-sso-rs login --sso-session my-sso"),
+        "{err}"
+    );
+    let profiles = w.run(&["profiles"]);
+    let err = stderr(&profiles);
+    assert_eq!(
+        err.matches("is damaged").count(),
+        1,
+        "one warning though two profiles share the token: {err}"
+    );
+    let process = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+    assert!(
+        stderr(&process)
+            .contains("sign in again to replace it: aws-sso-rs login --profile dev-account-ro"),
+        "{}",
+        stderr(&process)
+    );
+    let out = w.run(&["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Signed out of sso-session 'my-sso': the token file was damaged"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !path.exists(),
+        "nothing usable, nor unusable, is left behind"
+    );
+}
+
+#[test]
+fn a_profile_name_that_is_not_there_is_explained() {
+    let w = signed_in();
+    let out = w.run(&["whoami", "--profile", "dev-account-r"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("did you mean 'dev-account-ro'?")
+            && err.contains("profiles there: default, dev-account-ro"),
+        "{err}"
+    );
+    let out = w
+        .cmd(&["whoami"])
+        .env("AWS_PROFILE", "dev-acount-ro")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(
+        stderr(&out).contains("the profile 'dev-acount-ro' comes from AWS_PROFILE"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        w.path().join(".aws/config"),
+        "[profile other]\nregion = eu-west-1\n",
+    )
+    .expect("write");
+    let out = w.run(&["credential-process", "--profile", "x"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = w.run(&["exec", "--", "true"]);
+    assert!(
+        stderr(&out).contains("no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn login_all_without_sessions_is_a_config_error_saying_what_is_missing() {
+    let w = world(Scenario::default());
+    std::fs::remove_file(w.path().join(".aws/config")).expect("remove");
+    let out = w.run(&["login", "--all"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not exist"), "{}", stderr(&out));
+    std::fs::write(
+        w.path().join(".aws/config"),
+        "[default]\nregion = eu-west-1\n",
+    )
+    .expect("write");
+    let out = w.run(&["login", "--all"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("signs in with IAM Identity Center"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn without_a_browser_the_advice_does_not_repeat_the_flag_in_use() {
+    let w = world(Scenario::default());
+    let out = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+        .env("BROWSER", "/nonexistent/browser")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("No browser could be started") && !err.contains("--use-device-code"),
+        "{err}"
     );
 }

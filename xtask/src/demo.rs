@@ -95,7 +95,6 @@ pub fn run(_args: &[String]) -> Result<()> {
     );
     run_cmd(Command::new("cargo").current_dir(&root).args([
         "build",
-        "--quiet",
         "-p",
         "aws-sso-rs-cli",
         "-p",
@@ -111,9 +110,12 @@ pub fn run(_args: &[String]) -> Result<()> {
     let stdout = child.stdout.take().context("no stdout from aws-sso-mock")?;
     let mock = Mock(child);
     let mut env = Vec::new();
+    println!(
+        "\nThe mock, on a port of its own for this run (run aws-sso-mock yourself for one that stays):"
+    );
     for line in BufReader::new(stdout).lines().take(6) {
         let line = line?;
-        println!("{line}");
+        println!("  {line}");
         if let Some((k, v)) = line.strip_prefix("export ").and_then(|l| l.split_once('=')) {
             env.push((k.to_owned(), v.to_owned()));
         }

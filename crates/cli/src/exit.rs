@@ -51,7 +51,7 @@ fn credentials(e: &CredentialsError) -> Code {
         | CredentialsKind::StsUnreachable { .. } => Code::Network,
         CredentialsKind::Sts { code, .. } if code == "Throttling" => Code::Network,
         CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
-        CredentialsKind::Cache(_) => Code::Cache,
+        CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,
         CredentialsKind::SignIn(s) => sign_in(s),
         CredentialsKind::Portal(PortalError::Unreachable { .. }) => Code::Network,
         _ => Code::Failure,

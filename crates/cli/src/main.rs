@@ -31,7 +31,6 @@ fn init_debug_log() {
             "aws_sso_rs_cli",
             "aws_sso_device_auth",
             "aws_sso_role_credentials",
-            "aws_smithy_runtime::client::orchestrator::endpoints",
             "aws_smithy_runtime::client::retries",
         ]
         .map(|t| (t, LevelFilter::DEBUG)),

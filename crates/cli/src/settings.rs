@@ -7,7 +7,7 @@ use anyhow::Result;
 use aws_sso_device_auth::{Clock, NamedBy, SignInTarget, SystemClock};
 use aws_sso_profile_config::{
     ClientEndpointConfig, ConfiguredSession, Endpoint, Env, FileLocations, Platform, ProcessEnv,
-    ProfileSet, Service, home_dir, select_profile,
+    ProfileSet, ProfileSource, SelectedProfile, Service, home_dir, select_profile,
 };
 use aws_sso_role_credentials::RoleTarget;
 use aws_sso_token_cache::{TokenCache, TokenKey};
@@ -115,7 +115,9 @@ fn profile_target(
 ) -> Result<SignInTarget> {
     let selected = select_profile(profile, world.env.as_ref());
     let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
-    let sso = set.require_sso_profile(&selected.name)?;
+    let sso = set
+        .require_sso_profile(&selected.name)
+        .map_err(|e| explain_selection(e.into(), &selected, files))?;
     Ok(SignInTarget::resolve(
         NamedBy::Profile(selected.name),
         sso.session,
@@ -123,6 +125,57 @@ fn profile_target(
         world.env.as_ref(),
         device,
     ))
+}
+
+/// Whether `error` says that the selected profile is not in the config.
+fn is_profile_not_found(error: &anyhow::Error) -> bool {
+    let not_found = |e: &aws_sso_profile_config::Error| {
+        matches!(
+            e.kind(),
+            aws_sso_profile_config::ErrorKind::ProfileNotFound { .. }
+        )
+    };
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<aws_sso_profile_config::Error>()
+            .is_some_and(not_found)
+            || cause
+                .downcast_ref::<aws_sso_role_credentials::Error>()
+                .is_some_and(|e| {
+                    matches!(e.kind(), aws_sso_role_credentials::ErrorKind::Config(c) if not_found(c))
+                })
+    })
+}
+
+/// A selected profile that is not in the config, explained: with the whole file read (the
+/// fast path reads only that profile) the message lists the profiles and suggests the
+/// closest, and it says where the name came from when not from `--profile`.
+fn explain_selection(
+    error: anyhow::Error,
+    selected: &SelectedProfile,
+    files: &Files,
+) -> anyhow::Error {
+    if !is_profile_not_found(&error) {
+        return error;
+    }
+    let full = match ProfileSet::load(&files.locations())
+        .map(|set| set.require_profile(&selected.name).err())
+    {
+        Ok(Some(complete)) => anyhow::Error::from(complete),
+        _ => error,
+    };
+    let from = match selected.source {
+        ProfileSource::Flag => return full,
+        ProfileSource::AwsProfile => {
+            format!("the profile '{}' comes from AWS_PROFILE", selected.name)
+        }
+        ProfileSource::AwsDefaultProfile => format!(
+            "the profile '{}' comes from AWS_DEFAULT_PROFILE",
+            selected.name
+        ),
+        ProfileSource::Default => "no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'".to_owned(),
+    };
+    full.context(from)
 }
 
 /// How `login --all` names a configured sign-in: by its session, or by the first profile of a
@@ -153,20 +206,12 @@ impl LoginSettings {
             )]
         } else if args.all {
             let set = ProfileSet::load(&files.locations())?;
-            let list = set.sessions();
+            let list = set.require_sessions()?;
             skipped = list.problems.iter().map(ToString::to_string).collect();
-            let targets: Vec<_> = list
-                .sessions
+            list.sessions
                 .iter()
                 .map(|c| SignInTarget::resolve(named_by(c), c.session.clone(), &set, env, device))
-                .collect();
-            if targets.is_empty() {
-                anyhow::bail!(
-                    "no section of {} signs in with IAM Identity Center; add an [sso-session NAME] section with sso_start_url and sso_region, and profiles that name it with sso_session",
-                    files.config_file.display()
-                );
-            }
-            targets
+                .collect()
         } else {
             vec![profile_target(
                 args.profile.as_deref(),
@@ -268,7 +313,8 @@ impl CredentialSettings {
         let selected = select_profile(profile, world.env.as_ref());
         let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
         let env = world.env.as_ref();
-        let target = RoleTarget::resolve(&set, &selected.name, env)?;
+        let target = RoleTarget::resolve(&set, &selected.name, env)
+            .map_err(|e| explain_selection(e.into(), &selected, &files))?;
         let sts_region = env
             .non_empty(aws_sso_profile_config::env::vars::AWS_REGION)
             .or_else(|| env.non_empty(aws_sso_profile_config::env::vars::AWS_DEFAULT_REGION))

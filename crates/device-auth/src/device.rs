@@ -100,8 +100,17 @@ impl DeviceFlow {
                 .await
             {
                 Ok(tokens) => return Ok(tokens),
-                Err(ApiError::AuthorizationPending) => {}
-                Err(ApiError::SlowDown) => self.interval += SLOW_DOWN_STEP,
+                Err(ApiError::AuthorizationPending) => tracing::debug!(
+                    "not approved yet (authorization_pending); asking again in {} s",
+                    self.interval.as_secs()
+                ),
+                Err(ApiError::SlowDown) => {
+                    self.interval += SLOW_DOWN_STEP;
+                    tracing::debug!(
+                        "asked to slow down; asking every {} s from now on",
+                        self.interval.as_secs()
+                    );
+                }
                 Err(ApiError::ExpiredToken) => return Err(ErrorKind::Expired { minutes }.into()),
                 Err(ApiError::AccessDenied) => return Err(ErrorKind::Denied.into()),
                 Err(e) => return Err(service_error(e, api.endpoint())),

@@ -101,9 +101,17 @@ impl SignInTarget {
         }
     }
 
-    /// `profile 'dev' (https://d-...awsapps.com/start)`.
+    /// `profile 'dev' (sso-session 'corp', https://d-...awsapps.com/start)`: the label, and
+    /// the session it shares with other profiles.
     pub fn described(&self) -> String {
-        format!("{} ({})", self.label(), self.session.start_url)
+        match (&self.named_by, &self.session.name) {
+            (NamedBy::Profile(_), Some(session)) => format!(
+                "{} (sso-session '{session}', {})",
+                self.label(),
+                self.session.start_url
+            ),
+            _ => format!("{} ({})", self.label(), self.session.start_url),
+        }
     }
 
     /// The command that signs in to this target.

@@ -79,6 +79,14 @@ pub enum ErrorKind {
         /// Its section header.
         location: Location,
     },
+    /// No section of the config signs in through IAM Identity Center (`login --all`).
+    #[error("{}", NoSessions { path, file_missing: *file_missing })]
+    NoSessions {
+        /// The config file.
+        path: PathBuf,
+        /// It does not exist.
+        file_missing: bool,
+    },
     /// A profile names an `[sso-session]` that does not exist.
     #[error(
         "profile '{profile}' ({location}) names sso_session '{session}', but {} has no \
@@ -207,11 +215,43 @@ impl fmt::Display for NotFound<'_> {
                 f,
                 "profile '{profile}' is not in {path}, which defines no profiles; {ADD}"
             ),
-            Some(names) => write!(
+            Some(names) => {
+                let closest = names
+                    .iter()
+                    .map(|n| (n, strsim::jaro_winkler(n, profile)))
+                    .filter(|(_, score)| *score >= 0.85)
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map(|(n, _)| format!("did you mean '{n}'? "))
+                    .unwrap_or_default();
+                write!(
+                    f,
+                    "profile '{profile}' is not in {path}; {closest}profiles there: {}; {PICK}",
+                    names.join(", ")
+                )
+            }
+        }
+    }
+}
+
+struct NoSessions<'a> {
+    path: &'a std::path::Path,
+    file_missing: bool,
+}
+
+impl fmt::Display for NoSessions<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.file_missing {
+            write!(
                 f,
-                "profile '{profile}' is not in {path}; profiles there: {}; {PICK}",
-                names.join(", ")
-            ),
+                "the config file {} does not exist; create it: {ADD}",
+                self.path.display()
+            )
+        } else {
+            write!(
+                f,
+                "no section of {} signs in with IAM Identity Center; {ADD}",
+                self.path.display()
+            )
         }
     }
 }

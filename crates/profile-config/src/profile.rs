@@ -270,6 +270,11 @@ impl ProfileSet {
         &self.warnings
     }
 
+    /// Whether [`ProfileSet::load`] found no config file.
+    pub fn config_missing(&self) -> bool {
+        self.config_missing
+    }
+
     /// The config file this set was read from, if any (used in messages).
     pub fn config_path(&self) -> Option<&Path> {
         self.config_path.as_deref()

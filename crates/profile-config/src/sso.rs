@@ -134,6 +134,24 @@ impl SessionList {
 }
 
 impl ProfileSet {
+    /// Like [`ProfileSet::sessions`], for commands that need at least one sign-in.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NoSessions`] (saying when the config file does not exist).
+    pub fn require_sessions(&self) -> Result<SessionList, Error> {
+        let list = self.sessions();
+        if list.sessions.is_empty() {
+            return Err(ErrorKind::NoSessions {
+                path: self
+                    .config_path()
+                    .map_or_else(|| "~/.aws/config".into(), Into::into),
+                file_missing: self.config_missing(),
+            }
+            .into());
+        }
+        Ok(list)
+    }
+
     /// Every sign-in the config defines, each once, with its profiles: what `status`,
     /// `login --all` and `logout` act on.
     pub fn sessions(&self) -> SessionList {

@@ -149,6 +149,21 @@ pub enum ErrorKind {
         /// The cause.
         reason: String,
     },
+    /// The sign-in's token file is damaged.
+    #[error(
+        "the cached token of {what} ({}) is damaged ({reason}); sign in again to replace it: {command}",
+        path.display()
+    )]
+    DamagedToken {
+        /// `profile 'dev'`.
+        what: String,
+        /// The token file.
+        path: std::path::PathBuf,
+        /// What is wrong with it (never its contents).
+        reason: String,
+        /// The command that replaces it.
+        command: String,
+    },
     /// STS could not be reached (`whoami`).
     #[error(
         "cannot reach STS at {endpoint}: {reason}; check the network, the region and AWS_ENDPOINT_URL_STS"
@@ -451,7 +466,21 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             &target.sign_in.session,
         )
         .with_policy(self.policy);
-        match sign_in.cached_or_refreshed().await? {
+        let cached = sign_in.cached_or_refreshed().await.map_err(|e| {
+            if let aws_sso_device_auth::ErrorKind::Cache(c) = e.kind()
+                && let aws_sso_token_cache::ErrorKind::Corrupt { path, reason } = c.kind()
+            {
+                return ErrorKind::DamagedToken {
+                    what: format!("profile '{}'", target.profile),
+                    path: path.clone(),
+                    reason: reason.clone(),
+                    command: target.login_command(),
+                }
+                .into();
+            }
+            Error::from(e)
+        })?;
+        match cached {
             Some(token) if token.expires_at > self.clock.now() => Ok(token),
             _ => Err(target.needs_login()),
         }

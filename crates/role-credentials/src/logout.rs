@@ -152,8 +152,13 @@ pub async fn logout_with<P: PortalApi>(
             report.unreadable.push(bad);
         }
     }
-    if let LogoutScope::Session(s) = scope {
-        // The session's own file, damaged beyond being listed as a token (not JSON at all).
+    let in_scope: Vec<&ConfiguredSession> = match scope {
+        LogoutScope::Everything => sessions.sessions.iter().collect(),
+        LogoutScope::Session(s) => vec![s],
+    };
+    for s in in_scope {
+        // A configured session's own file, damaged beyond being listed as a token (empty, not
+        // JSON at all): no use to anyone, so it goes too.
         let key = TokenKey::for_session(&s.session);
         let path = cache.token_path(&key);
         let policy = aws_sso_token_cache::ExpiryPolicy::default();

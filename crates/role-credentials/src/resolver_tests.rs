@@ -392,7 +392,7 @@ async fn a_damaged_token_file_is_a_cache_error_naming_it() {
     let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
     let e = r.credentials(&t).await.expect_err("damaged");
     assert!(
-        matches!(e.kind(), ErrorKind::SignIn(s) if matches!(s.kind(), aws_sso_device_auth::ErrorKind::Cache(_))),
+        matches!(e.kind(), ErrorKind::DamagedToken { command, .. } if command == "aws-sso-rs login --profile dev"),
         "{e}"
     );
     assert!(

@@ -40,7 +40,7 @@ pub enum ErrorKind {
         source: std::io::Error,
     },
     /// A cache file is not what it should be.
-    #[error("the cache file {} is damaged ({reason}); sign in again to replace it: aws-sso-rs login (or delete the file)", path.display())]
+    #[error("the cache file {} is damaged ({reason}); delete it, or replace it by signing in again (aws-sso-rs login)", path.display())]
     Corrupt {
         /// The file.
         path: PathBuf,

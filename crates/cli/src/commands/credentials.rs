@@ -18,6 +18,11 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
     let policy = ExpiryPolicy::default();
     let target = &settings.target;
     if let Some(c) = cached(&cache, target, &policy, world.clock.now()) {
+        tracing::debug!(
+            "role credentials from the cache ({}), valid until {}",
+            cache.role_credentials_path(&target.key()).display(),
+            c.expiration
+        );
         return Ok(c);
     }
     tracing::debug!(

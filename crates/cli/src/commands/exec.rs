@@ -109,9 +109,12 @@ pub struct CannotRun {
 impl CannotRun {
     fn new(program: &str, error: std::io::Error) -> Self {
         let (code, reason) = match error.kind() {
+            std::io::ErrorKind::NotFound if program.contains('/') => {
+                (127, "no such file; check the path".to_owned())
+            }
             std::io::ErrorKind::NotFound => (
                 127,
-                "no such program; check its name, or give its path".to_owned(),
+                "no such program on PATH; check its name, or give its path".to_owned(),
             ),
             std::io::ErrorKind::PermissionDenied => (
                 126,

@@ -21,6 +21,8 @@ pub struct CliPresenter<'a> {
     world: &'a World,
     label: String,
     open_browser: bool,
+    /// The device-code flow (so `--use-device-code` is not suggested again).
+    device_code: bool,
     /// Pasted callback addresses are read from the terminal.
     paste: bool,
     terminal: bool,
@@ -37,6 +39,7 @@ impl<'a> CliPresenter<'a> {
             world,
             label: target.label(),
             open_browser,
+            device_code: target.flow == aws_sso_device_auth::Flow::DeviceCode,
             paste,
             terminal: std::io::stderr().is_terminal(),
             spinner: Mutex::new(None),
@@ -54,10 +57,15 @@ impl<'a> CliPresenter<'a> {
             ),
             Err(why) => {
                 tracing::debug!("no browser could be started: {why}");
+                let instead = if self.device_code {
+                    "open the address above on any device, or use --no-browser for a QR code to scan"
+                } else {
+                    "sign in with --no-browser (then paste the address the browser ends on) or\n\
+                     --use-device-code (then sign in from any device)"
+                };
                 say(format_args!(
                     "No browser could be started on this machine. Open the address above in a browser yourself.\n\
-                     Without a browser here (an SSH session, a container), sign in with --no-browser (then paste\n\
-                     the address the browser ends on) or --use-device-code (then sign in from any device).\n"
+                     Without a browser here (an SSH session, a container), {instead}.\n"
                 ));
             }
         }
@@ -66,9 +74,11 @@ impl<'a> CliPresenter<'a> {
     fn wait(&self, what: &str, deadline: OffsetDateTime) {
         let total = (deadline - self.world.clock.now()).max(time::Duration::ZERO);
         if !self.terminal {
+            // The request was made a moment ago: a 10-minute code has 9m59.9s left, and "at
+            // most" reads as its whole lifetime.
             say(format_args!(
                 "Waiting for {what} (at most {}).",
-                human_duration(total)
+                human_duration(total + time::Duration::seconds(1))
             ));
             return;
         }
@@ -167,9 +177,13 @@ impl Presenter for CliPresenter<'_> {
     }
 
     fn replacing_damaged(&self, error: &aws_sso_token_cache::Error) {
-        say(format_args!(
-            "aws-sso-rs: warning: {error}; signing in again replaces it."
-        ));
+        match error.kind() {
+            aws_sso_token_cache::ErrorKind::Corrupt { path, reason } => say(format_args!(
+                "aws-sso-rs: warning: the cached token {} is damaged ({reason}); this sign-in replaces it.",
+                path.display()
+            )),
+            _ => say(format_args!("aws-sso-rs: warning: {error}")),
+        }
     }
 }
 

@@ -72,7 +72,7 @@ fn token_of(sso: &SsoProfile, cache: &TokenCache, now: OffsetDateTime) -> (Token
         .token_status(&key, &ExpiryPolicy::default(), now)
         .unwrap_or_else(TokenStatus::Damaged);
     let problem = match &status {
-        TokenStatus::Damaged(e) => Some(e.to_string()),
+        TokenStatus::Damaged(e) => Some(super::damaged_token(&sso.session, Some(&sso.profile), e)),
         _ => None,
     };
     let token = status.token();
@@ -146,19 +146,28 @@ pub fn run(
 ) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations()).context("cannot list profiles")?;
     let rows = rows(&set, &settings.files.cache(), world.clock.now());
-    for warning in set.warnings() {
-        writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
-    }
-    for row in &rows {
-        if let Some(error) = &row.error {
-            writeln!(stderr, "aws-sso-rs: warning: {error}")?;
+    // Each warning once, though several profiles share a broken session or a damaged token.
+    let mut warned = std::collections::HashSet::new();
+    let warnings = set
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .chain(rows.iter().filter_map(|r| r.error.clone()));
+    for warning in warnings {
+        if warned.insert(warning.clone()) {
+            writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
         }
     }
     match settings.output {
         Output::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&rows)?)?,
+        Output::Table if rows.is_empty() && set.config_missing() => writeln!(
+            stderr,
+            "The config file {} does not exist. Create it with a [profile NAME] section with sso_session, sso_account_id and sso_role_name, and an [sso-session NAME] section (the README of aws-sso-rs shows one).",
+            settings.files.config_file.display()
+        )?,
         Output::Table if rows.is_empty() => writeln!(
             stderr,
-            "no profiles in {} or {}; add a [profile NAME] section with sso_session, sso_account_id and sso_role_name (the README of aws-sso-rs shows one)",
+            "No profiles in {} or {}. Add a [profile NAME] section with sso_session, sso_account_id and sso_role_name (the README of aws-sso-rs shows one).",
             settings.files.config_file.display(),
             settings.files.credentials_file.display()
         )?,

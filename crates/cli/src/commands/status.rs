@@ -16,7 +16,10 @@ use crate::settings::{StatusSettings, World};
 
 #[derive(Debug, Serialize)]
 struct Row {
-    session: String,
+    /// The sso-session's name; none for a legacy profile's sign-in or a token not in the config.
+    session: Option<String>,
+    /// `sso-session`, `legacy-sso` or `not-in-config`.
+    kind: &'static str,
     start_url: String,
     region: String,
     /// `valid`, `refresh-due`, `expired`, `none`, `damaged`.
@@ -32,7 +35,8 @@ struct Row {
 }
 
 fn row(
-    session: String,
+    session: Option<String>,
+    kind: &'static str,
     start_url: String,
     region: String,
     status: &TokenStatus,
@@ -42,6 +46,7 @@ fn row(
     let token: Option<&SsoToken> = status.token();
     Row {
         session,
+        kind,
         start_url,
         region,
         state: status.name(),
@@ -81,11 +86,21 @@ pub fn run(
         seen.insert(cache.token_path(&key));
         let status = cache.token_status(&key, &policy, now)?;
         if let TokenStatus::Damaged(e) = &status {
-            writeln!(stderr, "aws-sso-rs: warning: {e}")?;
+            let first = configured.profiles.first().map(|p| p.profile.as_str());
+            writeln!(
+                stderr,
+                "aws-sso-rs: warning: {}",
+                super::damaged_token(session, first, e)
+            )?;
         }
-        let name = session.name.clone().unwrap_or_else(|| "(legacy)".into());
+        let kind = if session.is_legacy() {
+            "legacy-sso"
+        } else {
+            "sso-session"
+        };
         rows.push(row(
-            name,
+            session.name.clone(),
+            kind,
             session.start_url.clone(),
             session.region.clone(),
             &status,
@@ -112,7 +127,8 @@ pub fn run(
             token: Box::new(t.clone()),
         };
         rows.push(row(
-            "(not in config)".into(),
+            None,
+            "not-in-config",
             t.start_url.clone().unwrap_or_default(),
             t.region.clone().unwrap_or_default(),
             &status,
@@ -122,6 +138,11 @@ pub fn run(
     }
     match settings.output {
         Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
+        Output::Table if rows.is_empty() && set.config_missing() => writeln!(
+            stderr,
+            "The config file {} does not exist, and no token is cached.",
+            settings.files.config_file.display()
+        )?,
         Output::Table if rows.is_empty() => writeln!(
             stderr,
             "No IAM Identity Center sessions in {} and no cached tokens.",
@@ -143,8 +164,13 @@ pub fn run(
                 column.set_padding((0, 2));
             }
             for r in &rows {
+                let session = match (r.kind, &r.session) {
+                    (_, Some(name)) => name.clone(),
+                    ("legacy-sso", None) => "(legacy)".to_owned(),
+                    _ => "(not in config)".to_owned(),
+                };
                 table.add_row([
-                    r.session.clone(),
+                    session,
                     r.start_url.clone(),
                     r.region.clone(),
                     r.state.to_owned(),

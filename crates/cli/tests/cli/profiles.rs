@@ -137,7 +137,19 @@ fn no_profiles_says_how_to_add_one() {
     let out = home.run(&["profiles"]);
     assert!(out.status.success());
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("no profiles in"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/.aws/config does not exist") && err.contains("[profile NAME]"),
+        "a missing file is named as missing: {err}"
+    );
+    home.write_config("# nothing yet\n");
+    let out = home.run(&["profiles"]);
+    assert!(out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("No profiles in") && err.contains("[profile NAME]"),
+        "{err}"
+    );
 }
 
 #[test]

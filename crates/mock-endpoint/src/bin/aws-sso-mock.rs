@@ -29,8 +29,18 @@ struct Args {
 /// The mock's usual port (the one of the README's examples).
 const DEFAULT_PORT: u16 = 4566;
 
-fn main() -> Result<()> {
-    let args = Args::parse();
+fn main() -> std::process::ExitCode {
+    match run(Args::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The message and its causes on one line, never a backtrace.
+            eprintln!("aws-sso-mock: error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<()> {
     let mut scenario = match &args.scenario {
         Some(path) => Scenario::load(path)?,
         None => Scenario::default(),
