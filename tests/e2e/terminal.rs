@@ -53,6 +53,18 @@ impl Session {
         );
         session
     }
+
+    /// The screen once it shows `want` (or after 15 s, whatever it shows then).
+    fn screen(&self, want: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let text = tmux(&self.0, &["capture-pane", "-p", "-J"]);
+            if text.contains(want) || Instant::now() > deadline {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
 }
 
 impl Drop for Session {
@@ -76,17 +88,7 @@ fn no_browser_on_a_terminal_shows_a_qr_code_and_a_countdown() {
         "",
         "login --profile dev-account-ro --use-device-code --no-browser",
     );
-    let socket = session.0.clone();
-    let screen = |want: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let text = tmux(&socket, &["capture-pane", "-p", "-J"]);
-            if text.contains(want) || Instant::now() > deadline {
-                return text;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
+    let screen = |want: &str| session.screen(want);
     let first = screen("left");
     assert!(first.contains("Or scan this with a phone"), "{first}");
     assert!(
@@ -140,16 +142,7 @@ fn on_a_terminal_a_pasted_callback_completes_a_login_that_opened_a_browser() {
     let session = Session::start(&w, "paste", 200, &browser, "login --profile dev-account-ro");
     let socket = session.0.clone();
     let url = w.opened(1).pop().expect("the browser was asked to open");
-    let screen = |want: &str| {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let text = tmux(&socket, &["capture-pane", "-p", "-J"]);
-            if text.contains(want) || Instant::now() > deadline {
-                return text;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    };
+    let screen = |want: &str| session.screen(want);
     let first = screen("paste that whole address here");
     assert!(
         first.contains("paste that whole address here"),

@@ -7,7 +7,7 @@ use anyhow::Result;
 use aws_sso_device_auth::{Clock, NamedBy, SignInTarget, SystemClock};
 use aws_sso_profile_config::{
     ClientEndpointConfig, ConfiguredSession, Endpoint, Env, FileLocations, Platform, ProcessEnv,
-    ProfileSet, ProfileSource, SelectedProfile, Service, home_dir, select_profile,
+    ProfileSet, ProfileSource, SelectedProfile, Service, SessionList, home_dir, select_profile,
 };
 use aws_sso_role_credentials::RoleTarget;
 use aws_sso_token_cache::{TokenCache, TokenKey};
@@ -239,6 +239,9 @@ pub struct LogoutSettings {
     pub only: Option<String>,
     #[serde(skip)]
     pub set: ProfileSet,
+    /// Every sign-in of the config, read once.
+    #[serde(skip)]
+    pub sessions: SessionList,
     #[serde(skip)]
     pub session: Option<ConfiguredSession>,
 }
@@ -252,8 +255,9 @@ impl LogoutSettings {
             (_, Some(name)) => Some(set.sso_session_named(name)?),
             (Some(profile), None) => Some(set.require_sso_profile(profile)?.session),
         };
+        let sessions = set.sessions();
         let session = session.map(|s| {
-            set.sessions()
+            sessions
                 .find(s.cache_key_source())
                 .cloned()
                 .unwrap_or(ConfiguredSession {
@@ -267,6 +271,7 @@ impl LogoutSettings {
                 .as_ref()
                 .map(|s| TokenKey::for_session(&s.session).source().to_owned()),
             set,
+            sessions,
             session,
         })
     }

@@ -61,13 +61,15 @@ pub struct LogoutReport {
 
 /// Logs out of `scope` with the AWS SDK: ends each server session at the portal of the
 /// token's region (resolved from `set` and `env`, so `AWS_ENDPOINT_URL_SSO` applies), then
-/// removes the token and the role credentials.
+/// removes the token and the role credentials. `sessions` is `set.sessions()`, which names
+/// the tokens in the report.
 ///
 /// # Errors
 /// A cache file cannot be removed or the cache folder cannot be listed.
 pub async fn logout(
     cache: &TokenCache,
     set: &ProfileSet,
+    sessions: &SessionList,
     env: &dyn Env,
     scope: LogoutScope<'_>,
 ) -> Result<LogoutReport, Error> {
@@ -75,8 +77,7 @@ pub async fn logout(
         LogoutScope::Session(s) => s.profiles.first().map(|p| p.profile.clone()),
         LogoutScope::Everything => None,
     };
-    let sessions = set.sessions();
-    logout_with(cache, &sessions, scope, |region| {
+    logout_with(cache, sessions, scope, |region| {
         let endpoint = set.endpoint(
             profile.as_deref(),
             &Service::Sso,

@@ -29,7 +29,13 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let report = runtime.block_on(logout(&cache, &settings.set, world.env.as_ref(), scope))?;
+    let report = runtime.block_on(logout(
+        &cache,
+        &settings.set,
+        &settings.sessions,
+        world.env.as_ref(),
+        scope,
+    ))?;
     for t in &report.tokens {
         println!(
             "Signed out of {}: {}; token removed ({}).",

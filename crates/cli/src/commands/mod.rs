@@ -25,11 +25,15 @@ pub fn damaged_token(
         (None, None) => "aws-sso-rs login".to_owned(),
     };
     match error.kind() {
-        aws_sso_token_cache::ErrorKind::Corrupt { path, reason } => format!(
-            "the cached token of {} ({}) is damaged ({reason}); sign in again to replace it: {command}",
-            session.label(),
-            path.display()
-        ),
+        aws_sso_token_cache::ErrorKind::Corrupt { path, reason } => {
+            aws_sso_role_credentials::ErrorKind::DamagedToken {
+                what: session.label(),
+                path: path.clone(),
+                reason: reason.clone(),
+                command,
+            }
+            .to_string()
+        }
         _ => error.to_string(),
     }
 }

@@ -215,15 +215,11 @@ mod tests {
     use crate::cli::{Output, ProfilesArgs};
     use crate::settings::{ProfilesSettings, World};
 
-    const CONFIG: &str = aws_sso_e2e::EXAMPLE_CONFIG;
-
     /// The command in a fake world: a temporary home, only `HOME` set, a clock that stands
     /// still, so what is printed is exact.
     #[test]
     fn lists_every_profile_with_its_exact_time_left() {
-        let home = tempfile::tempdir().expect("home");
-        std::fs::create_dir_all(home.path().join(".aws")).expect("mkdir");
-        std::fs::write(home.path().join(".aws/config"), CONFIG).expect("config");
+        let home = aws_sso_e2e::TempHome::with_example_config();
         let now = datetime!(2030-01-01 9:00 UTC);
         let world = World {
             env: Box::new(
