@@ -3,6 +3,7 @@
 mod botocore;
 mod browser_login;
 mod credentials;
+mod everyday;
 
 mod login;
 

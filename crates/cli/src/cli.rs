@@ -48,6 +48,52 @@ pub enum Command {
     Exec(ExecArgs),
     /// Show who the profile's credentials belong to (as `aws sts get-caller-identity`).
     Whoami(WhoamiArgs),
+    /// List the accounts a sign-in reaches and the roles in each.
+    ///
+    /// The list is cached for an hour (in aws-sso-rs's own cache folder, never among the AWS
+    /// CLI's files), so pickers open at once; --refresh fetches it anew.
+    List(ListArgs),
+}
+
+/// Which sign-in a listing or generating command uses.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("sign_in").args(["profile", "sso_session"]))]
+pub struct SignInArgs {
+    /// Use this profile's sign-in (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`, or
+    /// the only [sso-session] of the config).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Use this [sso-session]'s sign-in.
+    #[arg(long)]
+    pub sso_session: Option<String>,
+}
+
+/// What `list` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ListWhat {
+    /// Each account: id, name, e-mail.
+    Accounts,
+    /// One row per account and role, with the profiles of the config that use it.
+    Roles,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// `accounts` or `roles` (default: each account with its roles).
+    #[arg(value_enum)]
+    pub what: Option<ListWhat>,
+    #[command(flatten)]
+    pub sign_in: SignInArgs,
+    /// Only this account (12 digits).
+    #[arg(long, value_name = "ID")]
+    pub account: Option<String>,
+    /// How to print the list.
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Fetch the list anew instead of using the cached one.
+    #[arg(long)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Args)]

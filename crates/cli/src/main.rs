@@ -132,6 +132,14 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                 commands::whoami::run(&s, args.output, &world)
             }
         }
+        cli::Command::List(args) => {
+            let s = settings::ListSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::list::run(&s, &world, &mut std::io::stdout().lock())
+            }
+        }
         cli::Command::Status(args) => {
             let s = settings::StatusSettings::resolve(&args, &world)?;
             if show {

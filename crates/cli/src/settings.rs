@@ -9,11 +9,13 @@ use aws_sso_profile_config::{
     ClientEndpointConfig, ConfiguredSession, Endpoint, Env, FileLocations, Platform, ProcessEnv,
     ProfileSet, ProfileSource, SelectedProfile, Service, SessionList, home_dir, select_profile,
 };
-use aws_sso_role_credentials::RoleTarget;
+use aws_sso_role_credentials::{Freshness, RoleTarget, SessionTarget};
 use aws_sso_token_cache::{TokenCache, TokenKey};
 use serde::Serialize;
 
-use crate::cli::{LoginArgs, LogoutArgs, Output, ProfilesArgs, StatusArgs};
+use crate::cli::{
+    ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, ProfilesArgs, SignInArgs, StatusArgs,
+};
 
 /// What a command may touch: the environment, the platform's path rules, and the clock.
 /// Tests build one with a fixed clock and their own environment.
@@ -41,13 +43,23 @@ pub struct Files {
     pub sso_cache_dir: PathBuf,
     pub cli_cache_dir: PathBuf,
     pub lock_dir: PathBuf,
+    /// aws-sso-rs's own cache (the account and role directory): `$XDG_CACHE_HOME/aws-sso-rs`,
+    /// else `~/.cache/aws-sso-rs`.
+    pub tool_cache_dir: PathBuf,
 }
 
 impl Files {
     pub fn resolve(world: &World) -> Result<Self> {
         let locations = FileLocations::resolve(world.env.as_ref(), world.platform)?;
-        let cache = TokenCache::new(&home_dir(world.env.as_ref(), world.platform)?);
+        let home = home_dir(world.env.as_ref(), world.platform)?;
+        let cache = TokenCache::new(&home);
+        let tool_cache_dir = world
+            .env
+            .non_empty("XDG_CACHE_HOME")
+            .map_or_else(|| home.join(".cache"), PathBuf::from)
+            .join("aws-sso-rs");
         Ok(Self {
+            tool_cache_dir,
             config_file: locations.config,
             credentials_file: locations.credentials,
             sso_cache_dir: cache.sso_dir().to_owned(),
@@ -61,6 +73,10 @@ impl Files {
             config: self.config_file.clone(),
             credentials: self.credentials_file.clone(),
         }
+    }
+
+    pub fn directory_cache(&self) -> aws_sso_role_credentials::DirectoryCache {
+        aws_sso_role_credentials::DirectoryCache::new(&self.tool_cache_dir)
     }
 
     pub fn cache(&self) -> TokenCache {
@@ -345,5 +361,86 @@ impl CredentialSettings {
             login,
             target,
         })
+    }
+}
+
+/// The sign-in a listing command uses: `--sso-session`, `--profile`, the selected profile
+/// (`AWS_PROFILE`, `AWS_DEFAULT_PROFILE`), or, when none is named and the `default` profile
+/// does not sign in through IAM Identity Center, the config's only sign-in.
+pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result<SessionTarget> {
+    let env = world.env.as_ref();
+    if let Some(name) = &args.sso_session {
+        let set = ProfileSet::load(&files.locations())?;
+        return Ok(SessionTarget::for_session(&set, name, env)?);
+    }
+    let selected = select_profile(args.profile.as_deref(), env);
+    let set = ProfileSet::load(&files.locations())?;
+    if selected.source == ProfileSource::Default
+        && !matches!(set.sso_profile("default"), Ok(Some(_)))
+    {
+        let list = set.require_sessions()?;
+        if let [only] = list.sessions.as_slice() {
+            return Ok(match &only.session.name {
+                Some(name) => SessionTarget::for_session(&set, name, env)?,
+                None => SessionTarget::for_profile(&set, &only.profiles[0].profile, env)?,
+            });
+        }
+        let names: Vec<String> = list
+            .sessions
+            .iter()
+            .map(|c| match &c.session.name {
+                Some(n) => format!("--sso-session {n}"),
+                None => format!("--profile {}", c.profiles[0].profile),
+            })
+            .collect();
+        anyhow::bail!(
+            "{} has {} IAM Identity Center sign-ins; name one: {}",
+            files.config_file.display(),
+            names.len(),
+            names.join(", ")
+        );
+    }
+    SessionTarget::for_profile(&set, &selected.name, env)
+        .map_err(|e| explain_selection(e.into(), &selected, files))
+}
+
+/// Settings of `aws-sso-rs list`.
+#[derive(Debug, Serialize)]
+pub struct ListSettings {
+    pub files: Files,
+    pub what: Option<ListWhat>,
+    pub session: String,
+    pub start_url: String,
+    pub portal_endpoint: String,
+    pub account: Option<String>,
+    pub output: Output,
+    pub refresh: bool,
+    #[serde(skip)]
+    pub target: SessionTarget,
+}
+
+impl ListSettings {
+    pub fn resolve(args: &ListArgs, world: &World) -> Result<Self> {
+        let files = Files::resolve(world)?;
+        let target = session_target(&args.sign_in, &files, world)?;
+        Ok(Self {
+            files,
+            what: args.what,
+            session: target.sign_in.label(),
+            start_url: target.sign_in.session.start_url.clone(),
+            portal_endpoint: target.portal.url.clone(),
+            account: args.account.clone(),
+            output: args.output,
+            refresh: args.refresh,
+            target,
+        })
+    }
+
+    pub fn freshness(&self) -> Freshness {
+        if self.refresh {
+            Freshness::Refetch
+        } else {
+            Freshness::default()
+        }
     }
 }

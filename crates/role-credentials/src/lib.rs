@@ -8,6 +8,8 @@
 //!   single-flight), calls `GetRoleCredentials`, and caches the answer.
 //! - [`Resolver::credentials_or_sign_in`]: the same, signing in first when needed, with the
 //!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one).
+//! - [`Resolver::directory`]: the accounts and roles of a sign-in, fetched with bounded,
+//!   adaptive concurrency and cached in a [`DirectoryCache`] of this crate's own.
 //! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
 //!   [`LogoutReport`].
 //! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider.
@@ -33,6 +35,7 @@
 pub struct ReadmeDoctests;
 
 mod container;
+mod directory;
 mod logout;
 mod portal;
 mod provider;
@@ -53,6 +56,10 @@ use aws_sso_token_cache::{
 use time::OffsetDateTime;
 
 pub use container::ContainerServer;
+pub use directory::{
+    Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning,
+    fetch_accounts_and_roles,
+};
 pub use logout::{LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with};
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 
@@ -299,6 +306,87 @@ impl RoleTarget {
     }
 }
 
+/// A sign-in and its portal: what listing accounts and roles needs (no role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionTarget {
+    /// The sign-in.
+    pub sign_in: SignInTarget,
+    /// The portal endpoint.
+    pub portal: Endpoint,
+}
+
+impl SessionTarget {
+    /// The sign-in of `profile` (any SSO profile, with or without a role).
+    ///
+    /// # Errors
+    /// The profile is missing, invalid, or not an SSO profile.
+    pub fn for_profile(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
+        let sso = set.require_sso_profile(profile)?;
+        let portal = set.endpoint(
+            Some(profile),
+            &Service::Sso,
+            &sso.session.region,
+            env,
+            ClientEndpointConfig::default(),
+        );
+        let sign_in = SignInTarget::resolve(
+            NamedBy::Profile(profile.to_owned()),
+            sso.session,
+            set,
+            env,
+            false,
+        );
+        Ok(Self { sign_in, portal })
+    }
+
+    /// The sign-in of `[sso-session name]`.
+    ///
+    /// # Errors
+    /// There is no such session, or it is incomplete.
+    pub fn for_session(set: &ProfileSet, name: &str, env: &dyn Env) -> Result<Self, Error> {
+        let session = set.sso_session_named(name)?;
+        let portal = set.endpoint(
+            None,
+            &Service::Sso,
+            &session.region,
+            env,
+            ClientEndpointConfig::default(),
+        );
+        let sign_in = SignInTarget::resolve(
+            NamedBy::SsoSession(name.to_owned()),
+            session,
+            set,
+            env,
+            false,
+        );
+        Ok(Self { sign_in, portal })
+    }
+
+    fn sign_in_needed(&self) -> Error {
+        ErrorKind::NeedsLogin {
+            what: self.sign_in.label(),
+            command: self.sign_in.login_command(),
+        }
+        .into()
+    }
+}
+
+/// How old a cached directory may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Use a cached one up to this age; fetch when it is older (stale) or missing.
+    UpTo(Duration),
+    /// Fetch anew (`--refresh`).
+    Refetch,
+}
+
+impl Default for Freshness {
+    /// Up to one hour: assignments change rarely, and a picker should open at once.
+    fn default() -> Self {
+        Self::UpTo(Duration::from_secs(3600))
+    }
+}
+
 /// The fast path: cached role credentials with more than the policy's window left. Reads one
 /// small file; builds nothing.
 pub fn cached(
@@ -348,6 +436,15 @@ impl SdkClients {
         }
     }
 
+    /// The SDK clients for listing `target`'s accounts and roles: the portal client leaves
+    /// throttling to [`Resolver::directory`]'s adaptive window.
+    pub fn for_listing(target: &SessionTarget) -> Self {
+        Self {
+            oidc: SdkOidc::for_target(&target.sign_in),
+            portal: SdkPortal::for_listing(&target.sign_in.session.region, &target.portal),
+        }
+    }
+
     /// A [`Resolver`] over these clients, the real timer and `clock`.
     pub fn resolver<'a, C: Clock>(
         &'a self,
@@ -367,6 +464,7 @@ pub struct Resolver<'a, O, P, C, S> {
     cache: &'a TokenCache,
     policy: ExpiryPolicy,
     lock_wait: Duration,
+    tuning: FetchTuning,
 }
 
 impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S> {
@@ -386,6 +484,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             cache,
             policy: ExpiryPolicy::default(),
             lock_wait: Duration::from_secs(120),
+            tuning: FetchTuning::default(),
         }
     }
 
@@ -393,6 +492,13 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
     #[must_use]
     pub fn with_policy(mut self, policy: ExpiryPolicy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// Fetches directories with `tuning` instead of the default.
+    #[must_use]
+    pub fn with_tuning(mut self, tuning: FetchTuning) -> Self {
+        self.tuning = tuning;
         self
     }
 
@@ -458,12 +564,21 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
     /// # Errors
     /// [`ErrorKind::NeedsLogin`]; the cache cannot be used.
     pub async fn token(&self, target: &RoleTarget) -> Result<SsoToken, Error> {
+        self.sign_in_token(&target.sign_in).await
+    }
+
+    /// A valid token for the sign-in `target` (refreshed if due); `NeedsLogin`, naming the
+    /// command that signs in, when there is none.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NeedsLogin`], [`ErrorKind::DamagedToken`]; the cache cannot be used.
+    pub async fn sign_in_token(&self, target: &SignInTarget) -> Result<SsoToken, Error> {
         let sign_in = SignIn::new(
             self.oidc,
             self.clock,
             self.sleeper,
             self.cache,
-            &target.sign_in.session,
+            &target.session,
         )
         .with_policy(self.policy);
         let cached = sign_in.cached_or_refreshed().await.map_err(|e| {
@@ -471,7 +586,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
                 && let aws_sso_token_cache::ErrorKind::Corrupt { path, reason } = c.kind()
             {
                 return ErrorKind::DamagedToken {
-                    what: format!("profile '{}'", target.profile),
+                    what: target.label(),
                     path: path.clone(),
                     reason: reason.clone(),
                     command: target.login_command(),
@@ -482,7 +597,11 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         })?;
         match cached {
             Some(token) if token.expires_at > self.clock.now() => Ok(token),
-            _ => Err(target.needs_login()),
+            _ => Err(ErrorKind::NeedsLogin {
+                what: target.label(),
+                command: target.login_command(),
+            }
+            .into()),
         }
     }
 
@@ -544,39 +663,62 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             })
     }
 
-    /// Every account the session can reach, with its role names.
+    /// The directory of `target`'s sign-in: from `store` when it is younger than
+    /// `freshness` allows, else fetched ([`fetch_accounts_and_roles`]) and stored.
     ///
     /// # Errors
-    /// As [`Resolver::credentials`].
-    pub async fn accounts_and_roles(
+    /// [`ErrorKind::NeedsLogin`], [`ErrorKind::Throttled`] (throttling outlasted the
+    /// retries), [`ErrorKind::Unreachable`], or the cache cannot be used. A directory that
+    /// cannot be stored is still returned (and traced).
+    pub async fn directory(
         &self,
-        target: &RoleTarget,
-    ) -> Result<Vec<(Account, Vec<String>)>, Error> {
-        let token = self.token(target).await?;
-        let map = |e: PortalError| -> Error {
-            match e {
-                PortalError::Unauthorized => target.needs_login(),
-                PortalError::Unreachable { endpoint, reason } => {
-                    ErrorKind::Unreachable { endpoint, reason }.into()
-                }
-                PortalError::Throttled => ErrorKind::Throttled.into(),
-                other => ErrorKind::Portal(other).into(),
-            }
-        };
-        let mut out = Vec::new();
-        for account in self
-            .portal
-            .list_accounts(&token.access_token)
-            .await
-            .map_err(map)?
+        target: &SessionTarget,
+        store: &DirectoryCache,
+        freshness: Freshness,
+        progress: &dyn DirectoryProgress,
+    ) -> Result<Directory, Error> {
+        let key = target.sign_in.token_key();
+        let now = self.clock.now();
+        if let Freshness::UpTo(max_age) = freshness
+            && let Some(cached) = store.load(&key)
+            && !cached.is_stale(max_age, now)
         {
-            let roles = self
-                .portal
-                .list_account_roles(&token.access_token, &account.account_id)
-                .await
-                .map_err(map)?;
-            out.push((account, roles));
+            tracing::debug!(
+                "directory from {} (fetched {})",
+                store.path(&key).display(),
+                cached.fetched_at
+            );
+            return Ok(cached);
         }
-        Ok(out)
+        let token = self.sign_in_token(&target.sign_in).await?;
+        let accounts = fetch_accounts_and_roles(
+            self.portal,
+            self.sleeper,
+            &token.access_token,
+            &self.tuning,
+            progress,
+        )
+        .await
+        .map_err(|e| match e {
+            PortalError::Unauthorized => target.sign_in_needed(),
+            PortalError::Unreachable { endpoint, reason } => {
+                ErrorKind::Unreachable { endpoint, reason }.into()
+            }
+            PortalError::Throttled => ErrorKind::Throttled.into(),
+            other => Error::from(ErrorKind::Portal(other)),
+        })?;
+        let directory = Directory {
+            start_url: target.sign_in.session.start_url.clone(),
+            // Whole seconds, as the file keeps it.
+            fetched_at: self.clock.now().replace_nanosecond(0).unwrap_or(now),
+            accounts,
+        };
+        if let Err(e) = store.store(&key, &directory) {
+            tracing::warn!(
+                "could not cache the directory in {}: {e}",
+                store.path(&key).display()
+            );
+        }
+        Ok(directory)
     }
 }

@@ -91,10 +91,32 @@ impl SdkPortal {
     /// A client for `region` at `endpoint`, set on the client unless it is the public
     /// default. Requests and responses are traced (method, path, status) for `--debug`.
     pub fn new(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
+        Self::build(region, endpoint, None)
+    }
+
+    /// Like [`SdkPortal::new`], with one attempt per call: for listing, whose caller
+    /// ([`fetch_accounts_and_roles`](crate::fetch_accounts_and_roles)) adapts to throttling
+    /// itself and must see every throttled answer.
+    pub fn for_listing(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
+        Self::build(
+            region,
+            endpoint,
+            Some(aws_sdk_sso::config::retry::RetryConfig::standard().with_max_attempts(1)),
+        )
+    }
+
+    fn build(
+        region: &str,
+        endpoint: &aws_sso_profile_config::Endpoint,
+        retry: Option<aws_sdk_sso::config::retry::RetryConfig>,
+    ) -> Self {
         let mut config = aws_sdk_sso::Config::builder()
             .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
             .region(aws_sdk_sso::config::Region::new(region.to_owned()))
             .interceptor(aws_sso_device_auth::RequestLog);
+        if let Some(retry) = retry {
+            config = config.retry_config(retry);
+        }
         if !endpoint.is_default() {
             config = config.endpoint_url(&endpoint.url);
         }

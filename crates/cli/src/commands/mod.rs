@@ -2,8 +2,10 @@
 
 pub mod credential_process;
 pub mod credentials;
+pub mod directory;
 pub mod exec;
 pub mod export;
+pub mod list;
 pub mod login;
 pub mod logout;
 pub mod profiles;

@@ -5,7 +5,10 @@ use std::path::Path;
 use aws_sso_device_auth::{SdkOidc, SystemClock, TokioSleeper};
 use aws_sso_mock::{Approval, MockServer, Scenario};
 use aws_sso_profile_config::{MapEnv, ProfileSet, Source};
-use aws_sso_role_credentials::{ErrorKind, RoleTarget, SdkClients, SsoRoleCredentials, cached};
+use aws_sso_role_credentials::{
+    DirectoryCache, ErrorKind, Freshness, RoleTarget, SdkClients, SessionTarget,
+    SsoRoleCredentials, cached,
+};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache};
 
 /// The example config, and a profile for a role the mock's user does not have.
@@ -128,20 +131,43 @@ async fn fetch_cache_reuse_and_errors() {
     let listed = {
         let Fixture {
             server: server2,
-            home: _home2,
+            home: home2,
             cache: cache2,
             target: t2,
         } = Fixture::new();
         sign_in(&server2, &cache2, &t2).await;
-        SdkClients::for_target(&t2)
-            .resolver(&SystemClock, &cache2)
-            .accounts_and_roles(&t2)
+        let session = SessionTarget {
+            sign_in: t2.sign_in.clone(),
+            portal: t2.portal.clone(),
+        };
+        let store = DirectoryCache::new(home2.path().join("directory"));
+        let clients = SdkClients::for_listing(&session);
+        let resolver = clients.resolver(&SystemClock, &cache2);
+        let fetched = resolver
+            .directory(&session, &store, Freshness::default(), &())
             .await
-            .expect("list")
+            .expect("list");
+        assert_eq!(
+            store.load(&t2.token_key()).as_ref(),
+            Some(&fetched),
+            "the directory is cached"
+        );
+        server2.revoke_all();
+        let again = resolver
+            .directory(&session, &store, Freshness::default(), &())
+            .await
+            .expect("a fresh cached directory needs no call");
+        assert_eq!(again, fetched);
+        let err = resolver
+            .directory(&session, &store, Freshness::Refetch, &())
+            .await
+            .expect_err("refetching needs a valid sign-in");
+        assert!(matches!(err.kind(), ErrorKind::NeedsLogin { .. }), "{err}");
+        fetched.accounts
     };
     let names: Vec<_> = listed
         .iter()
-        .map(|(a, roles)| (a.account_id.as_str(), roles.len()))
+        .map(|a| (a.account.account_id.as_str(), a.roles.len()))
         .collect();
     assert_eq!(names, [("123456789011", 2), ("210987654321", 1)]);
 }
