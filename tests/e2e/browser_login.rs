@@ -123,3 +123,31 @@ fn pkce_flow_in_a_real_browser_lands_on_the_cli_listener() {
             .is_some()
     );
 }
+
+#[test]
+#[ignore = "needs Chromium and ChromeDriver: cargo xtask ci installs them and runs this"]
+fn console_url_in_a_real_browser_lands_on_the_account_and_role() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let out = w.run(&["console", "--profile", "dev-account-admin", "--print"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    let url = crate::stdout(&out).trim().to_owned();
+    runtime().block_on(async {
+        let browser = Browser::start().await;
+        browser
+            .client
+            .goto(&url)
+            .await
+            .expect("open the console URL");
+        let account = browser.find("account").await.text().await.expect("account");
+        let role = browser.find("role").await.text().await.expect("role");
+        assert_eq!(
+            (account.as_str(), role.as_str()),
+            ("123456789011", "Administrator")
+        );
+        let title = browser.client.title().await.expect("title");
+        assert!(title.contains("AWS Management Console"), "{title}");
+        browser.close().await;
+    });
+}

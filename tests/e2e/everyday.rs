@@ -120,3 +120,230 @@ fn list_without_a_sign_in_says_which_command_signs_in() {
         stderr(&out)
     );
 }
+
+/// The profile names of the config file, in order.
+fn profile_headers(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter_map(|l| {
+            l.strip_prefix("[profile ")
+                .and_then(|l| l.strip_suffix(']'))
+        })
+        .collect()
+}
+
+#[test]
+fn populate_writes_a_profile_per_role_keeps_the_users_file_and_prunes_only_what_is_gone() {
+    let w = signed_in(organisation(50, &["ReadOnly", "Admin"]));
+    let config = w.path().join(".aws/config");
+    let users = std::fs::read_to_string(&config).expect("config");
+    let mode = |p: &std::path::Path| {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).expect("meta").permissions().mode() & 0o777
+    };
+    let users_mode = mode(&config);
+
+    // A dry run prints the diff and writes nothing.
+    let out = w.run(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "my-sso",
+        "--dry-run",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let diff = stdout(&out);
+    assert_eq!(
+        diff.lines().filter(|l| l.starts_with("+[profile ")).count(),
+        100,
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("\n-"),
+        "nothing of the user's file is removed:\n{diff}"
+    );
+    assert!(stderr(&out).contains("Would add 100"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), users);
+
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Added 100 profiles for 100 roles in 50 accounts"),
+        "{}",
+        stderr(&out)
+    );
+    let written = std::fs::read_to_string(&config).expect("config");
+    assert!(
+        written.starts_with(&users),
+        "every line of the user's file, in order"
+    );
+    let names = profile_headers(&written);
+    assert_eq!(names.len(), 3 + 100);
+    assert!(names.contains(&"team-07.ReadOnly"), "{names:?}");
+    assert!(names.contains(&"team-49.Admin"), "{names:?}");
+    insta::assert_snapshot!(
+        "populated_section",
+        written
+            .split("\n\n")
+            .find(|s| s.starts_with("[profile team-07.Admin]"))
+            .expect("the section")
+    );
+    assert_eq!(mode(&config), users_mode, "the file keeps its mode");
+
+    // Nothing changed: nothing written.
+    let before = std::fs::metadata(&config)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Nothing to change"),
+        "{}",
+        stderr(&out)
+    );
+    let after = std::fs::metadata(&config)
+        .expect("meta")
+        .modified()
+        .expect("mtime");
+    assert_eq!(before, after, "a second run writes nothing");
+
+    // The organisation shrinks: without --prune the gone ones are named and kept; with it,
+    // exactly they go.
+    w.mock.update_scenario(|s| {
+        s.accounts.truncate(45);
+        s.accounts[0].roles.retain(|r| r == "Admin");
+    });
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("11 generated profiles name an account or role you no longer have"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), written);
+    let out = w.run(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "my-sso",
+        "--prune",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pruned = std::fs::read_to_string(&config).expect("config");
+    assert!(pruned.starts_with(&users));
+    let left = profile_headers(&pruned);
+    let gone: Vec<&&str> = names.iter().filter(|n| !left.contains(n)).collect();
+    let mut expected = vec!["team-00.ReadOnly".to_owned()];
+    for i in 45..50 {
+        expected.push(format!("team-{i}.ReadOnly"));
+        expected.push(format!("team-{i}.Admin"));
+    }
+    let mut gone: Vec<String> = gone.into_iter().map(|n| (*n).to_owned()).collect();
+    gone.sort();
+    expected.sort();
+    assert_eq!(gone, expected);
+}
+
+#[test]
+fn botocore_resolves_credentials_for_generated_profiles() {
+    aws_sso_e2e::require_botocore!();
+    let w = signed_in(organisation(3, &["ReadOnly"]));
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = w.mock.count("GetRoleCredentials");
+    let got = w.botocore(&["load-credentials", "team-02.ReadOnly"]);
+    assert!(
+        got["access_key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("ASIA")),
+        "{got}"
+    );
+    assert_eq!(got["method"], "sso");
+    assert_eq!(w.mock.count("GetRoleCredentials"), before + 1);
+}
+
+/// Signed in with the example config, whose profiles name the default scenario's roles.
+fn example_signed_in() -> World {
+    signed_in(Scenario::default())
+}
+
+#[test]
+fn console_print_gives_a_federation_url_that_lands_on_the_role() {
+    let w = example_signed_in();
+    let out = w.run(&[
+        "console",
+        "--profile",
+        "dev-account-ro",
+        "--service",
+        "s3",
+        "--print",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let url = stdout(&out).trim().to_owned();
+    let signin = w
+        .mock
+        .env()
+        .into_iter()
+        .find(|(k, _)| k == "AWS_ENDPOINT_URL_SIGNIN")
+        .map(|(_, v)| v)
+        .expect("the mock sets AWS_ENDPOINT_URL_SIGNIN");
+    assert!(url.starts_with(&format!("{signin}/federation?Action=login&Issuer=https%3A%2F%2Fd-XXXXXXXXX.awsapps.com%2Fstart&Destination=https%3A%2F%2Fap-northeast-1.console.aws.amazon.com%2Fs3%2Fhome%3Fregion%3Dap-northeast-1&SigninToken=")), "{url}");
+    let page = crate::follow(&url);
+    assert!(
+        page.contains("<b id=\"account\">123456789011</b>"),
+        "{page}"
+    );
+    assert!(page.contains("<b id=\"role\">ReadOnly</b>"), "{page}");
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+}
+
+#[test]
+fn console_via_portal_sends_no_credential_and_opens_the_portal_link() {
+    let w = world(Scenario::default());
+    // No sign-in is needed: the browser signs in through the portal.
+    let out = w.run(&["console", "--profile", "dev-account-admin", "--via-portal"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        w.opened(1),
+        [
+            "https://d-XXXXXXXXX.awsapps.com/start/#/console?account_id=123456789011&role_name=Administrator"
+        ]
+    );
+    let out = w.run(&[
+        "console",
+        "--profile",
+        "dev-account-admin",
+        "--via-portal",
+        "--print",
+        "--region",
+        "eu-west-1",
+    ]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "https://d-XXXXXXXXX.awsapps.com/start/#/console?account_id=123456789011&role_name=Administrator&destination=https%3A%2F%2Feu-west-1.console.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Deu-west-1"
+    );
+    assert_eq!(
+        w.mock.count("GetRoleCredentials"),
+        0,
+        "no credential fetched"
+    );
+}
+
+#[test]
+fn console_refused_by_the_signin_endpoint_says_what_to_do() {
+    let w = example_signed_in();
+    let out = w
+        .cmd(&["console", "--profile", "dev-account-ro", "--print"])
+        .env("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:9")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("http://127.0.0.1:9/federation"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--via-portal"), "{}", stderr(&out));
+}

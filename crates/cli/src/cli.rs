@@ -53,6 +53,73 @@ pub enum Command {
     /// The list is cached for an hour (in aws-sso-rs's own cache folder, never among the AWS
     /// CLI's files), so pickers open at once; --refresh fetches it anew.
     List(ListArgs),
+    /// Open the AWS Management Console as the profile's role, as the portal's
+    /// "Management console" link does.
+    ///
+    /// By default it signs in by federation with the role credentials; --via-portal opens the
+    /// portal's own console link instead, which sends no credential anywhere and works with
+    /// the console's multi-session sign-in.
+    Console(ConsoleArgs),
+    /// Write profiles into ~/.aws/config: a guided set-up, or one per account and role.
+    #[command(subcommand)]
+    Configure(ConfigureCommand),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("page").args(["service", "destination"]))]
+pub struct ConsoleArgs {
+    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    #[arg(long)]
+    pub profile: Option<String>,
+    /// Land on this service's console (`s3`, `ec2`, `cloudwatch`...).
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Option<String>,
+    /// Land on this console URL.
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+    /// The console's region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region,
+    /// its sso_region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Print the URL instead of opening a browser.
+    #[arg(long)]
+    pub print: bool,
+    /// Open the portal's console link (no credential leaves this machine).
+    #[arg(long)]
+    pub via_portal: bool,
+    /// The console session's length in seconds (900 to 43200; federation only).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(900..=43_200), conflicts_with = "via_portal")]
+    pub duration: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigureCommand {
+    /// Write a native `sso_session` profile for every account and role a sign-in reaches.
+    ///
+    /// The AWS CLI, every AWS SDK and Terraform read them with no helper. Generated sections
+    /// are marked with a comment; everything else in the file stays byte for byte. A second
+    /// run with nothing changed writes nothing.
+    Populate(PopulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PopulateArgs {
+    /// The [sso-session] the profiles sign in through (default: the config's only one).
+    #[arg(long)]
+    pub sso_session: Option<String>,
+    /// The profile name: {account_name}, {account_id}, {role_name}, {session}; characters a
+    /// profile name cannot hold become `-`, and a taken name gets `-ACCOUNT_ID`.
+    #[arg(long, default_value = "{account_name}.{role_name}")]
+    pub template: String,
+    /// The profiles' `region` (default: the session's sso_region).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Remove generated profiles of this session whose account or role is gone.
+    #[arg(long)]
+    pub prune: bool,
+    /// Print what would change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// Which sign-in a listing or generating command uses.

@@ -48,7 +48,8 @@ fn credentials(e: &CredentialsError) -> Code {
         CredentialsKind::RoleNotAssigned { .. } => Code::AccessDenied,
         CredentialsKind::Throttled
         | CredentialsKind::Unreachable { .. }
-        | CredentialsKind::StsUnreachable { .. } => Code::Network,
+        | CredentialsKind::StsUnreachable { .. }
+        | CredentialsKind::Console { .. } => Code::Network,
         CredentialsKind::Sts { code, .. } if code == "Throttling" => Code::Network,
         CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
         CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,

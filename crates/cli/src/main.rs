@@ -140,6 +140,27 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
                 commands::list::run(&s, &world, &mut std::io::stdout().lock())
             }
         }
+        cli::Command::Console(args) => {
+            let s = settings::ConsoleSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::console::run(&s, &world)
+            }
+        }
+        cli::Command::Configure(cli::ConfigureCommand::Populate(args)) => {
+            let s = settings::PopulateSettings::resolve(&args, &world)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::populate::run(
+                    &s,
+                    &world,
+                    &mut std::io::stdout().lock(),
+                    &mut std::io::stderr().lock(),
+                )
+            }
+        }
         cli::Command::Status(args) => {
             let s = settings::StatusSettings::resolve(&args, &world)?;
             if show {

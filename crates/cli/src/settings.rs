@@ -14,7 +14,8 @@ use aws_sso_token_cache::{TokenCache, TokenKey};
 use serde::Serialize;
 
 use crate::cli::{
-    ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, ProfilesArgs, SignInArgs, StatusArgs,
+    ConsoleArgs, ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, PopulateArgs, ProfilesArgs,
+    SignInArgs, StatusArgs,
 };
 
 /// What a command may touch: the environment, the platform's path rules, and the clock.
@@ -442,5 +443,112 @@ impl ListSettings {
         } else {
             Freshness::default()
         }
+    }
+}
+
+/// Settings of `aws-sso-rs configure populate`.
+#[derive(Debug, Serialize)]
+pub struct PopulateSettings {
+    pub files: Files,
+    pub session: String,
+    pub template: String,
+    pub region: String,
+    pub prune: bool,
+    pub dry_run: bool,
+    #[serde(skip)]
+    pub target: SessionTarget,
+}
+
+impl PopulateSettings {
+    pub fn resolve(args: &PopulateArgs, world: &World) -> Result<Self> {
+        let files = Files::resolve(world)?;
+        let set = ProfileSet::load(&files.locations())?;
+        let session = match &args.sso_session {
+            Some(name) => name.clone(),
+            None => {
+                let list = set.require_sessions()?;
+                let names: Vec<&str> = list
+                    .sessions
+                    .iter()
+                    .filter_map(|c| c.session.name.as_deref())
+                    .collect();
+                match names.as_slice() {
+                    [only] => (*only).to_owned(),
+                    [] => anyhow::bail!(
+                        "{} has no [sso-session] section, and generated profiles sign in through one; add one (or run `aws-sso-rs configure sso`), then name it with --sso-session",
+                        files.config_file.display()
+                    ),
+                    many => anyhow::bail!(
+                        "{} has {} [sso-session] sections; name one with --sso-session: {}",
+                        files.config_file.display(),
+                        many.len(),
+                        many.join(", ")
+                    ),
+                }
+            }
+        };
+        let target = SessionTarget::for_session(&set, &session, world.env.as_ref())?;
+        Ok(Self {
+            files,
+            region: args
+                .region
+                .clone()
+                .unwrap_or_else(|| target.sign_in.session.region.clone()),
+            session,
+            template: args.template.clone(),
+            prune: args.prune,
+            dry_run: args.dry_run,
+            target,
+        })
+    }
+}
+
+/// Settings of `aws-sso-rs console`.
+#[derive(Debug, Serialize)]
+pub struct ConsoleSettings {
+    pub credentials: CredentialSettings,
+    /// `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` > `sso_region`, unless
+    /// `--region`.
+    pub region: String,
+    pub destination: String,
+    /// Whether the page was chosen (`--service`, `--destination`, `--region`): only then is a
+    /// destination passed to the portal's link.
+    pub destination_chosen: bool,
+    pub signin_endpoint: Endpoint,
+    pub print: bool,
+    pub via_portal: bool,
+    pub duration_seconds: Option<u64>,
+}
+
+impl ConsoleSettings {
+    pub fn resolve(args: &ConsoleArgs, world: &World) -> Result<Self> {
+        let credentials = CredentialSettings::resolve(args.profile.as_deref(), false, world)?;
+        let region = args
+            .region
+            .clone()
+            .unwrap_or_else(|| credentials.sts_region.clone());
+        let set = ProfileSet::load_profile(&credentials.files.locations(), &credentials.profile)?;
+        let signin_endpoint = set.endpoint(
+            Some(&credentials.profile),
+            &Service::Signin,
+            &region,
+            world.env.as_ref(),
+            ClientEndpointConfig::default(),
+        );
+        let destination = args.destination.clone().unwrap_or_else(|| {
+            aws_sso_role_credentials::console_destination(&region, args.service.as_deref())
+        });
+        Ok(Self {
+            destination_chosen: args.service.is_some()
+                || args.destination.is_some()
+                || args.region.is_some(),
+            region,
+            destination,
+            signin_endpoint,
+            print: args.print,
+            via_portal: args.via_portal,
+            duration_seconds: args.duration,
+            credentials,
+        })
     }
 }

@@ -223,10 +223,12 @@ impl MockServer {
         self.lock().token_is_valid(access_token, self.clock.now())
     }
 
-    /// Changes the scenario (latency, throttling, failures, approval, lifetimes...) for the
-    /// requests that follow; what was issued stays.
+    /// Changes the scenario (latency, throttling, failures, approval, lifetimes, the
+    /// accounts and roles...) for the requests that follow; what was issued stays.
     pub fn update_scenario(&self, change: impl FnOnce(&mut Scenario)) {
-        change(&mut self.lock().scenario);
+        let mut state = self.lock();
+        change(&mut state.scenario);
+        state.accounts = state.scenario.all_accounts();
     }
 }
 

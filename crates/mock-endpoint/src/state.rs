@@ -171,7 +171,7 @@ pub struct LogEntry {
 pub struct State {
     /// The scenario in force.
     pub scenario: Scenario,
-    accounts: Vec<Account>,
+    pub(crate) accounts: Vec<Account>,
     clients: HashMap<String, Client>,
     devices: HashMap<String, DeviceAuth>,
     user_codes: HashMap<String, String>,

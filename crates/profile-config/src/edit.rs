@@ -31,6 +31,17 @@ impl SectionRef<'_> {
     }
 }
 
+/// A section for [`ConfigDocument::append_sections`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewSection<'a> {
+    /// The section.
+    pub section: SectionRef<'a>,
+    /// A comment line written under the header (without the `#`).
+    pub comment: Option<&'a str>,
+    /// `key = value` lines, in order.
+    pub properties: Vec<(&'a str, &'a str)>,
+}
+
 /// The text of a shared file, with edit operations that keep everything else intact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigDocument {
@@ -280,6 +291,81 @@ impl ConfigDocument {
         let removed = !edits.is_empty();
         self.apply(edits);
         removed
+    }
+
+    /// The profiles whose section holds a comment line containing `marker` (between its
+    /// header and the next), in file order.
+    pub fn marked_profiles(&self, marker: &str) -> Vec<String> {
+        let Ok(lines) = self.lines() else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        let mut current: Option<String> = None;
+        for line in &lines {
+            match line.kind {
+                LineKind::Header(h) => {
+                    current = match classify(h, self.kind) {
+                        Class::Profile(name) => Some(name.to_owned()),
+                        Class::BareDefault => Some("default".to_owned()),
+                        _ => None,
+                    };
+                }
+                LineKind::Comment if self.text[line.range.clone()].contains(marker) => {
+                    if let Some(name) = current.take() {
+                        out.push(name);
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Appends new sections at the end of the file, each with an optional comment line under
+    /// its header and its properties in order, separated by blank lines: one pass however
+    /// many sections (generating thousands of profiles stays fast).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidEdit`] for a name, key or value the format cannot hold, or a
+    /// section that is already there; the document is then unchanged.
+    pub fn append_sections(&mut self, sections: &[NewSection<'_>]) -> Result<(), Error> {
+        let lines = self.lines()?;
+        for new in sections {
+            self.check_section(new.section)?;
+            if !self.spans(&lines, new.section).is_empty() {
+                return Err(invalid(
+                    "section",
+                    new.section.name(),
+                    "it is already in the file",
+                ));
+            }
+            for (key, value) in &new.properties {
+                check_key(key)?;
+                check_value(value)?;
+            }
+        }
+        drop(lines);
+        let nl = self.newline();
+        let mut tail = String::new();
+        if !self.text.is_empty() && !self.text.ends_with('\n') {
+            tail.push_str(nl);
+        }
+        let blank_before_first = !self.text.trim().is_empty()
+            && !format!("{}{tail}", self.text).ends_with(&format!("{nl}{nl}"));
+        for (i, new) in sections.iter().enumerate() {
+            if i > 0 || blank_before_first {
+                tail.push_str(nl);
+            }
+            tail.push_str(&format!("[{}]{nl}", self.header_text(new.section)));
+            if let Some(comment) = new.comment {
+                tail.push_str(&format!("# {comment}{nl}"));
+            }
+            for (key, value) in &new.properties {
+                tail.push_str(&format!("{key} = {value}{nl}"));
+            }
+        }
+        self.text.push_str(&tail);
+        Ok(())
     }
 
     fn lines(&self) -> Result<Vec<Line<'_>>, Error> {

@@ -11,7 +11,8 @@
 //! - [`ProfileSet::endpoint`]: the endpoint URL of a service, honouring `AWS_ENDPOINT_URL_*`,
 //!   `[services]` sections and `endpoint_url`.
 //! - [`ConfigDocument`]: edits that keep every comment, blank line and key order, saved
-//!   atomically.
+//!   atomically; [`populate`] generates a profile per account and role, touching only the
+//!   sections it marked.
 //!
 //! The environment is injected ([`Env`]) so nothing here reads the process environment unless
 //! asked to ([`ProcessEnv`]).
@@ -55,14 +56,18 @@ pub mod env;
 mod error;
 mod location;
 mod parse;
+mod populate;
 mod profile;
 mod sso;
 
-pub use edit::{ConfigDocument, SectionRef};
+pub use edit::{ConfigDocument, NewSection, SectionRef};
 pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};
 pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::{Error, ErrorKind};
 pub use location::{FileLocations, Platform, expand_tilde, home_dir};
+pub use populate::{
+    Assignment, GENERATED_MARKER, PopulateOptions, PopulatePlan, populate, profile_name,
+};
 pub use profile::{FileKind, Location, ProfileSet, Property, Section, Source, Warning};
 pub use sso::{
     ConfiguredSession, DEFAULT_SCOPE, ProfileSource, SelectedProfile, SessionList, SsoProfile,

@@ -10,6 +10,8 @@
 //!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one).
 //! - [`Resolver::directory`]: the accounts and roles of a sign-in, fetched with bounded,
 //!   adaptive concurrency and cached in a [`DirectoryCache`] of this crate's own.
+//! - [`federation_url`] / [`portal_console_url`]: the AWS Management Console for a role, by
+//!   federation or through the portal's own link.
 //! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
 //!   [`LogoutReport`].
 //! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider.
@@ -34,6 +36,7 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+mod console;
 mod container;
 mod directory;
 mod logout;
@@ -55,6 +58,9 @@ use aws_sso_token_cache::{
 };
 use time::OffsetDateTime;
 
+pub use console::{
+    ConsoleRequest, console_destination, console_host, federation_url, portal_console_url,
+};
 pub use container::ContainerServer;
 pub use directory::{
     Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning,
@@ -188,6 +194,16 @@ pub enum ErrorKind {
         code: String,
         /// The message.
         message: String,
+    },
+    /// The console sign-in endpoint failed (`console`).
+    #[error(
+        "cannot sign in to the AWS Management Console through {endpoint}: {reason}; check the network and AWS_ENDPOINT_URL_SIGNIN, or use --via-portal"
+    )]
+    Console {
+        /// The federation endpoint.
+        endpoint: String,
+        /// What went wrong.
+        reason: String,
     },
     /// Another portal error.
     #[error(transparent)]

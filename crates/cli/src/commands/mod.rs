@@ -1,5 +1,6 @@
 //! One module per command, each with a `run` function.
 
+pub mod console;
 pub mod credential_process;
 pub mod credentials;
 pub mod directory;
@@ -8,6 +9,7 @@ pub mod export;
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod populate;
 pub mod profiles;
 pub mod status;
 pub mod whoami;

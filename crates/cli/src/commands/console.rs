@@ -1,0 +1,55 @@
+//! `aws-sso-rs console`: the AWS Management Console as the profile's role.
+
+use std::io::Write;
+use std::time::Duration;
+
+use anyhow::Result;
+use aws_sso_role_credentials::{ConsoleRequest, federation_url, portal_console_url};
+
+use crate::browser;
+use crate::commands::credentials::role_credentials;
+use crate::settings::{ConsoleSettings, World};
+
+pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
+    let c = &settings.credentials;
+    let start_url = &c.target.sign_in.session.start_url;
+    let url = if settings.via_portal {
+        portal_console_url(
+            start_url,
+            &c.account_id,
+            &c.role_name,
+            settings
+                .destination_chosen
+                .then_some(settings.destination.as_str()),
+        )
+    } else {
+        let creds = role_credentials(c, world)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        runtime.block_on(federation_url(
+            &creds,
+            &settings.signin_endpoint,
+            &ConsoleRequest {
+                destination: settings.destination.clone(),
+                issuer: start_url.clone(),
+                duration: settings.duration_seconds.map(Duration::from_secs),
+            },
+        ))?
+    };
+    if settings.print {
+        writeln!(std::io::stdout().lock(), "{url}")?;
+        return Ok(());
+    }
+    let what = format!(
+        "the AWS Management Console as {} in account {} (profile '{}')",
+        c.role_name, c.account_id, c.profile
+    );
+    match browser::open(&url, world.env.as_ref()) {
+        Ok(()) => eprintln!("Opened {what} in your browser."),
+        Err(why) => anyhow::bail!(
+            "cannot open a browser ({why}); run again with --print to get the URL of {what}"
+        ),
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! `aws-sso-rs configure populate`: a generated profile for every account and role.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use aws_sso_profile_config::{Assignment, ConfigDocument, FileKind, PopulateOptions, populate};
+use aws_sso_role_credentials::Freshness;
+
+use crate::commands::directory::directory;
+use crate::settings::{PopulateSettings, World};
+
+pub fn run(
+    settings: &PopulateSettings,
+    world: &World,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let path = &settings.files.config_file;
+    let original = ConfigDocument::load(path, FileKind::Config)?;
+    // Always the current assignments: pruning on an hour-old list could remove a new role's
+    // neighbour or keep a removed one.
+    let dir = directory(&settings.target, &settings.files, world, Freshness::Refetch)?;
+    let assignments: Vec<Assignment> = dir
+        .roles()
+        .map(|(account, role)| Assignment {
+            account_id: account.account_id.clone(),
+            account_name: account.account_name.clone(),
+            role_name: role.to_owned(),
+        })
+        .collect();
+    let mut doc = original.clone();
+    let plan = populate(
+        &mut doc,
+        &assignments,
+        &PopulateOptions {
+            session: settings.session.clone(),
+            template: settings.template.clone(),
+            region: settings.region.clone(),
+            prune: settings.prune,
+        },
+    )?;
+    if settings.dry_run {
+        diff(original.as_str(), doc.as_str(), path, out)?;
+    } else if plan.changes() {
+        doc.save()
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let verb = |done: &str, planned: &str| if settings.dry_run { planned } else { done }.to_owned();
+    let mut parts = Vec::new();
+    if !plan.added.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            verb("added", "would add"),
+            plan.added.len()
+        ));
+    }
+    if !plan.updated.is_empty() {
+        parts.push(format!(
+            "{} {}",
+            verb("updated", "would update"),
+            plan.updated.len()
+        ));
+    }
+    if !plan.removed.is_empty() {
+        parts.push(format!(
+            "{} {} ({})",
+            verb("removed", "would remove"),
+            plan.removed.len(),
+            plan.removed.join(", ")
+        ));
+    }
+    if parts.is_empty() {
+        writeln!(
+            err,
+            "Nothing to change in {}: the {} generated profiles of sso-session '{}' are up to date.",
+            path.display(),
+            plan.unchanged,
+            settings.session
+        )?;
+    } else {
+        let summary = parts.join(", ");
+        let mut summary = summary.chars();
+        let first = summary.next().map(|c| c.to_uppercase().to_string());
+        writeln!(
+            err,
+            "{}{} profiles for {} roles in {} accounts of sso-session '{}' ({}{}); {} unchanged.",
+            first.unwrap_or_default(),
+            summary.as_str(),
+            assignments.len(),
+            dir.accounts.len(),
+            settings.session,
+            path.display(),
+            if settings.dry_run {
+                ", dry run: nothing written"
+            } else {
+                ""
+            },
+            plan.unchanged
+        )?;
+    }
+    if !plan.gone.is_empty() {
+        writeln!(
+            err,
+            "{} generated profiles name an account or role you no longer have: {}; --prune removes them.",
+            plan.gone.len(),
+            plan.gone.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// A unified diff of the config file, coloured on a terminal (unless `NO_COLOR` is set).
+fn diff(old: &str, new: &str, path: &std::path::Path, out: &mut dyn Write) -> Result<()> {
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let name = path.display().to_string();
+    let text = similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&name, &name)
+        .to_string();
+    for line in text.lines() {
+        let paint = match line.as_bytes().first() {
+            _ if !colour => None,
+            Some(b'+') if !line.starts_with("+++") => Some("32"),
+            Some(b'-') if !line.starts_with("---") => Some("31"),
+            Some(b'@') => Some("36"),
+            _ => None,
+        };
+        match paint {
+            Some(code) => writeln!(out, "\x1b[{code}m{line}\x1b[0m")?,
+            None => writeln!(out, "{line}")?,
+        }
+    }
+    Ok(())
+}
