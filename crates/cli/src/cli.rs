@@ -192,6 +192,8 @@ pub enum ExportFormat {
     Json,
     /// The credential_process JSON document.
     Process,
+    /// A section of the shared credentials file (`[NAME]` with `aws_access_key_id`, ...).
+    Ini,
 }
 
 #[derive(Debug, Args)]
@@ -202,6 +204,15 @@ pub struct ExportArgs {
     /// The output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Process)]
     pub format: ExportFormat,
+    /// With `--format ini`: write the keys into the shared credentials file
+    /// (AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials) instead of printing them, as a
+    /// section marked as generated with its expiry; every other line of the file is kept.
+    /// `aws-sso-rs logout` removes it.
+    #[arg(long)]
+    pub to_credentials_file: bool,
+    /// With `--format ini`: the section's name (default: the profile's).
+    #[arg(long = "as", value_name = "NAME")]
+    pub section: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -112,7 +112,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::export::run(&s, args.format, &world)
+                commands::export::run(&s, &args, &world)
             }
         }
         cli::Command::Exec(args) => {

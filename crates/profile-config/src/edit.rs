@@ -296,10 +296,19 @@ impl ConfigDocument {
     /// The profiles whose section holds a comment line containing `marker` (between its
     /// header and the next), in file order.
     pub fn marked_profiles(&self, marker: &str) -> Vec<String> {
+        self.marked_sections(marker)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// Like [`ConfigDocument::marked_profiles`], each with the text of its marked comment line
+    /// (without the comment sign).
+    pub fn marked_sections(&self, marker: &str) -> Vec<(String, String)> {
         let Ok(lines) = self.lines() else {
             return Vec::new();
         };
-        let mut out: Vec<String> = Vec::new();
+        let mut out: Vec<(String, String)> = Vec::new();
         let mut current: Option<String> = None;
         for line in &lines {
             match line.kind {
@@ -312,7 +321,11 @@ impl ConfigDocument {
                 }
                 LineKind::Comment if self.text[line.range.clone()].contains(marker) => {
                     if let Some(name) = current.take() {
-                        out.push(name);
+                        let text = self.text[line.range.clone()]
+                            .trim()
+                            .trim_start_matches(['#', ';'])
+                            .trim();
+                        out.push((name, text.to_owned()));
                     }
                 }
                 _ => {}
@@ -366,6 +379,19 @@ impl ConfigDocument {
         }
         self.text.push_str(&tail);
         Ok(())
+    }
+
+    /// Removes blank lines at the end of the file, keeping one line ending (after removing a
+    /// trailing section, so that runs of blank lines do not pile up).
+    pub fn trim_trailing_blank_lines(&mut self) {
+        let nl = self.newline();
+        let kept = self.text.trim_end_matches(['\n', '\r', ' ', '\t']).len();
+        if kept < self.text.len() {
+            self.text.truncate(kept);
+            if kept > 0 {
+                self.text.push_str(nl);
+            }
+        }
     }
 
     fn lines(&self) -> Result<Vec<Line<'_>>, Error> {

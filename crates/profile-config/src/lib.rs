@@ -50,6 +50,7 @@
 pub struct ReadmeDoctests;
 
 pub mod atomic;
+mod credentials_file;
 mod edit;
 mod endpoint;
 pub mod env;
@@ -60,6 +61,9 @@ mod populate;
 mod profile;
 mod sso;
 
+pub use credentials_file::{
+    EXPORT_MARKER, ExportedCredentials, put_exported_credentials, remove_exported_credentials,
+};
 pub use edit::{ConfigDocument, NewSection, SectionRef};
 pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};
 pub use env::{Env, MapEnv, ProcessEnv};

@@ -159,6 +159,31 @@ impl DirectoryCache {
         write_atomic(&self.path(key), directory.to_json().as_bytes(), 0o600)
     }
 
+    /// Deletes every cached directory; returns how many there were.
+    ///
+    /// # Errors
+    /// The folder cannot be read or a file cannot be deleted.
+    pub fn clear(&self) -> std::io::Result<usize> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        let mut removed = 0;
+        for entry in entries {
+            let path = entry?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.starts_with("directory-") && name.ends_with(".json") {
+                std::fs::remove_file(&path)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// Deletes the directory of `key`; returns whether there was one.
     ///
     /// # Errors

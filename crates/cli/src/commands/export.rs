@@ -5,11 +5,19 @@ use std::io::Write;
 use anyhow::Result;
 use aws_sso_profile_config::env::vars;
 
-use crate::cli::ExportFormat;
+use aws_sso_profile_config::{
+    ConfigDocument, ExportedCredentials, FileKind, put_exported_credentials,
+};
+
+use crate::cli::{ExportArgs, ExportFormat};
 use crate::commands::credentials::{iso, process_json, role_credentials};
 use crate::settings::{CredentialSettings, World};
 
-pub fn render(format: ExportFormat, c: &aws_sso_token_cache::RoleCredentials) -> String {
+pub fn render(
+    format: ExportFormat,
+    c: &aws_sso_token_cache::RoleCredentials,
+    section: &str,
+) -> String {
     let pairs = [
         (vars::AWS_ACCESS_KEY_ID, c.access_key_id.clone()),
         (
@@ -39,13 +47,51 @@ pub fn render(format: ExportFormat, c: &aws_sso_token_cache::RoleCredentials) ->
             serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
         }
         ExportFormat::Process => process_json(c) + "\n",
+        ExportFormat::Ini => format!(
+            "[{section}]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
+            c.access_key_id,
+            c.secret_access_key.expose(),
+            c.session_token.expose()
+        ),
     }
 }
 
-pub fn run(settings: &CredentialSettings, format: ExportFormat, world: &World) -> Result<()> {
+pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> Result<()> {
+    if (args.to_credentials_file || args.section.is_some()) && args.format != ExportFormat::Ini {
+        anyhow::bail!(
+            "--to-credentials-file and --as go with --format ini (the credentials file's own format)"
+        );
+    }
+    let section = args.section.as_deref().unwrap_or(&settings.profile);
     let creds = role_credentials(settings, world)?;
-    std::io::stdout()
-        .lock()
-        .write_all(render(format, &creds).as_bytes())?;
+    if !args.to_credentials_file {
+        std::io::stdout()
+            .lock()
+            .write_all(render(args.format, &creds, section).as_bytes())?;
+        return Ok(());
+    }
+    let path = &settings.files.credentials_file;
+    let mut doc = ConfigDocument::load(path, FileKind::Credentials)?;
+    let expiration = iso(creds.expiration);
+    let replaced = put_exported_credentials(
+        &mut doc,
+        section,
+        &ExportedCredentials {
+            profile: &settings.profile,
+            access_key_id: &creds.access_key_id,
+            secret_access_key: creds.secret_access_key.expose(),
+            session_token: creds.session_token.expose(),
+            expiration: &expiration,
+        },
+    )
+    .map_err(|e| anyhow::Error::from(e).context(format!("cannot write {}", path.display())))?;
+    doc.save()?;
+    eprintln!(
+        "{} [{section}] in {} with the role credentials of profile '{}', valid until {expiration} ({} left); run this again to renew them, `aws-sso-rs logout` removes them.",
+        if replaced { "Renewed" } else { "Wrote" },
+        path.display(),
+        settings.profile,
+        aws_sso_token_cache::timestamp::human_duration(creds.expiration - world.clock.now()),
+    );
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! per sign-in saying what was ended and removed.
 
 use anyhow::Result;
+use aws_sso_profile_config::{ConfigDocument, FileKind, remove_exported_credentials};
 use aws_sso_role_credentials::{LogoutScope, ServerLogout, logout};
 
 use crate::settings::{LogoutSettings, World};
@@ -51,15 +52,55 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             if roles == 1 { "" } else { "s" }
         );
     }
-    if report.tokens.is_empty() && roles == 0 {
+    if report.tokens.is_empty() && roles == 0 && !has_exports(settings) {
         let scope = settings
             .session
             .as_ref()
             .map_or_else(|| "any session".to_owned(), |s| s.session.label());
         println!("Nothing to sign out of: no cached token for {scope}.");
     }
+    // What else aws-sso-rs left: the directory cache, and keys exported to the credentials file.
+    let directories = settings.files.directory_cache();
+    let _ = match &settings.session {
+        None => directories.clear().map(|_| ()),
+        Some(s) => directories
+            .remove(&aws_sso_token_cache::TokenKey::for_session(&s.session))
+            .map(|_| ()),
+    };
+    let path = &settings.files.credentials_file;
+    let cleaned = ConfigDocument::load(path, FileKind::Credentials).and_then(|mut doc| {
+        let removed = remove_exported_credentials(&mut doc, |profile| match &settings.session {
+            None => true,
+            Some(s) => s.profiles.iter().any(|p| p.profile == profile),
+        });
+        if !removed.is_empty() {
+            doc.save()?;
+        }
+        Ok(removed)
+    });
+    match cleaned {
+        Ok(removed) if !removed.is_empty() => println!(
+            "Removed the exported credentials [{}] from {}.",
+            removed.join("], ["),
+            path.display()
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "aws-sso-rs: warning: exported credentials may remain in {}: {e}",
+            path.display()
+        ),
+    }
     for bad in &report.unreadable {
         eprintln!("aws-sso-rs: warning: {}", bad.error);
     }
     Ok(())
+}
+
+/// Whether the credentials file holds exported keys (so that "nothing to sign out of" is not
+/// said before removing them).
+fn has_exports(settings: &LogoutSettings) -> bool {
+    ConfigDocument::load(&settings.files.credentials_file, FileKind::Credentials).is_ok_and(|d| {
+        !d.marked_profiles(aws_sso_profile_config::EXPORT_MARKER)
+            .is_empty()
+    })
 }
