@@ -448,3 +448,79 @@ fn botocore_reads_the_exported_credentials_section() {
         "{got}"
     );
 }
+
+#[test]
+fn prompt_shows_the_active_profile_and_its_time_without_the_network() {
+    let w = world(Scenario::default());
+    let prompt = |vars: &[(&str, &str)], args: &[&str]| {
+        let mut all = vec!["prompt"];
+        all.extend_from_slice(args);
+        let mut cmd = w.cmd(&all);
+        cmd.env_remove("AWS_PROFILE");
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let out = cmd
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(stderr(&out), "", "a prompt never prints errors");
+        stdout(&out)
+    };
+    let ro = [("AWS_PROFILE", "dev-account-ro")];
+    assert_eq!(prompt(&[], &[]), "", "no profile, nothing");
+    assert_eq!(prompt(&ro, &[]), "dev-account-ro signed-out\n");
+    assert_eq!(
+        prompt(&[("AWS_PROFILE", "default")], &[]),
+        "default\n",
+        "not an SSO profile"
+    );
+    assert_eq!(
+        prompt(&[("AWS_PROFILE", "nope")], &[]),
+        "nope\n",
+        "not in the config"
+    );
+
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let calls = w.mock.counters();
+    let line = prompt(&ro, &[]);
+    assert!(
+        line.starts_with("dev-account-ro 7h5") && line.ends_with("m\n"),
+        "{line}"
+    );
+    assert_eq!(
+        prompt(&ro, &["--format", "[{account}/{role} {refreshable}]"]),
+        "[123456789011/ReadOnly yes]\n"
+    );
+    assert_eq!(
+        w.mock.counters(),
+        calls,
+        "the prompt never calls the network"
+    );
+
+    // Inside `exec`, the exported keys' lifetime counts.
+    let out = w
+        .cmd(&[
+            "exec",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            env!("CARGO_BIN_EXE_aws-sso-rs"),
+            "prompt",
+        ])
+        .env_remove("AWS_PROFILE")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "dev-account-ro 59m\n");
+
+    // Expired and not renewable.
+    w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(5);
+        t.refresh_token = None;
+    });
+    assert_eq!(prompt(&ro, &[]), "dev-account-ro expired\n");
+}

@@ -9,6 +9,7 @@ mod login;
 
 mod logout_status;
 mod problems;
+mod shells;
 mod terminal;
 
 use aws_sso_mock::Scenario;

@@ -21,22 +21,34 @@ fn tmux(socket: &str, args: &[&str]) -> String {
 
 /// A tmux server of its own running `aws-sso-rs ARGS` in `w`'s world (with `extra`
 /// variables), then `echo EXIT=$?`; killed when dropped.
-struct Session(String);
+pub struct Session(String);
+
+/// `env -i` with the world's home, PATH, the mock's endpoints and `extra`.
+pub fn world_env(w: &crate::World, extra: &str) -> String {
+    let mut env = format!(
+        "TERM=screen HOME='{}' PATH='{}' BROWSER='{}' {extra}",
+        w.path().display(),
+        std::env::var("PATH").unwrap_or_default(),
+        w.path().join("browser.sh").display()
+    );
+    for (k, v) in w.mock.env() {
+        env.push_str(&format!(" {k}='{v}'"));
+    }
+    format!("env -i {env}")
+}
 
 impl Session {
-    fn start(w: &crate::World, name: &str, width: u16, extra: &str, args: &str) -> Self {
-        let mut env = format!(
-            "TERM=screen HOME='{}' PATH='{}' {extra}",
-            w.path().display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        for (k, v) in w.mock.env() {
-            env.push_str(&format!(" {k}='{v}'"));
-        }
+    pub fn start(w: &crate::World, name: &str, width: u16, extra: &str, args: &str) -> Self {
         let command = format!(
-            "env -i {env} '{}' {args}; echo EXIT=$?; sleep 30",
+            "{} '{}' {args}; echo EXIT=$?; sleep 30",
+            world_env(w, extra),
             env!("CARGO_BIN_EXE_aws-sso-rs")
         );
+        Self::spawn(name, width, &command)
+    }
+
+    /// A tmux server of its own running `command` in a `width`-column window.
+    pub fn spawn(name: &str, width: u16, command: &str) -> Self {
         let socket = format!("aws-sso-rs-{name}-{}", std::process::id());
         let session = Self(socket);
         tmux(
@@ -48,14 +60,28 @@ impl Session {
                 &width.to_string(),
                 "-y",
                 "60",
-                &command,
+                command,
             ],
         );
         session
     }
 
+    /// Types `text` and Enter, after a moment for the shell to draw its prompt.
+    pub fn type_line(&self, text: &str) {
+        std::thread::sleep(Duration::from_millis(300));
+        tmux(&self.0, &["send-keys", "-l", text]);
+        tmux(&self.0, &["send-keys", "Enter"]);
+    }
+
+    /// Presses `keys` (tmux key names: `Tab`, `Down`, `Escape`...).
+    pub fn press(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys"];
+        args.extend_from_slice(keys);
+        tmux(&self.0, &args);
+    }
+
     /// The screen once it shows `want` (or after 15 s, whatever it shows then).
-    fn screen(&self, want: &str) -> String {
+    pub fn screen(&self, want: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             let text = tmux(&self.0, &["capture-pane", "-p", "-J"]);

@@ -1,4 +1,5 @@
-//! Debian's Chromium and ChromeDriver, for the browser tests, and tmux for the terminal tests.
+//! Debian's Chromium and ChromeDriver, for the browser tests, tmux for the terminal tests, and
+//! zsh and fish for the shell tests.
 
 use std::path::Path;
 use std::process::Command;
@@ -31,17 +32,22 @@ fn as_root(args: &[&str]) -> Command {
     cmd
 }
 
-/// Installs `chromium`, `chromium-driver` and `tmux` with apt when any is missing.
+/// Installs `chromium`, `chromium-driver`, `tmux`, `zsh` and `fish` with apt when any is
+/// missing.
 pub fn ensure() -> Result<()> {
     let chromium =
         std::env::var("AWS_SSO_RS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if Path::new(&chromium).is_file() && on_path("chromedriver") && on_path("tmux") {
+    if Path::new(&chromium).is_file()
+        && ["chromedriver", "tmux", "zsh", "fish"]
+            .into_iter()
+            .all(on_path)
+    {
         return Ok(());
     }
     eprintln!(
-        "installing Debian's chromium, chromium-driver and tmux for the browser and terminal tests"
+        "installing Debian's chromium, chromium-driver, tmux, zsh and fish for the browser, terminal and shell tests"
     );
     run_cmd(&mut as_root(&["apt-get", "update", "-qq"])).context("apt-get update failed")?;
-    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux"]))
-        .context("cannot install chromium, chromium-driver and tmux; install them by hand, or set AWS_SSO_RS_CHROMIUM")
+    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux", "zsh", "fish"]))
+        .context("cannot install chromium, chromium-driver, tmux, zsh and fish; install them by hand, or set AWS_SSO_RS_CHROMIUM")
 }

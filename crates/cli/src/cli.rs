@@ -1,6 +1,29 @@
 //! The command line: clap types live here and nowhere else.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+
+/// Profile names from the config, for shell completion.
+fn profile_candidates() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::settings::config_names()
+            .0
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect::<Vec<_>>()
+    })
+}
+
+/// `[sso-session]` names from the config, for shell completion.
+fn session_candidates() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        crate::settings::config_names()
+            .1
+            .into_iter()
+            .map(CompletionCandidate::new)
+            .collect::<Vec<_>>()
+    })
+}
 
 /// Sign in to AWS through IAM Identity Center (AWS SSO), compatible with the AWS CLI v2.
 ///
@@ -60,6 +83,29 @@ pub enum Command {
     /// portal's own console link instead, which sends no credential anywhere and works with
     /// the console's multi-session sign-in.
     Console(ConsoleArgs),
+    /// Print the active profile and how long its sign-in lasts, for a shell prompt.
+    ///
+    /// The profile is AWS_SSO_RS_PROFILE (inside `aws-sso-rs exec`), else AWS_PROFILE; with
+    /// neither, it prints nothing. It reads the config and one cache file, never the network,
+    /// and never prints an error.
+    Prompt(PromptArgs),
+    /// Print code for your shell's startup file: `aws-sso-use` (switch profile, signing in if
+    /// needed), `aws-sso-clear`, an expiry warning, and an opt-in prompt segment.
+    ///
+    /// bash/zsh: eval "$(aws-sso-rs shell-init bash)"; fish: aws-sso-rs shell-init fish | source;
+    /// PowerShell: Invoke-Expression (& aws-sso-rs shell-init powershell | Out-String).
+    ShellInit(ShellInitArgs),
+    /// Choose a profile with a fuzzy finder and print its name (stdin must be a terminal):
+    /// export AWS_PROFILE="$(aws-sso-rs pick)".
+    Pick,
+    /// Print the shell completion script (profile and session names are completed from the
+    /// config).
+    ///
+    /// bash: eval "$(aws-sso-rs completions bash)"; zsh: source <(aws-sso-rs completions zsh);
+    /// fish: aws-sso-rs completions fish | source; PowerShell:
+    /// aws-sso-rs completions powershell | Out-String | Invoke-Expression; elvish: eval
+    /// (aws-sso-rs completions elvish | slurp).
+    Completions(CompletionsArgs),
     /// Write profiles into ~/.aws/config: a guided set-up, or one per account and role.
     #[command(subcommand)]
     Configure(ConfigureCommand),
@@ -69,7 +115,7 @@ pub enum Command {
 #[command(group = clap::ArgGroup::new("page").args(["service", "destination"]))]
 pub struct ConsoleArgs {
     /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Land on this service's console (`s3`, `ec2`, `cloudwatch`...).
     #[arg(long, value_name = "SERVICE")]
@@ -92,6 +138,53 @@ pub struct ConsoleArgs {
     pub duration: Option<u64>,
 }
 
+/// Shells `completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+/// Shells `shell-init` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct ShellInitArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: InitShell,
+    /// Also put the segment in the prompt: "(dev-account-ro 7h12m) " before it.
+    #[arg(long)]
+    pub prompt: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PromptArgs {
+    /// What to print: {profile}, {remaining} (`7h12m`, `expired`, `renewable`, `signed-out`),
+    /// {state} (`valid`, `renewable`, `expired`, `signed-out`, `not-sso`, `no-such-profile`,
+    /// `unknown`), {seconds}, {refreshable} (`yes`/`no`), {account}, {role}, {session},
+    /// {region}, {login} (the command that signs in), {warning} (a sentence when under 15
+    /// minutes are left and a browser is needed to renew them).
+    #[arg(long, default_value = crate::commands::prompt::DEFAULT_FORMAT)]
+    pub format: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {
     /// Write a native `sso_session` profile for every account and role a sign-in reaches.
@@ -105,7 +198,7 @@ pub enum ConfigureCommand {
 #[derive(Debug, Args)]
 pub struct PopulateArgs {
     /// The [sso-session] the profiles sign in through (default: the config's only one).
-    #[arg(long)]
+    #[arg(long, add = session_candidates())]
     pub sso_session: Option<String>,
     /// The profile name: {account_name}, {account_id}, {role_name}, {session}; characters a
     /// profile name cannot hold become `-`, and a taken name gets `-ACCOUNT_ID`.
@@ -128,10 +221,10 @@ pub struct PopulateArgs {
 pub struct SignInArgs {
     /// Use this profile's sign-in (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`, or
     /// the only [sso-session] of the config).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Use this [sso-session]'s sign-in.
-    #[arg(long)]
+    #[arg(long, add = session_candidates())]
     pub sso_session: Option<String>,
 }
 
@@ -166,7 +259,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct CredentialProcessArgs {
     /// The profile.
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: String,
     /// If no valid sign-in is cached, sign in interactively (one browser at a time across
     /// processes, and none for 5 minutes after a failed or abandoned sign-in).
@@ -199,7 +292,7 @@ pub enum ExportFormat {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// The output format.
     #[arg(long, value_enum, default_value_t = ExportFormat::Process)]
@@ -218,7 +311,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Sign in interactively if no valid sign-in is cached.
     #[arg(long)]
@@ -244,7 +337,7 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// `json` (as the AWS CLI prints it) or `text`.
     #[arg(long, short, value_enum, default_value_t = WhoamiOutput::Json)]
@@ -282,10 +375,10 @@ pub struct ProfilesArgs {
 #[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session", "all"]))]
 pub struct LoginArgs {
     /// The profile whose sign-in to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Sign in to this [sso-session] directly.
-    #[arg(long)]
+    #[arg(long, add = session_candidates())]
     pub sso_session: Option<String>,
     /// Sign in once to every distinct session in the config file.
     #[arg(long)]
@@ -308,10 +401,10 @@ pub struct LoginArgs {
 #[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session"]))]
 pub struct LogoutArgs {
     /// Sign out only of this profile's session (default: every cached session).
-    #[arg(long)]
+    #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Sign out only of this [sso-session].
-    #[arg(long)]
+    #[arg(long, add = session_candidates())]
     pub sso_session: Option<String>,
 }
 

@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod commands;
 mod exit;
+mod picker;
 mod settings;
 
 use std::io::Write;
@@ -47,7 +48,38 @@ fn init_debug_log() {
     );
 }
 
+/// `aws-sso-rs prompt [--format F]` runs on every shell prompt: it skips building the whole
+/// command line (clap) when its arguments are that simple. Anything else (`--help`, a typo)
+/// goes through clap as usual.
+fn fast_prompt() -> Option<()> {
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? != "prompt" {
+        return None;
+    }
+    let mut format = None;
+    while let Some(arg) = args.next() {
+        let arg = arg.into_string().ok()?;
+        format = Some(match arg.strip_prefix("--format=") {
+            Some(f) => f.to_owned(),
+            None if arg == "--format" => args.next()?.into_string().ok()?,
+            None => return None,
+        });
+    }
+    let format = format.unwrap_or_else(|| commands::prompt::DEFAULT_FORMAT.to_owned());
+    let _ = commands::prompt::run(
+        &format,
+        &settings::World::real(),
+        &mut std::io::stdout().lock(),
+    );
+    Some(())
+}
+
 fn main() -> ExitCode {
+    if fast_prompt().is_some() {
+        return ExitCode::SUCCESS;
+    }
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .complete();
     let cli = cli::Cli::parse();
     if cli.global.debug {
         init_debug_log();
@@ -64,6 +96,11 @@ fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// This executable's absolute path, for the code `shell-init` and `completions` print.
+fn this_binary() -> std::path::PathBuf {
+    std::env::current_exe().unwrap_or_else(|_| "aws-sso-rs".into())
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<()> {
@@ -100,7 +137,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::CredentialProcess(args) => {
-            let s = settings::CredentialSettings::resolve(Some(&args.profile), args.login, &world)?;
+            let s = settings::CredentialSettings::resolve(
+                Some(&args.profile),
+                args.login,
+                false,
+                &world,
+            )?;
             if show {
                 settings::show(&s)
             } else {
@@ -108,7 +150,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Export(args) => {
-            let s = settings::CredentialSettings::resolve(args.profile.as_deref(), false, &world)?;
+            let s = settings::CredentialSettings::resolve(
+                args.profile.as_deref(),
+                false,
+                false,
+                &world,
+            )?;
             if show {
                 settings::show(&s)
             } else {
@@ -116,8 +163,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Exec(args) => {
-            let s =
-                settings::CredentialSettings::resolve(args.profile.as_deref(), args.login, &world)?;
+            let s = settings::CredentialSettings::resolve(
+                args.profile.as_deref(),
+                args.login,
+                true,
+                &world,
+            )?;
             if show {
                 settings::show(&s)
             } else {
@@ -125,7 +176,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Whoami(args) => {
-            let s = settings::CredentialSettings::resolve(args.profile.as_deref(), false, &world)?;
+            let s = settings::CredentialSettings::resolve(
+                args.profile.as_deref(),
+                false,
+                true,
+                &world,
+            )?;
             if show {
                 settings::show(&s)
             } else {
@@ -147,6 +203,20 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             } else {
                 commands::console::run(&s, &world)
             }
+        }
+        cli::Command::ShellInit(args) => {
+            print!(
+                "{}",
+                commands::shell_init::script(args.shell, &this_binary(), args.prompt)
+            );
+            Ok(())
+        }
+        cli::Command::Completions(args) => {
+            commands::completions::write(args.shell, &this_binary(), &mut std::io::stdout().lock())
+        }
+        cli::Command::Pick => commands::pick::run(&world),
+        cli::Command::Prompt(args) => {
+            commands::prompt::run(&args.format, &world, &mut std::io::stdout().lock())
         }
         cli::Command::Configure(cli::ConfigureCommand::Populate(args)) => {
             let s = settings::PopulateSettings::resolve(&args, &world)?;

@@ -24,16 +24,63 @@ pub struct World {
     pub env: Box<dyn Env + Send + Sync>,
     pub platform: Platform,
     pub clock: std::sync::Arc<dyn Clock>,
+    /// Whether a person can answer: stdin is a terminal. Only then is a picker offered.
+    pub interactive: bool,
 }
 
 impl World {
     pub fn real() -> Self {
+        use std::io::IsTerminal;
         Self {
             env: Box::new(ProcessEnv),
             platform: Platform::current(),
             clock: std::sync::Arc::new(SystemClock),
+            interactive: std::io::stdin().is_terminal(),
         }
     }
+}
+
+/// The profile and `[sso-session]` names of the config, for shell completion (nothing when it
+/// cannot be read).
+pub fn config_names() -> (Vec<String>, Vec<String>) {
+    let world = World::real();
+    let Ok(files) = Files::resolve(&world) else {
+        return (Vec::new(), Vec::new());
+    };
+    let Ok(set) = ProfileSet::load(&files.locations()) else {
+        return (Vec::new(), Vec::new());
+    };
+    let profiles = set.profiles().map(|p| p.name().to_owned()).collect();
+    let sessions = set
+        .sessions()
+        .sessions
+        .iter()
+        .filter_map(|c| c.session.name.clone())
+        .collect();
+    (profiles, sessions)
+}
+
+/// The profile to use (`--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`); when
+/// none is named, `default` is not an IAM Identity Center profile and a person is at the
+/// terminal, the one they pick instead.
+fn selected_or_picked(
+    profile: Option<&str>,
+    files: &Files,
+    world: &World,
+    may_pick: bool,
+) -> Result<SelectedProfile> {
+    let selected = select_profile(profile, world.env.as_ref());
+    if !(may_pick && world.interactive && selected.source == ProfileSource::Default) {
+        return Ok(selected);
+    }
+    let set = ProfileSet::load(&files.locations())?;
+    if matches!(set.sso_profile(&selected.name), Ok(Some(_))) {
+        return Ok(selected);
+    }
+    Ok(SelectedProfile {
+        name: crate::picker::choose_profile(&set)?,
+        source: ProfileSource::Flag,
+    })
 }
 
 /// Where the shared files and caches are.
@@ -130,7 +177,7 @@ fn profile_target(
     world: &World,
     device: bool,
 ) -> Result<SignInTarget> {
-    let selected = select_profile(profile, world.env.as_ref());
+    let selected = selected_or_picked(profile, files, world, true)?;
     let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
     let sso = set
         .require_sso_profile(&selected.name)
@@ -330,9 +377,15 @@ pub struct CredentialSettings {
 }
 
 impl CredentialSettings {
-    pub fn resolve(profile: Option<&str>, login: bool, world: &World) -> Result<Self> {
+    /// With `may_pick`, a person at the terminal who named no profile picks one.
+    pub fn resolve(
+        profile: Option<&str>,
+        login: bool,
+        may_pick: bool,
+        world: &World,
+    ) -> Result<Self> {
         let files = Files::resolve(world)?;
-        let selected = select_profile(profile, world.env.as_ref());
+        let selected = selected_or_picked(profile, &files, world, may_pick)?;
         let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
         let env = world.env.as_ref();
         let target = RoleTarget::resolve(&set, &selected.name, env)
@@ -522,7 +575,7 @@ pub struct ConsoleSettings {
 
 impl ConsoleSettings {
     pub fn resolve(args: &ConsoleArgs, world: &World) -> Result<Self> {
-        let credentials = CredentialSettings::resolve(args.profile.as_deref(), false, world)?;
+        let credentials = CredentialSettings::resolve(args.profile.as_deref(), false, true, world)?;
         let region = args
             .region
             .clone()

@@ -36,6 +36,7 @@
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+mod active;
 mod console;
 mod container;
 mod directory;
@@ -58,6 +59,7 @@ use aws_sso_token_cache::{
 };
 use time::OffsetDateTime;
 
+pub use active::{ActiveProfile, ActiveSource, Lasting, active_profile};
 pub use console::{
     ConsoleRequest, console_destination, console_host, federation_url, portal_console_url,
 };

@@ -1,5 +1,6 @@
 //! One module per command, each with a `run` function.
 
+pub mod completions;
 pub mod console;
 pub mod credential_process;
 pub mod credentials;
@@ -9,8 +10,11 @@ pub mod export;
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod pick;
 pub mod populate;
 pub mod profiles;
+pub mod prompt;
+pub mod shell_init;
 pub mod status;
 pub mod whoami;
 

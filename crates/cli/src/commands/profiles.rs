@@ -227,6 +227,7 @@ mod tests {
             ),
             platform: aws_sso_profile_config::Platform::Unix,
             clock: std::sync::Arc::new(ManualClock::new(now)),
+            interactive: false,
         };
         let cache = TokenCache::new(home.path());
         let mut token = SsoToken::new(Secret::new("aoa"), now + Duration::hours(8));
@@ -273,6 +274,7 @@ mod tests {
             env: Box::new(aws_sso_profile_config::MapEnv::new()),
             platform: world.platform,
             clock: std::sync::Arc::new(ManualClock::new(at)),
+            interactive: false,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         super::run(settings, &later, &mut out, &mut err).expect("run");

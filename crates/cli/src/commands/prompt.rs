@@ -1,0 +1,164 @@
+//! `aws-sso-rs prompt`: the active profile and how long it lasts, for shell prompts. Reads
+//! the environment, the config and one cache file; never the network; never fails loudly
+//! (a prompt must not fill the screen with errors): it prints what it knows.
+
+use std::io::Write;
+
+use aws_sso_role_credentials::{ActiveProfile, Lasting, active_profile};
+use aws_sso_token_cache::timestamp::human_duration;
+
+use crate::settings::{Files, World};
+
+/// The default `--format`.
+pub const DEFAULT_FORMAT: &str = "{profile} {remaining}";
+
+/// `{remaining}`: `7h12m`, `expired`, `renewable`, `signed-out`, or nothing.
+fn remaining(active: &ActiveProfile) -> String {
+    match &active.lasting {
+        Lasting::For(left) => human_duration(*left),
+        Lasting::Renewable => "renewable".into(),
+        Lasting::Expired => "expired".into(),
+        Lasting::SignedOut => "signed-out".into(),
+        Lasting::NotSso | Lasting::NoSuchProfile | Lasting::Unknown => String::new(),
+    }
+}
+
+/// `{warning}`: a sentence when the access ends within the refresh window (15 minutes) and
+/// cannot be renewed without a browser; nothing otherwise.
+fn warning(active: &ActiveProfile) -> String {
+    let window = aws_sso_token_cache::ExpiryPolicy::default().token_refresh_window;
+    let inside_exec = active.source == aws_sso_role_credentials::ActiveSource::Exec;
+    let left = match &active.lasting {
+        Lasting::For(left) if *left < window && (!active.refreshable || inside_exec) => {
+            format!("has {} left", human_duration(*left))
+        }
+        Lasting::Expired => "has expired".to_owned(),
+        _ => return String::new(),
+    };
+    if inside_exec {
+        format!(
+            "aws-sso-rs: the credentials of profile '{}' in this shell {left}; exit this `aws-sso-rs exec` shell and start a new one",
+            active.profile
+        )
+    } else {
+        format!(
+            "aws-sso-rs: the sign-in of profile '{}' {left} and cannot be renewed without a browser; run: {}",
+            active.profile, active.login_command
+        )
+    }
+}
+
+/// `format` with the placeholders of `active` filled in; unknown placeholders stay as they are.
+pub fn render(format: &str, active: &ActiveProfile) -> String {
+    let seconds = match &active.lasting {
+        Lasting::For(left) => left.whole_seconds().to_string(),
+        Lasting::Expired | Lasting::Renewable | Lasting::SignedOut => "0".into(),
+        Lasting::NotSso | Lasting::NoSuchProfile | Lasting::Unknown => String::new(),
+    };
+    let fields: [(&str, String); 11] = [
+        ("{state}", active.lasting.name().to_owned()),
+        ("{warning}", warning(active)),
+        ("{profile}", active.profile.clone()),
+        ("{remaining}", remaining(active)),
+        ("{seconds}", seconds),
+        (
+            "{refreshable}",
+            if active.refreshable { "yes" } else { "no" }.into(),
+        ),
+        ("{account}", active.account_id.clone().unwrap_or_default()),
+        ("{role}", active.role_name.clone().unwrap_or_default()),
+        ("{session}", active.session.clone().unwrap_or_default()),
+        ("{region}", active.region.clone().unwrap_or_default()),
+        ("{login}", active.login_command.clone()),
+    ];
+    let mut out = format.to_owned();
+    for (key, value) in fields {
+        if out.contains(key) {
+            out = out.replace(key, &value);
+        }
+    }
+    out.trim().to_owned()
+}
+
+/// Prints the active profile in `format`, or nothing when no profile is active.
+pub fn run(format: &str, world: &World, out: &mut dyn Write) -> anyhow::Result<()> {
+    let Ok(files) = Files::resolve(world) else {
+        return Ok(());
+    };
+    let Some(active) = active_profile(
+        world.env.as_ref(),
+        &files.locations(),
+        &files.cache(),
+        world.clock.now(),
+    ) else {
+        return Ok(());
+    };
+    let line = render(format, &active);
+    if !line.is_empty() {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sso_role_credentials::ActiveSource;
+
+    fn active(lasting: Lasting) -> ActiveProfile {
+        ActiveProfile {
+            profile: "dev-ro".into(),
+            source: ActiveSource::AwsProfile,
+            account_id: Some("123456789011".into()),
+            role_name: Some("ReadOnly".into()),
+            session: Some("corp".into()),
+            region: None,
+            lasting,
+            refreshable: false,
+            login_command: "aws-sso-rs login --sso-session corp".into(),
+        }
+    }
+
+    #[test]
+    fn renders_each_state() {
+        let t = |l| render(DEFAULT_FORMAT, &active(l));
+        assert_eq!(
+            t(Lasting::For(time::Duration::seconds(
+                7 * 3600 + 12 * 60 + 59
+            ))),
+            "dev-ro 7h12m"
+        );
+        assert_eq!(t(Lasting::Expired), "dev-ro expired");
+        assert_eq!(t(Lasting::SignedOut), "dev-ro signed-out");
+        assert_eq!(t(Lasting::Unknown), "dev-ro");
+        assert_eq!(t(Lasting::NotSso), "dev-ro");
+        let w = |l| render("{warning}", &active(l));
+        assert_eq!(
+            w(Lasting::For(time::Duration::minutes(12))),
+            "aws-sso-rs: the sign-in of profile 'dev-ro' has 12m left and cannot be renewed without a browser; run: aws-sso-rs login --sso-session corp"
+        );
+        assert_eq!(w(Lasting::For(time::Duration::minutes(16))), "");
+        assert_eq!(
+            render(
+                "{warning}",
+                &ActiveProfile {
+                    refreshable: true,
+                    ..active(Lasting::For(time::Duration::minutes(12)))
+                }
+            ),
+            "",
+            "a refresh renews it"
+        );
+        assert_eq!(
+            render("{state}", &active(Lasting::NoSuchProfile)),
+            "no-such-profile"
+        );
+        assert_eq!(
+            render(
+                "{account}/{role} {seconds}s {refreshable} {region}",
+                &active(Lasting::For(time::Duration::seconds(90)))
+            ),
+            "123456789011/ReadOnly 90s no"
+        );
+    }
+}

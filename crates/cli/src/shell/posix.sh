@@ -1,0 +1,52 @@
+# aws-sso-rs shell integration for @SHELL@: add to your startup file
+#   eval "$(aws-sso-rs shell-init @SHELL@)"          (or with --prompt for the prompt segment)
+# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed
+# aws-sso-clear          unset AWS_PROFILE, when you are done
+# aws_sso_rs_prompt      the prompt segment: "(dev-account-ro 7h12m) "
+# Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
+# and cannot be renewed without a browser, with the command that renews it.
+
+aws-sso-use() {
+    if [ -n "${AWS_SSO_RS_PROFILE:-}" ]; then
+        printf 'aws-sso-use: this shell runs inside `aws-sso-rs exec` for profile %s, whose keys win over AWS_PROFILE; exit it first\n' "'$AWS_SSO_RS_PROFILE'" >&2
+        return 1
+    fi
+    local profile="${1:-}" state
+    if [ -z "$profile" ]; then
+        profile="$(@BIN@ pick)" || return $?
+    fi
+    state="$(AWS_PROFILE="$profile" @BIN@ prompt --format '{state}')"
+    case "$state" in
+        no-such-profile)
+            printf 'aws-sso-use: there is no profile %s in the config; `aws-sso-rs profiles` lists them\n' "'$profile'" >&2
+            return 3 ;;
+        signed-out|expired)
+            @BIN@ login --profile "$profile" || return $? ;;
+    esac
+    export AWS_PROFILE="$profile"
+    unset AWS_DEFAULT_PROFILE _AWS_SSO_RS_WARNED
+}
+
+aws-sso-clear() {
+    unset AWS_PROFILE AWS_DEFAULT_PROFILE _AWS_SSO_RS_WARNED
+}
+
+_aws_sso_rs_hook() {
+    [ -n "${AWS_PROFILE:-}${AWS_SSO_RS_PROFILE:-}" ] || return 0
+    local warning active="${AWS_SSO_RS_PROFILE:-${AWS_PROFILE:-}}"
+    warning="$(@BIN@ prompt --format '{warning}')"
+    if [ -z "$warning" ]; then
+        unset _AWS_SSO_RS_WARNED
+    elif [ "${_AWS_SSO_RS_WARNED:-}" != "$active" ]; then
+        printf '%s\n' "$warning" >&2
+        _AWS_SSO_RS_WARNED="$active"
+    fi
+    return 0
+}
+
+aws_sso_rs_prompt() {
+    [ -n "${AWS_PROFILE:-}${AWS_SSO_RS_PROFILE:-}" ] || return 0
+    local segment
+    segment="$(@BIN@ prompt)"
+    [ -z "$segment" ] || printf '(%s) ' "$segment"
+}

@@ -1,0 +1,65 @@
+# aws-sso-rs shell integration for PowerShell: add to your $PROFILE
+#   Invoke-Expression (& aws-sso-rs shell-init powershell | Out-String)
+# aws-sso-use [NAME]  switch $env:AWS_PROFILE (a picker without NAME), signing in if needed
+# aws-sso-clear       remove $env:AWS_PROFILE, when you are done
+# aws_sso_rs_prompt   the prompt segment: "(dev-account-ro 7h12m) "
+# Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
+# and cannot be renewed without a browser, with the command that renews it.
+
+function global:aws-sso-use {
+    param([string]$Name)
+    if ($env:AWS_SSO_RS_PROFILE) {
+        Write-Error "aws-sso-use: this shell runs inside ``aws-sso-rs exec`` for profile '$env:AWS_SSO_RS_PROFILE', whose keys win over AWS_PROFILE; exit it first"
+        return
+    }
+    if (-not $Name) {
+        $Name = & @BIN@ pick
+        if ($LASTEXITCODE -ne 0) { return }
+    }
+    $saved = $env:AWS_PROFILE
+    $env:AWS_PROFILE = $Name
+    $state = & @BIN@ prompt --format '{state}'
+    $env:AWS_PROFILE = $saved
+    if ($state -eq 'no-such-profile') {
+        Write-Error "aws-sso-use: there is no profile '$Name' in the config; ``aws-sso-rs profiles`` lists them"
+        return
+    }
+    if ($state -eq 'signed-out' -or $state -eq 'expired') {
+        & @BIN@ login --profile $Name
+        if ($LASTEXITCODE -ne 0) { return }
+    }
+    $env:AWS_PROFILE = $Name
+    Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue
+    $global:_AwsSsoRsWarned = $null
+}
+
+function global:aws-sso-clear {
+    Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue
+    Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue
+    $global:_AwsSsoRsWarned = $null
+}
+
+function global:_aws_sso_rs_hook {
+    if (-not ($env:AWS_PROFILE -or $env:AWS_SSO_RS_PROFILE)) { return }
+    $active = if ($env:AWS_SSO_RS_PROFILE) { $env:AWS_SSO_RS_PROFILE } else { $env:AWS_PROFILE }
+    $warning = & @BIN@ prompt --format '{warning}'
+    if (-not $warning) { $global:_AwsSsoRsWarned = $null }
+    elseif ($global:_AwsSsoRsWarned -ne $active) {
+        [Console]::Error.WriteLine($warning)
+        $global:_AwsSsoRsWarned = $active
+    }
+}
+
+function global:aws_sso_rs_prompt {
+    if (-not ($env:AWS_PROFILE -or $env:AWS_SSO_RS_PROFILE)) { return '' }
+    $segment = & @BIN@ prompt
+    if ($segment) { "($segment) " } else { '' }
+}
+
+if (-not $global:_AwsSsoRsOriginalPrompt) {
+    $global:_AwsSsoRsOriginalPrompt = $function:prompt
+    function global:prompt {
+        _aws_sso_rs_hook
+        "@SEGMENT@$(& $global:_AwsSsoRsOriginalPrompt)"
+    }
+}

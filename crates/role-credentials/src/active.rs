@@ -1,0 +1,144 @@
+//! The active profile, for shell prompts: which profile the shell is using
+//! (`AWS_SSO_RS_PROFILE`, set by `aws-sso-rs exec`, else `AWS_PROFILE`) and how long its
+//! sign-in (or, inside `exec`, its exported credentials) lasts. Reads the environment, the
+//! config and one cache file; never the network.
+
+use aws_sso_profile_config::{Env, FileLocations, ProfileSet, env::vars};
+use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus, timestamp};
+use time::{Duration, OffsetDateTime};
+
+/// Where the active profile's name came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActiveSource {
+    /// `AWS_SSO_RS_PROFILE`: inside `aws-sso-rs exec`.
+    Exec,
+    /// `AWS_PROFILE`.
+    AwsProfile,
+}
+
+/// How long the active profile's access lasts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lasting {
+    /// Usable for this long.
+    For(Duration),
+    /// Expired, but a refresh token renews it on the next use.
+    Renewable,
+    /// Expired: sign in again.
+    Expired,
+    /// No sign-in cached.
+    SignedOut,
+    /// Not an IAM Identity Center profile (static keys, a role to assume...).
+    NotSso,
+    /// No such profile in the config files.
+    NoSuchProfile,
+    /// The config or the cache cannot say (they do not parse, a damaged token file).
+    Unknown,
+}
+
+impl Lasting {
+    /// `valid`, `renewable`, `expired`, `signed-out`, `not-sso`, `no-such-profile`, `unknown`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::For(_) => "valid",
+            Self::Renewable => "renewable",
+            Self::Expired => "expired",
+            Self::SignedOut => "signed-out",
+            Self::NotSso => "not-sso",
+            Self::NoSuchProfile => "no-such-profile",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The active profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActiveProfile {
+    /// Its name.
+    pub profile: String,
+    /// Where the name came from.
+    pub source: ActiveSource,
+    /// `sso_account_id`, when it has one.
+    pub account_id: Option<String>,
+    /// `sso_role_name`, when it has one.
+    pub role_name: Option<String>,
+    /// The sso-session's name, when it has one.
+    pub session: Option<String>,
+    /// The profile's `region`.
+    pub region: Option<String>,
+    /// How long it lasts.
+    pub lasting: Lasting,
+    /// Whether the sign-in can be renewed without a browser (a valid refresh token).
+    pub refreshable: bool,
+    /// The command that signs in again.
+    pub login_command: String,
+}
+
+/// The active profile of `env`; `None` when neither variable is set.
+pub fn active_profile(
+    env: &dyn Env,
+    locations: &FileLocations,
+    cache: &TokenCache,
+    now: OffsetDateTime,
+) -> Option<ActiveProfile> {
+    let (profile, source) = match env.non_empty(vars::AWS_SSO_RS_PROFILE) {
+        Some(p) => (p, ActiveSource::Exec),
+        None => (env.non_empty(vars::AWS_PROFILE)?, ActiveSource::AwsProfile),
+    };
+    let mut active = ActiveProfile {
+        login_command: format!("aws-sso-rs login --profile {profile}"),
+        profile,
+        source,
+        account_id: None,
+        role_name: None,
+        session: None,
+        region: None,
+        lasting: Lasting::Unknown,
+        refreshable: false,
+    };
+    let Ok(set) = ProfileSet::load_profile(locations, &active.profile) else {
+        return Some(active);
+    };
+    if set.profile(&active.profile).is_none() {
+        active.lasting = Lasting::NoSuchProfile;
+        return Some(active);
+    }
+    let sso = match set.sso_profile(&active.profile) {
+        Ok(Some(sso)) => sso,
+        Ok(None) => {
+            active.lasting = Lasting::NotSso;
+            return Some(active);
+        }
+        Err(_) => return Some(active),
+    };
+    active.account_id = sso.account_id.clone();
+    active.role_name = sso.role_name.clone();
+    active.region = sso.region.clone();
+    active.session = sso.session.name.clone();
+    if let Some(name) = &sso.session.name {
+        active.login_command = format!("aws-sso-rs login --sso-session {name}");
+    }
+    // Inside `exec` with static keys, those keys are what runs out.
+    let exported = (source == ActiveSource::Exec)
+        .then(|| env.non_empty(vars::AWS_CREDENTIAL_EXPIRATION))
+        .flatten()
+        .and_then(|t| timestamp::parse(&t));
+    let status = cache.token_status(
+        &TokenKey::for_session(&sso.session),
+        &ExpiryPolicy::default(),
+        now,
+    );
+    let token = status.as_ref().ok().and_then(TokenStatus::token);
+    active.refreshable = token.is_some_and(|t| t.can_refresh(now));
+    active.lasting = match (exported, &status) {
+        (Some(until), _) if until > now => Lasting::For(until - now),
+        (Some(_), _) => Lasting::Expired,
+        (None, Ok(TokenStatus::Missing)) => Lasting::SignedOut,
+        (None, Ok(TokenStatus::Present { state, .. })) => match state.remaining() {
+            Some(left) => Lasting::For(left),
+            None if active.refreshable => Lasting::Renewable,
+            None => Lasting::Expired,
+        },
+        (None, _) => Lasting::Unknown,
+    };
+    Some(active)
+}

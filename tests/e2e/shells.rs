@@ -1,0 +1,181 @@
+//! `shell-init` and `completions` in real shells: the code parses in bash, zsh and fish, and
+//! in interactive bash and zsh under tmux, `aws-sso-use` (by name and with the picker),
+//! `aws-sso-clear`, the prompt segment, the one-time expiry warning and Tab completion of
+//! profile names work. The interactive tests are ignored by a plain `cargo test`;
+//! `cargo xtask ci` installs tmux, zsh and fish and runs them.
+
+use std::process::Command;
+
+use aws_sso_mock::Scenario;
+
+use crate::terminal::{Session, world_env};
+use crate::{World, stderr, stdout, world};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aws-sso-rs");
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
+}
+
+#[test]
+fn shell_init_and_completions_parse_in_each_shell() {
+    let w = world(Scenario::default());
+    let checks: [(&str, &[&str]); 3] = [
+        ("bash", &["bash", "-n"]),
+        ("zsh", &["zsh", "-n"]),
+        ("fish", &["fish", "--no-execute"]),
+    ];
+    for (shell, check) in checks {
+        if !on_path(check[0]) {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped checking the {shell} code: {shell} is not installed (cargo xtask ci installs it)"
+            );
+            continue;
+        }
+        for args in [
+            vec!["shell-init", shell],
+            vec!["shell-init", shell, "--prompt"],
+            vec!["completions", shell],
+        ] {
+            let out = w.run(&args);
+            assert!(out.status.success(), "{}", stderr(&out));
+            let code = stdout(&out);
+            assert!(code.contains(BIN), "{args:?} calls this binary by its path");
+            let file = w.path().join(format!("init.{shell}"));
+            std::fs::write(&file, &code).expect("write");
+            let checked = Command::new(check[0])
+                .args(&check[1..])
+                .arg(&file)
+                .output()
+                .expect("the shell runs");
+            assert!(
+                checked.status.success(),
+                "{args:?} is not valid {shell}: {}\n{code}",
+                stderr(&checked)
+            );
+        }
+    }
+    for shell in ["powershell", "elvish"] {
+        let out = w.run(&["completions", shell]);
+        assert!(out.status.success() && !stdout(&out).is_empty(), "{shell}");
+    }
+    let out = w.run(&["shell-init", "powershell", "--prompt"]);
+    assert!(
+        stdout(&out).contains("function global:aws-sso-use"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A signed-in world and an interactive `shell` in it under tmux, the integration loaded.
+fn interactive(name: &str, shell: &str) -> (World, Session) {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let command = match shell {
+        "bash" => "bash --norc --noprofile -i",
+        _ => "zsh -f -i",
+    };
+    let session = Session::spawn(name, 160, &format!("{} {command}", world_env(&w, "")));
+    session.type_line(&format!(
+        "eval \"$('{BIN}' shell-init {shell} --prompt)\"; echo LOA\"\"DED"
+    ));
+    assert!(session.screen("LOADED").contains("LOADED"));
+    (w, session)
+}
+
+fn switch_clear_and_warn(shell: &str) {
+    let (w, session) = interactive(&format!("use-{shell}"), shell);
+    session.type_line("aws-sso-use dev-account-ro; echo \"P=[$AWS_PROFILE]\"");
+    let screen = session.screen("P=[dev-account-ro]");
+    assert!(screen.contains("P=[dev-account-ro]"), "{screen}");
+    session.type_line("echo SEG\"\"MENT");
+    let screen = session.screen("SEGMENT");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("(dev-account-ro 7h5") && l.contains("echo SEG")),
+        "the prompt shows the profile and its time:\n{screen}"
+    );
+
+    // An unknown profile is refused, and AWS_PROFILE stays.
+    session.type_line("aws-sso-use nope; echo \"R=$? P=[$AWS_PROFILE]\"");
+    let screen = session.screen("R=3 P=[dev-account-ro]");
+    assert!(
+        screen.contains("no profile 'nope'") && screen.contains("R=3 P=[dev-account-ro]"),
+        "{screen}"
+    );
+
+    // Under 15 minutes left and no refresh token: one warning, naming the command.
+    w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
+        t.refresh_token = None;
+    });
+    session.type_line("echo ONE");
+    session.type_line("echo T\"\"WO");
+    let screen = session.screen("TWO");
+    let warning = "the sign-in of profile 'dev-account-ro' has 9m left and cannot be renewed without a browser; run: aws-sso-rs login --sso-session my-sso";
+    assert_eq!(screen.matches(warning).count(), 1, "warned once:\n{screen}");
+
+    session.type_line("aws-sso-clear; echo \"C=[$AWS_PROFILE]\"");
+    let screen = session.screen("C=[]");
+    assert!(screen.contains("C=[]"), "{screen}");
+    session.type_line("echo CLEA\"\"RED");
+    let screen = session.screen("CLEARED");
+    let last_prompt = screen
+        .lines()
+        .rev()
+        .find(|l| l.contains("echo CLEA"))
+        .unwrap_or_default();
+    assert!(
+        !last_prompt.contains("(dev-account-ro"),
+        "no segment once cleared:\n{screen}"
+    );
+
+    // No name: the picker; typing filters, Enter chooses.
+    session.type_line("aws-sso-use; echo \"Q=[$AWS_PROFILE]\"");
+    let screen = session.screen("Profile");
+    assert!(
+        screen.contains("dev-account-admin"),
+        "the picker lists the profiles:\n{screen}"
+    );
+    session.press(&["-l", "admin"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    session.press(&["Enter"]);
+    let screen = session.screen("Q=[dev-account-admin]");
+    assert!(screen.contains("Q=[dev-account-admin]"), "{screen}");
+}
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn bash_switches_clears_warns_once_and_shows_the_segment() {
+    switch_clear_and_warn("bash");
+}
+
+#[test]
+#[ignore = "needs tmux and zsh: cargo xtask ci installs them and runs this"]
+fn zsh_switches_clears_warns_once_and_shows_the_segment() {
+    switch_clear_and_warn("zsh");
+}
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn bash_completes_profile_names_from_the_config() {
+    let (_w, session) = interactive("complete-bash", "bash");
+    session.type_line(&format!(
+        "eval \"$('{BIN}' completions bash)\"; echo COMPLE\"\"TIONS"
+    ));
+    session.screen("COMPLETIONS");
+    session.press(&["-l", &format!("{BIN} whoami --profile dev-account-a")]);
+    session.press(&["Tab"]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    session.press(&["-l", " # DONE"]);
+    let screen = session.screen("DONE");
+    assert!(
+        screen.contains("--profile dev-account-admin  # DONE"),
+        "Tab completed the profile name (and a space):\n{screen}"
+    );
+}
