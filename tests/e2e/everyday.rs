@@ -524,3 +524,87 @@ fn prompt_shows_the_active_profile_and_its_time_without_the_network() {
     });
     assert_eq!(prompt(&ro, &[]), "dev-account-ro expired\n");
 }
+
+const START_URL: &str = "https://d-XXXXXXXXX.awsapps.com/start";
+
+#[test]
+fn configure_sso_by_flags_writes_a_working_profile_and_keeps_the_file() {
+    let w = world(organisation(3, &["ReadOnly", "Admin"]));
+    let config = w.path().join(".aws/config");
+    let users = std::fs::read_to_string(&config).expect("config");
+    let out = w.run(&[
+        "configure",
+        "sso",
+        "--session-name",
+        "corp",
+        "--start-url",
+        START_URL,
+        "--region",
+        "ap-northeast-1",
+        "--account-id",
+        "400000000001",
+        "--role-name",
+        "Admin",
+        "--profile-name",
+        "team1-admin",
+        "--yes",
+        "--use-device-code",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "Wrote profile 'team1-admin' (Admin in 400000000001) and added [sso-session corp]"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let written = std::fs::read_to_string(&config).expect("config");
+    assert!(written.starts_with(&users), "{written}");
+    insta::assert_snapshot!("configure_sso_sections", &written[users.len()..]);
+    let out = w.run(&["whoami", "--profile", "team1-admin", "--output", "text"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(
+            "400000000001\tarn:aws:sts::400000000001:assumed-role/AWSReservedSSO_Admin_"
+        ),
+        "{}",
+        stdout(&out)
+    );
+
+    // Without a terminal, a missing answer is named by its flag.
+    let out = w.run(&[
+        "configure",
+        "sso",
+        "--session-name",
+        "corp",
+        "--use-device-code",
+        "--profile-name",
+        "x",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("3 AWS accounts are available to you; pass --account-id"),
+        "{}",
+        stderr(&out)
+    );
+    // An existing profile is not overwritten without --yes.
+    let out = w.run(&[
+        "configure",
+        "sso",
+        "--session-name",
+        "corp",
+        "--account-id",
+        "400000000002",
+        "--role-name",
+        "ReadOnly",
+        "--profile-name",
+        "team1-admin",
+        "--use-device-code",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("profile 'team1-admin' already exists"),
+        "{}",
+        stderr(&out)
+    );
+}

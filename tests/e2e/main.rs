@@ -3,7 +3,7 @@
 mod botocore;
 mod browser_login;
 mod credentials;
-mod everyday;
+pub mod everyday;
 
 mod login;
 

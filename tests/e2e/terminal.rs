@@ -189,3 +189,40 @@ fn on_a_terminal_a_pasted_callback_completes_a_login_that_opened_a_browser() {
             .is_some()
     );
 }
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn configure_sso_asks_signs_in_and_picks_on_a_terminal() {
+    let w = world(crate::everyday::organisation(3, &["ReadOnly", "Admin"]));
+    let session = Session::start(&w, "wizard", 160, "", "configure sso --use-device-code");
+    let answer = |prompt: &str, keys: &str| {
+        let screen = session.screen(prompt);
+        assert!(screen.contains(prompt), "{screen}");
+        std::thread::sleep(Duration::from_millis(200));
+        if !keys.is_empty() {
+            tmux(&session.0, &["send-keys", "-l", keys]);
+        }
+        tmux(&session.0, &["send-keys", "Enter"]);
+    };
+    answer("SSO session name", "corp");
+    answer("SSO start URL", "https://d-XXXXXXXXX.awsapps.com/start");
+    answer("SSO region", "ap-northeast-1");
+    answer("SSO registration scopes", "");
+    // Signed in (the mock approves the device code), then the account picker.
+    answer("team 02", "team 01");
+    answer("Role", "adm");
+    answer("Default client region", "");
+    answer("Default output format", "json");
+    answer("Profile name", "");
+    let done = session.screen("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(
+        done.contains("Wrote profile 'Admin-400000000001'"),
+        "{done}"
+    );
+    let config = std::fs::read_to_string(w.path().join(".aws/config")).expect("config");
+    assert!(
+        config.contains("[profile Admin-400000000001]\nsso_session = corp\nsso_account_id = 400000000001\nsso_role_name = Admin\nregion = ap-northeast-1\noutput = json\n"),
+        "{config}"
+    );
+}

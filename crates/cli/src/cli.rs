@@ -187,12 +187,59 @@ pub struct PromptArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {
+    /// Set up a profile, as `aws configure sso` does: the session (start URL, region, name,
+    /// scopes), a sign-in, the account and role (a fuzzy picker), the profile's name, region
+    /// and output; then the [sso-session] and [profile] are written, keeping the rest of the
+    /// file as it is.
+    ///
+    /// Every answer is also a flag; with --yes, nothing is asked and defaults fill the rest.
+    Sso(ConfigureSsoArgs),
     /// Write a native `sso_session` profile for every account and role a sign-in reaches.
     ///
     /// The AWS CLI, every AWS SDK and Terraform read them with no helper. Generated sections
     /// are marked with a comment; everything else in the file stays byte for byte. A second
     /// run with nothing changed writes nothing.
     Populate(PopulateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureSsoArgs {
+    /// The [sso-session] name (an existing one supplies its start URL, region and scopes).
+    #[arg(long, add = session_candidates())]
+    pub session_name: Option<String>,
+    /// The AWS access portal URL (https://d-XXXXXXXXXX.awsapps.com/start).
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// The IAM Identity Center region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Registration scopes, comma-separated (default: sso:account:access).
+    #[arg(long)]
+    pub scopes: Option<String>,
+    /// The account (12 digits).
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// The role (permission set) name.
+    #[arg(long)]
+    pub role_name: Option<String>,
+    /// The profile's name (default: ROLE-ACCOUNT, as the AWS CLI suggests).
+    #[arg(long)]
+    pub profile_name: Option<String>,
+    /// The profile's `region` (default: the IAM Identity Center region).
+    #[arg(long, value_name = "REGION")]
+    pub default_region: Option<String>,
+    /// The profile's `output` (json, text, table, yaml...; default: none).
+    #[arg(long, value_name = "FORMAT")]
+    pub output_format: Option<String>,
+    /// Ask nothing: take the defaults, and overwrite an existing profile of that name.
+    #[arg(long, short)]
+    pub yes: bool,
+    /// Sign in with the device-code flow instead of PKCE.
+    #[arg(long)]
+    pub use_device_code: bool,
+    /// Do not open a browser to sign in: print the address.
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]

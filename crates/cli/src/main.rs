@@ -218,6 +218,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Prompt(args) => {
             commands::prompt::run(&args.format, &world, &mut std::io::stdout().lock())
         }
+        cli::Command::Configure(cli::ConfigureCommand::Sso(args)) => {
+            commands::configure_sso::run(&args, &world)
+        }
         cli::Command::Configure(cli::ConfigureCommand::Populate(args)) => {
             let s = settings::PopulateSettings::resolve(&args, &world)?;
             if show {

@@ -50,6 +50,7 @@
 pub struct ReadmeDoctests;
 
 pub mod atomic;
+mod configure;
 mod credentials_file;
 mod edit;
 mod endpoint;
@@ -61,6 +62,7 @@ mod populate;
 mod profile;
 mod sso;
 
+pub use configure::{SsoProfileSpec, WrittenProfile, write_sso_profile};
 pub use credentials_file::{
     EXPORT_MARKER, ExportedCredentials, put_exported_credentials, remove_exported_credentials,
 };

@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use aws_sso_device_auth::{
     DeviceAuthorization, LoginOptions, LoginOutcome, PkceOptions, Presenter, SignInTarget,
 };
+use aws_sso_token_cache::TokenCache;
 use aws_sso_token_cache::timestamp::human_duration;
 use time::OffsetDateTime;
 
@@ -201,29 +202,59 @@ fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
     rx
 }
 
+/// How `login` (and the `configure sso` wizard) signs in.
+pub struct SignInChoices {
+    pub open_browser: bool,
+    pub redirect_port: u16,
+    pub force: bool,
+    /// Whether a pasted callback address is read from stdin (PKCE). The reader keeps stdin
+    /// until the process ends, so a command that asks more questions afterwards says no.
+    pub accept_paste: bool,
+}
+
 pub fn run(settings: &LoginSettings, world: &World) -> Result<()> {
     for skipped in &settings.skipped {
         say(format_args!("aws-sso-rs: warning: skipped: {skipped}"));
     }
-    let cache = settings.files.cache();
+    sign_in(
+        &settings.targets,
+        &settings.files.cache(),
+        &SignInChoices {
+            open_browser: settings.open_browser,
+            redirect_port: settings.redirect_port,
+            force: settings.force,
+            accept_paste: true,
+        },
+        world,
+    )
+}
+
+/// Signs in to each of `targets` in turn (reusing a valid token unless forced), saying what
+/// happened.
+pub fn sign_in(
+    targets: &[SignInTarget],
+    cache: &TokenCache,
+    choices: &SignInChoices,
+    world: &World,
+) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     // A pasted callback is accepted on a terminal in every mode, and always with --no-browser.
-    let paste = !settings.open_browser || std::io::stdin().is_terminal();
+    let paste = choices.accept_paste && (!choices.open_browser || std::io::stdin().is_terminal());
     runtime.block_on(async {
-        for target in &settings.targets {
-            let presenter = CliPresenter::new(world, target, settings.open_browser, paste);
+        for target in targets {
+            let presenter = CliPresenter::new(world, target, choices.open_browser, paste);
             let options = LoginOptions {
-                force: settings.force,
+                force: choices.force,
                 pkce: PkceOptions {
-                    redirect_port: settings.redirect_port,
+                    redirect_port: choices.redirect_port,
                     wait: None,
                     pasted: paste.then(stdin_lines),
                 },
             };
             let result = tokio::select! {
-                r = aws_sso_device_auth::login(target, &cache, &world.clock, &presenter, options) => r,
+                r = aws_sso_device_auth::login(target, cache, &world.clock, &presenter, options) => r,
                 _ = tokio::signal::ctrl_c() => {
                     presenter.finish();
                     return Err(Interrupted.into());

@@ -1,6 +1,7 @@
 //! One module per command, each with a `run` function.
 
 pub mod completions;
+pub mod configure_sso;
 pub mod console;
 pub mod credential_process;
 pub mod credentials;

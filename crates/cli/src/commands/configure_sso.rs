@@ -1,0 +1,295 @@
+//! `aws-sso-rs configure sso`: the guided set-up of one profile, as `aws configure sso` does.
+//! It asks (or takes from flags), signs in, lists the accounts and roles, and writes through
+//! the lossless editor (`aws_sso_profile_config::write_sso_profile`).
+
+use anyhow::{Context, Result, bail};
+use aws_sso_device_auth::{NamedBy, SignInTarget};
+use aws_sso_profile_config::{
+    ClientEndpointConfig, ConfigDocument, DEFAULT_SCOPE, FileKind, Service, SsoProfileSpec,
+    SsoSession, is_region, write_sso_profile,
+};
+use aws_sso_role_credentials::{Freshness, SessionTarget};
+
+use crate::cli::ConfigureSsoArgs;
+use crate::commands::directory::directory;
+use crate::commands::login::{SignInChoices, sign_in};
+use crate::settings::{Files, World};
+
+/// Asks a person, or says which flag was missing when nobody can answer.
+struct Asker {
+    interactive: bool,
+}
+
+impl Asker {
+    /// `given`, else the answer to `prompt` (with `default` offered), else `default`; an
+    /// error naming `flag` when there is none.
+    fn text(
+        &self,
+        given: Option<&str>,
+        prompt: &str,
+        default: Option<&str>,
+        flag: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String> {
+        if let Some(v) = given {
+            check(v).map_err(|e| anyhow::anyhow!("{flag} {v:?}: {e}"))?;
+            return Ok(v.to_owned());
+        }
+        if !self.interactive {
+            return match default {
+                Some(d) => Ok(d.to_owned()),
+                None => bail!(
+                    "{prompt}: no answer; pass {flag} (nothing is asked without a terminal, or with --yes)"
+                ),
+            };
+        }
+        let theme = dialoguer::theme::ColorfulTheme::default();
+        let mut input = dialoguer::Input::<String>::with_theme(&theme)
+            .with_prompt(prompt)
+            .validate_with(|v: &String| check(v));
+        match default {
+            Some("") => input = input.allow_empty(true),
+            Some(d) => input = input.default(d.to_owned()),
+            None => {}
+        }
+        Ok(input.interact_text()?)
+    }
+}
+
+fn https_url(v: &str) -> Result<(), String> {
+    if v.starts_with("https://") && v.len() > "https://".len() {
+        Ok(())
+    } else {
+        Err(
+            "the start URL must begin with https:// (as https://d-XXXXXXXXXX.awsapps.com/start)"
+                .into(),
+        )
+    }
+}
+
+fn region(v: &str) -> Result<(), String> {
+    if is_region(v) {
+        Ok(())
+    } else {
+        Err("not a region name (lower-case letters, digits and dashes, as eu-west-1)".into())
+    }
+}
+
+fn name(v: &str) -> Result<(), String> {
+    if !v.is_empty()
+        && v.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | '%' | '@' | '_' | ':' | '+')
+        })
+    {
+        Ok(())
+    } else {
+        Err("names may hold only letters, digits and - / . % @ _ : +".into())
+    }
+}
+
+fn anything(_: &str) -> Result<(), String> {
+    Ok(())
+}
+
+pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
+    let files = Files::resolve(world)?;
+    let path = &files.config_file;
+    let mut doc = ConfigDocument::load(path, FileKind::Config)?;
+    let set = doc.profile_set()?;
+    let ask = Asker {
+        interactive: world.interactive && !args.yes,
+    };
+    let session_name = ask.text(
+        args.session_name.as_deref(),
+        "SSO session name",
+        None,
+        "--session-name",
+        name,
+    )?;
+    let existing = set.sso_session_named(&session_name).ok();
+    let start_url = ask.text(
+        args.start_url.as_deref(),
+        "SSO start URL",
+        existing.as_ref().map(|s| s.start_url.as_str()),
+        "--start-url",
+        https_url,
+    )?;
+    let sso_region = ask.text(
+        args.region.as_deref(),
+        "SSO region",
+        existing.as_ref().map(|s| s.region.as_str()),
+        "--region",
+        region,
+    )?;
+    let scopes_default = existing
+        .as_ref()
+        .map(|s| s.registration_scopes.join(","))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| DEFAULT_SCOPE.to_owned());
+    let scopes = ask.text(
+        args.scopes.as_deref(),
+        "SSO registration scopes",
+        Some(&scopes_default),
+        "--scopes",
+        anything,
+    )?;
+    let session = SsoSession {
+        name: Some(session_name.clone()),
+        start_url,
+        region: sso_region.clone(),
+        registration_scopes: scopes
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    };
+    let env = world.env.as_ref();
+    let sign_in_target = SignInTarget::resolve(
+        NamedBy::SsoSession(session_name.clone()),
+        session.clone(),
+        &set,
+        env,
+        args.use_device_code,
+    );
+    sign_in(
+        std::slice::from_ref(&sign_in_target),
+        &files.cache(),
+        &SignInChoices {
+            open_browser: !args.no_browser,
+            redirect_port: 0,
+            force: false,
+            accept_paste: false,
+        },
+        world,
+    )?;
+    let target = SessionTarget {
+        portal: set.endpoint(
+            None,
+            &Service::Sso,
+            &sso_region,
+            env,
+            ClientEndpointConfig::default(),
+        ),
+        sign_in: sign_in_target,
+    };
+    let dir = directory(&target, &files, world, Freshness::Refetch)?;
+    let account = match (&args.account_id, dir.accounts.as_slice()) {
+        (Some(id), _) => dir.account(id).with_context(|| {
+            format!(
+                "you have no access to account {id} through {}; `aws-sso-rs list accounts --sso-session {session_name}` lists yours",
+                session.start_url
+            )
+        })?,
+        (None, []) => bail!(
+            "no AWS account is assigned to you through {}; ask your administrator",
+            session.start_url
+        ),
+        (None, [only]) => {
+            eprintln!(
+                "The only AWS account available to you: {} ({}).",
+                only.account.account_name, only.account.account_id
+            );
+            only
+        }
+        (None, all) if ask.interactive => {
+            let items: Vec<String> = all
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}  {}  {}",
+                        a.account.account_id, a.account.account_name, a.account.email
+                    )
+                })
+                .collect();
+            &all[crate::picker::choose("Account", &items)?]
+        }
+        (None, all) => bail!(
+            "{} AWS accounts are available to you; pass --account-id (`aws-sso-rs list accounts --sso-session {session_name}` lists them)",
+            all.len()
+        ),
+    };
+    let account_id = account.account.account_id.clone();
+    let role = match (&args.role_name, account.roles.as_slice()) {
+        (Some(role), roles) if roles.contains(role) => role.clone(),
+        (Some(role), _) => bail!(
+            "you have no role {role} in account {account_id}; `aws-sso-rs list roles --sso-session {session_name} --account {account_id}` lists yours"
+        ),
+        (None, []) => bail!("you have no role in account {account_id}"),
+        (None, [only]) => {
+            eprintln!("The only role available to you in {account_id}: {only}.");
+            only.clone()
+        }
+        (None, roles) if ask.interactive => roles[crate::picker::choose("Role", roles)?].clone(),
+        (None, roles) => bail!(
+            "{} roles are available to you in account {account_id}; pass --role-name ({})",
+            roles.len(),
+            roles.join(", ")
+        ),
+    };
+    let default_region = ask.text(
+        args.default_region.as_deref(),
+        "Default client region",
+        Some(&sso_region),
+        "--default-region",
+        region,
+    )?;
+    let output = ask.text(
+        args.output_format.as_deref(),
+        "Default output format (empty for none)",
+        Some(""),
+        "--output-format",
+        anything,
+    )?;
+    let suggested = format!("{role}-{account_id}");
+    let profile = ask.text(
+        args.profile_name.as_deref(),
+        "Profile name",
+        Some(&suggested),
+        "--profile-name",
+        name,
+    )?;
+    if set.profile(&profile).is_some() && !args.yes {
+        let overwrite = ask.interactive
+            && dialoguer::Confirm::with_theme(&dialoguer::theme::ColorfulTheme::default())
+                .with_prompt(format!(
+                    "Profile '{profile}' exists in {}; update it",
+                    path.display()
+                ))
+                .default(false)
+                .interact()?;
+        if !overwrite {
+            bail!(
+                "profile '{profile}' already exists in {}; choose another --profile-name, or pass --yes to update it",
+                path.display()
+            );
+        }
+    }
+    let written = write_sso_profile(
+        &mut doc,
+        &SsoProfileSpec {
+            profile: &profile,
+            session: &session,
+            account_id: &account_id,
+            role_name: &role,
+            region: Some(&default_region),
+            output: (!output.is_empty()).then_some(output.as_str()),
+        },
+    )?;
+    doc.save()?;
+    eprintln!(
+        "{} profile '{profile}' ({role} in {account_id}) and {} [sso-session {session_name}] in {}.\nUse it with --profile, as in: aws-sso-rs whoami --profile {profile}",
+        if written.profile_updated {
+            "Updated"
+        } else {
+            "Wrote"
+        },
+        if written.session_added {
+            "added"
+        } else {
+            "kept"
+        },
+        path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Writing one IAM Identity Center profile and its `[sso-session]`, as `aws configure sso`
+//! does, through the lossless editor: existing sections are updated key by key (comments and
+//! order kept), missing ones appended.
+
+use crate::edit::{ConfigDocument, NewSection, SectionRef};
+use crate::error::{Error, ErrorKind};
+use crate::sso::SsoSession;
+
+/// The profile to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SsoProfileSpec<'a> {
+    /// The profile name.
+    pub profile: &'a str,
+    /// Its session (must have a name).
+    pub session: &'a SsoSession,
+    /// `sso_account_id`.
+    pub account_id: &'a str,
+    /// `sso_role_name`.
+    pub role_name: &'a str,
+    /// `region`, if any.
+    pub region: Option<&'a str>,
+    /// `output`, if any.
+    pub output: Option<&'a str>,
+}
+
+/// What [`write_sso_profile`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrittenProfile {
+    /// The `[sso-session]` was added (else it was there, updated if it differed).
+    pub session_added: bool,
+    /// The profile was there and was updated (else added).
+    pub profile_updated: bool,
+}
+
+/// Writes `spec` into `doc` (a config file).
+///
+/// # Errors
+/// [`ErrorKind::InvalidEdit`]: the session has no name, or a name or value cannot be written.
+pub fn write_sso_profile(
+    doc: &mut ConfigDocument,
+    spec: &SsoProfileSpec<'_>,
+) -> Result<WrittenProfile, Error> {
+    let Some(session) = spec.session.name.as_deref() else {
+        return Err(ErrorKind::InvalidEdit {
+            what: "sso-session",
+            value: spec.session.start_url.clone(),
+            reason: "a configured profile signs in through a named [sso-session]",
+        }
+        .into());
+    };
+    let set = doc.profile_set()?;
+    let scopes = spec.session.registration_scopes.join(",");
+    let mut session_keys = vec![
+        ("sso_start_url", spec.session.start_url.as_str()),
+        ("sso_region", spec.session.region.as_str()),
+    ];
+    if !scopes.is_empty() {
+        session_keys.push(("sso_registration_scopes", scopes.as_str()));
+    }
+    let mut profile_keys = vec![
+        ("sso_session", session),
+        ("sso_account_id", spec.account_id),
+        ("sso_role_name", spec.role_name),
+    ];
+    if let Some(region) = spec.region {
+        profile_keys.push(("region", region));
+    }
+    if let Some(output) = spec.output {
+        profile_keys.push(("output", output));
+    }
+    let mut next = doc.clone();
+    let session_added = set.sso_session(session).is_none();
+    let profile_updated = set.profile(spec.profile).is_some();
+    let mut new = Vec::new();
+    if session_added {
+        new.push(NewSection {
+            section: SectionRef::SsoSession(session),
+            comment: None,
+            properties: session_keys.clone(),
+        });
+    } else {
+        for (key, value) in &session_keys {
+            if set.sso_session(session).and_then(|s| s.get(key)) != Some(*value) {
+                next.set(SectionRef::SsoSession(session), key, value)?;
+            }
+        }
+    }
+    if profile_updated {
+        let current = set.profile(spec.profile);
+        for (key, value) in &profile_keys {
+            if current.and_then(|p| p.get(key)) != Some(*value) {
+                next.set(SectionRef::Profile(spec.profile), key, value)?;
+            }
+        }
+        // The legacy form's keys would contradict the session's.
+        for key in ["sso_start_url", "sso_region"] {
+            next.remove_key(SectionRef::Profile(spec.profile), key);
+        }
+    } else {
+        new.insert(
+            0,
+            NewSection {
+                section: SectionRef::Profile(spec.profile),
+                comment: None,
+                properties: profile_keys,
+            },
+        );
+    }
+    next.append_sections(&new)?;
+    *doc = next;
+    Ok(WrittenProfile {
+        session_added,
+        profile_updated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::FileKind;
+
+    fn session() -> SsoSession {
+        SsoSession {
+            name: Some("corp".into()),
+            start_url: "https://d-1.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            registration_scopes: vec!["sso:account:access".into()],
+        }
+    }
+
+    #[test]
+    fn appends_profile_and_session_then_updates_in_place() {
+        let users = "# mine\n[profile other]\nregion = us-east-1\n";
+        let mut doc = ConfigDocument::parse(users, FileKind::Config, "config").expect("doc");
+        let s = session();
+        let spec = SsoProfileSpec {
+            profile: "dev",
+            session: &s,
+            account_id: "111122223333",
+            role_name: "ReadOnly",
+            region: Some("eu-west-1"),
+            output: None,
+        };
+        let written = write_sso_profile(&mut doc, &spec).expect("write");
+        assert!(written.session_added && !written.profile_updated);
+        assert_eq!(
+            doc.as_str(),
+            format!(
+                "{users}\n[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n"
+            )
+        );
+        let before = doc.as_str().to_owned();
+        let again = write_sso_profile(&mut doc, &spec).expect("again");
+        assert!(!again.session_added && again.profile_updated);
+        assert_eq!(doc.as_str(), before, "nothing changed, nothing rewritten");
+        write_sso_profile(
+            &mut doc,
+            &SsoProfileSpec {
+                role_name: "Admin",
+                output: Some("json"),
+                ..spec
+            },
+        )
+        .expect("update");
+        let set = doc.profile_set().expect("parse");
+        let p = set.sso_profile("dev").expect("valid").expect("sso");
+        assert_eq!(p.role(), Some(("111122223333", "Admin")));
+        assert!(doc.as_str().starts_with(users));
+    }
+}
