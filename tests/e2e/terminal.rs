@@ -226,3 +226,24 @@ fn configure_sso_asks_signs_in_and_picks_on_a_terminal() {
         "{config}"
     );
 }
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn without_a_profile_on_a_terminal_whoami_offers_the_picker() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    // No terminal: it fails as the AWS CLI does, `default` not being an SSO profile.
+    let out = w.run(&["whoami"]);
+    assert_eq!(out.status.code(), Some(3), "{}", crate::stderr(&out));
+    let session = Session::start(&w, "picker", 160, "", "whoami --output text");
+    let screen = session.screen("dev-account-admin");
+    assert!(screen.contains("Profile"), "{screen}");
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&session.0, &["send-keys", "-l", "acc-adm"]);
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&session.0, &["send-keys", "Enter"]);
+    let done = session.screen("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(done.contains("assumed-role/AWSReservedSSO_Administrator_"), "{done}");
+}

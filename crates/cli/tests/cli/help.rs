@@ -43,3 +43,25 @@ fn login_targets_are_exclusive() {
         crate::stderr(&out)
     );
 }
+
+/// Each command of everyday use, as `--help` shows it.
+#[test]
+fn everyday_commands_help() {
+    for command in [
+        &["list"][..],
+        &["console"],
+        &["configure", "sso"],
+        &["configure", "populate"],
+        &["export"],
+        &["prompt"],
+        &["shell-init"],
+        &["completions"],
+        &["pick"],
+    ] {
+        let mut args = command.to_vec();
+        args.push("--help");
+        let out = home().run(&args);
+        assert!(out.status.success(), "{command:?}");
+        insta::assert_snapshot!(format!("help_{}", command.join("_")), stdout(&out));
+    }
+}
