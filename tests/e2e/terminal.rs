@@ -245,5 +245,8 @@ fn without_a_profile_on_a_terminal_whoami_offers_the_picker() {
     tmux(&session.0, &["send-keys", "Enter"]);
     let done = session.screen("EXIT=");
     assert!(done.contains("EXIT=0"), "{done}");
-    assert!(done.contains("assumed-role/AWSReservedSSO_Administrator_"), "{done}");
+    assert!(
+        done.contains("assumed-role/AWSReservedSSO_Administrator_"),
+        "{done}"
+    );
 }

@@ -88,6 +88,51 @@ fn step(bin: &Path, home: &Path, env: &[(String, String)], args: &[&str]) -> Res
     Ok(())
 }
 
+/// The console URL with its sign-in token shortened (it is a credential for 15 minutes).
+fn shorten_signin_token(text: &str) -> String {
+    match text.split_once("SigninToken=") {
+        Some((before, token)) => {
+            let token = token.trim_end();
+            format!(
+                "{before}SigninToken={}...   <- a {}-character sign-in token, shortened here\n",
+                &token[..token.len().min(8)],
+                token.len()
+            )
+        }
+        None => text.to_owned(),
+    }
+}
+
+/// Runs a step with `extra` variables set (shown before the command), printing its stdout
+/// through `show`.
+fn step_filtered(
+    bin: &Path,
+    home: &Path,
+    env: &[(String, String)],
+    extra: &[(&str, &str)],
+    args: &[&str],
+    show: fn(&str) -> String,
+) -> Result<()> {
+    let vars: String = extra.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    println!("\n$ {vars}aws-sso-rs {}", args.join(" "));
+    let out = Command::new(bin)
+        .args(args)
+        .env("HOME", home)
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_PROFILE")
+        .env_remove("BROWSER")
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .envs(extra.iter().copied())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("cannot run {}", bin.display()))?;
+    print!("{}", show(&String::from_utf8_lossy(&out.stdout)));
+    if !out.status.success() {
+        bail!("aws-sso-rs {} failed with {}", args.join(" "), out.status);
+    }
+    Ok(())
+}
+
 pub fn run(_args: &[String]) -> Result<()> {
     let root = workspace_root();
     println!(
@@ -202,6 +247,71 @@ pub fn run(_args: &[String]) -> Result<()> {
         &env,
         &["credential-process", "--profile", "dev-account-admin"],
     )?;
+    println!("\nEveryday use: the accounts and roles you have, and profiles for all of them.");
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &["list", "--sso-session", "my-sso"],
+    )?;
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &["list", "roles", "--sso-session", "my-sso"],
+    )?;
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &[
+            "configure",
+            "populate",
+            "--sso-session",
+            "my-sso",
+            "--dry-run",
+        ],
+    )?;
+    println!(
+        "\nThe AWS Management Console as a role: by federation (the URL the browser would open)..."
+    );
+    step_filtered(
+        &bin,
+        home.path(),
+        &env,
+        &[],
+        &[
+            "console",
+            "--profile",
+            "dev-account-ro",
+            "--service",
+            "s3",
+            "--print",
+        ],
+        shorten_signin_token,
+    )?;
+    println!("\n...or through the portal's own link, which sends no credential anywhere:");
+    step(
+        &bin,
+        home.path(),
+        &env,
+        &[
+            "console",
+            "--profile",
+            "dev-account-ro",
+            "--via-portal",
+            "--print",
+        ],
+    )?;
+    println!("\nWhat a shell prompt shows (`aws-sso-rs shell-init bash --prompt` puts it in PS1):");
+    step_filtered(
+        &bin,
+        home.path(),
+        &env,
+        &[("AWS_PROFILE", "dev-account-ro")],
+        &["prompt"],
+        str::to_owned,
+    )?;
     step(&bin, home.path(), &env, &["logout"])?;
     step(&bin, home.path(), &env, &["status"])?;
     drop(mock);
@@ -226,6 +336,17 @@ fn boto3_python(root: &Path) -> Option<std::path::PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_signin_token_is_shortened() {
+        let shown = super::shorten_signin_token(
+            "https://signin/federation?Action=login&Issuer=x&SigninToken=abcdefghijklmnopqrstuvwxyz\n",
+        );
+        assert_eq!(
+            shown,
+            "https://signin/federation?Action=login&Issuer=x&SigninToken=abcdefgh...   <- a 26-character sign-in token, shortened here\n"
+        );
+    }
+
     #[test]
     fn secrets_are_shortened_and_the_rest_is_kept() {
         let doc = "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIAEXAMPLE\",\n  \"SecretAccessKey\": \"abcdefghijklmnop\",\n  \"SessionToken\": \"IQoJb3JpZ2luX2VjEXAMPLE\",\n}";
