@@ -202,6 +202,9 @@ impl DirectoryCache {
 pub struct FetchTuning {
     /// Calls in flight at the start.
     pub initial_concurrency: usize,
+    /// Never fewer calls in flight than this (one call at a time cannot use a limit whose
+    /// period is shorter than a call's round trip).
+    pub min_concurrency: usize,
     /// Never more calls in flight than this.
     pub max_concurrency: usize,
     /// Attempts per call before a throttled call fails.
@@ -216,10 +219,11 @@ impl Default for FetchTuning {
     fn default() -> Self {
         Self {
             initial_concurrency: 4,
+            min_concurrency: 2,
             max_concurrency: 16,
             max_attempts: 12,
-            base_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_secs(2),
+            base_backoff: Duration::from_millis(20),
+            max_backoff: Duration::from_millis(250),
         }
     }
 }
@@ -250,6 +254,7 @@ impl DirectoryProgress for () {}
 /// The window of calls in flight: additive increase, multiplicative decrease.
 struct Window {
     limit: f64,
+    min: f64,
     max: f64,
     generation: u64,
 }
@@ -257,8 +262,10 @@ struct Window {
 impl Window {
     fn new(tuning: &FetchTuning) -> Self {
         let max = tuning.max_concurrency.max(1) as f64;
+        let min = (tuning.min_concurrency.max(1) as f64).min(max);
         Self {
-            limit: (tuning.initial_concurrency.max(1) as f64).min(max),
+            limit: (tuning.initial_concurrency as f64).clamp(min, max),
+            min,
             max,
             generation: 0,
         }
@@ -275,7 +282,7 @@ impl Window {
     /// A call started in `generation` was throttled: halve once per generation.
     fn throttled(&mut self, generation: u64) {
         if generation == self.generation {
-            self.limit = (self.limit / 2.0).max(1.0);
+            self.limit = (self.limit / 2.0).max(self.min);
             self.generation += 1;
         }
     }
@@ -382,7 +389,7 @@ mod tests {
         assert_eq!(w.size(), 2, "two throttles of one generation halve once");
         w.throttled(w.generation);
         w.throttled(w.generation);
-        assert_eq!(w.size(), 1, "never below one");
+        assert_eq!(w.size(), 2, "never below the floor");
     }
 
     #[test]
@@ -390,9 +397,9 @@ mod tests {
         let t = FetchTuning::default();
         for _ in 0..100 {
             let first = t.backoff(1);
-            assert!(first >= Duration::from_millis(25) && first <= Duration::from_millis(50));
+            assert!(first >= Duration::from_millis(10) && first <= Duration::from_millis(20));
             let third = t.backoff(3);
-            assert!(third >= Duration::from_millis(100) && third <= Duration::from_millis(200));
+            assert!(third >= Duration::from_millis(40) && third <= Duration::from_millis(80));
             assert!(t.backoff(30) <= t.max_backoff);
         }
     }
