@@ -15,4 +15,8 @@ fn main() {
     // placed at a random address (shared libraries, heap and stack still are); aws-sso-rs is
     // safe Rust (`unsafe_code` is forbidden in every crate of the workspace).
     println!("cargo:rustc-link-arg-bin=aws-sso-rs=-no-pie");
+    // The unwinder from gcc's static archive, as `gcc -static-libgcc` links it: the shared
+    // libgcc_s is then unused and dropped, and with it its constructor, which runs CPUID
+    // many times (slow in virtual machines): about a tenth of `prompt`'s time.
+    println!("cargo:rustc-link-lib=static:+whole-archive=gcc_eh");
 }

@@ -53,7 +53,10 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &
             return None;
         }
         let rest = &text[start..];
-        let (len, content) = match memchr::memchr(b'\n', rest.as_bytes()) {
+        // `str::find` of an ASCII char is the standard library's word-at-a-time search, which
+        // needs no CPU feature detection (CPUID is slow in virtual machines, and `prompt`
+        // parses the config at every shell prompt).
+        let (len, content) = match rest.find('\n') {
             Some(i) => (i + 1, &rest[..i]),
             None => (rest.len(), rest),
         };
@@ -67,7 +70,7 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &
 /// Byte offset of the comment that ends `line`, if any. On property lines a comment must
 /// follow whitespace (`a = b#c` keeps `#c`); on section lines it may follow anything.
 pub(crate) fn comment_start(line: &str, comment_needs_whitespace: bool) -> Option<usize> {
-    memchr::memchr2_iter(b'#', b';', line.as_bytes()).find(|&i| {
+    line.match_indices(['#', ';']).map(|(i, _)| i).find(|&i| {
         !comment_needs_whitespace
             || line[..i]
                 .chars()

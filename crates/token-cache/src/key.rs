@@ -1,9 +1,10 @@
 //! Cache file names, computed exactly as the AWS CLI v2 and botocore compute them.
 
-use sha1::{Digest, Sha1};
-
+/// SHA-1 in hex. `sha1_smol` is plain portable code: no CPU feature detection at run time
+/// (CPUID is slow in virtual machines, and `prompt` hashes a key at every shell prompt); the
+/// inputs are a few hundred bytes.
 fn sha1_hex(text: &str) -> String {
-    hex::encode(Sha1::digest(text.as_bytes()))
+    sha1_smol::Sha1::from(text).digest().to_string()
 }
 
 /// A JSON string as Python's `json.dumps` writes it with its default `ensure_ascii=True`:
