@@ -11,7 +11,7 @@ fn main() {
     }
     // A position-dependent executable: as a PIE, the dynamic loader rewrites some 24,000
     // pointers at every start, copying about a hundred pages of the binary (`prompt` took 1.8x
-    // as long as `cat`; now about 1.3x-1.5x). The cost: the executable's own image is not
+    // as long as `cat`; with this and the next setting, about 1.3x). The cost: the executable's own image is not
     // placed at a random address (shared libraries, heap and stack still are); aws-sso-rs is
     // safe Rust (`unsafe_code` is forbidden in every crate of the workspace).
     println!("cargo:rustc-link-arg-bin=aws-sso-rs=-no-pie");
