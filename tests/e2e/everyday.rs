@@ -101,7 +101,7 @@ fn list_shows_fifty_accounts_and_their_roles_and_caches_them() {
         "--account",
         "999999999999",
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(8), "no access: {}", stderr(&out));
     assert!(
         stderr(&out).contains("no access to account 999999999999"),
         "{}",
@@ -378,8 +378,8 @@ fn export_to_the_credentials_file_keeps_the_users_sections_and_logout_removes_it
     );
     assert!(section.contains("aws_access_key_id = ASIA"), "{section}");
 
-    // Again: the section is replaced, not repeated; the user's section is never overwritten.
-    let out = w.run(&[
+    // Again: the keys are still current, so nothing is rewritten.
+    let ro = [
         "export",
         "--profile",
         "dev-account-ro",
@@ -388,15 +388,37 @@ fn export_to_the_credentials_file_keeps_the_users_sections_and_logout_removes_it
         "--to-credentials-file",
         "--as",
         "ro",
-    ]);
-    assert!(stderr(&out).contains("Renewed [ro]"), "{}", stderr(&out));
-    assert_eq!(
-        std::fs::read_to_string(&file)
-            .expect("read")
-            .matches("[ro]")
-            .count(),
-        1
+    ];
+    let out = w.run(&ro);
+    assert!(
+        stderr(&out).contains("already holds the current role credentials"),
+        "{}",
+        stderr(&out)
     );
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), written);
+    // Near their end, new ones replace them in place: the section is not repeated.
+    let cache = w.cache();
+    let role_file = std::fs::read_dir(cache.cli_dir())
+        .expect("role cache")
+        .next()
+        .expect("a file")
+        .expect("entry")
+        .path();
+    let text = std::fs::read_to_string(&role_file).expect("read");
+    let doc: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let soon = (time::OffsetDateTime::now_utc() + time::Duration::minutes(2))
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("format");
+    let old = doc["Credentials"]["Expiration"]
+        .as_str()
+        .expect("expiration");
+    std::fs::write(&role_file, text.replace(old, &soon)).expect("write");
+    let out = w.run(&ro);
+    assert!(stderr(&out).contains("Renewed [ro]"), "{}", stderr(&out));
+    let renewed = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(renewed.matches("[ro]").count(), 1);
+    assert_ne!(renewed, written, "new keys");
+    assert!(renewed.starts_with(users));
     let out = w.run(&[
         "export",
         "--profile",
@@ -581,7 +603,7 @@ fn configure_sso_by_flags_writes_a_working_profile_and_keeps_the_file() {
         "--profile-name",
         "x",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("3 AWS accounts are available to you; pass --account-id"),
         "{}",
@@ -601,7 +623,7 @@ fn configure_sso_by_flags_writes_a_working_profile_and_keeps_the_file() {
         "team1-admin",
         "--use-device-code",
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("profile 'team1-admin' already exists"),
         "{}",

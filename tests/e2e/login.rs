@@ -379,7 +379,8 @@ fn debug_shows_requests_and_decisions_but_no_secret() {
     let url = w.mock.url().to_owned();
     // Every command, with --debug, on every path that handles a secret: a device-code login,
     // a PKCE login through the browser, a refresh, role credentials fetched and cached,
-    // STS, status, profiles, logout.
+    // STS, the account list, populate, the console, the credentials-file export, the prompt,
+    // status, profiles, logout.
     let mut logs = Vec::new();
     let mut run = |args: &[&str], stdout_has_secrets: bool| {
         let out = w.run(args);
@@ -425,6 +426,45 @@ fn debug_shows_requests_and_decisions_but_no_secret() {
         true,
     );
     run(&["--debug", "whoami", "--profile", "legacy-ro"], false);
+    run(
+        &["--debug", "list", "--sso-session", "my-sso", "--refresh"],
+        false,
+    );
+    run(
+        &[
+            "--debug",
+            "configure",
+            "populate",
+            "--sso-session",
+            "my-sso",
+            "--dry-run",
+        ],
+        false,
+    );
+    // The console URL on stdout holds a sign-in token: that is its purpose.
+    run(
+        &[
+            "--debug",
+            "console",
+            "--profile",
+            "dev-account-ro",
+            "--print",
+        ],
+        true,
+    );
+    run(
+        &[
+            "--debug",
+            "export",
+            "--profile",
+            "dev-account-ro",
+            "--format",
+            "ini",
+            "--to-credentials-file",
+        ],
+        false,
+    );
+    run(&["--debug", "prompt"], false);
     run(&["--debug", "status"], false);
     run(&["--debug", "profiles"], false);
     run(&["--debug", "logout"], false);
@@ -439,6 +479,7 @@ fn debug_shows_requests_and_decisions_but_no_secret() {
         format!("request: POST {url}/token (SSO OIDC CreateToken)"),
         format!("request: GET {url}/federation/credentials (SSO GetRoleCredentials)"),
         format!("request: POST {url}/logout (SSO Logout)"),
+        format!("request: GET {url}/federation (getSigninToken) -> 200"),
         "response: HTTP 400 after".to_owned(),
         "response: HTTP 200 after".to_owned(),
         "opened a browser at".to_owned(),

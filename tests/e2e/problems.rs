@@ -333,7 +333,8 @@ fn a_profile_name_that_is_not_there_is_explained() {
     let err = stderr(&out);
     assert!(
         err.contains("did you mean 'dev-account-ro'?")
-            && err.contains("profiles there: default, dev-account-ro"),
+            && err
+                .contains("profiles in the config and credentials files: default, dev-account-ro"),
         "{err}"
     );
     let out = w

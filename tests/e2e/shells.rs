@@ -156,6 +156,17 @@ fn bash_switches_clears_warns_once_and_shows_the_segment() {
 }
 
 #[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn bash_hook_keeps_the_last_status_for_prompt_commands_after_it() {
+    let (_w, session) = interactive("status-bash", "bash");
+    session.type_line("aws-sso-use dev-account-ro; PROMPT_COMMAND=\"$PROMPT_COMMAND;_seen=\\$?\"");
+    session.type_line("false");
+    session.type_line("echo \"SEEN=$_seen\"");
+    let screen = session.screen("SEEN=1");
+    assert!(screen.contains("SEEN=1"), "{screen}");
+}
+
+#[test]
 #[ignore = "needs tmux and zsh: cargo xtask ci installs them and runs this"]
 fn zsh_switches_clears_warns_once_and_shows_the_segment() {
     switch_clear_and_warn("zsh");

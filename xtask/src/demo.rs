@@ -71,21 +71,7 @@ fn step_with_secrets(
 }
 
 fn step(bin: &Path, home: &Path, env: &[(String, String)], args: &[&str]) -> Result<()> {
-    println!("\n$ aws-sso-rs {}", args.join(" "));
-    let mut cmd = Command::new(bin);
-    cmd.args(args)
-        .env("HOME", home)
-        .env_remove("AWS_CONFIG_FILE")
-        .env_remove("AWS_PROFILE")
-        .env_remove("BROWSER");
-    cmd.envs(env.iter().map(|(k, v)| (k, v)));
-    let status = cmd
-        .status()
-        .with_context(|| format!("cannot run {}", bin.display()))?;
-    if !status.success() {
-        bail!("aws-sso-rs {} failed with {status}", args.join(" "));
-    }
-    Ok(())
+    step_filtered(bin, home, env, &[], args, str::to_owned)
 }
 
 /// The console URL with its sign-in token shortened (it is a credential for 15 minutes).

@@ -41,8 +41,9 @@ const HELP: &str = "usage: cargo xtask <command>
 
 commands:
   conformance [--vectors DIR]  run the shared AWS conformance suites (default DIR: ../shared/vectors)
-  bench [--process]            release-build benchmarks: parsing, the mock, whole processes
-                               (--process: only the whole-process comparison)
+  bench [--process|--prompt|--populate]
+                               release-build benchmarks: parsing, the mock, whole processes,
+                               prompt against cat, populate at scale (each flag: only that one)
   ci                           everything CI runs: venv, fmt, clippy, tests, conformance
   demo                         a tour of aws-sso-rs in a temporary home, no AWS account needed
   venv                         make target/compat-venv (Python with the pinned boto3)";

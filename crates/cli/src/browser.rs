@@ -2,7 +2,8 @@
 //! AWS CLI read it: `:`-separated commands, `%s` stands for the URL, else the URL is appended),
 //! then the platform's opener.
 
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
 
 use aws_sso_profile_config::{Env, env::vars};
 
@@ -28,7 +29,14 @@ pub fn open(url: &str, env: &dyn Env) -> Result<(), String> {
                 .stderr(Stdio::null())
                 .spawn()
             {
-                Ok(_) => return Ok(()),
+                // A command that fails at once (`BROWSER=false`) did not open anything: try
+                // the next, as Python's `webbrowser` does. One still running is a browser.
+                Ok(mut child) => match exited_within(&mut child, Duration::from_millis(300)) {
+                    Some(status) if !status.success() => {
+                        problems.push(format!("{program}: exited with {status}"));
+                    }
+                    _ => return Ok(()),
+                },
                 Err(e) => problems.push(format!("{program}: {e}")),
             }
         }
@@ -37,5 +45,21 @@ pub fn open(url: &str, env: &dyn Env) -> Result<(), String> {
             problems.join("; ")
         ));
     }
-    open::that_detached(url).map_err(|e| e.to_string())
+    // The opener's error may quote the address, which can hold a secret (a sign-in token):
+    // never pass it on.
+    open::that_detached(url).map_err(|e| e.to_string().replace(url, "<the address>"))
+}
+
+/// The child's exit status if it ends within `wait`.
+fn exited_within(child: &mut std::process::Child, wait: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + wait;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            _ => return None,
+        }
+    }
 }

@@ -3,6 +3,15 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
+/// An AWS account id: 12 digits.
+fn account_id(v: &str) -> Result<String, String> {
+    if v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(v.to_owned())
+    } else {
+        Err("an AWS account id is 12 digits".to_owned())
+    }
+}
+
 /// Profile names from the config, for shell completion.
 fn profile_candidates() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
@@ -55,7 +64,9 @@ pub enum Command {
     Profiles(ProfilesArgs),
     /// Sign in to IAM Identity Center and cache the token where the AWS CLI and SDKs find it.
     Login(LoginArgs),
-    /// Sign out: end the server-side sessions and delete cached tokens and role credentials.
+    /// Sign out: end the server-side sessions and delete cached tokens and role credentials
+    /// (and what aws-sso-rs left: the cached account list, keys exported to the credentials
+    /// file).
     Logout(LogoutArgs),
     /// Show each IAM Identity Center session and its cached token.
     Status(StatusArgs),
@@ -74,7 +85,8 @@ pub enum Command {
     /// List the accounts a sign-in reaches and the roles in each.
     ///
     /// The list is cached for an hour (in aws-sso-rs's own cache folder, never among the AWS
-    /// CLI's files), so pickers open at once; --refresh fetches it anew.
+    /// CLI's files), so it and `configure sso`'s pickers answer at once; --refresh fetches it
+    /// anew.
     List(ListArgs),
     /// Open the AWS Management Console as the profile's role, as the portal's
     /// "Management console" link does.
@@ -217,7 +229,7 @@ pub struct ConfigureSsoArgs {
     #[arg(long)]
     pub scopes: Option<String>,
     /// The account (12 digits).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = account_id)]
     pub account_id: Option<String>,
     /// The role (permission set) name.
     #[arg(long)]
@@ -237,9 +249,12 @@ pub struct ConfigureSsoArgs {
     /// Sign in with the device-code flow instead of PKCE.
     #[arg(long)]
     pub use_device_code: bool,
-    /// Do not open a browser to sign in: print the address.
+    /// Do not open a browser to sign in: print the address and a device code.
     #[arg(long)]
     pub no_browser: bool,
+    /// Sign in again even if a valid token is cached.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -267,7 +282,7 @@ pub struct PopulateArgs {
 #[command(group = clap::ArgGroup::new("sign_in").args(["profile", "sso_session"]))]
 pub struct SignInArgs {
     /// Use this profile's sign-in (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`, or
-    /// the only [sso-session] of the config).
+    /// the config's only [sso-session], else its only IAM Identity Center sign-in).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Use this [sso-session]'s sign-in.
@@ -293,7 +308,7 @@ pub struct ListArgs {
     #[command(flatten)]
     pub sign_in: SignInArgs,
     /// Only this account (12 digits).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = account_id)]
     pub account: Option<String>,
     /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = Output::Table)]

@@ -10,12 +10,50 @@ use aws_sso_token_cache::Error as CacheError;
 
 use crate::Interrupted;
 
+/// A failure found by the command line itself, with the exit code it means.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failure {
+    pub code: Code,
+    pub message: String,
+}
+
+/// A usage error (exit 2): flags that do not go together, an answer that is missing.
+pub fn usage(message: impl Into<String>) -> anyhow::Error {
+    Failure {
+        code: Code::Usage,
+        message: message.into(),
+    }
+    .into()
+}
+
+/// The config does not define what was asked (exit 3).
+pub fn config(message: impl Into<String>) -> anyhow::Error {
+    Failure {
+        code: Code::Config,
+        message: message.into(),
+    }
+    .into()
+}
+
+/// No access to that account or role (exit 8).
+pub fn access(message: impl Into<String>) -> anyhow::Error {
+    Failure {
+        code: Code::AccessDenied,
+        message: message.into(),
+    }
+    .into()
+}
+
 /// The exit codes of aws-sso-rs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Code {
     /// Anything not listed below.
     Failure = 1,
+    /// Bad usage: flags that do not go together, a missing answer (clap's own usage errors
+    /// exit 2 too).
+    Usage = 2,
     /// The config files cannot be read, do not parse, or do not define what was asked.
     Config = 3,
     /// A cache file is unreadable or a cache lock could not be taken.
@@ -68,11 +106,16 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
         if let Some(e) = cause.downcast_ref::<crate::commands::exec::CannotRun>() {
             return e.code;
         }
+        if let Some(e) = cause.downcast_ref::<Failure>() {
+            return e.code as u8;
+        }
         let code = if cause.downcast_ref::<ConfigError>().is_some() {
             Code::Config
         } else if cause.downcast_ref::<CacheError>().is_some() {
             Code::Cache
-        } else if cause.downcast_ref::<Interrupted>().is_some() {
+        } else if cause.downcast_ref::<Interrupted>().is_some()
+            || cause.downcast_ref::<crate::Cancelled>().is_some()
+        {
             Code::Interrupted
         } else if let Some(e) = cause.downcast_ref::<SignInError>() {
             sign_in(e)

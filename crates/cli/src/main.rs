@@ -19,6 +19,11 @@ use clap::Parser;
 #[error("interrupted; no token was written")]
 pub struct Interrupted;
 
+/// The user left a picker or a question with Esc (exit 130, as for Ctrl-C).
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled: nothing was chosen")]
+pub struct Cancelled;
+
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
 /// Secrets never reach them: the libraries trace no secret (they are `Secret`s, which print
 /// as `<redacted>`), and the SDK's request interceptor traces method, path and status only.
@@ -106,6 +111,19 @@ fn this_binary() -> std::path::PathBuf {
 fn run(cli: cli::Cli) -> anyhow::Result<()> {
     let world = settings::World::real();
     let show = cli.global.show_settings;
+    let has_settings = !matches!(
+        cli.command,
+        cli::Command::ShellInit(_)
+            | cli::Command::Completions(_)
+            | cli::Command::Pick
+            | cli::Command::Prompt(_)
+            | cli::Command::Configure(cli::ConfigureCommand::Sso(_))
+    );
+    if show && !has_settings {
+        return Err(exit::usage(
+            "--show-settings: this command has no resolved settings to show",
+        ));
+    }
     match cli.command {
         cli::Command::Profiles(args) => {
             let s = settings::ProfilesSettings::resolve(&args, &world)?;

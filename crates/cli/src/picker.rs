@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 use aws_sso_profile_config::ProfileSet;
 
-use crate::Interrupted;
+use crate::Cancelled;
 
 /// Asks to choose one of `items` (typing filters them); the index chosen. Esc cancels.
 pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {
@@ -18,7 +18,7 @@ pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {
         .default(0)
         .max_length(15)
         .interact_opt()?;
-    chosen.ok_or_else(|| Interrupted.into())
+    chosen.ok_or_else(|| Cancelled.into())
 }
 
 /// Asks to choose a profile of `set`: IAM Identity Center profiles first, each with its

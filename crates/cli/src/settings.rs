@@ -420,7 +420,8 @@ impl CredentialSettings {
 
 /// The sign-in a listing command uses: `--sso-session`, `--profile`, the selected profile
 /// (`AWS_PROFILE`, `AWS_DEFAULT_PROFILE`), or, when none is named and the `default` profile
-/// does not sign in through IAM Identity Center, the config's only sign-in.
+/// does not sign in through IAM Identity Center, the config's only `[sso-session]`, else its
+/// only sign-in.
 pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result<SessionTarget> {
     let env = world.env.as_ref();
     if let Some(name) = &args.sso_session {
@@ -433,11 +434,20 @@ pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result
         && !matches!(set.sso_profile("default"), Ok(Some(_)))
     {
         let list = set.require_sessions()?;
+        let named: Vec<&str> = list
+            .sessions
+            .iter()
+            .filter_map(|c| c.session.name.as_deref())
+            .collect();
+        if let [only] = named.as_slice() {
+            return Ok(SessionTarget::for_session(&set, only, env)?);
+        }
         if let [only] = list.sessions.as_slice() {
-            return Ok(match &only.session.name {
-                Some(name) => SessionTarget::for_session(&set, name, env)?,
-                None => SessionTarget::for_profile(&set, &only.profiles[0].profile, env)?,
-            });
+            return Ok(SessionTarget::for_profile(
+                &set,
+                &only.profiles[0].profile,
+                env,
+            )?);
         }
         let names: Vec<String> = list
             .sessions
@@ -447,12 +457,12 @@ pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result
                 None => format!("--profile {}", c.profiles[0].profile),
             })
             .collect();
-        anyhow::bail!(
+        return Err(crate::exit::config(format!(
             "{} has {} IAM Identity Center sign-ins; name one: {}",
             files.config_file.display(),
             names.len(),
             names.join(", ")
-        );
+        )));
     }
     SessionTarget::for_profile(&set, &selected.name, env)
         .map_err(|e| explain_selection(e.into(), &selected, files))
@@ -527,16 +537,20 @@ impl PopulateSettings {
                     .collect();
                 match names.as_slice() {
                     [only] => (*only).to_owned(),
-                    [] => anyhow::bail!(
-                        "{} has no [sso-session] section, and generated profiles sign in through one; add one (or run `aws-sso-rs configure sso`), then name it with --sso-session",
-                        files.config_file.display()
-                    ),
-                    many => anyhow::bail!(
-                        "{} has {} [sso-session] sections; name one with --sso-session: {}",
-                        files.config_file.display(),
-                        many.len(),
-                        many.join(", ")
-                    ),
+                    [] => {
+                        return Err(crate::exit::config(format!(
+                            "{} has no [sso-session] section, and generated profiles sign in through one; add one (or run `aws-sso-rs configure sso`), then name it with --sso-session",
+                            files.config_file.display()
+                        )));
+                    }
+                    many => {
+                        return Err(crate::exit::config(format!(
+                            "{} has {} [sso-session] sections; name one with --sso-session: {}",
+                            files.config_file.display(),
+                            many.len(),
+                            many.join(", ")
+                        )));
+                    }
                 }
             }
         };

@@ -11,7 +11,8 @@
 //!
 //! [`login`] is the use case as one call (what `aws-sso-rs login` runs): for a
 //! [`SignInTarget`] (the session, its OIDC endpoint and the [`Flow`]), it takes the
-//! cross-process login lock, reuses a valid token unless forced, refreshes one that is due,
+//! cross-process login lock, reuses a token with more than the refresh window left unless
+//! forced, refreshes one that is due (signing in anew when it cannot be refreshed),
 //! runs the flow and caches the token. [`SignIn`] is the same over injected parts: the OIDC
 //! calls behind [`OidcApi`] ([`SdkOidc`] uses `aws-sdk-ssooidc`), time behind [`Clock`] and
 //! [`Sleeper`], and what the person sees behind [`Presenter`]. SDK requests are traced
@@ -302,7 +303,14 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         };
         if !options.force {
             match self.cached_or_refreshed().await {
-                Ok(Some(token)) if token.expires_at > self.clock.now() => {
+                // Reused only with more than the refresh window left: a token that is about
+                // to expire and could not be refreshed is replaced by a new sign-in.
+                Ok(Some(token))
+                    if matches!(
+                        self.policy.token_state(&token, self.clock.now()),
+                        TokenState::Valid { .. }
+                    ) =>
+                {
                     return Ok(LoginOutcome::AlreadySignedIn(token));
                 }
                 Ok(_) => {}

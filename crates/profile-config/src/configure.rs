@@ -26,8 +26,10 @@ pub struct SsoProfileSpec<'a> {
 /// What [`write_sso_profile`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WrittenProfile {
-    /// The `[sso-session]` was added (else it was there, updated if it differed).
+    /// The `[sso-session]` was added.
     pub session_added: bool,
+    /// The `[sso-session]` was there and some of its keys were changed.
+    pub session_updated: bool,
     /// The profile was there and was updated (else added).
     pub profile_updated: bool,
 }
@@ -70,6 +72,7 @@ pub fn write_sso_profile(
     }
     let mut next = doc.clone();
     let session_added = set.sso_session(session).is_none();
+    let mut session_updated = false;
     let profile_updated = set.profile(spec.profile).is_some();
     let mut new = Vec::new();
     if session_added {
@@ -82,6 +85,7 @@ pub fn write_sso_profile(
         for (key, value) in &session_keys {
             if set.sso_session(session).and_then(|s| s.get(key)) != Some(*value) {
                 next.set(SectionRef::SsoSession(session), key, value)?;
+                session_updated = true;
             }
         }
     }
@@ -110,6 +114,7 @@ pub fn write_sso_profile(
     *doc = next;
     Ok(WrittenProfile {
         session_added,
+        session_updated,
         profile_updated,
     })
 }

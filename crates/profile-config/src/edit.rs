@@ -176,8 +176,13 @@ impl ConfigDocument {
             let raw = &self.text[line.range.clone()];
             let content = raw.trim_end_matches(['\r', '\n']);
             let terminator = &raw[content.len()..];
+            // The comment keeps the whitespace that set it off from the value.
             let comment = parse::comment_start(content, true)
-                .map(|i| format!(" {}", content[i..].trim_end()))
+                .map(|i| {
+                    content[content[..i].trim_end().len()..]
+                        .trim_end()
+                        .to_owned()
+                })
                 .unwrap_or_default();
             let end = continuation_end(&lines, index);
             // Drop the old value's continuation lines, keep comments and blanks among them.
@@ -266,9 +271,9 @@ impl ConfigDocument {
         removed
     }
 
-    /// Removes `section` (every header that defines it, down to its last property);
-    /// returns whether it was there. Comments and blank lines after its last property, which
-    /// usually introduce the next section, stay. Removing the `default` profile removes both
+    /// Removes `section` (every header that defines it, down to its last property, with one
+    /// blank line just before the header); returns whether it was there. Comments and blank
+    /// lines after its last property, which usually introduce the next section, stay. Removing the `default` profile removes both
     /// `[default]` and `[profile default]`, so that the shadowed one does not take its place.
     pub fn remove_section(&mut self, section: SectionRef<'_>) -> bool {
         let Ok(lines) = self.lines() else {
@@ -283,7 +288,17 @@ impl ConfigDocument {
         let edits: Vec<_> = spans
             .iter()
             .map(|span| {
-                let start = lines[span.header].range.start;
+                // A blank line just before the header goes with the section, so that removing
+                // it leaves one blank line between its neighbours, not two.
+                let header = if span.header > 0
+                    && matches!(lines[span.header - 1].kind, LineKind::Blank)
+                    && !spans.iter().any(|s| s.last_property_end == span.header - 1)
+                {
+                    span.header - 1
+                } else {
+                    span.header
+                };
+                let start = lines[header].range.start;
                 let end = lines[span.last_property_end - 1].range.end;
                 (start..end, String::new())
             })

@@ -102,7 +102,7 @@ pub enum ErrorKind {
         location: Location,
     },
     /// An `[sso-session]` asked for by name does not exist.
-    #[error("there is no [sso-session {session}] in {}{}", path.display(), Sessions(available))]
+    #[error("there is no [sso-session {session}] in {}{}", path.display(), Sessions(session, available))]
     UnknownSession {
         /// The session asked for.
         session: String,
@@ -195,7 +195,7 @@ struct NotFound<'a> {
 }
 
 const PICK: &str = "choose a profile with --profile NAME or AWS_PROFILE=NAME";
-const ADD: &str = "add a [profile NAME] section with sso_session, sso_account_id and sso_role_name, and an [sso-session NAME] section with sso_start_url and sso_region (the README of aws-sso-rs shows one)";
+const ADD: &str = "add a [profile NAME] section with sso_session, sso_account_id and sso_role_name, and an [sso-session NAME] section with sso_start_url and sso_region (the README of aws-sso-rs shows one), or run `aws-sso-rs configure sso`";
 
 impl fmt::Display for NotFound<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -225,7 +225,7 @@ impl fmt::Display for NotFound<'_> {
                     .unwrap_or_default();
                 write!(
                     f,
-                    "profile '{profile}' is not in {path}; {closest}profiles there: {}; {PICK}",
+                    "profile '{profile}' is not in {path}; {closest}profiles in the config and credentials files: {}; {PICK}",
                     names.join(", ")
                 )
             }
@@ -273,17 +273,25 @@ impl fmt::Display for Keys<'_> {
     }
 }
 
-struct Sessions<'a>(&'a [String]);
+/// The sessions there, the closest to the one asked for first.
+struct Sessions<'a>(&'a str, &'a [String]);
 
 impl fmt::Display for Sessions<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            write!(
+        if self.1.is_empty() {
+            return write!(
                 f,
-                "; add an [sso-session NAME] section with sso_start_url and sso_region"
-            )
-        } else {
-            write!(f, "; sessions there: {}", self.0.join(", "))
+                "; add an [sso-session NAME] section with sso_start_url and sso_region (or run `aws-sso-rs configure sso`)"
+            );
         }
+        let closest = self
+            .1
+            .iter()
+            .map(|n| (n, strsim::jaro_winkler(n, self.0)))
+            .filter(|(_, score)| *score >= 0.85)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(n, _)| format!("; did you mean '{n}'?"))
+            .unwrap_or_default();
+        write!(f, "{closest}; sessions there: {}", self.1.join(", "))
     }
 }

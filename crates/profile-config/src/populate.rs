@@ -162,6 +162,12 @@ pub fn populate(
         .collect();
     gone.sort();
     let gone: Vec<String> = gone.into_iter().cloned().collect();
+    if options.prune {
+        // Their names are free again for this run's new profiles.
+        for name in &gone {
+            taken.remove(name);
+        }
+    }
     let mut new_names: Vec<(String, &Assignment)> = Vec::new();
     let mut updates: Vec<(String, &'static str, String)> = Vec::new();
     for a in assignments {
@@ -337,6 +343,32 @@ sso_region = eu-west-1
         let names: Vec<_> = set.profiles().map(|p| p.name().to_owned()).collect();
         assert_eq!(names, ["mine", "A.R"]);
         assert!(doc.as_str().starts_with(CONFIG));
+    }
+
+    #[test]
+    fn pruning_frees_names_and_leaves_one_blank_line_between_neighbours() {
+        let mut doc = ConfigDocument::parse(CONFIG, FileKind::Config, "config").expect("doc");
+        let all = [a("1", "A", "R"), a("2", "B", "R"), a("3", "C", "R")];
+        populate(&mut doc, &all, &options(false)).expect("populate");
+        // B's account is gone, and a new account takes the name B.R in the same run.
+        let next = [a("1", "A", "R"), a("3", "C", "R"), a("4", "B", "R")];
+        let plan = populate(&mut doc, &next, &options(true)).expect("prune");
+        assert_eq!(plan.removed, ["B.R"]);
+        assert_eq!(plan.added, ["B.R"], "the freed name is used again");
+        assert!(!doc.as_str().contains("\n\n\n"), "{}", doc.as_str());
+        let mut edited = ConfigDocument::parse(
+            "[profile x]\nregion = us-east-1   # mine\n",
+            FileKind::Config,
+            "config",
+        )
+        .expect("doc");
+        edited
+            .set(SectionRef::Profile("x"), "region", "eu-west-1")
+            .expect("set");
+        assert_eq!(
+            edited.as_str(),
+            "[profile x]\nregion = eu-west-1   # mine\n"
+        );
     }
 
     #[test]

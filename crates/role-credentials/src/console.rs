@@ -79,8 +79,8 @@ pub struct ConsoleRequest {
 /// URL holds a sign-in token valid for 15 minutes: open it, do not log it.
 ///
 /// # Errors
-/// [`ErrorKind::Console`]: the endpoint cannot be reached, refuses the credentials, or
-/// answers something that is not a sign-in token.
+/// [`ErrorKind::Console`]: the endpoint is not `https://` (loopback excepted), cannot be
+/// reached, refuses the credentials, or answers something that is not a sign-in token.
 pub async fn federation_url(
     credentials: &RoleCredentials,
     signin: &Endpoint,
@@ -106,6 +106,12 @@ pub async fn federation_url(
         }
         .into()
     };
+    // Role keys travel in this request: only over https (loopback excepted, for the mock).
+    if aws_sso_device_auth::check_url(&base).is_err() {
+        return Err(fail(
+            "it is not an https:// address, and role credentials are sent only over https (loopback addresses excepted); check AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL and the profile's endpoint_url".into(),
+        ));
+    }
     let uri: hyper::Uri = format!("{base}?{}", query.finish()).parse().map_err(|e| {
         fail(format!(
             "not a valid URL ({e}); check AWS_ENDPOINT_URL_SIGNIN"
@@ -163,6 +169,30 @@ pub async fn federation_url(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn role_keys_are_not_sent_over_plain_http() {
+        let creds = RoleCredentials {
+            access_key_id: "ASIA".into(),
+            secret_access_key: aws_sso_token_cache::Secret::new("s"),
+            session_token: aws_sso_token_cache::Secret::new("t"),
+            expiration: time::OffsetDateTime::now_utc(),
+            account_id: None,
+        };
+        let request = ConsoleRequest {
+            destination: "https://console.aws.amazon.com/".into(),
+            issuer: "https://d-1.awsapps.com/start".into(),
+            duration: None,
+        };
+        let err = federation_url(
+            &creds,
+            &Endpoint::explicit("http://localstack.example:4566"),
+            &request,
+        )
+        .await
+        .expect_err("plain http to another host");
+        assert!(err.to_string().contains("not an https:// address"), "{err}");
+    }
 
     #[test]
     fn destinations_follow_the_partition() {

@@ -53,7 +53,9 @@ use aws_sso_device_auth::{
     Clock, LoginOptions, NamedBy, OidcApi, Presenter, SdkOidc, SignIn, SignInTarget, Sleeper,
     TokioSleeper,
 };
-use aws_sso_profile_config::{ClientEndpointConfig, Endpoint, Env, ProfileSet, Service};
+use aws_sso_profile_config::{
+    ClientEndpointConfig, Endpoint, Env, ProfileSet, Service, SsoSession,
+};
 use aws_sso_token_cache::{
     ExpiryPolicy, LockKey, RoleCredentials, RoleKey, Secret, SsoToken, TokenCache, TokenKey,
 };
@@ -270,20 +272,7 @@ impl RoleTarget {
             start_url: sso.session.start_url.clone(),
         })?;
         let (account_id, role_name) = (account.to_owned(), role.to_owned());
-        let portal = set.endpoint(
-            Some(profile),
-            &Service::Sso,
-            &sso.session.region,
-            env,
-            ClientEndpointConfig::default(),
-        );
-        let sign_in = SignInTarget::resolve(
-            NamedBy::Profile(profile.to_owned()),
-            sso.session,
-            set,
-            env,
-            false,
-        );
+        let SessionTarget { sign_in, portal } = SessionTarget::of(set, profile, sso.session, env);
         Ok(Self {
             profile: profile.to_owned(),
             account_id,
@@ -340,21 +329,26 @@ impl SessionTarget {
     /// The profile is missing, invalid, or not an SSO profile.
     pub fn for_profile(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
         let sso = set.require_sso_profile(profile)?;
+        Ok(Self::of(set, profile, sso.session, env))
+    }
+
+    /// `profile`'s sign-in through `session`, with the endpoints `set` and `env` give it.
+    fn of(set: &ProfileSet, profile: &str, session: SsoSession, env: &dyn Env) -> Self {
         let portal = set.endpoint(
             Some(profile),
             &Service::Sso,
-            &sso.session.region,
+            &session.region,
             env,
             ClientEndpointConfig::default(),
         );
         let sign_in = SignInTarget::resolve(
             NamedBy::Profile(profile.to_owned()),
-            sso.session,
+            session,
             set,
             env,
             false,
         );
-        Ok(Self { sign_in, portal })
+        Self { sign_in, portal }
     }
 
     /// The sign-in of `[sso-session name]`.
@@ -682,7 +676,9 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
     }
 
     /// The directory of `target`'s sign-in: from `store` when it is younger than
-    /// `freshness` allows, else fetched ([`fetch_accounts_and_roles`]) and stored.
+    /// `freshness` allows (and of the same start URL: a session pointed elsewhere is fetched
+    /// anew), else fetched ([`fetch_accounts_and_roles`]) and stored. A cached directory is
+    /// returned without checking the sign-in.
     ///
     /// # Errors
     /// [`ErrorKind::NeedsLogin`], [`ErrorKind::Throttled`] (throttling outlasted the
@@ -699,6 +695,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         let now = self.clock.now();
         if let Freshness::UpTo(max_age) = freshness
             && let Some(cached) = store.load(&key)
+            && cached.start_url == target.sign_in.session.start_url
             && !cached.is_stale(max_age, now)
         {
             tracing::debug!(

@@ -2,7 +2,7 @@
 //! It asks (or takes from flags), signs in, lists the accounts and roles, and writes through
 //! the lossless editor (`aws_sso_profile_config::write_sso_profile`).
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use aws_sso_device_auth::{NamedBy, SignInTarget};
 use aws_sso_profile_config::{
     ClientEndpointConfig, ConfigDocument, DEFAULT_SCOPE, FileKind, Service, SsoProfileSpec,
@@ -32,15 +32,15 @@ impl Asker {
         check: impl Fn(&str) -> Result<(), String>,
     ) -> Result<String> {
         if let Some(v) = given {
-            check(v).map_err(|e| anyhow::anyhow!("{flag} {v:?}: {e}"))?;
+            check(v).map_err(|e| crate::exit::usage(format!("{flag} {v:?}: {e}")))?;
             return Ok(v.to_owned());
         }
         if !self.interactive {
             return match default {
                 Some(d) => Ok(d.to_owned()),
-                None => bail!(
+                None => Err(crate::exit::usage(format!(
                     "{prompt}: no answer; pass {flag} (nothing is asked without a terminal, or with --yes)"
-                ),
+                ))),
             };
         }
         let theme = dialoguer::theme::ColorfulTheme::default();
@@ -144,13 +144,47 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
             .map(str::to_owned)
             .collect(),
     };
+    if let Some(old) = &existing
+        && (old.start_url != session.start_url
+            || old.region != session.region
+            || old.registration_scopes != session.registration_scopes)
+    {
+        let users = set
+            .sessions()
+            .find(old.cache_key_source())
+            .map_or(0, |c| c.profiles.len());
+        let what = format!(
+            "[sso-session {session_name}] in {} has start URL {}, region {} and scopes {}; this would change it to {}, {} and {} for its {users} profile(s)",
+            path.display(),
+            old.start_url,
+            old.region,
+            old.registration_scopes.join(","),
+            session.start_url,
+            session.region,
+            session.registration_scopes.join(","),
+        );
+        let agreed = args.yes
+            || (ask.interactive
+                && dialoguer::Confirm::with_theme(&dialoguer::theme::ColorfulTheme::default())
+                    .with_prompt(format!("{what}; go on"))
+                    .default(false)
+                    .interact()?);
+        if !agreed {
+            return Err(crate::exit::usage(format!(
+                "{what}: pass --yes to change it, or choose another --session-name"
+            )));
+        }
+    }
     let env = world.env.as_ref();
+    // The wizard cannot read a pasted callback address (its questions need stdin after the
+    // sign-in), so without a browser it signs in with a device code.
+    let device = args.use_device_code || args.no_browser;
     let sign_in_target = SignInTarget::resolve(
         NamedBy::SsoSession(session_name.clone()),
         session.clone(),
         &set,
         env,
-        args.use_device_code,
+        device,
     );
     sign_in(
         std::slice::from_ref(&sign_in_target),
@@ -158,7 +192,7 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         &SignInChoices {
             open_browser: !args.no_browser,
             redirect_port: 0,
-            force: false,
+            force: args.force,
             accept_paste: false,
         },
         world,
@@ -173,18 +207,21 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         ),
         sign_in: sign_in_target,
     };
-    let dir = directory(&target, &files, world, Freshness::Refetch)?;
+    // The list `list` cached (up to an hour old) lets the pickers open at once.
+    let dir = directory(&target, &files, world, Freshness::default())?;
     let account = match (&args.account_id, dir.accounts.as_slice()) {
-        (Some(id), _) => dir.account(id).with_context(|| {
-            format!(
-                "you have no access to account {id} through {}; `aws-sso-rs list accounts --sso-session {session_name}` lists yours",
+        (Some(id), _) => dir.account(id).ok_or_else(|| {
+            crate::exit::access(format!(
+                "you have no access to account {id} through {} (or it was assigned in the last hour: `aws-sso-rs list --refresh --sso-session {session_name}` fetches the list anew); `aws-sso-rs list accounts --sso-session {session_name}` lists yours",
                 session.start_url
-            )
+            ))
         })?,
-        (None, []) => bail!(
-            "no AWS account is assigned to you through {}; ask your administrator",
-            session.start_url
-        ),
+        (None, []) => {
+            return Err(crate::exit::access(format!(
+                "no AWS account is assigned to you through {}; ask your administrator to assign you one",
+                session.start_url
+            )));
+        }
         (None, [only]) => {
             eprintln!(
                 "The only AWS account available to you: {} ({}).",
@@ -204,40 +241,57 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
                 .collect();
             &all[crate::picker::choose("Account", &items)?]
         }
-        (None, all) => bail!(
-            "{} AWS accounts are available to you; pass --account-id (`aws-sso-rs list accounts --sso-session {session_name}` lists them)",
-            all.len()
-        ),
+        (None, all) => {
+            return Err(crate::exit::usage(format!(
+                "{} AWS accounts are available to you; pass --account-id (`aws-sso-rs list accounts --sso-session {session_name}` lists them)",
+                all.len()
+            )));
+        }
     };
     let account_id = account.account.account_id.clone();
     let role = match (&args.role_name, account.roles.as_slice()) {
         (Some(role), roles) if roles.contains(role) => role.clone(),
-        (Some(role), _) => bail!(
-            "you have no role {role} in account {account_id}; `aws-sso-rs list roles --sso-session {session_name} --account {account_id}` lists yours"
-        ),
-        (None, []) => bail!("you have no role in account {account_id}"),
+        (Some(role), _) => {
+            return Err(crate::exit::access(format!(
+                "you have no role {role} in account {account_id}; `aws-sso-rs list roles --sso-session {session_name} --account {account_id}` lists yours"
+            )));
+        }
+        (None, []) => {
+            return Err(crate::exit::access(format!(
+                "you have no role in account {account_id}; choose another account, or ask your administrator to assign you one"
+            )));
+        }
         (None, [only]) => {
             eprintln!("The only role available to you in {account_id}: {only}.");
             only.clone()
         }
         (None, roles) if ask.interactive => roles[crate::picker::choose("Role", roles)?].clone(),
-        (None, roles) => bail!(
-            "{} roles are available to you in account {account_id}; pass --role-name ({})",
-            roles.len(),
-            roles.join(", ")
-        ),
+        (None, roles) => {
+            return Err(crate::exit::usage(format!(
+                "{} roles are available to you in account {account_id}; pass --role-name ({})",
+                roles.len(),
+                roles.join(", ")
+            )));
+        }
     };
+    // An existing profile's own region and output are the defaults when it is named.
+    let current = args.profile_name.as_deref().and_then(|p| set.profile(p));
+    let region_default = current
+        .and_then(|p| p.get("region"))
+        .unwrap_or(&sso_region)
+        .to_owned();
     let default_region = ask.text(
         args.default_region.as_deref(),
         "Default client region",
-        Some(&sso_region),
+        Some(&region_default),
         "--default-region",
         region,
     )?;
+    let output_default = current.and_then(|p| p.get("output")).unwrap_or("");
     let output = ask.text(
         args.output_format.as_deref(),
         "Default output format (empty for none)",
-        Some(""),
+        Some(output_default),
         "--output-format",
         anything,
     )?;
@@ -259,10 +313,10 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
                 .default(false)
                 .interact()?;
         if !overwrite {
-            bail!(
+            return Err(crate::exit::usage(format!(
                 "profile '{profile}' already exists in {}; choose another --profile-name, or pass --yes to update it",
                 path.display()
-            );
+            )));
         }
     }
     let written = write_sso_profile(
@@ -286,6 +340,8 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         },
         if written.session_added {
             "added"
+        } else if written.session_updated {
+            "updated"
         } else {
             "kept"
         },

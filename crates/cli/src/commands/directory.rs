@@ -1,5 +1,5 @@
 //! The account and role directory of a sign-in, with a progress bar on a terminal: shared by
-//! `list`, `configure populate`, `configure sso` and the picker.
+//! `list`, `configure populate` and `configure sso`.
 
 use std::io::IsTerminal;
 

@@ -58,9 +58,9 @@ pub fn render(
 
 pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> Result<()> {
     if (args.to_credentials_file || args.section.is_some()) && args.format != ExportFormat::Ini {
-        anyhow::bail!(
-            "--to-credentials-file and --as go with --format ini (the credentials file's own format)"
-        );
+        return Err(crate::exit::usage(
+            "--to-credentials-file and --as go with --format ini (the credentials file's own format)",
+        ));
     }
     let section = args.section.as_deref().unwrap_or(&settings.profile);
     let creds = role_credentials(settings, world)?;
@@ -73,6 +73,26 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
     let path = &settings.files.credentials_file;
     let mut doc = ConfigDocument::load(path, FileKind::Credentials)?;
     let expiration = iso(creds.expiration);
+    let left = aws_sso_token_cache::timestamp::human_duration(creds.expiration - world.clock.now());
+    let written_before = doc
+        .profile_set()?
+        .profile(section)
+        .and_then(|p| p.get("aws_access_key_id"))
+        .map(str::to_owned);
+    let renew = "they are replaced by new ones when you run this in their last 5 minutes or after; `aws-sso-rs logout` removes them";
+    if written_before.as_deref() == Some(creds.access_key_id.as_str())
+        && doc
+            .marked_profiles(aws_sso_profile_config::EXPORT_MARKER)
+            .iter()
+            .any(|n| n == section)
+    {
+        eprintln!(
+            "[{section}] in {} already holds the current role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",
+            path.display(),
+            settings.profile,
+        );
+        return Ok(());
+    }
     let replaced = put_exported_credentials(
         &mut doc,
         section,
@@ -84,14 +104,21 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
             expiration: &expiration,
         },
     )
-    .map_err(|e| anyhow::Error::from(e).context(format!("cannot write {}", path.display())))?;
+    .map_err(|e| match e.kind() {
+        aws_sso_profile_config::ErrorKind::InvalidEdit { reason, .. } => {
+            crate::exit::config(format!(
+                "cannot write [{section}] in {}: {reason}; choose another name with --as NAME",
+                path.display()
+            ))
+        }
+        _ => anyhow::Error::from(e).context(format!("cannot write {}", path.display())),
+    })?;
     doc.save()?;
     eprintln!(
-        "{} [{section}] in {} with the role credentials of profile '{}', valid until {expiration} ({} left); run this again to renew them, `aws-sso-rs logout` removes them.",
+        "{} [{section}] in {} with the role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",
         if replaced { "Renewed" } else { "Wrote" },
         path.display(),
         settings.profile,
-        aws_sso_token_cache::timestamp::human_duration(creds.expiration - world.clock.now()),
     );
     Ok(())
 }

@@ -45,14 +45,26 @@ fn profiles_using(set: &ProfileSet, start_url: &str, account: &str, role: &str) 
         .collect()
 }
 
-fn accounts<'a>(dir: &'a Directory, only: Option<&str>) -> Result<Vec<&'a DirectoryAccount>> {
+/// The flag that names the sign-in `settings` lists, for commands to suggest.
+fn sign_in_flag(settings: &ListSettings) -> String {
+    match &settings.target.sign_in.named_by {
+        aws_sso_device_auth::NamedBy::SsoSession(s) => format!("--sso-session {s}"),
+        aws_sso_device_auth::NamedBy::Profile(p) => format!("--profile {p}"),
+    }
+}
+
+fn accounts<'a>(
+    dir: &'a Directory,
+    only: Option<&str>,
+    flag: &str,
+) -> Result<Vec<&'a DirectoryAccount>> {
     match only {
         None => Ok(dir.accounts.iter().collect()),
         Some(id) => dir.account(id).map(|a| vec![a]).ok_or_else(|| {
-            anyhow::anyhow!(
-                "you have no access to account {id} through {} (or it was assigned in the last hour: add --refresh); `aws-sso-rs list accounts` shows the accounts you have",
+            crate::exit::access(format!(
+                "you have no access to account {id} through {} (or it was assigned in the last hour: add --refresh); `aws-sso-rs list accounts {flag}` shows the accounts you have",
                 dir.start_url
-            )
+            ))
         }),
     }
 }
@@ -64,7 +76,7 @@ pub fn run(settings: &ListSettings, world: &World, out: &mut dyn Write) -> Resul
         world,
         settings.freshness(),
     )?;
-    let accounts = accounts(&dir, settings.account.as_deref())?;
+    let accounts = accounts(&dir, settings.account.as_deref(), &sign_in_flag(settings))?;
     match settings.what {
         Some(ListWhat::Roles) => {
             let set = ProfileSet::load(&settings.files.locations())?;

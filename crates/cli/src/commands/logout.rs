@@ -61,12 +61,18 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
     }
     // What else aws-sso-rs left: the directory cache, and keys exported to the credentials file.
     let directories = settings.files.directory_cache();
-    let _ = match &settings.session {
+    let cleared = match &settings.session {
         None => directories.clear().map(|_| ()),
         Some(s) => directories
             .remove(&aws_sso_token_cache::TokenKey::for_session(&s.session))
             .map(|_| ()),
     };
+    if let Err(e) = cleared {
+        eprintln!(
+            "aws-sso-rs: warning: the cached account list in {} may remain: {e}",
+            directories.dir().display()
+        );
+    }
     let path = &settings.files.credentials_file;
     let cleaned = ConfigDocument::load(path, FileKind::Credentials).and_then(|mut doc| {
         let removed = remove_exported_credentials(&mut doc, |profile| match &settings.session {

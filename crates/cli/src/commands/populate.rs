@@ -38,9 +38,18 @@ pub fn run(
             region: settings.region.clone(),
             prune: settings.prune,
         },
-    )?;
+    )
+    .map_err(|e| match e.kind() {
+        aws_sso_profile_config::ErrorKind::InvalidEdit {
+            what: "profile name template",
+            reason,
+            ..
+        } => crate::exit::usage(format!("--template {:?}: {reason}", settings.template)),
+        _ => e.into(),
+    })?;
     if settings.dry_run {
-        diff(original.as_str(), doc.as_str(), path, out)?;
+        let colour = std::io::stdout().is_terminal() && world.env.non_empty("NO_COLOR").is_none();
+        diff(original.as_str(), doc.as_str(), path, colour, out)?;
     } else if plan.changes() {
         doc.save()
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -51,21 +60,21 @@ pub fn run(
         parts.push(format!(
             "{} {}",
             verb("added", "would add"),
-            plan.added.len()
+            profiles(plan.added.len())
         ));
     }
     if !plan.updated.is_empty() {
         parts.push(format!(
             "{} {}",
             verb("updated", "would update"),
-            plan.updated.len()
+            profiles(plan.updated.len())
         ));
     }
     if !plan.removed.is_empty() {
         parts.push(format!(
             "{} {} ({})",
             verb("removed", "would remove"),
-            plan.removed.len(),
+            profiles(plan.removed.len()),
             plan.removed.join(", ")
         ));
     }
@@ -83,7 +92,7 @@ pub fn run(
         let first = summary.next().map(|c| c.to_uppercase().to_string());
         writeln!(
             err,
-            "{}{} profiles for {} roles in {} accounts of sso-session '{}' ({}{}); {} unchanged.",
+            "{}{} for {} roles in {} accounts of sso-session '{}' ({}{}); {} unchanged.",
             first.unwrap_or_default(),
             summary.as_str(),
             assignments.len(),
@@ -101,17 +110,38 @@ pub fn run(
     if !plan.gone.is_empty() {
         writeln!(
             err,
-            "{} generated profiles name an account or role you no longer have: {}; --prune removes them.",
-            plan.gone.len(),
-            plan.gone.join(", ")
+            "{} {} an account or role you no longer have: {}; --prune removes {}.",
+            profiles(plan.gone.len()).replace("profile", "generated profile"),
+            if plan.gone.len() == 1 {
+                "names"
+            } else {
+                "name"
+            },
+            plan.gone.join(", "),
+            if plan.gone.len() == 1 { "it" } else { "them" }
         )?;
     }
     Ok(())
 }
 
-/// A unified diff of the config file, coloured on a terminal (unless `NO_COLOR` is set).
-fn diff(old: &str, new: &str, path: &std::path::Path, out: &mut dyn Write) -> Result<()> {
-    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+/// `1 profile`, `3 profiles`.
+fn profiles(n: usize) -> String {
+    if n == 1 {
+        "1 profile".to_owned()
+    } else {
+        format!("{n} profiles")
+    }
+}
+
+/// A unified diff of the config file, coloured when `colour` (on a terminal, unless
+/// `NO_COLOR` is set and not empty).
+fn diff(
+    old: &str,
+    new: &str,
+    path: &std::path::Path,
+    colour: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let name = path.display().to_string();
     let text = similar::TextDiff::from_lines(old, new)
         .unified_diff()

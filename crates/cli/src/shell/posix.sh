@@ -32,7 +32,9 @@ aws-sso-clear() {
 }
 
 _aws_sso_rs_hook() {
-    [ -n "${AWS_PROFILE:-}${AWS_SSO_RS_PROFILE:-}" ] || return 0
+    # Keep the last command's status for whatever runs after this hook (prompt themes).
+    local last=$?
+    [ -n "${AWS_PROFILE:-}${AWS_SSO_RS_PROFILE:-}" ] || return $last
     local warning active="${AWS_SSO_RS_PROFILE:-${AWS_PROFILE:-}}"
     warning="$(@BIN@ prompt --format '{warning}')"
     if [ -z "$warning" ]; then
@@ -41,12 +43,14 @@ _aws_sso_rs_hook() {
         printf '%s\n' "$warning" >&2
         _AWS_SSO_RS_WARNED="$active"
     fi
-    return 0
+    return $last
 }
 
 aws_sso_rs_prompt() {
-    [ -n "${AWS_PROFILE:-}${AWS_SSO_RS_PROFILE:-}" ] || return 0
+    local last=$?
+    [ -n "${AWS_PROFILE:-}${AWS_SSO_RS_PROFILE:-}" ] || return $last
     local segment
     segment="$(@BIN@ prompt)"
     [ -z "$segment" ] || printf '(%s) ' "$segment"
+    return $last
 }

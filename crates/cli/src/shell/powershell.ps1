@@ -59,7 +59,11 @@ function global:aws_sso_rs_prompt {
 if (-not $global:_AwsSsoRsOriginalPrompt) {
     $global:_AwsSsoRsOriginalPrompt = $function:prompt
     function global:prompt {
+        # Keep the last command's exit code for the original prompt.
+        $code = $global:LASTEXITCODE
         _aws_sso_rs_hook
-        "@SEGMENT@$(& $global:_AwsSsoRsOriginalPrompt)"
+        $segment = "@SEGMENT@"
+        $global:LASTEXITCODE = $code
+        "$segment$(& $global:_AwsSsoRsOriginalPrompt)"
     }
 }

@@ -259,9 +259,35 @@ async fn the_login_use_case_reuses_waits_for_others_and_replaces_damaged_files()
     assert!(matches!(outcome, LoginOutcome::AlreadySignedIn(_)));
     assert!(again.events().is_empty(), "nothing is asked of the person");
 
+    // Ten minutes left and no refresh token: not reused, a new sign-in replaces it.
+    let key = target.token_key();
+    let mut short = cache.load_token(&key).expect("read").expect("token");
+    short.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(10);
+    short.refresh_token = None;
+    cache.store_token(&key, &short).expect("store");
+    let renew = Recorder::default();
+    let outcome = login(
+        &target,
+        &cache,
+        &SystemClock,
+        &renew,
+        LoginOptions::default(),
+    )
+    .await
+    .expect("renewing login");
+    assert!(matches!(outcome, LoginOutcome::SignedIn(_)));
+    assert_eq!(renew.events(), ["device-code"]);
+    assert!(
+        cache
+            .load_token(&key)
+            .expect("read")
+            .expect("token")
+            .expires_at
+            > time::OffsetDateTime::now_utc() + time::Duration::hours(7)
+    );
+
     // Another process holds the login lock: this one says so and waits, then finds the
     // token that process cached.
-    let key = target.token_key();
     let held = cache
         .try_lock(LockKey::Login(&key))
         .expect("lock")
