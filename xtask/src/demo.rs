@@ -55,10 +55,8 @@ fn step_with_secrets(
     println!("\n$ aws-sso-rs {}", args.join(" "));
     let out = Command::new(bin)
         .args(args)
-        .env("HOME", home)
-        .env_remove("AWS_CONFIG_FILE")
-        .env_remove("AWS_PROFILE")
-        .env_remove("BROWSER")
+        .env_clear()
+        .envs(demo_env(home))
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stderr(Stdio::inherit())
         .output()
@@ -72,6 +70,17 @@ fn step_with_secrets(
 
 fn step(bin: &Path, home: &Path, env: &[(String, String)], args: &[&str]) -> Result<()> {
     step_filtered(bin, home, env, &[], args, str::to_owned)
+}
+
+/// The only variables a demo step sees besides the mock's: the temporary home and `PATH`.
+/// Nothing of the person's own setup (`AWS_*`, `XDG_CACHE_HOME`, `BROWSER`) reaches it, so
+/// the demo reads and writes only the temporary home.
+fn demo_env(home: &Path) -> Vec<(String, String)> {
+    let mut env = vec![("HOME".to_owned(), home.display().to_string())];
+    if let Ok(path) = std::env::var("PATH") {
+        env.push(("PATH".to_owned(), path));
+    }
+    env
 }
 
 /// The console URL with its sign-in token shortened (it is a credential for 15 minutes).
@@ -103,10 +112,8 @@ fn step_filtered(
     println!("\n$ {vars}aws-sso-rs {}", args.join(" "));
     let out = Command::new(bin)
         .args(args)
-        .env("HOME", home)
-        .env_remove("AWS_CONFIG_FILE")
-        .env_remove("AWS_PROFILE")
-        .env_remove("BROWSER")
+        .env_clear()
+        .envs(demo_env(home))
         .envs(env.iter().map(|(k, v)| (k, v)))
         .envs(extra.iter().copied())
         .stderr(Stdio::inherit())
