@@ -6,6 +6,7 @@ mod credentials;
 pub mod everyday;
 
 mod login;
+mod network;
 
 mod logout_status;
 mod problems;

@@ -145,6 +145,7 @@ impl SdkOidc {
         let mut config = aws_sdk_ssooidc::Config::builder()
             .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
             .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()))
+            .timeout_config(crate::sdk_timeouts())
             .interceptor(crate::RequestLog);
         if !endpoint.is_default() {
             config = config.endpoint_url(&endpoint.url);

@@ -74,3 +74,17 @@ impl Intercept for RequestLog {
         Ok(())
     }
 }
+
+/// The time limits of every AWS SDK call aws-sso-rs makes (OIDC, the portal, STS): 5 s to
+/// connect, 10 s for an answer to start and for one attempt, 20 s for a call with its retries.
+/// An endpoint that accepts connections and never answers fails the command within 30 s,
+/// naming the endpoint; one that is down fails at once (connection refused).
+pub fn sdk_timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
+    use std::time::Duration;
+    aws_smithy_types::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(10))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(20))
+        .build()
+}

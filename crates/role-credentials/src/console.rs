@@ -133,21 +133,28 @@ pub async fn federation_url(
         )
         .body(Full::new(Bytes::new()))
         .map_err(|e| fail(e.to_string()))?;
-    let answer = tokio::time::timeout(Duration::from_secs(30), client.request(req))
+    let exchange = async {
+        let answer = client
+            .request(req)
+            .await
+            .map_err(|e| fail(format!("cannot connect ({e})")))?;
+        let status = answer.status();
+        let body = Limited::new(answer.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+            .map_err(|e| fail(format!("cannot read the answer ({e})")))?
+            .to_bytes();
+        Ok::<_, Error>((status, body))
+    };
+    // The same budget as the SDK calls (`sdk_timeouts`): 20 s for the whole exchange.
+    let (status, body) = tokio::time::timeout(Duration::from_secs(20), exchange)
         .await
-        .map_err(|_| fail("no answer within 30 s".into()))?
-        .map_err(|e| fail(format!("cannot connect ({e})")))?;
-    let status = answer.status();
+        .map_err(|_| fail("no answer within 20 s".into()))??;
     tracing::debug!(
         "request: GET {base} (getSigninToken) -> {} in {} ms",
         status.as_u16(),
         started.elapsed().as_millis()
     );
-    let body = Limited::new(answer.into_body(), MAX_ANSWER)
-        .collect()
-        .await
-        .map_err(|e| fail(format!("cannot read the answer ({e})")))?
-        .to_bytes();
     if !status.is_success() {
         let text = String::from_utf8_lossy(&body);
         let text: String = text.chars().take(200).collect();

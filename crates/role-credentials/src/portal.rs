@@ -113,6 +113,7 @@ impl SdkPortal {
         let mut config = aws_sdk_sso::Config::builder()
             .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
             .region(aws_sdk_sso::config::Region::new(region.to_owned()))
+            .timeout_config(aws_sso_device_auth::sdk_timeouts())
             .interceptor(aws_sso_device_auth::RequestLog);
         if let Some(retry) = retry {
             config = config.retry_config(retry);

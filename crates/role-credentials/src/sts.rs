@@ -37,6 +37,7 @@ pub async fn caller_identity(
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
         .region(aws_sdk_sts::config::Region::new(region.to_owned()))
         .credentials_provider(creds)
+        .timeout_config(aws_sso_device_auth::sdk_timeouts())
         .interceptor(aws_sso_device_auth::RequestLog);
     if !endpoint.is_default() {
         config = config.endpoint_url(&endpoint.url);

@@ -1,0 +1,60 @@
+//! Networks that misbehave: an endpoint that accepts connections and never answers, one
+//! that is down.
+
+use std::time::{Duration, Instant};
+
+use aws_sso_mock::Scenario;
+
+use crate::{stderr, world};
+
+#[test]
+fn an_endpoint_that_never_answers_fails_within_30_seconds_and_one_that_is_down_at_once() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Connections land in the listener's backlog and nobody ever answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", silent.local_addr().expect("addr"));
+    let started = Instant::now();
+    let out = w
+        .cmd(&["credential-process", "--profile", "dev-account-ro"])
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    let took = started.elapsed();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&url),
+        "names the endpoint: {}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("timed out"),
+        "says why: {}",
+        stderr(&out)
+    );
+    assert!(took < Duration::from_secs(30), "gave up after {took:?}");
+
+    // Nothing listens there: refused, and said at once.
+    let down = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}", l.local_addr().expect("addr"))
+    };
+    let started = Instant::now();
+    let out = w
+        .cmd(&["whoami", "--profile", "dev-account-admin"])
+        .env("AWS_ENDPOINT_URL_SSO", &down)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&down), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(silent);
+}
