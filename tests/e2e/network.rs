@@ -58,3 +58,32 @@ fn an_endpoint_that_never_answers_fails_within_30_seconds_and_one_that_is_down_a
     );
     drop(silent);
 }
+
+#[test]
+fn a_token_revoked_on_the_server_means_signing_in_again_without_a_retry_loop() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The cache says the token is valid for hours; the server has revoked it (and its
+    // refresh token).
+    w.mock.revoke_all();
+    let (roles, tokens) = (
+        w.mock.count("GetRoleCredentials"),
+        w.mock.count("CreateToken"),
+    );
+    let out = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run: aws-sso-rs login --profile dev-account-ro"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        (
+            w.mock.count("GetRoleCredentials") - roles,
+            w.mock.count("CreateToken") - tokens
+        ),
+        (1, 1),
+        "one refused call, one refresh attempt, no loop"
+    );
+}

@@ -411,6 +411,50 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         }
     }
 
+    /// A replacement for `refused`, a cached token the service refused though it had not
+    /// expired (revoked on the server): under the token lock, the token another process
+    /// cached meanwhile, else `refused` refreshed with its refresh token and stored; `None`
+    /// when it cannot be refreshed (the person must sign in again). One refresh at most: no
+    /// retry loop.
+    ///
+    /// # Errors
+    /// The cache or its lock cannot be used.
+    pub async fn replace_refused(&self, refused: &SsoToken) -> Result<Option<SsoToken>, Error> {
+        let key = self.token_key();
+        let (cache, lock_key, wait) = (self.cache.clone(), key.clone(), self.lock_wait);
+        let _lock = tokio::task::spawn_blocking(move || {
+            cache.lock_timeout(LockKey::Token(&lock_key), wait)
+        })
+        .await
+        .map_err(internal)??;
+        let now = self.clock.now();
+        let current = self.cache.load_token(&key).ok().flatten();
+        if let Some(current) = &current
+            && current.access_token.expose() != refused.access_token.expose()
+            && current.expires_at > now
+        {
+            tracing::debug!("another process replaced the refused token meanwhile");
+            return Ok(Some(current.clone()));
+        }
+        if !refused.can_refresh(now) {
+            return Ok(None);
+        }
+        tracing::debug!(
+            "the service refused the token of {}; refreshing it once",
+            self.session.label()
+        );
+        match self.refresh(refused).await {
+            Ok(new) => {
+                self.cache.store_token(&key, &new)?;
+                Ok(Some(new))
+            }
+            Err(e) => {
+                tracing::debug!("the refresh failed too: {e}");
+                Ok(None)
+            }
+        }
+    }
+
     /// Refreshes `token` with its refresh token (the caller stores the result).
     ///
     /// # Errors

@@ -649,7 +649,25 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             target.account_id
         );
         let token = self.token(target).await?;
-        let creds = self.fetch(target, &token.access_token).await?;
+        let creds = match self.fetch(target, &token.access_token).await {
+            // Refused though not expired: revoked on the server. Refresh once if possible,
+            // else the person must sign in again; never a loop.
+            Err(e) if matches!(e.kind(), ErrorKind::NeedsLogin { .. }) => {
+                let sign_in = SignIn::new(
+                    self.oidc,
+                    self.clock,
+                    self.sleeper,
+                    self.cache,
+                    &target.sign_in.session,
+                )
+                .with_policy(self.policy);
+                match sign_in.replace_refused(&token).await? {
+                    Some(new) => self.fetch(target, &new.access_token).await?,
+                    None => return Err(e),
+                }
+            }
+            other => other?,
+        };
         self.cache.store_role_credentials(&key, &creds)?;
         Ok(creds)
     }

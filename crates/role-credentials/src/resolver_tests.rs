@@ -381,6 +381,67 @@ async fn a_token_due_for_refresh_is_refreshed_and_stored() {
 }
 
 #[tokio::test]
+async fn a_token_revoked_on_the_server_is_refreshed_once_else_the_login_is_asked() {
+    let w = World::new();
+    w.sign_in(token(START + Duration::hours(6), true));
+    // The portal refuses the valid-looking token, then accepts the refreshed one.
+    let portal = FakePortal::answering(vec![
+        Err(PortalError::Unauthorized),
+        Ok(creds(START + Duration::hours(1))),
+    ]);
+    let oidc = FakeOidc::answering(vec![Ok(Tokens {
+        access_token: Secret::new("aoa-after-revoke"),
+        expires_in: 8 * 3600,
+        refresh_token: None,
+    })]);
+    let sleeper = Skip(&w.clock);
+    let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
+    r.credentials(&target())
+        .await
+        .expect("refreshed and fetched");
+    assert_eq!((portal.calls(), oidc.token_calls()), (2, 1));
+    let stored = w
+        .cache
+        .load_token(&target().token_key())
+        .expect("read")
+        .expect("token");
+    assert_eq!(stored.access_token.expose(), "aoa-after-revoke");
+
+    // Not refreshable: the login instruction, after one call and no refresh.
+    let w = World::new();
+    w.sign_in(token(START + Duration::hours(6), false));
+    let portal = FakePortal::answering(vec![Err(PortalError::Unauthorized)]);
+    let oidc = FakeOidc::default();
+    let sleeper = Skip(&w.clock);
+    let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
+    let e = r.credentials(&target()).await.expect_err("signed out");
+    assert!(matches!(e.kind(), ErrorKind::NeedsLogin { .. }), "{e}");
+    assert_eq!((portal.calls(), oidc.token_calls()), (1, 0));
+
+    // The refreshed token refused too: still one refresh, then the login instruction.
+    let w = World::new();
+    w.sign_in(token(START + Duration::hours(6), true));
+    let portal = FakePortal::answering(vec![
+        Err(PortalError::Unauthorized),
+        Err(PortalError::Unauthorized),
+    ]);
+    let oidc = FakeOidc::answering(vec![Ok(Tokens {
+        access_token: Secret::new("aoa-also-refused"),
+        expires_in: 8 * 3600,
+        refresh_token: None,
+    })]);
+    let sleeper = Skip(&w.clock);
+    let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
+    let e = r.credentials(&target()).await.expect_err("signed out");
+    assert!(matches!(e.kind(), ErrorKind::NeedsLogin { .. }), "{e}");
+    assert_eq!(
+        (portal.calls(), oidc.token_calls()),
+        (2, 1),
+        "no retry loop"
+    );
+}
+
+#[tokio::test]
 async fn a_damaged_token_file_is_a_cache_error_naming_it() {
     let w = World::new();
     let t = target();
