@@ -400,3 +400,37 @@ fn without_a_browser_the_advice_does_not_repeat_the_flag_in_use() {
         "{err}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn cache_folders_another_tool_left_open_are_made_private_with_a_notice() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = world(Scenario::default());
+    let sso = w.path().join(".aws/sso/cache");
+    std::fs::create_dir_all(&sso).expect("mkdir");
+    std::fs::set_permissions(&sso, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "aws-sso-rs: notice: the cache folder {} was readable by others (mode 755); it is now 0700",
+            sso.display()
+        )),
+        "{}",
+        stderr(&out)
+    );
+    let mode = std::fs::metadata(&sso).expect("meta").permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+    let again = w.run(&[
+        "login",
+        "--sso-session",
+        "my-sso",
+        "--use-device-code",
+        "--force",
+    ]);
+    assert!(
+        !stderr(&again).contains("notice"),
+        "said once: {}",
+        stderr(&again)
+    );
+}

@@ -29,6 +29,7 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
         "no fresh role credentials cached for profile '{}'; fetching",
         settings.profile
     );
+    crate::commands::tighten_cache_folders(&cache);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -237,6 +237,7 @@ pub fn sign_in(
     choices: &SignInChoices,
     world: &World,
 ) -> Result<()> {
+    crate::commands::tighten_cache_folders(cache);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
