@@ -74,21 +74,38 @@ impl ContainerServer {
         let get = Arc::new(get);
         let token = Arc::new(self.token);
         loop {
-            let Ok((stream, _)) = self.listener.accept().await else {
+            let Ok((stream, peer)) = self.listener.accept().await else {
                 continue;
             };
+            // Bound to 127.0.0.1, so this holds; checked all the same.
+            if !peer.ip().is_loopback() {
+                continue;
+            }
             let (get, token) = (get.clone(), token.clone());
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |req: Request<Incoming>| {
                     let (get, token) = (get.clone(), token.clone());
                     async move {
+                        // Only `GET /credentials`: nothing else is served.
+                        if req.uri().path() != "/credentials" {
+                            return Ok::<_, Infallible>(json(
+                                StatusCode::NOT_FOUND,
+                                r#"{"Message":"not found"}"#.into(),
+                            ));
+                        }
+                        if req.method() != hyper::Method::GET {
+                            return Ok(json(
+                                StatusCode::METHOD_NOT_ALLOWED,
+                                r#"{"Message":"only GET"}"#.into(),
+                            ));
+                        }
                         let sent = req
                             .headers()
                             .get(hyper::header::AUTHORIZATION)
                             .map(|v| v.as_bytes())
                             .unwrap_or_default();
                         if !token.matches(sent) {
-                            return Ok::<_, Infallible>(json(
+                            return Ok(json(
                                 StatusCode::UNAUTHORIZED,
                                 r#"{"Message":"missing or wrong authorization token"}"#.into(),
                             ));
@@ -115,5 +132,75 @@ impl ContainerServer {
                     .await;
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// The status line of `request` sent raw to `port`.
+    async fn ask(port: u16, request: String) -> String {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
+        stream.write_all(request.as_bytes()).await.expect("write");
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).await.expect("read");
+        let text = String::from_utf8_lossy(&answer).into_owned();
+        text.lines().next().unwrap_or_default().to_owned()
+    }
+
+    #[tokio::test]
+    async fn only_get_on_its_path_with_the_token_is_answered() {
+        let server = ContainerServer::bind().await.expect("bind");
+        let port: u16 = server
+            .url()
+            .trim_start_matches("http://127.0.0.1:")
+            .trim_end_matches("/credentials")
+            .parse()
+            .expect("port");
+        let token = server.token().expose().to_owned();
+        tokio::spawn(server.serve(|| async {
+            Ok(RoleCredentials {
+                access_key_id: "ASIATEST".into(),
+                secret_access_key: Secret::new("s"),
+                session_token: Secret::new("t"),
+                expiration: time::OffsetDateTime::now_utc(),
+                account_id: None,
+            })
+        }));
+        let req = |method: &str, path: &str, auth: &str| {
+            format!(
+                "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\nContent-Length: 0\r\n\r\n"
+            )
+        };
+        let good = format!("Authorization: {token}\r\n");
+        assert!(
+            ask(port, req("GET", "/credentials", &good))
+                .await
+                .contains(" 200 ")
+        );
+        assert!(
+            ask(port, req("POST", "/credentials", &good))
+                .await
+                .contains(" 405 ")
+        );
+        assert!(
+            ask(port, req("GET", "/other", &good))
+                .await
+                .contains(" 404 ")
+        );
+        assert!(
+            ask(port, req("GET", "/credentials", ""))
+                .await
+                .contains(" 401 ")
+        );
+        assert!(
+            ask(port, req("GET", "/credentials", "Authorization: wrong\r\n"))
+                .await
+                .contains(" 401 ")
+        );
     }
 }
