@@ -374,6 +374,10 @@ pub struct CredentialSettings {
     pub login: bool,
     #[serde(skip)]
     pub target: RoleTarget,
+    /// The config as read (the selected profile and every session), for commands that need
+    /// more of it without reading the files again.
+    #[serde(skip)]
+    pub set: ProfileSet,
 }
 
 impl CredentialSettings {
@@ -414,6 +418,7 @@ impl CredentialSettings {
             oidc_endpoint: target.sign_in.oidc.url.clone(),
             login,
             target,
+            set,
         })
     }
 }
@@ -594,8 +599,7 @@ impl ConsoleSettings {
             .region
             .clone()
             .unwrap_or_else(|| credentials.sts_region.clone());
-        let set = ProfileSet::load_profile(&credentials.files.locations(), &credentials.profile)?;
-        let signin_endpoint = set.endpoint(
+        let signin_endpoint = credentials.set.endpoint(
             Some(&credentials.profile),
             &Service::Signin,
             &region,

@@ -52,13 +52,6 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             if roles == 1 { "" } else { "s" }
         );
     }
-    if report.tokens.is_empty() && roles == 0 && !has_exports(settings) {
-        let scope = settings
-            .session
-            .as_ref()
-            .map_or_else(|| "any session".to_owned(), |s| s.session.label());
-        println!("Nothing to sign out of: no cached token for {scope}.");
-    }
     // What else aws-sso-rs left: the directory cache, and keys exported to the credentials file.
     let directories = settings.files.directory_cache();
     let cleared = match &settings.session {
@@ -84,6 +77,7 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
         }
         Ok(removed)
     });
+    let exports_removed = matches!(&cleaned, Ok(removed) if !removed.is_empty());
     match cleaned {
         Ok(removed) if !removed.is_empty() => println!(
             "Removed the exported credentials [{}] from {}.",
@@ -96,17 +90,15 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             path.display()
         ),
     }
+    if report.tokens.is_empty() && roles == 0 && !exports_removed {
+        let scope = settings
+            .session
+            .as_ref()
+            .map_or_else(|| "any session".to_owned(), |s| s.session.label());
+        println!("Nothing to sign out of: no cached token for {scope}.");
+    }
     for bad in &report.unreadable {
         eprintln!("aws-sso-rs: warning: {}", bad.error);
     }
     Ok(())
-}
-
-/// Whether the credentials file holds exported keys (so that "nothing to sign out of" is not
-/// said before removing them).
-fn has_exports(settings: &LogoutSettings) -> bool {
-    ConfigDocument::load(&settings.files.credentials_file, FileKind::Credentials).is_ok_and(|d| {
-        !d.marked_profiles(aws_sso_profile_config::EXPORT_MARKER)
-            .is_empty()
-    })
 }
