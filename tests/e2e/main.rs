@@ -7,6 +7,7 @@ pub mod everyday;
 
 mod login;
 mod network;
+mod tls;
 
 mod logout_status;
 mod problems;

@@ -87,3 +87,38 @@ fn a_token_revoked_on_the_server_means_signing_in_again_without_a_retry_loop() {
         "one refused call, one refresh attempt, no loop"
     );
 }
+
+#[test]
+fn with_30_percent_of_portal_calls_failing_cold_credential_process_still_answers() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // From now on, 10 % of the portal's answers are 500s, 10 % throttled (429) and 10 % a
+    // connection that breaks off mid-answer.
+    w.mock.update_scenario(|s| {
+        s.failures.error_rate = 0.1;
+        s.failures.throttle_rate = 0.1;
+        s.failures.reset_rate = 0.1;
+        s.failures.apis = vec!["GetRoleCredentials".into()];
+    });
+    let role_cache = w.path().join(".aws/cli/cache");
+    let mut failed = Vec::new();
+    for _ in 0..20 {
+        // Cold: no role credentials cached, so every run asks the portal.
+        std::fs::remove_dir_all(&role_cache).ok();
+        let out = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+        if !out.status.success() {
+            failed.push(stderr(&out));
+        }
+    }
+    assert!(
+        failed.len() <= 1,
+        "{} of 20 failed: {failed:?}",
+        failed.len()
+    );
+    let calls = w.mock.count("GetRoleCredentials");
+    assert!(
+        calls > 20,
+        "failures were retried: {calls} calls for 20 answers"
+    );
+}

@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod proxy;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -229,6 +230,33 @@ pub struct MockWorld {
 impl MockWorld {
     /// The world, running `binary`, against a mock playing `scenario`.
     pub fn new(binary: impl Into<PathBuf>, scenario: aws_sso_mock::Scenario) -> Self {
+        Self::around(
+            binary,
+            aws_sso_mock::MockServer::start(scenario).expect("start the mock"),
+        )
+    }
+
+    /// The world against a mock that speaks HTTPS only, its test authority's certificate
+    /// written to [`MockWorld::ca_file`] (which no command trusts unless told to).
+    pub fn new_tls(binary: impl Into<PathBuf>, scenario: aws_sso_mock::Scenario) -> Self {
+        let world = Self::around(
+            binary,
+            aws_sso_mock::MockServer::start_tls(scenario).expect("start the TLS mock"),
+        );
+        std::fs::write(
+            world.ca_file(),
+            world.mock.ca_pem().expect("a TLS mock has a CA"),
+        )
+        .expect("write the CA");
+        world
+    }
+
+    /// Where [`MockWorld::new_tls`] wrote the mock's test authority (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.path().join("mock-ca.pem")
+    }
+
+    fn around(binary: impl Into<PathBuf>, mock: aws_sso_mock::MockServer) -> Self {
         let home = TempHome::with_example_config().for_binary(binary);
         let browser = home.path().join("browser.sh");
         std::fs::write(
@@ -242,10 +270,7 @@ impl MockWorld {
             std::os::unix::fs::PermissionsExt::from_mode(0o755),
         )
         .expect("chmod");
-        Self {
-            home,
-            mock: aws_sso_mock::MockServer::start(scenario).expect("start the mock"),
-        }
+        Self { home, mock }
     }
 
     /// The home folder.

@@ -134,18 +134,26 @@ pub trait OidcApi: Send + Sync {
 pub struct SdkOidc {
     client: aws_sdk_ssooidc::Client,
     endpoint: String,
+    transport: aws_sso_profile_config::Transport,
 }
 
 impl SdkOidc {
     /// A client for `region` at `endpoint` (see
     /// `aws_sso_profile_config::ProfileSet::endpoint`), set on the client unless it is the
-    /// public default, which the SDK resolves itself. Requests and responses are traced
-    /// (method, path and status only) for `--debug`.
-    pub fn new(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
+    /// public default, which the SDK resolves itself, through `transport` (CA bundle,
+    /// proxy; see [`crate::transport`]). Requests and responses are traced (method, path and
+    /// status only) for `--debug`.
+    pub fn new(
+        region: &str,
+        endpoint: &aws_sso_profile_config::Endpoint,
+        transport: &aws_sso_profile_config::Transport,
+    ) -> Self {
         let mut config = aws_sdk_ssooidc::Config::builder()
             .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
             .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()))
+            .http_client(crate::transport::http_client(transport, &endpoint.url))
             .timeout_config(crate::sdk_timeouts())
+            .retry_config(crate::sdk_retries())
             .interceptor(crate::RequestLog);
         if !endpoint.is_default() {
             config = config.endpoint_url(&endpoint.url);
@@ -153,19 +161,20 @@ impl SdkOidc {
         Self {
             client: aws_sdk_ssooidc::Client::from_conf(config.build()),
             endpoint: endpoint.url.clone(),
+            transport: transport.clone(),
         }
     }
 
-    /// The client for `target`'s session and OIDC endpoint.
+    /// The client for `target`'s session, OIDC endpoint and transport.
     pub fn for_target(target: &crate::SignInTarget) -> Self {
-        Self::new(&target.session.region, &target.oidc)
+        Self::new(&target.session.region, &target.oidc, &target.transport)
     }
 }
 
-fn classify<E, R>(error: &SdkError<E, R>) -> ApiError
+fn classify<E, R>(oidc: &SdkOidc, error: &SdkError<E, R>) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match error {
         SdkError::ServiceError(service) => {
@@ -184,13 +193,9 @@ where
                 _ => ApiError::Other { code, message },
             }
         }
-        SdkError::DispatchFailure(f) => ApiError::Unreachable(format!(
-            "{:?}",
-            f.as_connector_error()
-                .map(ToString::to_string)
-                .unwrap_or_default()
-        )),
-        SdkError::TimeoutError(_) => ApiError::Unreachable("timed out".into()),
+        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => ApiError::Unreachable(
+            crate::transport::describe_failure(&oidc.transport, &oidc.endpoint, error),
+        ),
         other => ApiError::Other {
             code: "ClientError".into(),
             message: std::error::Error::source(other)
@@ -212,7 +217,7 @@ impl OidcApi for SdkOidc {
             .set_issuer_url(request.issuer_url)
             .send()
             .await
-            .map_err(|e| classify(&e))?;
+            .map_err(|e| classify(self, &e))?;
         Ok(Registered {
             client_id: out.client_id().unwrap_or_default().to_owned(),
             client_secret: Secret::new(out.client_secret().unwrap_or_default()),
@@ -234,7 +239,7 @@ impl OidcApi for SdkOidc {
             .start_url(start_url)
             .send()
             .await
-            .map_err(|e| classify(&e))?;
+            .map_err(|e| classify(self, &e))?;
         Ok(DeviceAuthorization {
             device_code: Secret::new(out.device_code().unwrap_or_default()),
             user_code: out.user_code().unwrap_or_default().to_owned(),
@@ -276,7 +281,7 @@ impl OidcApi for SdkOidc {
                 .grant_type("refresh_token")
                 .refresh_token(token.expose()),
         };
-        let out = call.send().await.map_err(|e| classify(&e))?;
+        let out = call.send().await.map_err(|e| classify(self, &e))?;
         Ok(Tokens {
             access_token: Secret::new(out.access_token().unwrap_or_default()),
             expires_in: i64::from(out.expires_in()),

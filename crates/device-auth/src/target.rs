@@ -4,7 +4,7 @@
 use std::fmt;
 
 use aws_sso_profile_config::{
-    ClientEndpointConfig, Endpoint, Env, ProfileSet, Service, SsoSession,
+    ClientEndpointConfig, Endpoint, Env, ProfileSet, Service, SsoSession, Transport,
 };
 use aws_sso_token_cache::TokenKey;
 
@@ -62,6 +62,9 @@ pub struct SignInTarget {
     pub oidc: Endpoint,
     /// The interactive flow a login uses.
     pub flow: Flow,
+    /// How calls reach AWS: CA bundle and proxies (see [`crate::transport`]).
+    #[serde(skip)]
+    pub transport: Transport,
 }
 
 impl SignInTarget {
@@ -86,6 +89,7 @@ impl SignInTarget {
             ClientEndpointConfig::default(),
         );
         Self {
+            transport: set.transport(profile, env),
             named_by,
             flow: Flow::for_session(&session, use_device_code),
             session,

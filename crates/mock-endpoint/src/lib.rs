@@ -36,6 +36,7 @@ mod server;
 mod signin;
 pub mod state;
 mod sts;
+mod tls;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -48,6 +49,7 @@ pub use state::{LogEntry, s256};
 /// A running mock. Dropping it stops the server.
 pub struct MockServer {
     url: String,
+    ca_pem: Option<String>,
     addr: SocketAddr,
     state: Arc<Mutex<state::State>>,
     clock: Arc<state::MockClock>,
@@ -78,10 +80,36 @@ impl MockServer {
     /// # Errors
     /// The port cannot be bound or the runtime cannot start.
     pub fn start_on(scenario: Scenario, port: u16) -> std::io::Result<Self> {
+        Self::launch(scenario, port, None)
+    }
+
+    /// Starts a server that speaks HTTPS only, with a certificate for `127.0.0.1` and
+    /// `localhost` signed by a test certificate authority made for this server alone
+    /// ([`MockServer::ca_pem`]). Clients trust it only when told to: `AWS_CA_BUNDLE`, a
+    /// profile's `ca_bundle`, or `SSL_CERT_FILE` (the platform trust store's override).
+    ///
+    /// # Errors
+    /// The certificates cannot be made, the port cannot be bound or the runtime cannot start.
+    pub fn start_tls(scenario: Scenario) -> std::io::Result<Self> {
+        Self::start_tls_on(scenario, 0)
+    }
+
+    /// [`MockServer::start_tls`] on `127.0.0.1:port` (`0` for any free port).
+    ///
+    /// # Errors
+    /// As [`MockServer::start_tls`].
+    pub fn start_tls_on(scenario: Scenario, port: u16) -> std::io::Result<Self> {
+        Self::launch(scenario, port, Some(tls::make()?))
+    }
+
+    fn launch(scenario: Scenario, port: u16, tls: Option<tls::TestTls>) -> std::io::Result<Self> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let url = format!("http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{addr}");
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+        let tls_config = tls.map(|t| t.config);
         let state = Arc::new(Mutex::new(state::State::new(scenario)));
         let clock = Arc::new(state::MockClock::default());
         let app = server::App {
@@ -108,6 +136,10 @@ impl MockServer {
                         }
                     };
                     let _ = ready_tx.send(Ok(()));
+                    if let Some(config) = tls_config {
+                        tls::serve(listener, server::router(app), config, rx).await;
+                        return;
+                    }
                     let serve =
                         axum::serve(listener, server::router(app)).with_graceful_shutdown(async {
                             let _ = rx.await;
@@ -120,12 +152,19 @@ impl MockServer {
             .map_err(|_| std::io::Error::other("the mock's thread stopped before serving"))??;
         Ok(Self {
             url,
+            ca_pem,
             addr,
             state,
             clock,
             shutdown: Some(tx),
             thread: Some(thread),
         })
+    }
+
+    /// The PEM certificate of the test authority that signed this server's certificate, for
+    /// a server started with [`MockServer::start_tls`]; `None` for plain HTTP.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// Moves the mock's clock forward by `by`: device-code intervals, throttling windows and

@@ -159,6 +159,9 @@ pub struct Failures {
     pub error_rate: f64,
     /// Fraction of connections dropped without an answer.
     pub reset_rate: f64,
+    /// Fraction of requests answered as throttled (429 `TooManyRequestsException` from the
+    /// portal, 400 `SlowDownException` from OIDC), whatever the rate.
+    pub throttle_rate: f64,
     /// Fraction of requests left unanswered for `timeout_seconds`.
     pub timeout_rate: f64,
     /// How long a "timed out" request hangs.
@@ -172,6 +175,7 @@ impl Default for Failures {
         Self {
             error_rate: 0.0,
             reset_rate: 0.0,
+            throttle_rate: 0.0,
             timeout_rate: 0.0,
             timeout_seconds: 30,
             apis: Vec::new(),

@@ -149,6 +149,8 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
             Fault::Reset
         } else if applies && roll < f.error_rate + f.reset_rate + f.timeout_rate {
             Fault::Hang(f.timeout_seconds)
+        } else if applies && roll < f.error_rate + f.reset_rate + f.timeout_rate + f.throttle_rate {
+            Fault::Throttle
         } else {
             Fault::None
         };

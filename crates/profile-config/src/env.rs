@@ -111,6 +111,21 @@ pub mod vars {
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
     /// Set by `aws-sso-rs exec` to the profile whose credentials the program runs with.
     pub const AWS_SSO_RS_PROFILE: &str = "AWS_SSO_RS_PROFILE";
+    /// A PEM file of certificates to trust instead of the system's (above the profile's
+    /// `ca_bundle`).
+    pub const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
+    /// The proxy for `https://` endpoints.
+    pub const HTTPS_PROXY: &str = "HTTPS_PROXY";
+    /// The proxy for `https://` endpoints, lower-case spelling (wins over `HTTPS_PROXY`).
+    pub const HTTPS_PROXY_LOWER: &str = "https_proxy";
+    /// The proxy for `http://` endpoints.
+    pub const HTTP_PROXY: &str = "HTTP_PROXY";
+    /// The proxy for `http://` endpoints, lower-case spelling (wins over `HTTP_PROXY`).
+    pub const HTTP_PROXY_LOWER: &str = "http_proxy";
+    /// Hosts that bypass the proxies, comma-separated.
+    pub const NO_PROXY: &str = "NO_PROXY";
+    /// Hosts that bypass the proxies, lower-case spelling (wins over `NO_PROXY`).
+    pub const NO_PROXY_LOWER: &str = "no_proxy";
     /// The home folder on every platform.
     pub const HOME: &str = "HOME";
     /// The home folder on Windows when `HOME` is unset.

@@ -4,10 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use aws_smithy_runtime_api::client::http::HttpConnector;
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_types::body::SdkBody;
 use aws_sso_profile_config::Endpoint;
 use aws_sso_token_cache::RoleCredentials;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Bytes;
+use http_body_util::{BodyExt, Limited};
 
 use crate::{Error, ErrorKind};
 
@@ -84,6 +86,7 @@ pub struct ConsoleRequest {
 pub async fn federation_url(
     credentials: &RoleCredentials,
     signin: &Endpoint,
+    transport: &aws_sso_profile_config::Transport,
     request: &ConsoleRequest,
 ) -> Result<String, Error> {
     let base = format!("{}/federation", signin.url.trim_end_matches('/'));
@@ -112,32 +115,31 @@ pub async fn federation_url(
             "it is not an https:// address, and role credentials are sent only over https (loopback addresses excepted); check AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL and the profile's endpoint_url".into(),
         ));
     }
-    let uri: hyper::Uri = format!("{base}?{}", query.finish()).parse().map_err(|e| {
-        fail(format!(
-            "not a valid URL ({e}); check AWS_ENDPOINT_URL_SIGNIN"
-        ))
-    })?;
-    let https = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_native_roots()
-        .map_err(|e| fail(format!("cannot load the system's certificates: {e}")))?
-        .https_or_http()
-        .enable_http1()
-        .build();
-    let client = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .build::<_, Full<Bytes>>(https);
-    let started = Instant::now();
-    let req = hyper::Request::get(uri)
+    let connector = aws_sso_device_auth::transport::connector(transport, &base).map_err(fail)?;
+    let req = hyper::Request::get(format!("{base}?{}", query.finish()))
         .header(
             "user-agent",
             concat!("aws-sso-rs/", env!("CARGO_PKG_VERSION")),
         )
-        .body(Full::new(Bytes::new()))
-        .map_err(|e| fail(e.to_string()))?;
+        .body(SdkBody::empty())
+        .map_err(|e| {
+            fail(format!(
+                "not a valid URL ({e}); check AWS_ENDPOINT_URL_SIGNIN"
+            ))
+        })?;
+    let req = HttpRequest::try_from(req).map_err(|e| {
+        fail(format!(
+            "not a valid URL ({e}); check AWS_ENDPOINT_URL_SIGNIN"
+        ))
+    })?;
+    let started = Instant::now();
     let exchange = async {
-        let answer = client
-            .request(req)
-            .await
-            .map_err(|e| fail(format!("cannot connect ({e})")))?;
+        let answer = connector.call(req).await.map_err(|e| {
+            fail(format!(
+                "cannot connect ({})",
+                aws_sso_device_auth::transport::describe_failure(transport, &base, &e)
+            ))
+        })?;
         let status = answer.status();
         let body = Limited::new(answer.into_body(), MAX_ANSWER)
             .collect()
@@ -158,7 +160,11 @@ pub async fn federation_url(
     if !status.is_success() {
         let text = String::from_utf8_lossy(&body);
         let text: String = text.chars().take(200).collect();
-        return Err(fail(format!("it answered {status}: {}", text.trim())));
+        return Err(fail(format!(
+            "it answered HTTP {}: {}",
+            status.as_u16(),
+            text.trim()
+        )));
     }
     let token = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
@@ -194,6 +200,7 @@ mod tests {
         let err = federation_url(
             &creds,
             &Endpoint::explicit("http://localstack.example:4566"),
+            &Default::default(),
             &request,
         )
         .await

@@ -303,7 +303,10 @@ pub async fn fetch_accounts_and_roles<P: PortalApi, S: Sleeper>(
     let mut attempt = 0;
     let accounts = loop {
         match portal.list_accounts(token).await {
-            Err(PortalError::Throttled) if attempt + 1 < tuning.max_attempts => {
+            Err(e)
+                if (e == PortalError::Throttled || e.is_transient())
+                    && attempt + 1 < tuning.max_attempts =>
+            {
                 attempt += 1;
                 sleeper.sleep(tuning.backoff(attempt)).await;
             }
@@ -349,6 +352,12 @@ pub async fn fetch_accounts_and_roles<P: PortalApi, S: Sleeper>(
                     window.size()
                 );
                 queue.push_front((index, attempt + 1));
+            }
+            // A 5xx or a broken connection: try that account again after a pause, without
+            // narrowing the window (the service is not asking us to slow down).
+            Err(e) if e.is_transient() && attempt + 1 < tuning.max_attempts => {
+                tracing::debug!("ListAccountRoles failed ({e}); trying again");
+                queue.push_back((index, attempt + 1));
             }
             Err(e) => return Err(e),
         }
@@ -475,6 +484,19 @@ mod tests {
             if index.is_multiple_of(3) && tries <= 2 {
                 return Err(PortalError::Throttled);
             }
+            if index % 7 == 1 && tries == 1 {
+                return Err(if index.is_multiple_of(2) {
+                    PortalError::Service {
+                        code: "InternalServerException".into(),
+                        message: "boom".into(),
+                    }
+                } else {
+                    PortalError::Unreachable {
+                        endpoint: "fake".into(),
+                        reason: "connection reset".into(),
+                    }
+                });
+            }
             Ok(vec![format!("Role-{account_id}"), "ReadOnly".into()])
         }
         fn endpoint(&self) -> &str {
@@ -515,10 +537,12 @@ mod tests {
         );
         assert_eq!(got[0].roles, ["ReadOnly", "Role-000000000000"], "sorted");
         assert_eq!(done.into_inner(), 200);
+        // Accounts throttled first are past their first try when the failure would come.
+        let failed_once = (0..200).filter(|i| i % 7 == 1 && i % 3 != 0).count();
         assert_eq!(
             portal.calls.into_inner(),
-            200 + 2 * 67,
-            "each throttled call retried, nothing else called twice"
+            200 + 2 * 67 + failed_once,
+            "each throttled call and each 5xx or reset retried, nothing else called twice"
         );
         let most = portal.most_in_flight.into_inner();
         assert!(

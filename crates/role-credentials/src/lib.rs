@@ -444,7 +444,11 @@ impl SdkClients {
     pub fn for_target(target: &RoleTarget) -> Self {
         Self {
             oidc: SdkOidc::for_target(&target.sign_in),
-            portal: SdkPortal::new(&target.sign_in.session.region, &target.portal),
+            portal: SdkPortal::new(
+                &target.sign_in.session.region,
+                &target.portal,
+                &target.sign_in.transport,
+            ),
         }
     }
 
@@ -453,7 +457,11 @@ impl SdkClients {
     pub fn for_listing(target: &SessionTarget) -> Self {
         Self {
             oidc: SdkOidc::for_target(&target.sign_in),
-            portal: SdkPortal::for_listing(&target.sign_in.session.region, &target.portal),
+            portal: SdkPortal::for_listing(
+                &target.sign_in.session.region,
+                &target.portal,
+                &target.sign_in.transport,
+            ),
         }
     }
 

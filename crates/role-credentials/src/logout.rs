@@ -85,7 +85,7 @@ pub async fn logout(
             env,
             ClientEndpointConfig::default(),
         );
-        SdkPortal::new(region, &endpoint)
+        SdkPortal::new(region, &endpoint, &set.transport(profile.as_deref(), env))
     })
     .await
 }

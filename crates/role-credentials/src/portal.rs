@@ -42,6 +42,26 @@ pub enum PortalError {
     },
 }
 
+impl PortalError {
+    /// Whether a later attempt may well succeed: no answer (a reset, a timeout, a refused
+    /// connection) or a server-side failure (5xx). Throttling is told apart
+    /// ([`PortalError::Throttled`]) because callers slow down for it.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unreachable { .. } => true,
+            Self::Service { code, .. } => matches!(
+                code.as_str(),
+                "InternalServerException"
+                    | "InternalFailure"
+                    | "InternalServerError"
+                    | "ServiceUnavailableException"
+                    | "ServiceUnavailable"
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// An account the user can reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -85,22 +105,33 @@ pub trait PortalApi: Send + Sync {
 pub struct SdkPortal {
     client: aws_sdk_sso::Client,
     endpoint: String,
+    transport: aws_sso_profile_config::Transport,
 }
 
 impl SdkPortal {
     /// A client for `region` at `endpoint`, set on the client unless it is the public
-    /// default. Requests and responses are traced (method, path, status) for `--debug`.
-    pub fn new(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
-        Self::build(region, endpoint, None)
+    /// default, through `transport` (CA bundle, proxy). Requests and responses are traced
+    /// (method, path, status) for `--debug`.
+    pub fn new(
+        region: &str,
+        endpoint: &aws_sso_profile_config::Endpoint,
+        transport: &aws_sso_profile_config::Transport,
+    ) -> Self {
+        Self::build(region, endpoint, transport, None)
     }
 
     /// Like [`SdkPortal::new`], with one attempt per call: for listing, whose caller
     /// ([`fetch_accounts_and_roles`](crate::fetch_accounts_and_roles)) adapts to throttling
     /// itself and must see every throttled answer.
-    pub fn for_listing(region: &str, endpoint: &aws_sso_profile_config::Endpoint) -> Self {
+    pub fn for_listing(
+        region: &str,
+        endpoint: &aws_sso_profile_config::Endpoint,
+        transport: &aws_sso_profile_config::Transport,
+    ) -> Self {
         Self::build(
             region,
             endpoint,
+            transport,
             Some(aws_sdk_sso::config::retry::RetryConfig::standard().with_max_attempts(1)),
         )
     }
@@ -108,29 +139,33 @@ impl SdkPortal {
     fn build(
         region: &str,
         endpoint: &aws_sso_profile_config::Endpoint,
+        transport: &aws_sso_profile_config::Transport,
         retry: Option<aws_sdk_sso::config::retry::RetryConfig>,
     ) -> Self {
         let mut config = aws_sdk_sso::Config::builder()
             .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
             .region(aws_sdk_sso::config::Region::new(region.to_owned()))
+            .http_client(aws_sso_device_auth::transport::http_client(
+                transport,
+                &endpoint.url,
+            ))
             .timeout_config(aws_sso_device_auth::sdk_timeouts())
+            .retry_config(retry.unwrap_or_else(aws_sso_device_auth::sdk_retries))
             .interceptor(aws_sso_device_auth::RequestLog);
-        if let Some(retry) = retry {
-            config = config.retry_config(retry);
-        }
         if !endpoint.is_default() {
             config = config.endpoint_url(&endpoint.url);
         }
         Self {
             client: aws_sdk_sso::Client::from_conf(config.build()),
             endpoint: endpoint.url.clone(),
+            transport: transport.clone(),
         }
     }
 
     fn classify<E, R>(&self, error: &SdkError<E, R>) -> PortalError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         match error {
             SdkError::ServiceError(s) => match s.err().code() {
@@ -142,9 +177,16 @@ impl SdkPortal {
                     message: s.err().message().unwrap_or_default().to_owned(),
                 },
             },
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => PortalError::Unreachable {
+            // No answer, or an answer cut off on the way.
+            SdkError::DispatchFailure(_)
+            | SdkError::TimeoutError(_)
+            | SdkError::ResponseError(_) => PortalError::Unreachable {
                 endpoint: self.endpoint.clone(),
-                reason: error.to_string(),
+                reason: aws_sso_device_auth::transport::describe_failure(
+                    &self.transport,
+                    &self.endpoint,
+                    error,
+                ),
             },
             other => PortalError::Service {
                 code: "ClientError".into(),

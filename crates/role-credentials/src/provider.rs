@@ -90,6 +90,7 @@ impl ProvideCredentials for SsoRoleCredentials {
 pub struct SsoBearerToken {
     session: aws_sso_profile_config::SsoSession,
     oidc: aws_sso_profile_config::Endpoint,
+    transport: aws_sso_profile_config::Transport,
     cache: TokenCache,
     profile: String,
 }
@@ -111,11 +112,13 @@ impl SsoBearerToken {
             aws_sso_profile_config::ClientEndpointConfig::default(),
         );
         let cache = TokenCache::new(&home_dir(&ProcessEnv, Platform::current())?);
-        Ok(Self::new(profile, sso.session, oidc, cache))
+        Ok(Self::new(profile, sso.session, oidc, cache)
+            .with_transport(set.transport(Some(profile), &ProcessEnv)))
     }
 
     /// A provider for a resolved session (named after `profile` in messages), OIDC endpoint
-    /// and cache.
+    /// and cache, over the system's trust store without a proxy (see
+    /// [`SsoBearerToken::with_transport`]).
     pub fn new(
         profile: &str,
         session: aws_sso_profile_config::SsoSession,
@@ -125,13 +128,22 @@ impl SsoBearerToken {
         Self {
             session,
             oidc,
+            transport: aws_sso_profile_config::Transport::default(),
             cache,
             profile: profile.to_owned(),
         }
     }
 
+    /// The same provider reaching AWS through `transport` (CA bundle, proxies; see
+    /// [`aws_sso_profile_config::ProfileSet::transport`]).
+    #[must_use]
+    pub fn with_transport(mut self, transport: aws_sso_profile_config::Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
     async fn load(&self) -> Result<aws_sso_token_cache::SsoToken, Error> {
-        let api = SdkOidc::new(&self.session.region, &self.oidc);
+        let api = SdkOidc::new(&self.session.region, &self.oidc, &self.transport);
         let sign_in = aws_sso_device_auth::SignIn::new(
             &api,
             &SystemClock,

@@ -154,6 +154,7 @@ fn target() -> RoleTarget {
             flow: aws_sso_device_auth::Flow::for_session(&session, false),
             session,
             oidc: Endpoint::explicit("https://oidc.eu-west-1.amazonaws.com"),
+            transport: Default::default(),
         },
         account_id: "123456789011".into(),
         role_name: "ReadOnly".into(),

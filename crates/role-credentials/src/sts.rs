@@ -25,6 +25,7 @@ pub async fn caller_identity(
     credentials: &RoleCredentials,
     region: &str,
     endpoint: &aws_sso_profile_config::Endpoint,
+    transport: &aws_sso_profile_config::Transport,
 ) -> Result<CallerIdentity, Error> {
     let creds = aws_credential_types::Credentials::new(
         &credentials.access_key_id,
@@ -37,7 +38,12 @@ pub async fn caller_identity(
         .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
         .region(aws_sdk_sts::config::Region::new(region.to_owned()))
         .credentials_provider(creds)
+        .http_client(aws_sso_device_auth::transport::http_client(
+            transport,
+            &endpoint.url,
+        ))
         .timeout_config(aws_sso_device_auth::sdk_timeouts())
+        .retry_config(aws_sso_device_auth::sdk_retries())
         .interceptor(aws_sso_device_auth::RequestLog);
     if !endpoint.is_default() {
         config = config.endpoint_url(&endpoint.url);
@@ -52,7 +58,11 @@ pub async fn caller_identity(
             | aws_sdk_sts::error::SdkError::TimeoutError(_) => {
                 Error::from(ErrorKind::StsUnreachable {
                     endpoint: endpoint.url.clone(),
-                    reason: e.to_string(),
+                    reason: aws_sso_device_auth::transport::describe_failure(
+                        transport,
+                        &endpoint.url,
+                        &e,
+                    ),
                 })
             }
             _ => ErrorKind::Sts {

@@ -30,6 +30,7 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
         runtime.block_on(federation_url(
             &creds,
             &settings.signin_endpoint,
+            &c.target.sign_in.transport,
             &ConsoleRequest {
                 destination: settings.destination.clone(),
                 issuer: start_url.clone(),

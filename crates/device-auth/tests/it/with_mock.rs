@@ -59,7 +59,11 @@ async fn device_login_reuse_and_refresh() {
     let server = MockServer::start(Scenario::default()).expect("mock");
     let home = tempfile::tempdir().expect("home");
     let cache = TokenCache::new(home.path());
-    let api = SdkOidc::new("ap-northeast-1", &Endpoint::explicit(server.url()));
+    let api = SdkOidc::new(
+        "ap-northeast-1",
+        &Endpoint::explicit(server.url()),
+        &Default::default(),
+    );
     let session = session();
     let sign_in = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session);
     assert!(
@@ -127,7 +131,11 @@ async fn pkce_login_through_the_listener_and_by_pasting() {
     let server = MockServer::start(Scenario::default()).expect("mock");
     let home = tempfile::tempdir().expect("home");
     let cache = TokenCache::new(home.path());
-    let api = SdkOidc::new("ap-northeast-1", &Endpoint::explicit(server.url()));
+    let api = SdkOidc::new(
+        "ap-northeast-1",
+        &Endpoint::explicit(server.url()),
+        &Default::default(),
+    );
     let session = session();
     let sign_in = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session);
     let options = PkceOptions {
@@ -168,7 +176,11 @@ async fn an_unreachable_endpoint_is_a_clear_error() {
     let home = tempfile::tempdir().expect("home");
     let cache = TokenCache::new(home.path());
     let url = format!("http://127.0.0.1:{port}");
-    let api = SdkOidc::new("ap-northeast-1", &Endpoint::explicit(&url));
+    let api = SdkOidc::new(
+        "ap-northeast-1",
+        &Endpoint::explicit(&url),
+        &Default::default(),
+    );
     let session = session();
     let err = SignIn::new(&api, &SystemClock, &TokioSleeper, &cache, &session)
         .device_login(&Quiet)
@@ -231,6 +243,7 @@ async fn the_login_use_case_reuses_waits_for_others_and_replaces_damaged_files()
         session: session(),
         oidc: Endpoint::explicit(server.url()),
         flow: Flow::DeviceCode,
+        transport: Default::default(),
     };
 
     let first = Recorder::default();

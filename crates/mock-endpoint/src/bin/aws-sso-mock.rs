@@ -24,6 +24,10 @@ struct Args {
     /// Roles in each generated account.
     #[arg(long, default_value_t = 1)]
     roles: usize,
+    /// Serve HTTPS with a certificate from a test authority made at start, and write that
+    /// authority's certificate (PEM) to this file, for `AWS_CA_BUNDLE`.
+    #[arg(long, value_name = "CA_FILE")]
+    tls: Option<PathBuf>,
 }
 
 /// The mock's usual port (the one of the README's examples).
@@ -53,7 +57,11 @@ fn run(args: Args) -> Result<()> {
     }
     let start_url = scenario.start_url.clone();
     let region = scenario.region.clone();
-    let server = MockServer::start_on(scenario, args.port).map_err(|e| {
+    let started = match &args.tls {
+        Some(_) => MockServer::start_tls_on(scenario, args.port),
+        None => MockServer::start_on(scenario, args.port),
+    };
+    let server = started.map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             "; is another aws-sso-mock running? Stop it, or pick another port with --port N (0 for any free port)"
         } else {
@@ -64,6 +72,11 @@ fn run(args: Args) -> Result<()> {
     println!("aws-sso-mock listening on {}", server.url());
     for (k, v) in server.env() {
         println!("export {k}={v}");
+    }
+    if let (Some(path), Some(pem)) = (&args.tls, server.ca_pem()) {
+        std::fs::write(path, pem)
+            .with_context(|| format!("cannot write the test CA to {}", path.display()))?;
+        println!("export AWS_CA_BUNDLE={}", path.display());
     }
     println!("# start URL {start_url}, region {region}; stop with Ctrl-C");
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -61,6 +61,7 @@ async fn sign_in(server: &MockServer, cache: &TokenCache, t: &RoleTarget) {
     let api = SdkOidc::new(
         &t.sign_in.session.region,
         &aws_sso_profile_config::Endpoint::explicit(server.url()),
+        &Default::default(),
     );
     aws_sso_device_auth::SignIn::new(&api, &SystemClock, &TokioSleeper, cache, &t.sign_in.session)
         .device_login(&aws_sso_device_auth::PrintPresenter)
