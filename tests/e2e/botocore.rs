@@ -83,3 +83,65 @@ fn aws_sso_rs_uses_a_token_that_botocore_refreshed() {
     assert_eq!(row["state"], "valid");
     assert_eq!(row["refreshable"], true, "botocore kept the refresh fields");
 }
+
+/// botocore and aws-sso-rs refresh the same expired token at once; the service rotates refresh
+/// tokens, so whoever comes second holds a spent one.
+#[test]
+fn refreshing_at_the_same_time_as_botocore_leaves_a_valid_cache_and_no_failure() {
+    aws_sso_e2e::require_botocore!();
+    let w = world(Scenario::default());
+    assert!(
+        w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+            .status
+            .success()
+    );
+    // Each refresh takes the service half a second, so the two overlap.
+    w.mock.update_scenario(|s| {
+        s.latency_ms.insert("CreateToken".into(), 500);
+    });
+    for round in 0..3 {
+        let before = w.edit_token("my-sso", |t| {
+            t.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1)
+        });
+        std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).ok();
+        // botocore goes first and wins; aws-sso-rs's refresh token is then spent.
+        let botocore = w
+            .botocore_command(&["load-token", "dev-account-ro"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("botocore runs");
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let ours = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+        let botocore = botocore.wait_with_output().expect("botocore ends");
+        assert!(
+            ours.status.success(),
+            "round {round}: aws-sso-rs recovered from the spent refresh token: {}",
+            stderr(&ours)
+        );
+        assert!(
+            botocore.status.success(),
+            "round {round}: botocore: {}",
+            String::from_utf8_lossy(&botocore.stderr)
+        );
+        let cached = w
+            .cache()
+            .load_token(&TokenKey::new("my-sso"))
+            .expect("a whole token file")
+            .expect("a token");
+        assert_ne!(cached.access_token.expose(), before.access_token.expose());
+        assert!(
+            w.mock.token_is_valid(cached.access_token.expose()),
+            "round {round}: the cached token is one the service accepts"
+        );
+        let theirs: serde_json::Value =
+            serde_json::from_slice(&botocore.stdout).expect("botocore's JSON");
+        assert_eq!(
+            theirs["token"],
+            cached.access_token.expose(),
+            "round {round}"
+        );
+    }
+    // Both refreshed every round: the second one was refused, not skipped.
+    assert!(w.mock.count("CreateToken") >= 1 + 3 * 2);
+}

@@ -5,6 +5,7 @@ mod browser_login;
 mod credentials;
 pub mod everyday;
 
+mod kills;
 mod login;
 mod network;
 mod tls;

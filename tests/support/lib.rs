@@ -168,6 +168,22 @@ impl TempHome {
         self.run_python("tests/compat/botocore_probe.py", args, &[])
     }
 
+    /// The command that runs `script ARGS` with the pinned Python, this home and `env`.
+    pub fn python_command(&self, script: &str, args: &[&str], env: &[(&str, &str)]) -> Command {
+        let mut cmd = Command::new(python());
+        cmd.arg(workspace_root().join(script))
+            .args(args)
+            .env_clear()
+            .env("HOME", self.path())
+            .env("AWS_CONFIG_FILE", self.path().join(".aws/config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.path().join(".aws/credentials"),
+            )
+            .envs(env.iter().copied());
+        cmd
+    }
+
     /// Runs a Python script of the workspace with the pinned boto3, in this home with only
     /// `env` added to a clean environment, and returns the JSON it prints.
     ///
@@ -179,17 +195,8 @@ impl TempHome {
         args: &[&str],
         env: &[(&str, &str)],
     ) -> serde_json::Value {
-        let out = Command::new(python())
-            .arg(workspace_root().join(script))
-            .args(args)
-            .env_clear()
-            .env("HOME", self.path())
-            .env("AWS_CONFIG_FILE", self.path().join(".aws/config"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                self.path().join(".aws/credentials"),
-            )
-            .envs(env.iter().copied())
+        let out = self
+            .python_command(script, args, env)
             .output()
             .unwrap_or_else(|e| {
                 panic!(
@@ -335,6 +342,14 @@ impl MockWorld {
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
+    }
+
+    /// The command of [`MockWorld::botocore`], to start it alongside something else.
+    pub fn botocore_command(&self, args: &[&str]) -> Command {
+        let env: Vec<(String, String)> = self.mock.env();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        self.home
+            .python_command("tests/compat/botocore_probe.py", args, &env)
     }
 
     /// Runs `tests/compat/botocore_probe.py ARGS` with the pinned botocore, this home and the

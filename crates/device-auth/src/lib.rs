@@ -405,11 +405,39 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 self.cache.store_token(&key, &new)?;
                 Ok(Some(new))
             }
-            Err(_) if self.policy.token_state(&token, now) != TokenState::Expired => {
-                Ok(Some(token))
+            Err(e) => {
+                if let Some(theirs) = self.written_by_another(&token, &e).await {
+                    return Ok(Some(theirs));
+                }
+                Ok((self.policy.token_state(&token, now) != TokenState::Expired).then_some(token))
             }
-            Err(_) => Ok(None),
         }
+    }
+
+    /// After a refresh of `ours` failed with `error`: when the service said the refresh token
+    /// is spent (`invalid_grant`), another tool that does not take aws-sso-rs's lock (the AWS
+    /// CLI, botocore, an SDK) may have refreshed the same session a moment earlier and be
+    /// about to write its token. The file is read again for up to a second; a different,
+    /// unexpired token found there is the answer (it is not written again).
+    async fn written_by_another(&self, ours: &SsoToken, error: &Error) -> Option<SsoToken> {
+        if !matches!(error.kind(), ErrorKind::InvalidGrant(_)) {
+            return None;
+        }
+        let key = self.token_key();
+        for _ in 0..20 {
+            if let Some(theirs) = self.cache.load_token(&key).ok().flatten()
+                && theirs.access_token.expose() != ours.access_token.expose()
+                && theirs.expires_at > self.clock.now()
+            {
+                tracing::debug!(
+                    "the refresh token of {} was spent by another tool; using the token it wrote",
+                    self.session.label()
+                );
+                return Some(theirs);
+            }
+            self.sleeper.sleep(Duration::from_millis(50)).await;
+        }
+        None
     }
 
     /// A replacement for `refused`, a cached token the service refused though it had not
@@ -451,7 +479,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             }
             Err(e) => {
                 tracing::debug!("the refresh failed too: {e}");
-                Ok(None)
+                Ok(self.written_by_another(refused, &e).await)
             }
         }
     }
