@@ -434,3 +434,88 @@ fn cache_folders_another_tool_left_open_are_made_private_with_a_notice() {
         stderr(&again)
     );
 }
+
+#[test]
+fn a_config_edited_while_populate_runs_is_kept_not_overwritten() {
+    let w = crate::everyday::signed_in(crate::everyday::organisation(3, &["ReadOnly"]));
+    w.mock.update_scenario(|s| {
+        s.latency_ms.insert("ListAccountRoles".into(), 1500);
+    });
+    let config = w.path().join(".aws/config");
+    let child = w
+        .cmd(&["configure", "populate", "--sso-session", "my-sso"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    // The person saves the file in an editor while the directory is being listed.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let mut theirs = std::fs::read_to_string(&config).expect("config");
+    theirs.push_str("\n[profile mine]\nregion = eu-west-1\n");
+    std::fs::write(&config, &theirs).expect("their save");
+    let out = child.wait_with_output().expect("ends");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("was changed by another program")
+            && stderr(&out).contains(&config.display().to_string()),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("config"),
+        theirs,
+        "their edit is what the file holds"
+    );
+    // Run again, it goes through and keeps their profile.
+    w.mock.update_scenario(|s| {
+        s.latency_ms.clear();
+    });
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let now = std::fs::read_to_string(&config).expect("config");
+    assert!(now.starts_with(&theirs), "{now}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_write_that_fails_leaves_the_config_as_it_was() {
+    let w = crate::everyday::signed_in(crate::everyday::organisation(20, &["ReadOnly", "Admin"]));
+    let config = w.path().join(".aws/config");
+    let before = std::fs::read(&config).expect("config");
+    // The file-size limit makes every write past 2 KiB fail (EFBIG), as a full disk would;
+    // SIGXFSZ is ignored so the write returns the error instead of killing the process.
+    let binary = env!("CARGO_BIN_EXE_aws-sso-rs");
+    let cmd = w.cmd(&[]);
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\"",
+            binary,
+            "configure",
+            "populate",
+            "--sso-session",
+            "my-sso",
+        ])
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .current_dir(w.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("cannot write {}", config.display())),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&config).expect("config"), before, "unchanged");
+    let leftovers: Vec<String> = std::fs::read_dir(w.path().join(".aws"))
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

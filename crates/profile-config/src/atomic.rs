@@ -12,6 +12,21 @@ use std::path::Path;
 /// # Errors
 /// Any I/O error; `path` is then unchanged (a stray temporary file is removed when possible).
 pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<()> {
+    write_atomic_if(path, contents, mode, || true).map(|_| ())
+}
+
+/// Like [`write_atomic`], asking `still_current` just before the rename (after the new
+/// contents are on disk) whether `path` may be replaced. When it says no, nothing is
+/// replaced, the temporary file is removed, and the result is `Ok(false)`.
+///
+/// # Errors
+/// Any I/O error; `path` is then unchanged.
+pub fn write_atomic_if(
+    path: &Path,
+    contents: &[u8],
+    mode: u32,
+    still_current: impl FnOnce() -> bool,
+) -> std::io::Result<bool> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -24,9 +39,12 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Result<
     file.write_all(contents)?;
     set_mode(file.as_file(), mode)?;
     file.as_file().sync_all()?;
+    if !still_current() {
+        return Ok(false);
+    }
     file.persist(path).map_err(|e| e.error)?;
     sync_dir(dir);
-    Ok(())
+    Ok(true)
 }
 
 /// Creates `dir` and its missing parents with mode `0o700`.

@@ -48,6 +48,31 @@ pub struct ConfigDocument {
     text: String,
     kind: FileKind,
     path: PathBuf,
+    /// What the file held when it was loaded (`Some(None)`: it did not exist), to tell
+    /// whether someone else wrote it before a save; `None` for a document not read from disk.
+    on_disk: Option<Option<Fingerprint>>,
+}
+
+/// The length and a hash of a file's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint(usize, u64);
+
+impl Fingerprint {
+    fn of(bytes: &[u8]) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::hash::DefaultHasher::new();
+        bytes.hash(&mut h);
+        Self(bytes.len(), h.finish())
+    }
+
+    /// What `path` holds now (`None`: missing); an unreadable file counts as changed.
+    fn now(path: &Path) -> Result<Option<Self>, ()> {
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(Some(Self::of(&bytes))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(_) => Err(()),
+        }
+    }
 }
 
 /// A section's span: its header line and the index after its last property line.
@@ -70,6 +95,7 @@ impl ConfigDocument {
             text: text.into(),
             kind,
             path: path.into(),
+            on_disk: None,
         };
         doc.lines()?;
         Ok(doc)
@@ -80,9 +106,12 @@ impl ConfigDocument {
     /// # Errors
     /// The file cannot be read or does not parse.
     pub fn load(path: &Path, kind: FileKind) -> Result<Self, Error> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        let (text, on_disk) = match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let print = Fingerprint::of(text.as_bytes());
+                (text, Some(print))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), None),
             Err(source) => {
                 return Err(ErrorKind::Io {
                     action: "read",
@@ -92,17 +121,22 @@ impl ConfigDocument {
                 .into());
             }
         };
-        Self::parse(text, kind, path)
+        let mut doc = Self::parse(text, kind, path)?;
+        doc.on_disk = Some(on_disk);
+        Ok(doc)
     }
 
     /// Writes the document to the path it was loaded from, atomically, keeping the file's
     /// permissions (a new file gets `0600`). A symbolic link is followed: its target is
-    /// replaced, the link stays.
+    /// replaced, the link stays. A document from [`ConfigDocument::load`] is written only if
+    /// the file still holds what was read (checked just before the new file is renamed into
+    /// place), so an edit saved meanwhile by an editor or another program is never lost.
     ///
     /// # Errors
-    /// [`ErrorKind::Io`]; the file on disk is then unchanged.
+    /// [`ErrorKind::Changed`] when the file changed since it was read; [`ErrorKind::Io`]. The
+    /// file on disk is then unchanged.
     pub fn save(&self) -> Result<(), Error> {
-        self.save_to(&self.path)
+        self.write(&self.path, self.on_disk)
     }
 
     /// Like [`ConfigDocument::save`], to another path.
@@ -110,16 +144,23 @@ impl ConfigDocument {
     /// # Errors
     /// [`ErrorKind::Io`]; the file on disk is then unchanged.
     pub fn save_to(&self, path: &Path) -> Result<(), Error> {
+        self.write(path, None)
+    }
+
+    fn write(&self, path: &Path, expected: Option<Option<Fingerprint>>) -> Result<(), Error> {
         let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
         let mode = atomic::existing_mode(&target).unwrap_or(0o600);
-        atomic::write_atomic(&target, self.text.as_bytes(), mode).map_err(|source| {
-            ErrorKind::Io {
+        let unchanged = || expected.is_none_or(|e| Fingerprint::now(&target) == Ok(e));
+        match atomic::write_atomic_if(&target, self.text.as_bytes(), mode, unchanged) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(ErrorKind::Changed { path: target }.into()),
+            Err(source) => Err(ErrorKind::Io {
                 action: "write",
                 path: target,
                 source,
             }
-            .into()
-        })
+            .into()),
+        }
     }
 
     /// The document's text.
@@ -659,6 +700,50 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("config");
+        std::fs::write(&path, "[profile a]\nregion = eu-west-1\n").expect("write");
+        let mut doc = ConfigDocument::load(&path, FileKind::Config).expect("load");
+        doc.set(SectionRef::Profile("b"), "region", "us-east-1")
+            .expect("edit");
+        // An editor saves the file meanwhile.
+        let theirs = "[profile a]\nregion = eu-west-1\n# a note\n";
+        std::fs::write(&path, theirs).expect("their write");
+        let err = doc.save().expect_err("refused");
+        assert!(matches!(err.kind(), ErrorKind::Changed { .. }), "{err}");
+        assert!(err.to_string().contains("Run the command again"), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), theirs);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary file left");
+        // Loaded again, the same edit goes through.
+        let mut doc = ConfigDocument::load(&path, FileKind::Config).expect("load");
+        doc.set(SectionRef::Profile("b"), "region", "us-east-1")
+            .expect("edit");
+        doc.save().expect("saved");
+        assert!(
+            std::fs::read_to_string(&path)
+                .expect("read")
+                .contains("# a note")
+        );
+
+        // A file created by someone else after we found none is not replaced either.
+        let fresh = dir.path().join("new-config");
+        let mut doc = ConfigDocument::load(&fresh, FileKind::Config).expect("missing is empty");
+        doc.set(SectionRef::Profile("c"), "region", "us-east-1")
+            .expect("edit");
+        std::fs::write(&fresh, "[default]\n").expect("their file");
+        assert!(matches!(
+            doc.save().expect_err("refused").kind(),
+            ErrorKind::Changed { .. }
+        ));
+    }
+
     #[test]
     fn save_keeps_mode_and_follows_symlinks() {
         use std::os::unix::fs::PermissionsExt;

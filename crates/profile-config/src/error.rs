@@ -49,6 +49,13 @@ pub enum ErrorKind {
         /// The cause.
         source: std::io::Error,
     },
+    /// The file changed on disk between the moment aws-sso-rs read it and the moment it was
+    /// about to write it (an editor or another program saved it meanwhile).
+    #[error("{} was changed by another program while aws-sso-rs was updating it; nothing was written, and the other program's changes are kept. Run the command again", path.display())]
+    Changed {
+        /// The file.
+        path: PathBuf,
+    },
     /// A line breaks the profile-file format.
     #[error("{location}: {message}; fix or remove that line")]
     Parse {
