@@ -98,8 +98,14 @@ def load_credentials(profile):
     return {"access_key": creds.access_key, "method": botocore.session.Session(profile=profile).get_credentials().method}
 
 
+def scoped_config(profile):
+    """The settings botocore reads for a profile (its config-file parser)."""
+    return botocore.session.Session(profile=profile).get_scoped_config()
+
+
 COMMANDS = {
     "load-credentials": load_credentials,
+    "scoped-config": scoped_config,
 
     "load-token": load_token,
     "write-token": write_token,

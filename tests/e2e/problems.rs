@@ -519,3 +519,117 @@ fn a_write_that_fails_leaves_the_config_as_it_was() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+const SESSION: &str = "[sso-session my-sso]
+sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
+sso_region = ap-northeast-1
+sso_registration_scopes = sso:account:access
+";
+
+#[test]
+fn lines_the_aws_cli_reads_are_read_with_a_warning_naming_file_and_line() {
+    let w = signed_in();
+    // `key: value` and a property indented right under its header: Python's configparser
+    // (the AWS CLI, botocore) reads both; the cross-SDK rules refuse them.
+    let config = w.home.write_config(&format!(
+        "[profile colon]\n  sso_account_id = 123456789011\nsso_session: my-sso\nsso_role_name: ReadOnly\n\n{SESSION}"
+    ));
+    let out = w.run(&["profiles", "-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(rows[0]["kind"], "sso-session", "{rows}");
+    assert_eq!(rows[0]["account_id"], "123456789011");
+    assert_eq!(rows[0]["role_name"], "ReadOnly");
+    for line in [2, 3, 4] {
+        assert!(
+            stderr(&out).contains(&format!("{} line {line}: Expected", config.display())),
+            "warns about line {line}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(stderr(&out).contains("other AWS SDKs refuse this line"));
+    let out = w.run(&["credential-process", "--profile", "colon"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // botocore reads the same values from the same file.
+    if aws_sso_e2e::find_python().is_some() {
+        let theirs = w.botocore(&["scoped-config", "colon"]);
+        assert_eq!(theirs["sso_account_id"], "123456789011", "{theirs}");
+        assert_eq!(theirs["sso_session"], "my-sso", "{theirs}");
+        assert_eq!(theirs["sso_role_name"], "ReadOnly", "{theirs}");
+    }
+}
+
+#[test]
+fn a_broken_section_is_invalid_on_its_own_and_the_others_work() {
+    let w = signed_in();
+    let config = w.home.write_config(&format!(
+        "\u{feff}[profile good]\nsso_session = my-sso\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n\n\
+         [profile broken]\nsso_session = my-sso\nthis line is garbage\n\n\
+         [profile unterminated\nsso_session = my-sso\n\n{SESSION}"
+    ));
+    let out = w.run(&["profiles", "-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let row = |name: &str| {
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("{name} listed: {rows}"))
+            .clone()
+    };
+    assert_eq!(
+        row("good")["kind"],
+        "sso-session",
+        "the byte-order mark is skipped"
+    );
+    assert_eq!(row("broken")["kind"], "invalid");
+    assert_eq!(
+        row("broken")["error"],
+        format!(
+            "{} line 8: Expected an '=' sign defining a property; fix or remove that line",
+            config.display()
+        )
+    );
+    assert_eq!(row("unterminated")["kind"], "invalid");
+    assert!(
+        row("unterminated")["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("line 10: Profile definition must end with ']'")),
+        "{rows}"
+    );
+    let out = w.run(&["credential-process", "--profile", "good"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w.run(&["credential-process", "--profile", "broken"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{} line 8", config.display())),
+        "{}",
+        stderr(&out)
+    );
+    // An edit of a file holding a line nobody can read is refused, naming it.
+    let before = std::fs::read(&config).expect("config");
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("line 8"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&config).expect("config"), before);
+}
+
+#[test]
+fn a_config_that_is_not_utf8_is_read_with_a_warning_and_not_edited() {
+    let w = signed_in();
+    let config = w.path().join(".aws/config");
+    let mut bytes = std::fs::read(&config).expect("config");
+    bytes.extend_from_slice(b"\n[profile latin1]\nregion = caf\xe9\n");
+    std::fs::write(&config, &bytes).expect("write");
+    let out = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w.run(&["profiles"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not valid UTF-8"), "{}", stderr(&out));
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not valid UTF-8"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&config).expect("config"), bytes, "untouched");
+}

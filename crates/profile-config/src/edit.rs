@@ -112,6 +112,21 @@ impl ConfigDocument {
                 (text, Some(print))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (String::new(), None),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                // Not UTF-8: it is read with the bad bytes replaced, but an edit would lose
+                // them, so it is not edited.
+                let bytes = std::fs::read(path).unwrap_or_default();
+                let valid = std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |_| 0);
+                let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+                return Err(ErrorKind::Parse {
+                    location: Location {
+                        path: Arc::from(path),
+                        line,
+                    },
+                    message: "not valid UTF-8, so it cannot be edited without losing bytes; save the file as UTF-8",
+                }
+                .into());
+            }
             Err(source) => {
                 return Err(ErrorKind::Io {
                     action: "read",
@@ -178,8 +193,8 @@ impl ConfigDocument {
             text: &self.text,
         };
         match self.kind {
-            FileKind::Config => ProfileSet::parse(Some(source), None),
-            FileKind::Credentials => ProfileSet::parse(None, Some(source)),
+            FileKind::Config => Ok(ProfileSet::parse_lenient(Some(source), None)),
+            FileKind::Credentials => Ok(ProfileSet::parse_lenient(None, Some(source))),
         }
     }
 
@@ -451,16 +466,30 @@ impl ConfigDocument {
     }
 
     fn lines(&self) -> Result<Vec<Line<'_>>, Error> {
+        // Lines the AWS CLI reads (`key: value`, ...) are edited around like any other; a
+        // line nobody can read stops the edit, so that nothing is written where its meaning
+        // is unknown.
         let mut lines = Vec::new();
-        parse::scan(&self.text, |line| lines.push(line)).map_err(|e| {
-            Error::from(ErrorKind::Parse {
+        let mut refused = None;
+        let _ = parse::scan(&self.text, parse::Mode::Lenient, |line| {
+            if let Some(p) = line.problem
+                && !p.read_by_aws_cli
+                && refused.is_none()
+            {
+                refused = Some((line.number, p.message));
+            }
+            lines.push(line);
+        });
+        if let Some((line, message)) = refused {
+            return Err(ErrorKind::Parse {
                 location: Location {
                     path: Arc::from(self.path.as_path()),
-                    line: e.line,
+                    line,
                 },
-                message: e.message,
-            })
-        })?;
+                message,
+            }
+            .into());
+        }
         Ok(lines)
     }
 

@@ -32,6 +32,30 @@ pub(crate) struct Line<'a> {
     pub range: std::ops::Range<usize>,
     /// The classification.
     pub kind: LineKind<'a>,
+    /// What the cross-SDK rules refuse on this line (only in [`Mode::Lenient`]; a strict scan
+    /// stops there instead).
+    pub problem: Option<Problem>,
+}
+
+/// A line the cross-SDK rules refuse, and what a lenient reading made of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// What is wrong, in the words of the cross-SDK suite.
+    pub message: &'static str,
+    /// The AWS CLI reads the line anyway (as `kind` says): a warning. Otherwise the section
+    /// the line is in cannot be trusted and is invalid (or, before any section, the line is
+    /// skipped).
+    pub read_by_aws_cli: bool,
+}
+
+/// How lines the cross-SDK rules refuse are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The first one is an error (the cross-SDK conformance behaviour).
+    Strict,
+    /// Each is reported on its line ([`Line::problem`]) and the scan goes on: what the AWS
+    /// CLI reads is read the same way, the rest is left to invalidate its section.
+    Lenient,
 }
 
 /// A line the format does not allow.
@@ -45,7 +69,8 @@ pub(crate) struct ScanError {
 
 const WHITESPACE: [char; 2] = [' ', '\t'];
 
-/// Splits `text` into lines (without terminators) with their byte ranges.
+/// Splits `text` into lines (without terminators) with their byte ranges. A byte-order mark
+/// at the start of the text is not part of the first line's content (it stays in its range).
 fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
     let mut start = 0;
     std::iter::from_fn(move || {
@@ -61,6 +86,11 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &
             None => (rest.len(), rest),
         };
         let content = content.strip_suffix('\r').unwrap_or(content);
+        let content = if start == 0 {
+            content.strip_prefix('\u{feff}').unwrap_or(content)
+        } else {
+            content
+        };
         let range = start..start + len;
         start += len;
         Some((range, content))
@@ -94,8 +124,21 @@ pub(crate) fn split_property(line: &str) -> Option<(&str, &str)> {
     Some((key.trim_matches(WHITESPACE), value.trim_matches(WHITESPACE)))
 }
 
-/// Scans `text`, calling `visit` for each line in order, and stops at the first error.
-pub(crate) fn scan<'a>(text: &'a str, mut visit: impl FnMut(Line<'a>)) -> Result<(), ScanError> {
+/// `key: value`, which the AWS CLI (Python's `configparser`) reads as `key = value`; only for
+/// a line without `=`.
+fn split_colon_property(line: &str) -> Option<(&str, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim_matches(WHITESPACE);
+    (!key.is_empty() && !line.contains('=')).then(|| (key, value.trim_matches(WHITESPACE)))
+}
+
+/// Scans `text`, calling `visit` for each line in order. In [`Mode::Strict`] it stops at the
+/// first line the cross-SDK rules refuse; in [`Mode::Lenient`] it never fails.
+pub(crate) fn scan<'a>(
+    text: &'a str,
+    mode: Mode,
+    mut visit: impl FnMut(Line<'a>),
+) -> Result<(), ScanError> {
     #[derive(PartialEq)]
     enum State {
         BeforeSection,
@@ -105,62 +148,122 @@ pub(crate) fn scan<'a>(text: &'a str, mut visit: impl FnMut(Line<'a>)) -> Result
     let mut state = State::BeforeSection;
     for (index, (range, content)) in physical_lines(text).enumerate() {
         let number = index + 1;
-        let fail = |message| {
-            Err(ScanError {
-                line: number,
-                message,
-            })
+        let refused = |message| Problem {
+            message,
+            read_by_aws_cli: false,
         };
-        let kind = if content.trim().is_empty() {
-            LineKind::Blank
+        let tolerated = |message| Problem {
+            message,
+            read_by_aws_cli: true,
+        };
+        let (kind, problem) = if content.trim().is_empty() {
+            (LineKind::Blank, None)
         } else if content.starts_with(['#', ';']) {
-            LineKind::Comment
+            (LineKind::Comment, None)
         } else if content.starts_with('[') {
             let line = strip_comment(content, false);
-            let Some(inner) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) else {
-                return fail("Profile definition must end with ']'");
-            };
             state = State::InSection;
-            LineKind::Header(inner.trim())
+            match line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                Some(inner) => (LineKind::Header(inner.trim()), None),
+                None => (
+                    LineKind::Header(line.trim_start_matches('[').trim()),
+                    Some(refused("Profile definition must end with ']'")),
+                ),
+            }
         } else if content.starts_with(WHITESPACE) {
             let text = content.trim();
             match state {
-                State::BeforeSection => return fail("Expected a profile definition"),
-                State::InSection => {
-                    return fail("Expected a property definition, found continuation");
-                }
+                State::BeforeSection => (
+                    LineKind::Continuation(text),
+                    Some(refused("Expected a profile definition")),
+                ),
+                // The AWS CLI reads an indented `key = value` right under a header as a
+                // property.
+                State::InSection => match split_property(text)
+                    .or_else(|| split_colon_property(text))
+                    .filter(|(k, _)| !k.is_empty())
+                {
+                    Some((key, value)) => {
+                        state = State::InProperty {
+                            sub_properties: value.is_empty(),
+                        };
+                        (
+                            LineKind::Property { key, value },
+                            Some(tolerated(
+                                "Expected a property definition, found continuation",
+                            )),
+                        )
+                    }
+                    None => (
+                        LineKind::Continuation(text),
+                        Some(refused(
+                            "Expected a property definition, found continuation",
+                        )),
+                    ),
+                },
                 State::InProperty {
                     sub_properties: true,
                 } => match split_property(text) {
-                    None => return fail("Expected an '=' sign defining a sub-property"),
-                    Some(("", _)) => return fail("Sub-property did not have a name"),
-                    Some(_) => {}
+                    None => (
+                        LineKind::Continuation(text),
+                        Some(refused("Expected an '=' sign defining a sub-property")),
+                    ),
+                    Some(("", _)) => (
+                        LineKind::Continuation(text),
+                        Some(refused("Sub-property did not have a name")),
+                    ),
+                    Some(_) => (LineKind::Continuation(text), None),
                 },
                 State::InProperty {
                     sub_properties: false,
-                } => {}
+                } => (LineKind::Continuation(text), None),
             }
-            LineKind::Continuation(text)
+        } else if state == State::BeforeSection {
+            (
+                LineKind::Continuation(content.trim()),
+                Some(refused("Expected a profile definition")),
+            )
         } else {
-            if state == State::BeforeSection {
-                return fail("Expected a profile definition");
-            }
             let line = strip_comment(content, true);
-            let Some((key, value)) = split_property(line) else {
-                return fail("Expected an '=' sign defining a property");
-            };
-            if key.is_empty() {
-                return fail("Property did not have a name");
+            match split_property(line) {
+                Some(("", _)) => (
+                    LineKind::Continuation(line),
+                    Some(refused("Property did not have a name")),
+                ),
+                Some((key, value)) => {
+                    state = State::InProperty {
+                        sub_properties: value.is_empty(),
+                    };
+                    (LineKind::Property { key, value }, None)
+                }
+                None => match split_colon_property(line) {
+                    Some((key, value)) => {
+                        state = State::InProperty {
+                            sub_properties: value.is_empty(),
+                        };
+                        (
+                            LineKind::Property { key, value },
+                            Some(tolerated("Expected an '=' sign defining a property")),
+                        )
+                    }
+                    None => (
+                        LineKind::Continuation(line),
+                        Some(refused("Expected an '=' sign defining a property")),
+                    ),
+                },
             }
-            state = State::InProperty {
-                sub_properties: value.is_empty(),
-            };
-            LineKind::Property { key, value }
         };
+        if let (Mode::Strict, Some(p)) = (mode, problem) {
+            return Err(ScanError {
+                line: number,
+                message: p.message,
+            });
+        }
         visit(Line {
             number,
             range,
             kind,
+            problem,
         });
     }
     Ok(())
@@ -181,7 +284,7 @@ mod tests {
 
     fn kinds(text: &str) -> Vec<LineKind<'_>> {
         let mut out = Vec::new();
-        scan(text, |line| out.push(line.kind)).expect("valid text");
+        scan(text, Mode::Strict, |line| out.push(line.kind)).expect("valid text");
         out
     }
 
@@ -189,7 +292,10 @@ mod tests {
     fn ranges_cover_every_byte() {
         let text = "[profile a]\r\nx = 1\n\n# c\n y";
         let mut covered = String::new();
-        scan(text, |line| covered.push_str(&text[line.range])).expect("valid text");
+        scan(text, Mode::Strict, |line| {
+            covered.push_str(&text[line.range])
+        })
+        .expect("valid text");
         assert_eq!(covered, text);
     }
 
@@ -213,8 +319,50 @@ mod tests {
 
     #[test]
     fn errors_carry_the_line_number() {
-        let err = scan("[p]\nk = v\n\nbroken", |_| {}).expect_err("no equals sign");
+        let err = scan("[p]\nk = v\n\nbroken", Mode::Strict, |_| {}).expect_err("no equals sign");
         assert_eq!(err.line, 4);
         assert_eq!(err.message, "Expected an '=' sign defining a property");
+    }
+
+    fn lenient(text: &str) -> Vec<(LineKind<'_>, Option<Problem>)> {
+        let mut out = Vec::new();
+        scan(text, Mode::Lenient, |line| {
+            out.push((line.kind, line.problem))
+        })
+        .expect("never fails");
+        out
+    }
+
+    #[test]
+    fn a_lenient_scan_reads_what_the_aws_cli_reads_and_flags_the_rest() {
+        let lines = lenient("\u{feff}[p]\n  region = x\nout: json\nbroken\n[q\nk = v\n");
+        assert_eq!(
+            lines[0],
+            (LineKind::Header("p"), None),
+            "the BOM is skipped"
+        );
+        assert_eq!(
+            lines[1].0,
+            LineKind::Property {
+                key: "region",
+                value: "x"
+            }
+        );
+        assert!(lines[1].1.is_some_and(|p| p.read_by_aws_cli));
+        assert_eq!(
+            lines[2].0,
+            LineKind::Property {
+                key: "out",
+                value: "json"
+            }
+        );
+        assert!(lines[2].1.is_some_and(|p| p.read_by_aws_cli));
+        assert!(lines[3].1.is_some_and(|p| !p.read_by_aws_cli), "no = nor :");
+        assert_eq!(lines[4].0, LineKind::Header("q"));
+        assert!(
+            lines[4].1.is_some_and(|p| !p.read_by_aws_cli),
+            "unterminated"
+        );
+        assert_eq!(lines[5].1, None);
     }
 }

@@ -79,6 +79,8 @@ pub struct Section {
     location: Location,
     /// In file order; a section holds a handful of keys, so a list beats a hash table.
     properties: Vec<(CompactString, Property)>,
+    /// The first line in it that cannot be read (a lenient load keeps the section, invalid).
+    problem: Option<(Location, &'static str)>,
 }
 
 impl Section {
@@ -90,6 +92,28 @@ impl Section {
     /// Where the section is first declared.
     pub fn location(&self) -> &Location {
         &self.location
+    }
+
+    /// The first line in this section that cannot be read, and why, for a set loaded with
+    /// [`ProfileSet::load`] or [`ProfileSet::parse_lenient`] (strict parsing fails instead).
+    /// Such a section is invalid: commands refuse it with this line named.
+    pub fn problem(&self) -> Option<(&Location, &'static str)> {
+        self.problem.as_ref().map(|(l, m)| (l, *m))
+    }
+
+    /// [`Section::problem`] as the error commands give.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Parse`] when the section holds a line that cannot be read.
+    pub fn check(&self) -> Result<&Self, Error> {
+        match &self.problem {
+            None => Ok(self),
+            Some((location, message)) => Err(ErrorKind::Parse {
+                location: location.clone(),
+                message,
+            }
+            .into()),
+        }
     }
 
     /// The value of `key` (lower-case), if set.
@@ -179,8 +203,9 @@ impl ProfileSet {
     }
 
     fn load_filtered(locations: &FileLocations, only: Option<&str>) -> Result<Self, Error> {
-        let config = read_optional(&locations.config)?;
-        let credentials = read_optional(&locations.credentials)?;
+        let mut warnings = Vec::new();
+        let config = read_optional(&locations.config, &mut warnings)?;
+        let credentials = read_optional(&locations.credentials, &mut warnings)?;
         let mut set = Self::parse_filtered(
             config.as_deref().map(|text| Source {
                 path: &locations.config,
@@ -191,13 +216,17 @@ impl ProfileSet {
                 text,
             }),
             only,
+            parse::Mode::Lenient,
         )?;
         set.config_path = Some(locations.config.clone());
         set.config_missing = config.is_none();
+        warnings.append(&mut set.warnings);
+        set.warnings = warnings;
         Ok(set)
     }
 
-    /// Parses and merges the two files' texts.
+    /// Parses and merges the two files' texts by the cross-SDK rules (the AWS profile-parser
+    /// conformance suite): the first line they refuse is an error.
     ///
     /// # Errors
     /// [`ErrorKind::Parse`] when a line breaks the format.
@@ -205,7 +234,21 @@ impl ProfileSet {
         config: Option<Source<'_>>,
         credentials: Option<Source<'_>>,
     ) -> Result<Self, Error> {
-        Self::parse_filtered(config, credentials, None)
+        Self::parse_filtered(config, credentials, None, parse::Mode::Strict)
+    }
+
+    /// Parses and merges the two files' texts as the AWS CLI reads them, never failing on
+    /// content (what [`ProfileSet::load`] does):
+    ///
+    /// - lines the AWS CLI reads though the cross-SDK rules refuse (`key: value`, an indented
+    ///   property right under a header) are read, with a [`Warning`] naming the file and
+    ///   line, since other AWS SDKs fail there;
+    /// - a line nobody can read (no `=`, an unterminated `[header`, a nameless property)
+    ///   makes its section invalid ([`Section::problem`]), not the file: the other profiles
+    ///   work; such a line before any section is skipped with a warning;
+    /// - a byte-order mark at the start is skipped.
+    pub fn parse_lenient(config: Option<Source<'_>>, credentials: Option<Source<'_>>) -> Self {
+        Self::parse_filtered(config, credentials, None, parse::Mode::Lenient).unwrap_or_default()
     }
 
     /// Like [`ProfileSet::parse`], keeping only the profile `name` (see
@@ -218,13 +261,14 @@ impl ProfileSet {
         credentials: Option<Source<'_>>,
         name: &str,
     ) -> Result<Self, Error> {
-        Self::parse_filtered(config, credentials, Some(name))
+        Self::parse_filtered(config, credentials, Some(name), parse::Mode::Strict)
     }
 
     fn parse_filtered(
         config: Option<Source<'_>>,
         credentials: Option<Source<'_>>,
         only: Option<&str>,
+        mode: parse::Mode,
     ) -> Result<Self, Error> {
         let mut set = Self {
             config_path: config.map(|c| c.path.to_path_buf()),
@@ -232,10 +276,10 @@ impl ProfileSet {
             ..Self::default()
         };
         if let Some(source) = config {
-            set.merge(source, FileKind::Config, only)?;
+            set.merge(source, FileKind::Config, only, mode)?;
         }
         if let Some(source) = credentials {
-            set.merge(source, FileKind::Credentials, only)?;
+            set.merge(source, FileKind::Credentials, only, mode)?;
         }
         Ok(set)
     }
@@ -285,7 +329,12 @@ impl ProfileSet {
     /// # Errors
     /// [`ErrorKind::ProfileNotFound`].
     pub fn require_profile(&self, name: &str) -> Result<&Section, Error> {
-        self.profile(name).ok_or_else(|| {
+        self.profile(name)
+            .map_or_else(|| Err(self.no_such_profile(name)), Section::check)
+    }
+
+    fn no_such_profile(&self, name: &str) -> Error {
+        {
             ErrorKind::ProfileNotFound {
                 profile: name.to_owned(),
                 path: self
@@ -297,7 +346,7 @@ impl ProfileSet {
                 file_missing: self.config_missing,
             }
             .into()
-        })
+        }
     }
 
     fn merge(
@@ -305,9 +354,20 @@ impl ProfileSet {
         source: Source<'_>,
         kind: FileKind,
         only: Option<&str>,
+        mode: parse::Mode,
     ) -> Result<(), Error> {
         let path: Arc<Path> = Arc::from(source.path);
-        let (sections, properties) = raw_sections(source.text, &path)?;
+        let (sections, properties, stray) = raw_sections(source.text, &path, mode)?;
+        for (line, message) in stray {
+            let at = Location {
+                path: path.clone(),
+                line,
+            };
+            self.warn(
+                at,
+                format!("line ignored ({message}): every setting belongs under a [section]"),
+            );
+        }
         if only.is_none() {
             self.profiles.reserve(sections.len());
         }
@@ -365,7 +425,25 @@ impl ProfileSet {
                     name: CompactString::from(name),
                     location: at,
                     properties: Vec::new(),
+                    problem: None,
                 });
+            for (line, problem) in &section.problems {
+                let location = Location {
+                    path: path.clone(),
+                    line: *line,
+                };
+                if problem.read_by_aws_cli {
+                    self.warnings.push(Warning {
+                        location,
+                        message: format!(
+                            "{}: read as the AWS CLI reads it, but other AWS SDKs refuse this line",
+                            problem.message
+                        ),
+                    });
+                } else if entry.problem.is_none() {
+                    entry.problem = Some((location, problem.message));
+                }
+            }
             let mut skipped = Vec::new();
             for prop in &properties[section.properties] {
                 if !is_valid_identifier(prop.key) {
@@ -400,9 +478,27 @@ impl ProfileSet {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, Error> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
+/// The file's text; `None` when it does not exist. Bytes that are not UTF-8 are replaced by
+/// U+FFFD (the rest of the file stays usable), with a warning naming the first such line.
+fn read_optional(path: &Path, warnings: &mut Vec<Warning>) -> Result<Option<String>, Error> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let bytes = e.into_bytes();
+                let valid =
+                    std::str::from_utf8(&bytes).map_or_else(|e| e.valid_up_to(), |_| bytes.len());
+                let line = 1 + bytes[..valid].iter().filter(|&&b| b == b'\n').count();
+                warnings.push(Warning {
+                    location: Location {
+                        path: Arc::from(path),
+                        line,
+                    },
+                    message: "not valid UTF-8: the bytes that are not were read as U+FFFD; save the file as UTF-8".into(),
+                });
+                String::from_utf8_lossy(&bytes).into_owned()
+            }
+        })),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(ErrorKind::Io {
             action: "read",
@@ -424,40 +520,72 @@ struct RawSection<'a> {
     line: usize,
     /// Its properties, as a range of the flat property list.
     properties: std::ops::Range<usize>,
+    /// Lines in it the cross-SDK rules refuse (lenient scans only).
+    problems: Vec<(usize, parse::Problem)>,
 }
 
-type RawFile<'a> = (Vec<RawSection<'a>>, Vec<RawProperty<'a>>);
+/// The sections, the flat property list, and lines refused before any section.
+type RawFile<'a> = (
+    Vec<RawSection<'a>>,
+    Vec<RawProperty<'a>>,
+    Vec<(usize, &'static str)>,
+);
 
-fn raw_sections<'a>(text: &'a str, path: &Arc<Path>) -> Result<RawFile<'a>, Error> {
+fn raw_sections<'a>(
+    text: &'a str,
+    path: &Arc<Path>,
+    mode: parse::Mode,
+) -> Result<RawFile<'a>, Error> {
     let mut sections: Vec<RawSection<'a>> = Vec::new();
     let mut properties: Vec<RawProperty<'a>> = Vec::new();
-    parse::scan(text, |line| match line.kind {
-        LineKind::Header(header) => {
-            let at = properties.len();
-            sections.push(RawSection {
-                header,
-                line: line.number,
-                properties: at..at,
-            });
-        }
-        LineKind::Property { key, value } => {
-            properties.push(RawProperty {
-                key,
-                value: Cow::Borrowed(value),
-                line: line.number,
-            });
-            if let Some(section) = sections.last_mut() {
-                section.properties.end = properties.len();
+    let mut stray = Vec::new();
+    parse::scan(text, mode, |line| {
+        // A header's own problem goes with the section it opens (below).
+        if let Some(problem) = line.problem
+            && !matches!(line.kind, LineKind::Header(_))
+        {
+            match sections.last_mut() {
+                Some(section) => section.problems.push((line.number, problem)),
+                None => stray.push((line.number, problem.message)),
+            }
+            if !problem.read_by_aws_cli {
+                // Nothing to read on this line: its section is invalid from here on.
+                return;
             }
         }
-        LineKind::Continuation(more) => {
-            if let Some(prop) = properties.last_mut() {
-                let value = prop.value.to_mut();
-                value.push('\n');
-                value.push_str(more);
+        match line.kind {
+            LineKind::Header(header) => {
+                let at = properties.len();
+                let problems = match line.problem {
+                    Some(p) => vec![(line.number, p)],
+                    None => Vec::new(),
+                };
+                sections.push(RawSection {
+                    header,
+                    line: line.number,
+                    properties: at..at,
+                    problems,
+                });
             }
+            LineKind::Property { key, value } => {
+                properties.push(RawProperty {
+                    key,
+                    value: Cow::Borrowed(value),
+                    line: line.number,
+                });
+                if let Some(section) = sections.last_mut() {
+                    section.properties.end = properties.len();
+                }
+            }
+            LineKind::Continuation(more) => {
+                if let Some(prop) = properties.last_mut() {
+                    let value = prop.value.to_mut();
+                    value.push('\n');
+                    value.push_str(more);
+                }
+            }
+            LineKind::Blank | LineKind::Comment => {}
         }
-        LineKind::Blank | LineKind::Comment => {}
     })
     .map_err(|e| {
         Error::from(ErrorKind::Parse {
@@ -468,7 +596,7 @@ fn raw_sections<'a>(text: &'a str, path: &Arc<Path>) -> Result<RawFile<'a>, Erro
             message: e.message,
         })
     })?;
-    Ok((sections, properties))
+    Ok((sections, properties, stray))
 }
 
 /// What a section header declares.
