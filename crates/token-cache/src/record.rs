@@ -34,11 +34,17 @@ impl Fields {
     }
 
     fn time(&mut self, name: &str) -> Result<Option<OffsetDateTime>, String> {
-        match self.string(name)? {
-            None => Ok(None),
-            Some(s) => timestamp::parse(&s)
+        let not_a_time = || format!("{name} is not a timestamp");
+        match self.take(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => timestamp::parse(&s).map(Some).ok_or_else(not_a_time),
+            // Unix time, in seconds or milliseconds.
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .and_then(timestamp::from_unix)
                 .map(Some)
-                .ok_or_else(|| format!("{name} is not a timestamp")),
+                .ok_or_else(not_a_time),
+            Some(_) => Err(not_a_time()),
         }
     }
 

@@ -5,17 +5,24 @@ use time::macros::format_description;
 use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// Parses a cache timestamp. Accepts RFC 3339 (`Z` or an offset, with or without fractional
-/// seconds), a space instead of `T`, botocore's old `2021-12-11T07:18:18UTC`, and a timestamp
-/// with no zone, taken as UTC.
+/// seconds up to nanoseconds, either case), a space instead of `T`, botocore's old
+/// `2021-12-11T07:18:18UTC`, offsets without a colon (`+0000`, `+01`, as `strftime`'s `%z`
+/// writes them), a timestamp with no zone (taken as UTC), and Unix time in seconds or
+/// milliseconds (as `GetRoleCredentials` returns it).
 pub fn parse(text: &str) -> Option<OffsetDateTime> {
     let text = text.trim();
-    let mut normalized = match text.strip_suffix("UTC") {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return from_unix(text.parse().ok()?);
+    }
+    let upper = text.to_ascii_uppercase();
+    let mut normalized = match upper.strip_suffix("UTC") {
         Some(head) => format!("{}Z", head.trim_end()),
-        None => text.to_owned(),
+        None => upper,
     };
     if normalized.as_bytes().get(10) == Some(&b' ') {
         normalized.replace_range(10..11, "T");
     }
+    add_offset_colon(&mut normalized);
     if let Ok(t) = OffsetDateTime::parse(&normalized, &Rfc3339) {
         return Some(t);
     }
@@ -26,6 +33,32 @@ pub fn parse(text: &str) -> Option<OffsetDateTime> {
     PrimitiveDateTime::parse(&normalized, naive)
         .ok()
         .map(PrimitiveDateTime::assume_utc)
+}
+
+/// Unix time in seconds, or in milliseconds when it is too large for seconds of this era.
+pub fn from_unix(n: i64) -> Option<OffsetDateTime> {
+    if n.unsigned_abs() >= 100_000_000_000 {
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(n) * 1_000_000).ok()
+    } else {
+        OffsetDateTime::from_unix_timestamp(n).ok()
+    }
+}
+
+/// `...+0100` → `...+01:00`, `...+01` → `...+01:00` (after the time of day).
+fn add_offset_colon(text: &mut String) {
+    let Some(t) = text.find('T') else { return };
+    let Some(sign) = text[t..].rfind(['+', '-']).map(|i| i + t) else {
+        return;
+    };
+    let tail = &text[sign + 1..];
+    if !tail.bytes().all(|b| b.is_ascii_digit()) {
+        return;
+    }
+    match tail.len() {
+        4 => text.insert(sign + 3, ':'),
+        2 => text.push_str(":00"),
+        _ => {}
+    }
 }
 
 /// Formats as the AWS CLI v2 writes: `%Y-%m-%dT%H:%M:%SZ`, in UTC, whole seconds.
@@ -63,6 +96,15 @@ mod tests {
             "2021-12-11T08:18:18+01:00",
             "2021-12-11 07:18:18+00:00",
             "2021-12-11T07:18:18",
+            "2021-12-11t07:18:18z",
+            "2021-12-11T07:18:18+0000",
+            "2021-12-11T08:18:18+0100",
+            "2021-12-11T08:18:18+01",
+            "2021-12-11T02:18:18-0500",
+            "2021-12-11T07:18:18 UTC",
+            "2021-12-11T07:18:18.000000000Z",
+            "1639207098",
+            "1639207098000",
         ] {
             assert_eq!(parse(text), Some(want), "{text}");
         }
@@ -70,7 +112,18 @@ mod tests {
             parse("2021-12-11T07:18:18.250Z").map(|t| t.millisecond()),
             Some(250)
         );
-        assert_eq!(parse("tomorrow"), None);
+        for bad in [
+            "tomorrow",
+            "",
+            "99999999999999999999999",
+            "2021-13-45T99:99:99Z",
+            "2021-12-11T07:18:18+9999",
+            "\u{0}\u{feff}",
+        ] {
+            assert_eq!(parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(from_unix(i64::MAX), None);
+        assert_eq!(from_unix(i64::MIN), None);
     }
 
     #[test]

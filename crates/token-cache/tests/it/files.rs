@@ -132,7 +132,7 @@ fn a_corrupt_file_names_itself_and_the_fix() {
     std::fs::create_dir_all(cache.sso_dir()).expect("mkdir");
     std::fs::write(
         cache.token_path(&key),
-        "{\"accessToken\": \"hunter2\", \"expiresAt\": 5}",
+        "{\"accessToken\": \"hunter2\", \"expiresAt\": [5]}",
     )
     .expect("write");
     let msg = cache.load_token(&key).expect_err("corrupt").to_string();
