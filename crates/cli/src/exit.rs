@@ -72,7 +72,9 @@ pub enum Code {
 
 fn sign_in(e: &SignInError) -> Code {
     match e.kind() {
-        SignInKind::Unreachable { .. } | SignInKind::Throttled => Code::Network,
+        SignInKind::Unreachable { .. } | SignInKind::Malformed { .. } | SignInKind::Throttled => {
+            Code::Network
+        }
         SignInKind::Cache(_) => Code::Cache,
         _ => Code::SignIn,
     }
@@ -92,7 +94,9 @@ fn credentials(e: &CredentialsError) -> Code {
         CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
         CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,
         CredentialsKind::SignIn(s) => sign_in(s),
-        CredentialsKind::Portal(PortalError::Unreachable { .. }) => Code::Network,
+        CredentialsKind::Portal(
+            PortalError::Unreachable { .. } | PortalError::Malformed { .. },
+        ) => Code::Network,
         _ => Code::Failure,
     }
 }
@@ -119,7 +123,9 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
             Code::Interrupted
         } else if let Some(e) = cause.downcast_ref::<SignInError>() {
             sign_in(e)
-        } else if let Some(PortalError::Unreachable { .. }) = cause.downcast_ref::<PortalError>() {
+        } else if let Some(PortalError::Unreachable { .. } | PortalError::Malformed { .. }) =
+            cause.downcast_ref::<PortalError>()
+        {
             Code::Network
         } else if let Some(e) = cause.downcast_ref::<CredentialsError>() {
             credentials(e)

@@ -95,6 +95,9 @@ pub enum ApiError {
     InvalidClient(String),
     /// No answer (connection refused, DNS, timeout).
     Unreachable(String),
+    /// An answer that cannot be used (not the service's format, a field missing or of the
+    /// wrong type, too large): what is wrong.
+    Malformed(String),
     /// Anything else.
     Other {
         /// The error code.
@@ -171,10 +174,20 @@ impl SdkOidc {
     }
 }
 
-fn classify<E, R>(oidc: &SdkOidc, error: &SdkError<E, R>) -> ApiError
+/// A field the answer must hold, not empty.
+fn required(value: Option<&str>, missing: &str) -> Result<String, ApiError> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::Malformed(missing.to_owned()))
+}
+
+fn classify<E>(
+    oidc: &SdkOidc,
+    error: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+) -> ApiError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug + 'static,
 {
     match error {
         SdkError::ServiceError(service) => {
@@ -190,17 +203,28 @@ where
                 "InvalidClientException" => ApiError::InvalidClient(message),
                 // Throttling outside the device-code poll, under either name.
                 "TooManyRequestsException" | "ThrottlingException" => ApiError::SlowDown,
+                // No error code: the body is not an answer of this service at all.
+                "Unknown" if service.raw().status().is_success() || message.is_empty() => {
+                    ApiError::Malformed(crate::transport::describe_failure(
+                        &oidc.transport,
+                        &oidc.endpoint,
+                        error,
+                    ))
+                }
                 _ => ApiError::Other { code, message },
             }
         }
+        _ if crate::transport::answer_too_large(error) => ApiError::Malformed(
+            crate::transport::describe_failure(&oidc.transport, &oidc.endpoint, error),
+        ),
         SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => ApiError::Unreachable(
             crate::transport::describe_failure(&oidc.transport, &oidc.endpoint, error),
         ),
-        other => ApiError::Other {
-            code: "ClientError".into(),
-            message: std::error::Error::source(other)
-                .map_or_else(|| other.to_string(), ToString::to_string),
-        },
+        other => ApiError::Malformed(crate::transport::describe_failure(
+            &oidc.transport,
+            &oidc.endpoint,
+            other,
+        )),
     }
 }
 
@@ -219,8 +243,11 @@ impl OidcApi for SdkOidc {
             .await
             .map_err(|e| classify(self, &e))?;
         Ok(Registered {
-            client_id: out.client_id().unwrap_or_default().to_owned(),
-            client_secret: Secret::new(out.client_secret().unwrap_or_default()),
+            client_id: required(out.client_id(), "RegisterClient: no clientId")?,
+            client_secret: Secret::new(required(
+                out.client_secret(),
+                "RegisterClient: no clientSecret",
+            )?),
             expires_at: out.client_secret_expires_at(),
         })
     }
@@ -240,14 +267,18 @@ impl OidcApi for SdkOidc {
             .send()
             .await
             .map_err(|e| classify(self, &e))?;
+        let field = |value: Option<&str>, name: &str| {
+            required(value, &format!("StartDeviceAuthorization: no {name}"))
+        };
+        let verification_uri = field(out.verification_uri(), "verificationUri")?;
         Ok(DeviceAuthorization {
-            device_code: Secret::new(out.device_code().unwrap_or_default()),
-            user_code: out.user_code().unwrap_or_default().to_owned(),
-            verification_uri: out.verification_uri().unwrap_or_default().to_owned(),
+            device_code: Secret::new(field(out.device_code(), "deviceCode")?),
+            user_code: field(out.user_code(), "userCode")?,
             verification_uri_complete: out
                 .verification_uri_complete()
-                .unwrap_or_default()
-                .to_owned(),
+                .filter(|u| !u.is_empty())
+                .map_or_else(|| verification_uri.clone(), str::to_owned),
+            verification_uri,
             expires_in: i64::from(out.expires_in()),
             interval: i64::from(out.interval()),
         })
@@ -283,7 +314,7 @@ impl OidcApi for SdkOidc {
         };
         let out = call.send().await.map_err(|e| classify(self, &e))?;
         Ok(Tokens {
-            access_token: Secret::new(out.access_token().unwrap_or_default()),
+            access_token: Secret::new(required(out.access_token(), "CreateToken: no accessToken")?),
             expires_in: i64::from(out.expires_in()),
             refresh_token: out.refresh_token().map(Secret::new),
         })

@@ -42,6 +42,16 @@ pub enum ErrorKind {
         /// The cause.
         reason: String,
     },
+    /// The OIDC endpoint sent an answer that cannot be used.
+    #[error(
+        "the IAM Identity Center OIDC endpoint {endpoint} sent an answer that cannot be used ({reason}); a proxy or captive portal may be answering in its place: check the network, try again, and add --debug to see the requests"
+    )]
+    Malformed {
+        /// The endpoint.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// IAM Identity Center throttled the request.
     #[error("IAM Identity Center is throttling requests; try again in a few seconds")]
     Throttled,

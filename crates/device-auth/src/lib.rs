@@ -107,6 +107,11 @@ pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
             reason,
         }
         .into(),
+        ApiError::Malformed(reason) => ErrorKind::Malformed {
+            endpoint: endpoint.to_owned(),
+            reason,
+        }
+        .into(),
         ApiError::InvalidGrant(m) => ErrorKind::InvalidGrant(m).into(),
         ApiError::InvalidClient(m) => ErrorKind::InvalidClient(m).into(),
         ApiError::AccessDenied => ErrorKind::Denied.into(),

@@ -71,9 +71,38 @@ impl Intercept for RequestLog {
             ctx.response().status().as_u16(),
             operation(cfg)
         );
+        // Refused before the body is read: no answer of these services comes near it, and a
+        // hostile or confused server (a proxy's page, a loop) must not fill the memory.
+        let length = ctx
+            .response()
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.parse::<u64>().ok());
+        if let Some(length) = length.filter(|&l| l > MAX_ANSWER) {
+            return Err(Box::new(TooLarge(length)));
+        }
         Ok(())
     }
 }
+
+/// The largest answer read from any AWS call (1 MiB); a larger one is refused unread.
+pub const MAX_ANSWER: u64 = 1024 * 1024;
+
+/// An answer larger than [`MAX_ANSWER`].
+#[derive(Debug)]
+pub(crate) struct TooLarge(u64);
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the answer is {} bytes, larger than the {} bytes any answer of this service needs",
+            self.0, MAX_ANSWER
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
 
 /// The time limits of every AWS SDK call aws-sso-rs makes (OIDC, the portal, STS): 5 s to
 /// connect, 10 s for an answer to start and for one attempt, 20 s for a call with its retries.

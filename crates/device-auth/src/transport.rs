@@ -170,6 +170,18 @@ impl std::fmt::Display for SettingsError {
 
 impl StdError for SettingsError {}
 
+/// Whether `error` is an answer refused for its size (over [`crate::log::MAX_ANSWER`]).
+pub fn answer_too_large(error: &(dyn StdError + 'static)) -> bool {
+    let mut next: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = next {
+        if e.is::<crate::log::TooLarge>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
 /// Why a request to `endpoint_url` got no answer, as a sentence for the user: the causes of
 /// `error` from the outside in (without repeats), then what to do when the cause is a
 /// certificate the trust store does not accept or the proxy.
@@ -184,12 +196,22 @@ pub fn describe_failure(
         if let Some(settings) = e.downcast_ref::<SettingsError>() {
             return settings.0.clone();
         }
+        if let Some(large) = e.downcast_ref::<crate::log::TooLarge>() {
+            return large.to_string();
+        }
         let text = e.to_string();
         let text = text.trim();
         if !text.is_empty()
             && !matches!(
                 text,
-                "dispatch failure" | "io error" | "other" | "user error" | "client error (Connect)"
+                "dispatch failure"
+                    | "io error"
+                    | "other"
+                    | "user error"
+                    | "client error (Connect)"
+                    | "service error"
+                    | "unhandled error"
+                    | "response error"
             )
             && !parts.iter().any(|p| p.contains(text))
         {

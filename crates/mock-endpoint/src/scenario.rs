@@ -41,6 +41,34 @@ pub struct Scenario {
     /// Announce device verification pages at this base URL instead of the mock's own (to test
     /// that clients refuse, say, a plain `http://` page).
     pub verification_base: Option<String>,
+    /// Fixed answers per API, whatever the request (hostile-server tests: missing fields,
+    /// wrong types, oversized bodies). The request is still counted and logged.
+    pub canned: BTreeMap<String, Canned>,
+}
+
+/// A fixed answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Canned {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: String,
+    /// The `Content-Type`.
+    pub content_type: String,
+    /// Pads the body with spaces (JSON whitespace) to this many bytes: an oversized answer.
+    pub pad_to: usize,
+}
+
+impl Default for Canned {
+    fn default() -> Self {
+        Self {
+            status: 200,
+            body: String::new(),
+            content_type: "application/json".into(),
+            pad_to: 0,
+        }
+    }
 }
 
 /// One account and the roles the user has in it.
@@ -212,6 +240,7 @@ impl Default for Scenario {
             throttle_rps: BTreeMap::new(),
             failures: Failures::default(),
             verification_base: None,
+            canned: BTreeMap::new(),
         }
     }
 }

@@ -135,10 +135,12 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
         Error,
         Reset,
         Hang(u64),
+        Canned(crate::scenario::Canned),
     }
     let (latency, fault) = {
         let mut state = app.lock();
         state.count(api);
+        let canned = state.scenario.canned.get(api).cloned();
         let latency = state.scenario.latency_ms.get(api).copied().unwrap_or(0);
         let f = &state.scenario.failures;
         let applies = f.apis.is_empty() || f.apis.iter().any(|a| a == api);
@@ -159,6 +161,10 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
         } else {
             fault
         };
+        let fault = match canned {
+            Some(c) => Fault::Canned(c),
+            None => fault,
+        };
         (latency, fault)
     };
     if latency > 0 {
@@ -173,6 +179,17 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
             next.run(request).await
         }
         Fault::None => next.run(request).await,
+        Fault::Canned(c) => {
+            let mut body = c.body;
+            if body.len() < c.pad_to {
+                body.extend(std::iter::repeat_n(' ', c.pad_to - body.len()));
+            }
+            Response::builder()
+                .status(StatusCode::from_u16(c.status).unwrap_or(StatusCode::OK))
+                .header(header::CONTENT_TYPE, c.content_type)
+                .body(Body::from(body))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+        }
     };
     app.lock().record(LogEntry {
         api: api.to_owned(),

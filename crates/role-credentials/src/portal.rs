@@ -30,6 +30,17 @@ pub enum PortalError {
         /// The cause.
         reason: String,
     },
+    /// An answer that cannot be used: not the service's format, fields missing or of the
+    /// wrong type, too large.
+    #[error(
+        "the IAM Identity Center portal {endpoint} sent an answer that cannot be used ({reason}); a proxy or captive portal may be answering in its place: check the network, try again, and add --debug to see the requests"
+    )]
+    Malformed {
+        /// The endpoint.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Anything else.
     #[error(
         "the IAM Identity Center portal answered {code}: {message}; try again, and add --debug to see the requests"
@@ -162,21 +173,37 @@ impl SdkPortal {
         }
     }
 
-    fn classify<E, R>(&self, error: &SdkError<E, R>) -> PortalError
+    fn classify<E>(
+        &self,
+        error: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    ) -> PortalError
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug + 'static,
     {
         match error {
             SdkError::ServiceError(s) => match s.err().code() {
                 Some("UnauthorizedException") => PortalError::Unauthorized,
                 Some("ForbiddenException") => PortalError::Forbidden,
                 Some("TooManyRequestsException") => PortalError::Throttled,
+                // No error code: the body is not an answer of this service at all.
+                None if s.raw().status().is_success() || s.err().message().is_none() => self
+                    .malformed(aws_sso_device_auth::transport::describe_failure(
+                        &self.transport,
+                        &self.endpoint,
+                        error,
+                    )),
                 code => PortalError::Service {
                     code: code.unwrap_or("Unknown").to_owned(),
                     message: s.err().message().unwrap_or_default().to_owned(),
                 },
             },
+            _ if aws_sso_device_auth::transport::answer_too_large(error) => {
+                self.malformed(aws_sso_device_auth::transport::describe_failure(
+                    &self.transport,
+                    &self.endpoint,
+                    error,
+                ))
+            }
             // No answer, or an answer cut off on the way.
             SdkError::DispatchFailure(_)
             | SdkError::TimeoutError(_)
@@ -188,10 +215,18 @@ impl SdkPortal {
                     error,
                 ),
             },
-            other => PortalError::Service {
-                code: "ClientError".into(),
-                message: other.to_string(),
-            },
+            other => self.malformed(aws_sso_device_auth::transport::describe_failure(
+                &self.transport,
+                &self.endpoint,
+                other,
+            )),
+        }
+    }
+
+    fn malformed(&self, reason: impl Into<String>) -> PortalError {
+        PortalError::Malformed {
+            endpoint: self.endpoint.clone(),
+            reason: reason.into(),
         }
     }
 }
@@ -222,20 +257,24 @@ impl PortalApi for SdkPortal {
             .send()
             .await
             .map_err(|e| self.classify(&e))?;
-        let rc = out.role_credentials().ok_or_else(|| PortalError::Service {
-            code: "EmptyResponse".into(),
-            message: "GetRoleCredentials returned no credentials".into(),
-        })?;
+        let rc = out
+            .role_credentials()
+            .ok_or_else(|| self.malformed("GetRoleCredentials: no roleCredentials"))?;
         let expiration =
             OffsetDateTime::from_unix_timestamp_nanos(i128::from(rc.expiration()) * 1_000_000)
-                .map_err(|_| PortalError::Service {
-                    code: "BadResponse".into(),
-                    message: "the expiration is out of range".into(),
+                .map_err(|_| {
+                    self.malformed("GetRoleCredentials: the expiration is out of range")
                 })?;
+        let field = |value: Option<&str>, name: &str| {
+            value
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+                .ok_or_else(|| self.malformed(format!("GetRoleCredentials: no {name}")))
+        };
         Ok(RoleCredentials {
-            access_key_id: rc.access_key_id().unwrap_or_default().to_owned(),
-            secret_access_key: Secret::new(rc.secret_access_key().unwrap_or_default()),
-            session_token: Secret::new(rc.session_token().unwrap_or_default()),
+            access_key_id: field(rc.access_key_id(), "accessKeyId")?,
+            secret_access_key: Secret::new(field(rc.secret_access_key(), "secretAccessKey")?),
+            session_token: Secret::new(field(rc.session_token(), "sessionToken")?),
             expiration,
             account_id: Some(account_id.to_owned()),
         })
@@ -252,8 +291,11 @@ impl PortalApi for SdkPortal {
         let mut out = Vec::new();
         while let Some(item) = pages.next().await {
             let a = item.map_err(|e| self.classify(&e))?;
+            let Some(id) = a.account_id().filter(|id| !id.is_empty()) else {
+                return Err(self.malformed("ListAccounts: an account without accountId"));
+            };
             out.push(Account {
-                account_id: a.account_id().unwrap_or_default().to_owned(),
+                account_id: id.to_owned(),
                 account_name: a.account_name().unwrap_or_default().to_owned(),
                 email: a.email_address().unwrap_or_default().to_owned(),
             });
