@@ -99,15 +99,27 @@ fn json_output_has_the_fields_programs_need() {
 }
 
 #[test]
-fn a_config_that_does_not_parse_names_file_and_line() {
+fn a_section_that_does_not_parse_is_listed_invalid_with_file_and_line() {
     let home = home();
     let path = home.write_config("[profile ok]\nregion = us-east-1\n[profile broken\n");
     let out = home.run(&["profiles"]);
-    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the other profiles are still listed"
+    );
     let err = stderr(&out);
     assert!(err.contains(&format!("{} line 3", path.display())), "{err}");
     assert!(err.contains("must end with ']'"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
+    let table = stdout(&out);
+    assert!(table.lines().any(|l| l.starts_with("ok ")), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("broken ") && l.contains("invalid")),
+        "{table}"
+    );
 }
 
 #[test]
