@@ -13,6 +13,7 @@ mod tls;
 
 mod logout_status;
 mod problems;
+mod secrets;
 mod shells;
 mod terminal;
 

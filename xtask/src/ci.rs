@@ -4,7 +4,7 @@ use std::process::Command;
 
 use anyhow::Result;
 
-use crate::{browsers, conformance, default_vectors_dir, run_cmd, venv, workspace_root};
+use crate::{browsers, conformance, default_vectors_dir, fuzz, run_cmd, venv, workspace_root};
 
 /// The variable the compatibility tests read to find the venv's Python
 /// (`aws_sso_e2e::PYTHON_VAR`; the test crate is not a dependency of xtask, to keep
@@ -45,5 +45,8 @@ pub fn run(_args: &[String]) -> Result<()> {
     } else {
         println!("conformance: skipped, no vectors at {}", vectors.display());
     }
+    // Each fuzz target briefly (the 10-minute runs: cargo xtask fuzz).
+    let targets: Vec<String> = fuzz::TARGETS.iter().map(|t| (*t).to_owned()).collect();
+    fuzz::fuzz(&targets, 20)?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! - `conformance [--vectors DIR]`: run the shared AWS conformance suites.
 //! - `bench`: release-build benchmarks with figures to compare against the targets.
 //! - `ci`: everything CI runs (the README's test command).
+//! - `fuzz [--time SECONDS] [TARGET...]`: the cargo-fuzz targets (nightly), 600 s each by default.
 //! - `demo`: the tour of aws-sso-rs in a temporary home (the README's main command).
 //! - `venv`: the Python venv with the pinned boto3 for the compatibility tests.
 
@@ -11,6 +12,7 @@ mod browsers;
 mod ci;
 mod conformance;
 mod demo;
+mod fuzz;
 mod venv;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +30,7 @@ fn main() -> Result<()> {
         "measure" => bench::measure(rest),
         "ci" => ci::run(rest),
         "demo" => demo::run(rest),
+        "fuzz" => fuzz::run(rest),
         "venv" => venv::ensure(&workspace_root()).map(|p| println!("{}", p.display())),
         "help" | "--help" | "-h" => {
             println!("{}", HELP);
@@ -44,7 +47,11 @@ commands:
   bench [--process|--prompt|--populate]
                                release-build benchmarks: parsing, the mock, whole processes,
                                prompt against cat, populate at scale (each flag: only that one)
-  ci                           everything CI runs: venv, fmt, clippy, tests, conformance
+  ci                           everything CI runs: venv, fmt, clippy, tests, conformance,
+                               each fuzz target briefly
+  fuzz [--time SECONDS] [TARGET...]
+                               the cargo-fuzz targets (config_parser, config_editor,
+                               cache_readers) on the nightly toolchain, 600 s each by default
   demo                         a tour of aws-sso-rs in a temporary home, no AWS account needed
   venv                         make target/compat-venv (Python with the pinned boto3)";
 

@@ -557,3 +557,83 @@ async fn an_abandoned_sign_in_counts_as_failed() {
         "dropping the sign-in records it"
     );
 }
+
+/// Every public type that holds a secret prints `<redacted>` in its `Debug`, whatever the
+/// crate: tokens, client secrets, refresh tokens, device and authorization codes, PKCE
+/// verifiers, role keys, a proxy's password.
+#[test]
+fn no_public_type_shows_a_secret_in_its_debug() {
+    use aws_sso_device_auth::{DeviceAuthorization, Grant, Registered, Tokens};
+    use aws_sso_token_cache::{ClientRegistration, Secret, SsoToken};
+    let s = |name: &str| Secret::new(format!("SECRET-{name}-0123456789"));
+    let now = OffsetDateTime::now_utc();
+    let mut token = SsoToken::new(s("access"), now);
+    token.refresh_token = Some(s("refresh"));
+    token.client_secret = Some(s("client"));
+    let shown = [
+        format!("{token:?}"),
+        format!(
+            "{:?}",
+            ClientRegistration::from_json(
+                r#"{"clientId": "c", "clientSecret": "SECRET-reg-0123456789", "expiresAt": "2030-01-01T00:00:00Z"}"#
+            )
+            .expect("parses")
+        ),
+        format!(
+            "{:?}",
+            RoleCredentials {
+                access_key_id: "ASIAFAKE".into(),
+                secret_access_key: s("role-key"),
+                session_token: s("role-session"),
+                expiration: now,
+                account_id: None,
+            }
+        ),
+        format!(
+            "{:?}",
+            Registered {
+                client_id: "c".into(),
+                client_secret: s("registered"),
+                expires_at: 0,
+            }
+        ),
+        format!(
+            "{:?}",
+            DeviceAuthorization {
+                device_code: s("device"),
+                user_code: "ABCD-EFGH".into(),
+                verification_uri: "https://x".into(),
+                verification_uri_complete: "https://x".into(),
+                expires_in: 1,
+                interval: 1,
+            }
+        ),
+        format!(
+            "{:?}",
+            Grant::AuthorizationCode {
+                code: s("code"),
+                redirect_uri: "http://127.0.0.1:1/oauth/callback".into(),
+                verifier: s("verifier"),
+            }
+        ),
+        format!("{:?}", Grant::RefreshToken(s("grant-refresh"))),
+        format!(
+            "{:?}",
+            Tokens {
+                access_token: s("tokens-access"),
+                expires_in: 1,
+                refresh_token: Some(s("tokens-refresh")),
+            }
+        ),
+        format!(
+            "{:?}",
+            aws_sso_profile_config::Transport::from_env(
+                &aws_sso_profile_config::MapEnv::new()
+                    .with("HTTPS_PROXY", "http://me:SECRET-proxy-0123456789@proxy:3128")
+            )
+        ),
+    ];
+    for text in shown {
+        assert!(!text.contains("SECRET-"), "a secret shows: {text}");
+    }
+}
