@@ -57,7 +57,7 @@ fn no_token_or_key_shows_in_any_process_arguments() {
             "1",
         ][..],
     ] {
-        let mut child = w
+        let child = w
             .cmd(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
