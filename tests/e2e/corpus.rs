@@ -81,6 +81,8 @@ struct ServerCase {
     body: String,
     #[serde(default)]
     pad_to: usize,
+    #[serde(default)]
+    chunked: bool,
     run: Vec<String>,
     exit: i32,
     #[serde(default)]
@@ -260,6 +262,23 @@ fn every_hostile_cache_file_gets_a_clear_answer() {
         }
         std::fs::create_dir_all(target.parent().expect("folder")).expect("mkdir");
         std::fs::write(&target, &bytes).expect("damage");
+        // Listing sessions and profiles reports the file, whatever is in it.
+        for list in [
+            &["status", "--output", "json"][..],
+            &["profiles", "--output", "json"],
+        ] {
+            let out = w.run(list);
+            if let Some(f) = check(
+                &format!("{} ({list:?})", case.name),
+                &out,
+                0,
+                &[],
+                None,
+                &[],
+            ) {
+                failures.push(f);
+            }
+        }
         let out = w.run(&["credential-process", "--profile", "dev-account-ro"]);
         let subst = [("{token}", token.display().to_string())];
         if let Some(f) = check(
@@ -315,6 +334,7 @@ fn every_hostile_server_answer_gets_a_clear_answer() {
                         .clone()
                         .unwrap_or_else(|| "application/json".into()),
                     pad_to: case.pad_to,
+                    chunked: case.chunked,
                 },
             );
         });

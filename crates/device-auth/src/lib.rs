@@ -85,18 +85,30 @@ const PKCE_GRANTS: [&str; 2] = ["authorization_code", "refresh_token"];
 /// # Errors
 /// [`ErrorKind::InsecureUrl`].
 pub fn check_url(url: &str) -> Result<(), Error> {
-    let lower = url.to_ascii_lowercase();
-    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
-        .iter()
-        .any(|p| {
-            lower
-                .strip_prefix(p)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/', '?']))
-        });
-    if (lower.starts_with("https://") && lower.len() > 8) || loopback {
-        Ok(())
-    } else {
-        Err(ErrorKind::InsecureUrl(url.to_owned()).into())
+    let refuse = || Err(ErrorKind::InsecureUrl(url.to_owned()).into());
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return refuse();
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    // `https://127.0.0.1@evil.example/` is evil.example: no user part, ever.
+    if authority.is_empty() || authority.contains('@') || authority.contains('\\') {
+        return refuse();
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((h, after)) if after.is_empty() || after.starts_with(':') => h,
+            _ => return refuse(),
+        },
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let loopback = matches!(
+        host.to_ascii_lowercase().as_str(),
+        "127.0.0.1" | "localhost" | "::1"
+    );
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" if !host.is_empty() => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => refuse(),
     }
 }
 
@@ -752,6 +764,13 @@ mod tests {
             "javascript:alert(1)",
             "file:///etc/passwd",
             "https://",
+            "http://127.0.0.1:1@evil.example/x",
+            "http://localhost:@evil.example",
+            "http://127.0.0.1@evil.example",
+            "https://user@evil.example",
+            "http://127.0.0.1\\@evil.example",
+            "http://[::1]evil/",
+            "HTTP://evil.example",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }

@@ -5,7 +5,8 @@
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+    BeforeDeserializationInterceptorContextMut, BeforeDeserializationInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
@@ -79,8 +80,24 @@ impl Intercept for RequestLog {
             .get("content-length")
             .and_then(|v| v.parse::<u64>().ok());
         if let Some(length) = length.filter(|&l| l > MAX_ANSWER) {
-            return Err(Box::new(TooLarge(length)));
+            return Err(Box::new(TooLarge(Some(length))));
         }
+        Ok(())
+    }
+
+    /// An answer without a declared length (chunked, or ended by closing the connection) is
+    /// read through a limit: past [`MAX_ANSWER`] bytes, reading stops with an error.
+    fn modify_before_deserialization(
+        &self,
+        ctx: &mut BeforeDeserializationInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = ctx.response_mut();
+        let body = response.take_body();
+        *response.body_mut() = aws_smithy_types::body::SdkBody::from_body_1_x(
+            http_body_util::Limited::new(body, usize::try_from(MAX_ANSWER).unwrap_or(usize::MAX)),
+        );
         Ok(())
     }
 }
@@ -90,15 +107,20 @@ pub const MAX_ANSWER: u64 = 1024 * 1024;
 
 /// An answer larger than [`MAX_ANSWER`].
 #[derive(Debug)]
-pub(crate) struct TooLarge(u64);
+pub(crate) struct TooLarge(pub(crate) Option<u64>);
 
 impl std::fmt::Display for TooLarge {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the answer is {} bytes, larger than the {} bytes any answer of this service needs",
-            self.0, MAX_ANSWER
-        )
+        match self.0 {
+            Some(length) => write!(
+                f,
+                "the answer is {length} bytes, larger than the {MAX_ANSWER} bytes any answer of this service needs"
+            ),
+            None => write!(
+                f,
+                "the answer is larger than the {MAX_ANSWER} bytes any answer of this service needs"
+            ),
+        }
     }
 }
 

@@ -174,7 +174,7 @@ impl StdError for SettingsError {}
 pub fn answer_too_large(error: &(dyn StdError + 'static)) -> bool {
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = next {
-        if e.is::<crate::log::TooLarge>() {
+        if e.is::<crate::log::TooLarge>() || e.is::<http_body_util::LengthLimitError>() {
             return true;
         }
         next = e.source();
@@ -198,6 +198,9 @@ pub fn describe_failure(
         }
         if let Some(large) = e.downcast_ref::<crate::log::TooLarge>() {
             return large.to_string();
+        }
+        if e.is::<http_body_util::LengthLimitError>() {
+            return crate::log::TooLarge(None).to_string();
         }
         let text = e.to_string();
         let text = text.trim();

@@ -58,6 +58,8 @@ pub struct Canned {
     pub content_type: String,
     /// Pads the body with spaces (JSON whitespace) to this many bytes: an oversized answer.
     pub pad_to: usize,
+    /// Sends the body in chunks without a `Content-Length`.
+    pub chunked: bool,
 }
 
 impl Default for Canned {
@@ -67,6 +69,7 @@ impl Default for Canned {
             body: String::new(),
             content_type: "application/json".into(),
             pad_to: 0,
+            chunked: false,
         }
     }
 }

@@ -184,10 +184,20 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
             if body.len() < c.pad_to {
                 body.extend(std::iter::repeat_n(' ', c.pad_to - body.len()));
             }
+            let body = if c.chunked {
+                let chunks: Vec<Result<String, std::io::Error>> = body
+                    .as_bytes()
+                    .chunks(64 * 1024)
+                    .map(|c| Ok(String::from_utf8_lossy(c).into_owned()))
+                    .collect();
+                Body::from_stream(futures_util::stream::iter(chunks))
+            } else {
+                Body::from(body)
+            };
             Response::builder()
                 .status(StatusCode::from_u16(c.status).unwrap_or(StatusCode::OK))
                 .header(header::CONTENT_TYPE, c.content_type)
-                .body(Body::from(body))
+                .body(body)
                 .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
     };

@@ -10,6 +10,12 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 /// writes them), a timestamp with no zone (taken as UTC), and Unix time in seconds or
 /// milliseconds (as `GetRoleCredentials` returns it).
 pub fn parse(text: &str) -> Option<OffsetDateTime> {
+    // In UTC, so that every timestamp read can be compared, printed and written; one that has
+    // no UTC form (`9999-12-31T23:59:59-01:00`) is not a timestamp.
+    parse_any_offset(text)?.checked_to_offset(UtcOffset::UTC)
+}
+
+fn parse_any_offset(text: &str) -> Option<OffsetDateTime> {
     let text = text.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return from_unix(text.parse().ok()?);
@@ -118,6 +124,7 @@ mod tests {
             "99999999999999999999999",
             "2021-13-45T99:99:99Z",
             "2021-12-11T07:18:18+9999",
+            "9999-12-31T23:59:59-01:00",
             "\u{0}\u{feff}",
         ] {
             assert_eq!(parse(bad), None, "{bad:?}");
