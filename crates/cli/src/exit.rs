@@ -76,6 +76,18 @@ fn sign_in(e: &SignInError) -> Code {
             Code::Network
         }
         SignInKind::Cache(_) => Code::Cache,
+        // A failure on the service's side that outlasted the retries (5xx).
+        SignInKind::Service { code, .. }
+            if matches!(
+                code.as_str(),
+                "InternalServerException"
+                    | "InternalServerError"
+                    | "InternalFailure"
+                    | "ServiceUnavailableException"
+            ) =>
+        {
+            Code::Network
+        }
         _ => Code::SignIn,
     }
 }
@@ -89,6 +101,7 @@ fn credentials(e: &CredentialsError) -> Code {
         CredentialsKind::Throttled
         | CredentialsKind::Unreachable { .. }
         | CredentialsKind::StsUnreachable { .. }
+        | CredentialsKind::StsMalformed { .. }
         | CredentialsKind::Console { .. } => Code::Network,
         CredentialsKind::Sts { code, .. } if code == "Throttling" => Code::Network,
         CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
@@ -97,6 +110,8 @@ fn credentials(e: &CredentialsError) -> Code {
         CredentialsKind::Portal(
             PortalError::Unreachable { .. } | PortalError::Malformed { .. },
         ) => Code::Network,
+        // A failure on the service's side that outlasted the retries (5xx).
+        CredentialsKind::Portal(e) if e.is_transient() => Code::Network,
         _ => Code::Failure,
     }
 }
@@ -123,8 +138,9 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
             Code::Interrupted
         } else if let Some(e) = cause.downcast_ref::<SignInError>() {
             sign_in(e)
-        } else if let Some(PortalError::Unreachable { .. } | PortalError::Malformed { .. }) =
-            cause.downcast_ref::<PortalError>()
+        } else if cause
+            .downcast_ref::<PortalError>()
+            .is_some_and(|e| e.is_transient() || matches!(e, PortalError::Malformed { .. }))
         {
             Code::Network
         } else if let Some(e) = cause.downcast_ref::<CredentialsError>() {

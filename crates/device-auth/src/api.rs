@@ -203,6 +203,11 @@ where
                 "InvalidClientException" => ApiError::InvalidClient(message),
                 // Throttling outside the device-code poll, under either name.
                 "TooManyRequestsException" | "ThrottlingException" => ApiError::SlowDown,
+                // No error code on a 5xx: a failure on the service's side.
+                "Unknown" if service.raw().status().is_server_error() => ApiError::Other {
+                    code: "InternalServerError".into(),
+                    message: format!("HTTP {}", service.raw().status().as_u16()),
+                },
                 // No error code: the body is not an answer of this service at all.
                 "Unknown" if service.raw().status().is_success() || message.is_empty() => {
                     ApiError::Malformed(crate::transport::describe_failure(

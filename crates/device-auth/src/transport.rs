@@ -82,8 +82,9 @@ fn proxy_config(transport: &Transport, endpoint_url: &str) -> Result<ProxyConfig
     }
 }
 
-/// An HTTP connector for `endpoint_url` with `transport`'s trust store and proxy, for a
-/// request made outside an SDK client (the console's sign-in federation).
+/// An HTTP connector for `endpoint_url` with `transport`'s trust store and proxy, 5 s to
+/// connect and 10 s for an answer, for a request made outside an SDK client (the console's
+/// sign-in federation). Needs a Tokio runtime.
 ///
 /// # Errors
 /// The CA bundle cannot be read or holds no usable certificate, or the proxy URL is invalid:
@@ -94,7 +95,14 @@ pub fn connector(transport: &Transport, endpoint_url: &str) -> Result<Connector,
         .build()
         .map_err(|e| e.to_string())?;
     let proxy = proxy_config(transport, endpoint_url)?;
+    // The connect and read limits of `sdk_timeouts`.
+    let limits = HttpConnectorSettings::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .read_timeout(std::time::Duration::from_secs(10))
+        .build();
     Ok(Connector::builder()
+        .connector_settings(limits)
+        .sleep_impl(aws_smithy_async::rt::sleep::TokioSleep::new())
         .tls_provider(tls::Provider::Rustls(
             tls::rustls_provider::CryptoMode::AwsLc,
         ))

@@ -133,20 +133,38 @@ pub async fn federation_url(
         ))
     })?;
     let started = Instant::now();
+    // Up to 3 attempts for no answer, a 5xx or throttling, with a growing jittered pause.
     let exchange = async {
-        let answer = connector.call(req).await.map_err(|e| {
-            fail(format!(
-                "cannot connect ({})",
-                aws_sso_device_auth::transport::describe_failure(transport, &base, &e)
-            ))
-        })?;
-        let status = answer.status();
-        let body = Limited::new(answer.into_body(), MAX_ANSWER)
-            .collect()
-            .await
-            .map_err(|e| fail(format!("cannot read the answer ({e})")))?
-            .to_bytes();
-        Ok::<_, Error>((status, body))
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let Some(request) = req.try_clone() else {
+                return Err(fail("the request cannot be repeated".into()));
+            };
+            let retry = match connector.call(request).await {
+                Ok(answer)
+                    if answer.status().is_server_error() || answer.status().as_u16() == 429 =>
+                {
+                    format!("HTTP {}", answer.status().as_u16())
+                }
+                Ok(answer) => {
+                    let status = answer.status();
+                    let body = Limited::new(answer.into_body(), MAX_ANSWER)
+                        .collect()
+                        .await
+                        .map_err(|e| fail(format!("cannot read the answer ({e})")))?
+                        .to_bytes();
+                    return Ok::<_, Error>((status, body));
+                }
+                Err(e) => aws_sso_device_auth::transport::describe_failure(transport, &base, &e),
+            };
+            if attempt == 3 {
+                return Err(fail(format!("no usable answer after 3 attempts ({retry})")));
+            }
+            tracing::debug!("getSigninToken: {retry}; trying again");
+            let pause = 200 * u64::from(attempt) + fastrand::u64(0..100);
+            tokio::time::sleep(Duration::from_millis(pause)).await;
+        }
     };
     // The same budget as the SDK calls (`sdk_timeouts`): 20 s for the whole exchange.
     let (status, body) = tokio::time::timeout(Duration::from_secs(20), exchange)
@@ -158,13 +176,8 @@ pub async fn federation_url(
         started.elapsed().as_millis()
     );
     if !status.is_success() {
-        let text = String::from_utf8_lossy(&body);
-        let text: String = text.chars().take(200).collect();
-        return Err(fail(format!(
-            "it answered HTTP {}: {}",
-            status.as_u16(),
-            text.trim()
-        )));
+        // Only the status: an error page may echo the request, which holds the role keys.
+        return Err(fail(format!("it answered HTTP {}", status.as_u16())));
     }
     let token = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()

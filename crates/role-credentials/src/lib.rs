@@ -191,6 +191,16 @@ pub enum ErrorKind {
         /// The cause.
         reason: String,
     },
+    /// STS sent an answer that cannot be used (`whoami`).
+    #[error(
+        "STS at {endpoint} sent an answer that cannot be used ({reason}); a proxy or captive portal may be answering in its place: check the network, try again, and add --debug to see the requests"
+    )]
+    StsMalformed {
+        /// The endpoint.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// STS refused the call (`whoami`).
     #[error("STS answered {code}: {message}; try again, and add --debug to see the requests")]
     Sts {

@@ -63,8 +63,8 @@ impl PortalError {
             Self::Service { code, .. } => matches!(
                 code.as_str(),
                 "InternalServerException"
-                    | "InternalFailure"
                     | "InternalServerError"
+                    | "InternalFailure"
                     | "ServiceUnavailableException"
                     | "ServiceUnavailable"
             ),
@@ -185,6 +185,11 @@ impl SdkPortal {
                 Some("UnauthorizedException") => PortalError::Unauthorized,
                 Some("ForbiddenException") => PortalError::Forbidden,
                 Some("TooManyRequestsException") => PortalError::Throttled,
+                // No error code on a 5xx: a failure on the service's side.
+                None if s.raw().status().is_server_error() => PortalError::Service {
+                    code: "InternalServerError".into(),
+                    message: format!("HTTP {}", s.raw().status().as_u16()),
+                },
                 // No error code: the body is not an answer of this service at all.
                 None if s.raw().status().is_success() || s.err().message().is_none() => self
                     .malformed(aws_sso_device_auth::transport::describe_failure(

@@ -49,31 +49,47 @@ pub async fn caller_identity(
         config = config.endpoint_url(&endpoint.url);
     }
     let client = aws_sdk_sts::Client::from_conf(config.build());
-    let out = client
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| match &e {
-            aws_sdk_sts::error::SdkError::DispatchFailure(_)
-            | aws_sdk_sts::error::SdkError::TimeoutError(_) => {
+    let out = client.get_caller_identity().send().await.map_err(|e| {
+        use aws_sdk_sts::error::SdkError;
+        let describe =
+            || aws_sso_device_auth::transport::describe_failure(transport, &endpoint.url, &e);
+        let malformed = |reason: String| {
+            Error::from(ErrorKind::StsMalformed {
+                endpoint: endpoint.url.clone(),
+                reason,
+            })
+        };
+        match &e {
+            _ if aws_sso_device_auth::transport::answer_too_large(&e) => malformed(describe()),
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
                 Error::from(ErrorKind::StsUnreachable {
                     endpoint: endpoint.url.clone(),
-                    reason: aws_sso_device_auth::transport::describe_failure(
-                        transport,
-                        &endpoint.url,
-                        &e,
-                    ),
+                    reason: describe(),
                 })
             }
-            _ => ErrorKind::Sts {
-                code: e.code().unwrap_or("Unknown").to_owned(),
+            SdkError::ServiceError(s) if s.err().code().is_some() => ErrorKind::Sts {
+                code: e.code().unwrap_or_default().to_owned(),
                 message: e.message().unwrap_or_default().to_owned(),
             }
             .into(),
-        })?;
+            // No error code, or no answer of the service's shape at all.
+            _ => malformed(describe()),
+        }
+    })?;
+    let field = |value: Option<&str>, name: &str| {
+        value
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Error::from(ErrorKind::StsMalformed {
+                    endpoint: endpoint.url.clone(),
+                    reason: format!("GetCallerIdentity: no {name}"),
+                })
+            })
+    };
     Ok(CallerIdentity {
-        user_id: out.user_id().unwrap_or_default().to_owned(),
-        account: out.account().unwrap_or_default().to_owned(),
-        arn: out.arn().unwrap_or_default().to_owned(),
+        user_id: field(out.user_id(), "UserId")?,
+        account: field(out.account(), "Account")?,
+        arn: field(out.arn(), "Arn")?,
     })
 }
