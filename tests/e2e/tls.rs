@@ -232,3 +232,33 @@ fn a_proxy_that_refuses_or_is_down_is_named() {
         "the proxy's password stays hidden: {err}"
     );
 }
+
+#[test]
+fn a_user_name_and_password_in_the_proxy_url_are_sent_to_the_proxy_and_never_shown() {
+    let w = tls_world();
+    let ca = w.ca_file();
+    let ca = ca.to_str().expect("utf-8 path");
+    let proxy = ConnectProxy::start(ProxyMode::Forward);
+    let with_login = proxy.url().replace("http://", "http://alice:s3cr%2Ft@");
+    let out = run(
+        &w,
+        &[
+            "login",
+            "--profile",
+            "dev-account-ro",
+            "--use-device-code",
+            "--debug",
+        ],
+        &[("AWS_CA_BUNDLE", ca), ("HTTPS_PROXY", &with_login)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let sent = proxy.authorizations();
+    assert!(!sent.is_empty(), "the proxy was used");
+    // base64("alice:s3cr/t"), the password percent-decoded as curl and Python send it.
+    assert!(
+        sent.iter()
+            .all(|a| a.as_deref() == Some("Basic YWxpY2U6czNjci90")),
+        "{sent:?}"
+    );
+    assert!(!stderr(&out).contains("s3cr"), "{}", stderr(&out));
+}

@@ -18,6 +18,7 @@ pub enum ProxyMode {
 pub struct ConnectProxy {
     url: String,
     seen: Arc<Mutex<Vec<String>>>,
+    auth: Arc<Mutex<Vec<Option<String>>>>,
     _listener: Arc<TcpListener>,
 }
 
@@ -27,19 +28,21 @@ impl ConnectProxy {
         let listener = Arc::new(TcpListener::bind("127.0.0.1:0").expect("bind the proxy"));
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let seen = Arc::new(Mutex::new(Vec::new()));
-        let (l, s) = (listener.clone(), seen.clone());
+        let auth = Arc::new(Mutex::new(Vec::new()));
+        let (l, s, a) = (listener.clone(), seen.clone(), auth.clone());
         std::thread::spawn(move || {
             for stream in l.incoming() {
                 let Ok(stream) = stream else { break };
-                let s = s.clone();
+                let (s, a) = (s.clone(), a.clone());
                 std::thread::spawn(move || {
-                    let _ = handle(stream, mode, &s);
+                    let _ = handle(stream, mode, &s, &a);
                 });
             }
         });
         Self {
             url,
             seen,
+            auth,
             _listener: listener,
         }
     }
@@ -49,21 +52,40 @@ impl ConnectProxy {
         &self.url
     }
 
+    /// The `Proxy-Authorization` header of each request so far (`None` where there was none).
+    pub fn authorizations(&self) -> Vec<Option<String>> {
+        self.auth.lock().map(|v| v.clone()).unwrap_or_default()
+    }
+
     /// The request lines received so far (`CONNECT 127.0.0.1:4443 HTTP/1.1`, ...).
     pub fn seen(&self) -> Vec<String> {
         self.seen.lock().map(|v| v.clone()).unwrap_or_default()
     }
 }
 
-fn handle(client: TcpStream, mode: ProxyMode, seen: &Mutex<Vec<String>>) -> std::io::Result<()> {
+fn handle(
+    client: TcpStream,
+    mode: ProxyMode,
+    seen: &Mutex<Vec<String>>,
+    auth: &Mutex<Vec<Option<String>>>,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
+    let mut authorization = None;
     loop {
         let mut header = String::new();
         if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
             break;
         }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("proxy-authorization")
+        {
+            authorization = Some(value.trim().to_owned());
+        }
+    }
+    if let Ok(mut v) = auth.lock() {
+        v.push(authorization);
     }
     let request_line = request_line.trim().to_owned();
     if let Ok(mut v) = seen.lock() {

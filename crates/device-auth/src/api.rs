@@ -320,8 +320,14 @@ impl OidcApi for SdkOidc {
         let out = call.send().await.map_err(|e| classify(self, &e))?;
         Ok(Tokens {
             access_token: Secret::new(required(out.access_token(), "CreateToken: no accessToken")?),
-            expires_in: i64::from(out.expires_in()),
-            refresh_token: out.refresh_token().map(Secret::new),
+            expires_in: match out.expires_in() {
+                n if n > 0 => i64::from(n),
+                _ => return Err(ApiError::Malformed("CreateToken: no expiresIn".into())),
+            },
+            refresh_token: out
+                .refresh_token()
+                .filter(|t| !t.is_empty())
+                .map(Secret::new),
         })
     }
 

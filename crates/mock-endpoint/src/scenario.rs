@@ -307,6 +307,7 @@ impl Scenario {
             ("error_rate", self.failures.error_rate),
             ("reset_rate", self.failures.reset_rate),
             ("timeout_rate", self.failures.timeout_rate),
+            ("throttle_rate", self.failures.throttle_rate),
         ] {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(format!("failures.{name} = {rate} is not between 0 and 1"));

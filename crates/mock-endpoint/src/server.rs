@@ -511,7 +511,9 @@ async fn admin_scenario(Shared(app): Shared<App>, body: Bytes) -> Response {
     let text = String::from_utf8_lossy(&body);
     match Scenario::from_toml(&text, "request body") {
         Ok(s) => {
-            app.lock().scenario = s;
+            let mut state = app.lock();
+            state.accounts = s.all_accounts();
+            state.scenario = s;
             StatusCode::NO_CONTENT.into_response()
         }
         Err(e) => ApiError::plain(StatusCode::BAD_REQUEST, e.to_string()).into_response(),

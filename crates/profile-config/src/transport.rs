@@ -65,16 +65,25 @@ impl std::fmt::Debug for Proxy {
     }
 }
 
-/// `http://user:secret@proxy:3128` → `http://proxy:3128`.
+/// `http://user:secret@proxy:3128` → `http://proxy:3128`. Everything up to the last `@` is
+/// dropped, so that a password holding `/` or `@` never shows either.
 fn redact_userinfo(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
     if scheme.is_empty() {
-        format!("{host}{path}")
+        rest.to_owned()
     } else {
-        format!("{scheme}://{host}{path}")
+        format!("{scheme}://{rest}")
+    }
+}
+
+/// A proxy given without a scheme (`proxy.corp:3128`) is an `http://` proxy, as Python's
+/// `urllib` (and so the AWS CLI) reads it.
+fn with_scheme(url: String) -> String {
+    if url.contains("://") {
+        url
+    } else {
+        format!("http://{url}")
     }
 }
 
@@ -102,7 +111,12 @@ impl Transport {
     /// The settings of the environment alone (no profile): `AWS_CA_BUNDLE` and the proxy
     /// variables.
     pub fn from_env(env: &dyn Env) -> Self {
-        let proxy = |names| first(env, names).map(|(variable, url)| Proxy { url, variable });
+        let proxy = |names| {
+            first(env, names).map(|(variable, url)| Proxy {
+                url: with_scheme(url),
+                variable,
+            })
+        };
         Self {
             ca_bundle: env.non_empty(vars::AWS_CA_BUNDLE).map(|p| CaBundle {
                 path: expand_tilde(&p, env, Platform::current()).unwrap_or_else(|_| p.into()),
@@ -196,22 +210,25 @@ fn cidr_contains(net: &str, bits: &str, host: &str) -> bool {
 }
 
 impl ProfileSet {
-    /// The network settings for `profile` (which may be absent): the environment's, with the
-    /// profile's `ca_bundle` when `AWS_CA_BUNDLE` is not set (the environment wins, as in
-    /// the AWS CLI).
+    /// The network settings for `profile`: the environment's, with the profile's `ca_bundle`
+    /// when `AWS_CA_BUNDLE` is not set (the environment wins, as in the AWS CLI). Without a
+    /// profile (a session named directly), the active profile's (`AWS_PROFILE`, else
+    /// `AWS_DEFAULT_PROFILE`, else `default`), as the AWS CLI reads `ca_bundle` for
+    /// `aws sso login --sso-session`.
     pub fn transport(&self, profile: Option<&str>, env: &dyn Env) -> Transport {
         let mut transport = Transport::from_env(env);
+        let active = crate::select_profile(None, env).name;
+        let profile = profile.unwrap_or(&active);
         if transport.ca_bundle.is_none()
-            && let Some(name) = profile
             && let Some(path) = self
-                .profile(name)
+                .profile(profile)
                 .and_then(|s| s.get("ca_bundle"))
                 .map(str::trim)
                 .filter(|p| !p.is_empty())
         {
             transport.ca_bundle = Some(CaBundle {
                 path: expand_tilde(path, env, Platform::current()).unwrap_or_else(|_| path.into()),
-                source: CaBundleSource::Profile(name.to_owned()),
+                source: CaBundleSource::Profile(profile.to_owned()),
             });
         }
         transport
@@ -280,6 +297,44 @@ mod tests {
         let p = t.https_proxy.as_ref().expect("set");
         assert_eq!(p.display_url(), "http://proxy.corp:3128");
         assert!(!format!("{t:?}").contains("pw"));
+        let odd = Transport::from_env(
+            &MapEnv::new().with("HTTPS_PROXY", "http://me:pa/ss@w0rd@proxy:3128"),
+        );
+        let shown = format!("{odd:?}");
+        assert!(
+            !shown.contains("pa/ss") && !shown.contains("w0rd"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_proxy_without_a_scheme_is_http() {
+        let t = Transport::from_env(&MapEnv::new().with("https_proxy", "proxy.corp:3128"));
+        assert_eq!(
+            t.proxy_for("https://x.example").map(|p| p.url.as_str()),
+            Some("http://proxy.corp:3128")
+        );
+    }
+
+    #[test]
+    fn a_session_named_directly_uses_the_active_profiles_bundle() {
+        let set = ProfileSet::parse(
+            Some(crate::Source {
+                path: std::path::Path::new("config"),
+                text: "[default]\nca_bundle = /etc/default.pem\n[profile work]\nca_bundle = /etc/work.pem\n",
+            }),
+            None,
+        )
+        .expect("parses");
+        let bundle = |env: &MapEnv| set.transport(None, env).ca_bundle.map(|b| b.path);
+        assert_eq!(
+            bundle(&MapEnv::new()),
+            Some(PathBuf::from("/etc/default.pem"))
+        );
+        assert_eq!(
+            bundle(&MapEnv::new().with("AWS_PROFILE", "work")),
+            Some(PathBuf::from("/etc/work.pem"))
+        );
     }
 
     #[test]

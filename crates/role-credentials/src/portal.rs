@@ -265,6 +265,9 @@ impl PortalApi for SdkPortal {
         let rc = out
             .role_credentials()
             .ok_or_else(|| self.malformed("GetRoleCredentials: no roleCredentials"))?;
+        if rc.expiration() <= 0 {
+            return Err(self.malformed("GetRoleCredentials: no expiration"));
+        }
         let expiration =
             OffsetDateTime::from_unix_timestamp_nanos(i128::from(rc.expiration()) * 1_000_000)
                 .map_err(|_| {
@@ -323,12 +326,11 @@ impl PortalApi for SdkPortal {
             .send();
         let mut out = Vec::new();
         while let Some(item) = pages.next().await {
-            out.push(
-                item.map_err(|e| self.classify(&e))?
-                    .role_name()
-                    .unwrap_or_default()
-                    .to_owned(),
-            );
+            let role = item.map_err(|e| self.classify(&e))?;
+            let Some(name) = role.role_name().filter(|n| !n.is_empty()) else {
+                return Err(self.malformed("ListAccountRoles: a role without roleName"));
+            };
+            out.push(name.to_owned());
         }
         Ok(out)
     }
