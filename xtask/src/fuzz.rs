@@ -1,7 +1,7 @@
 //! `cargo xtask fuzz [--time SECONDS] [TARGET...]`: the fuzz targets of `fuzz/` (cargo-fuzz,
 //! libFuzzer) over the config parser, the editor and the cache readers, each for SECONDS
 //! (default 600). Installs cargo-fuzz from crates.io when it is missing; needs the nightly
-//! toolchain (installed, never downloaded here). `cargo xtask ci` runs each for a few seconds.
+//! toolchain (installed, never downloaded here). `cargo xtask ci` runs each for 20 seconds.
 
 use std::process::Command;
 

@@ -181,7 +181,7 @@ impl MockServer {
         self.lock().secrets()
     }
 
-    /// The base URL, `http://127.0.0.1:PORT`.
+    /// The base URL, `http://127.0.0.1:PORT` (`https://` for [`MockServer::start_tls`]).
     pub fn url(&self) -> &str {
         &self.url
     }

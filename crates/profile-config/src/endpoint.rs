@@ -163,7 +163,11 @@ impl ProfileSet {
     }
 
     fn services_endpoint(&self, profile: &Section, service: &Service) -> Option<String> {
-        let services = self.services(profile.get("services")?)?;
+        // A [services] section holding a line nobody can read is not trusted (the warning
+        // names the line).
+        let services = self
+            .services(profile.get("services")?)
+            .filter(|s| s.problem().is_none())?;
         let entry = services.property(&service.config_key())?;
         entry
             .sub_properties()

@@ -183,18 +183,21 @@ pub struct Source<'a> {
 }
 
 impl ProfileSet {
-    /// Reads and merges the two files. A file that does not exist counts as empty.
+    /// Reads and merges the two files as the AWS CLI reads them ([`ProfileSet::parse_lenient`]:
+    /// a line that breaks the format makes only its section invalid, with
+    /// [`Section::problem`]). A file that does not exist counts as empty; bytes that are not
+    /// UTF-8 are read as U+FFFD with a [`Warning`].
     ///
     /// # Errors
-    /// [`ErrorKind::Io`] when a file exists but cannot be read; [`ErrorKind::Parse`] when a
-    /// line breaks the format.
+    /// [`ErrorKind::Io`] when a file exists but cannot be read.
     pub fn load(locations: &FileLocations) -> Result<Self, Error> {
         Self::load_filtered(locations, None)
     }
 
     /// Like [`ProfileSet::load`], but keeps only the profile `name` (with every sso-session
     /// and services section): the fast path of commands that act on one profile. The whole
-    /// files are still checked, so a syntax error anywhere is still reported.
+    /// files are still scanned; a line that breaks the format makes only its own section
+    /// invalid, so another profile's broken line does not stop this one.
     ///
     /// # Errors
     /// As [`ProfileSet::load`].
@@ -309,7 +312,9 @@ impl ProfileSet {
         self.services.get(name)
     }
 
-    /// What was skipped: sections without a valid name, invalid property names.
+    /// What was skipped or read leniently, each with its file and line: sections without a
+    /// valid name, invalid property names, lines before any section, lines the AWS CLI reads
+    /// but other SDKs refuse (`key: value`), invalid sections, bytes that are not UTF-8.
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
     }
@@ -441,6 +446,16 @@ impl ProfileSet {
                         ),
                     });
                 } else if entry.problem.is_none() {
+                    if matches!(class, Class::Services(_)) {
+                        // Nothing refuses a services section by name: say it is not used.
+                        self.warnings.push(Warning {
+                            location: location.clone(),
+                            message: format!(
+                                "{}: [services {name}] is not used until this line is fixed",
+                                problem.message
+                            ),
+                        });
+                    }
                     entry.problem = Some((location, problem.message));
                 }
             }
