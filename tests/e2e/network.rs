@@ -44,13 +44,19 @@ fn an_endpoint_that_never_answers_fails_within_30_seconds_and_one_that_is_down_a
     };
     let started = Instant::now();
     let out = w
-        .cmd(&["whoami", "--profile", "dev-account-admin"])
+        .cmd(&["whoami", "--profile", "dev-account-admin", "--debug"])
         .env("AWS_ENDPOINT_URL_SSO", &down)
         .stdin(std::process::Stdio::null())
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     assert!(stderr(&out).contains(&down), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).matches("request: GET").count(),
+        1,
+        "a refused connection is not retried: {}",
+        stderr(&out)
+    );
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",

@@ -540,9 +540,13 @@ fn lines_the_aws_cli_reads_are_read_with_a_warning_naming_file_and_line() {
     assert_eq!(rows[0]["kind"], "sso-session", "{rows}");
     assert_eq!(rows[0]["account_id"], "123456789011");
     assert_eq!(rows[0]["role_name"], "ReadOnly");
-    for line in [2, 3, 4] {
+    for (line, what) in [
+        (2, "a setting indented right under its section header"),
+        (3, "':' instead of '='"),
+        (4, "':' instead of '='"),
+    ] {
         assert!(
-            stderr(&out).contains(&format!("{} line {line}: Expected", config.display())),
+            stderr(&out).contains(&format!("{} line {line}: {what}", config.display())),
             "warns about line {line}: {}",
             stderr(&out)
         );
@@ -588,7 +592,7 @@ fn a_broken_section_is_invalid_on_its_own_and_the_others_work() {
     assert_eq!(
         row("broken")["error"],
         format!(
-            "{} line 8: Expected an '=' sign defining a property; fix or remove that line",
+            "profile 'broken' cannot be used: {} line 8: Expected an '=' sign defining a property; fix or remove that line",
             config.display()
         )
     );

@@ -76,11 +76,22 @@ fn an_untrusted_certificate_is_named_with_the_setting_that_fixes_it() {
     let w = tls_world();
     let out = run(
         &w,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+        &[
+            "login",
+            "--profile",
+            "dev-account-ro",
+            "--use-device-code",
+            "--debug",
+        ],
         &[],
     );
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
+    assert_eq!(
+        err.matches("request: POST").count(),
+        1,
+        "a certificate error is not retried: {err}"
+    );
     assert!(err.contains(w.mock.url()), "names the endpoint: {err}");
     assert!(err.contains("certificate"), "names the problem: {err}");
     assert!(err.contains("AWS_CA_BUNDLE"), "names the fix: {err}");
@@ -109,6 +120,26 @@ fn a_profile_ca_bundle_works_and_a_wrong_one_is_named() {
     assert_ne!(text, with_bundle, "the example config has the profile");
     std::fs::write(&config, &with_bundle).expect("write");
     every_call_works(&w, &[]);
+
+    // AWS_CA_BUNDLE wins over the profile's ca_bundle, as in the AWS CLI; when the one it
+    // names does not hold the signer, the message says the profile's is not used.
+    let unrelated = aws_sso_mock::MockServer::start_tls(Scenario::default()).expect("mock");
+    let env_bundle = w.path().join("env-ca.pem");
+    std::fs::write(&env_bundle, unrelated.ca_pem().expect("pem")).expect("write");
+    std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).ok();
+    let out = run(
+        &w,
+        &["credential-process", "--profile", "dev-account-ro"],
+        &[("AWS_CA_BUNDLE", env_bundle.to_str().expect("utf-8"))],
+    );
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the ca_bundle of profile 'dev-account-ro'")
+            && stderr(&out).contains("is not used while AWS_CA_BUNDLE is set"),
+        "{}",
+        stderr(&out)
+    );
+    drop(unrelated);
 
     // A bundle that does not hold the signer: the message names that file and its setting.
     let other = w.path().join("other-ca.pem");

@@ -139,8 +139,8 @@ fn whole_process(root: &Path) -> Result<()> {
         &root.join("xtask/bench-requirements.txt"),
     )?;
     let bin_dir = python.parent().context("venv bin")?.to_owned();
-    let aws_sso_rs = root.join("target/release/aws-sso-rs");
-    let (mut mock, mut env) = start_mock(root, None)?;
+    let aws_sso_rs = crate::target_dir().join("release/aws-sso-rs");
+    let (mut mock, mut env) = start_mock(None)?;
     let home = tempfile::tempdir()?;
     std::fs::create_dir_all(home.path().join(".aws"))?;
     std::fs::write(home.path().join(".aws/config"), CONFIG)?;
@@ -239,11 +239,8 @@ fn whole_process(root: &Path) -> Result<()> {
 
 /// A mock on any free port playing `scenario` (a TOML file, or the default), with the
 /// `export` lines it prints as environment variables.
-fn start_mock(
-    root: &Path,
-    scenario: Option<&Path>,
-) -> Result<(std::process::Child, Vec<(String, String)>)> {
-    let mut cmd = Command::new(root.join("target/release/aws-sso-mock"));
+fn start_mock(scenario: Option<&Path>) -> Result<(std::process::Child, Vec<(String, String)>)> {
+    let mut cmd = Command::new(crate::target_dir().join("release/aws-sso-mock"));
     cmd.args(["--port", "0"]).stdout(Stdio::piped());
     if let Some(scenario) = scenario {
         cmd.arg("--scenario").arg(scenario);
@@ -265,7 +262,7 @@ fn start_mock(
 /// Populate at scale: 1,000 accounts x 3 roles, 20 ms per call, `ListAccountRoles` (and
 /// `ListAccounts`) throttled at 50 requests per second. The bound is the time the throttle
 /// allows for the role calls plus the account pages, one after the other.
-fn populate_at_scale(root: &Path) -> Result<()> {
+fn populate_at_scale() -> Result<()> {
     const ACCOUNTS: usize = 1_000;
     const RPS: usize = 50;
     const LATENCY_MS: usize = 20;
@@ -278,11 +275,11 @@ fn populate_at_scale(root: &Path) -> Result<()> {
             "page_size = {PAGE}\n[bulk]\naccounts = {ACCOUNTS}\nroles = 3\n[latency_ms]\nListAccounts = {LATENCY_MS}\nListAccountRoles = {LATENCY_MS}\n[throttle_rps]\nListAccounts = {RPS}\nListAccountRoles = {RPS}\n"
         ),
     )?;
-    let (mut mock, mut env) = start_mock(root, Some(&scenario))?;
+    let (mut mock, mut env) = start_mock(Some(&scenario))?;
     std::fs::create_dir_all(home.path().join(".aws"))?;
     std::fs::write(home.path().join(".aws/config"), CONFIG)?;
     env.push(("HOME".into(), home.path().display().to_string()));
-    let aws_sso_rs = root.join("target/release/aws-sso-rs");
+    let aws_sso_rs = crate::target_dir().join("release/aws-sso-rs");
     let run = |args: &[&str]| -> Result<std::process::Output> {
         let out = Command::new(&aws_sso_rs)
             .args(args)
@@ -333,14 +330,14 @@ fn populate_at_scale(root: &Path) -> Result<()> {
 
 /// `prompt` against its floor: `cat` reading the same config file, in one run, alternating so
 /// that both see the same machine.
-fn prompt_against_cat(root: &Path) -> Result<()> {
-    let (mut mock, mut env) = start_mock(root, None)?;
+fn prompt_against_cat() -> Result<()> {
+    let (mut mock, mut env) = start_mock(None)?;
     let home = tempfile::tempdir()?;
     std::fs::create_dir_all(home.path().join(".aws"))?;
     let config = home.path().join(".aws/config");
     std::fs::write(&config, CONFIG)?;
     env.push(("HOME".into(), home.path().display().to_string()));
-    let aws_sso_rs = root.join("target/release/aws-sso-rs");
+    let aws_sso_rs = crate::target_dir().join("release/aws-sso-rs");
     let status = Command::new(&aws_sso_rs)
         .args([
             "login",
@@ -392,11 +389,11 @@ pub fn run(args: &[String]) -> Result<()> {
     let root = workspace_root();
     if args.iter().any(|a| a == "--prompt") {
         build_release(&root)?;
-        return prompt_against_cat(&root);
+        return prompt_against_cat();
     }
     if args.iter().any(|a| a == "--populate") {
         build_release(&root)?;
-        return populate_at_scale(&root);
+        return populate_at_scale();
     }
     let only_process = args.iter().any(|a| a == "--process");
     if only_process {
@@ -411,6 +408,6 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     cargo_bench("aws-sso-mock-endpoint", "throughput")?;
     whole_process(&root)?;
-    prompt_against_cat(&root)?;
-    populate_at_scale(&root)
+    prompt_against_cat()?;
+    populate_at_scale()
 }

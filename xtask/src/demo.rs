@@ -139,12 +139,13 @@ pub fn run(_args: &[String]) -> Result<()> {
         "aws-sso-mock-endpoint",
         "--bins",
     ]))?;
-    let bin = root.join("target/debug/aws-sso-rs");
-    let mut child = Command::new(root.join("target/debug/aws-sso-mock"))
+    let bin = crate::target_dir().join("debug/aws-sso-rs");
+    let mock_bin = crate::target_dir().join("debug/aws-sso-mock");
+    let mut child = Command::new(&mock_bin)
         .args(["--port", "0"])
         .stdout(Stdio::piped())
         .spawn()
-        .context("cannot start aws-sso-mock")?;
+        .with_context(|| format!("cannot start {}", mock_bin.display()))?;
     let stdout = child.stdout.take().context("no stdout from aws-sso-mock")?;
     let mock = Mock(child);
     let mut env = Vec::new();

@@ -55,6 +55,16 @@ commands:
   demo                         a tour of aws-sso-rs in a temporary home, no AWS account needed
   venv                         make target/compat-venv (Python with the pinned boto3)";
 
+/// Where Cargo puts what it builds: `CARGO_TARGET_DIR` (relative to the workspace root when
+/// relative), else `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    let root = workspace_root();
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
 /// The workspace root (the parent of this crate's folder).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

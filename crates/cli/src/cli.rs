@@ -39,7 +39,19 @@ fn session_candidates() -> ArgValueCandidates {
 /// aws-sso-rs reads ~/.aws/config and shares ~/.aws/sso/cache and ~/.aws/cli/cache with the
 /// AWS CLI and every AWS SDK, so you can mix it freely with `aws` and boto3.
 #[derive(Debug, Parser)]
-#[command(name = "aws-sso-rs", version, about, long_about, max_term_width = 100)]
+#[command(
+    name = "aws-sso-rs",
+    version,
+    about,
+    long_about,
+    max_term_width = 100,
+    after_long_help = "Environment: AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, \
+AWS_ENDPOINT_URL_<SERVICE>; AWS_CA_BUNDLE (else the profile's ca_bundle) for a TLS-inspecting \
+proxy's certificates; HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case). Exit codes: 0 ok, 1 \
+other, 2 usage, 3 config, 4 cache, 5 sign-in, 6 network or service, 7 sign in again, 8 no \
+access, 130 interrupted. Every command and exit code: docs/cli.md in the aws-sso-rs \
+repository."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

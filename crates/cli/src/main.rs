@@ -91,6 +91,16 @@ fn main() -> ExitCode {
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`aws-sso-rs ... | head -1`): nothing more to say, as for any
+        // Unix tool.
+        Err(error)
+            if error.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             let code = exit::code_for(&error);
             let _ = writeln!(

@@ -157,6 +157,7 @@ impl SdkOidc {
             .http_client(crate::transport::http_client(transport, &endpoint.url))
             .timeout_config(crate::sdk_timeouts())
             .retry_config(crate::sdk_retries())
+            .retry_classifier(crate::transport::NoPointRetrying)
             .interceptor(crate::RequestLog);
         if !endpoint.is_default() {
             config = config.endpoint_url(&endpoint.url);

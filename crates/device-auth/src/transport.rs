@@ -178,6 +178,65 @@ impl std::fmt::Display for SettingsError {
 
 impl StdError for SettingsError {}
 
+/// Whether another attempt could succeed where `error` failed. Not for settings that cannot
+/// work (a bad CA bundle or proxy URL), a certificate the trust store refuses, a refused
+/// connection (nothing listens: the endpoint or proxy is down), a name that does not resolve,
+/// a proxy that refuses the tunnel, or an answer refused for its size: those fail at once.
+pub fn worth_retrying(error: &(dyn StdError + 'static)) -> bool {
+    let mut next: Option<&(dyn StdError + 'static)> = Some(error);
+    while let Some(e) = next {
+        if e.is::<SettingsError>() || e.is::<crate::log::TooLarge>() {
+            return false;
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::ConnectionRefused
+        {
+            return false;
+        }
+        let text = e.to_string().to_ascii_lowercase();
+        if [
+            "certificate",
+            "unknownissuer",
+            "dns error",
+            "failed to lookup address",
+            "tunnel error: unsuccessful",
+            "connection refused",
+        ]
+        .iter()
+        .any(|t| text.contains(t))
+        {
+            return false;
+        }
+        next = e.source();
+    }
+    true
+}
+
+/// The AWS SDK retry classifier that forbids retrying what [`worth_retrying`] says cannot
+/// pass: without it, the SDK retries a certificate error or a refused connection 5 times.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoPointRetrying;
+
+impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry for NoPointRetrying {
+    fn classify_retry(
+        &self,
+        ctx: &aws_smithy_runtime_api::client::interceptors::context::InterceptorContext,
+    ) -> aws_smithy_runtime_api::client::retries::classifiers::RetryAction {
+        use aws_smithy_runtime_api::client::retries::classifiers::RetryAction;
+        match ctx.output_or_error() {
+            Some(Err(e)) => match e.as_connector_error() {
+                Some(c) if !worth_retrying(c) => RetryAction::RetryForbidden,
+                _ => RetryAction::NoActionIndicated,
+            },
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "aws-sso-rs: no retry for what cannot pass"
+    }
+}
+
 /// Whether `error` is an answer refused for its size (over [`crate::log::MAX_ANSWER`]).
 pub fn answer_too_large(error: &(dyn StdError + 'static)) -> bool {
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
@@ -241,11 +300,21 @@ pub fn describe_failure(
     }
     if lower.contains("certificate") || lower.contains("unknownissuer") {
         match &transport.ca_bundle {
-            Some(bundle) => reason.push_str(&format!(
-                "; the server's TLS certificate is not signed by any certificate in the CA bundle {} (set by {}): add the root certificate that signed it (your proxy's or your organisation's, when TLS is inspected) to that file",
-                bundle.path.display(),
-                bundle.source
-            )),
+            Some(bundle) => {
+                reason.push_str(&format!(
+                    "; the server's TLS certificate is not signed by any certificate in the CA bundle {} (set by {}): add the root certificate that signed it (your proxy's or your organisation's, when TLS is inspected) to that file",
+                    bundle.path.display(),
+                    bundle.source
+                ));
+                if let Some(unused) = &transport.shadowed_ca_bundle {
+                    reason.push_str(&format!(
+                        "; the {} ({}) is not used while {} is set",
+                        unused.source,
+                        unused.path.display(),
+                        bundle.source
+                    ));
+                }
+            }
             None => reason.push_str(
                 "; the server's TLS certificate is not trusted by this system: when a proxy or your organisation inspects TLS, set AWS_CA_BUNDLE (or ca_bundle in the profile) to a PEM file holding its root certificate",
             ),

@@ -56,6 +56,17 @@ pub enum ErrorKind {
         /// The file.
         path: PathBuf,
     },
+    /// A profile or sso-session holds a line that breaks the profile-file format (the rest of
+    /// the file is still read).
+    #[error("{what} cannot be used: {location}: {message}; fix or remove that line")]
+    InvalidSection {
+        /// `profile 'dev'` or `sso-session 'corp'`.
+        what: String,
+        /// The first such line.
+        location: Location,
+        /// What is wrong, in the words of the cross-SDK suite.
+        message: &'static str,
+    },
     /// A line breaks the profile-file format.
     #[error("{location}: {message}; fix or remove that line")]
     Parse {

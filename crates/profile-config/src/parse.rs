@@ -46,6 +46,8 @@ pub(crate) struct Problem {
     /// the line is in cannot be trusted and is invalid (or, before any section, the line is
     /// skipped).
     pub read_by_aws_cli: bool,
+    /// For a line the AWS CLI reads: what is unusual about it, in a user's words.
+    pub note: &'static str,
 }
 
 /// How lines the cross-SDK rules refuse are treated.
@@ -151,10 +153,12 @@ pub(crate) fn scan<'a>(
         let refused = |message| Problem {
             message,
             read_by_aws_cli: false,
+            note: "",
         };
-        let tolerated = |message| Problem {
+        let tolerated = |message, note| Problem {
             message,
             read_by_aws_cli: true,
+            note,
         };
         let (kind, problem) = if content.trim().is_empty() {
             (LineKind::Blank, None)
@@ -191,6 +195,7 @@ pub(crate) fn scan<'a>(
                             LineKind::Property { key, value },
                             Some(tolerated(
                                 "Expected a property definition, found continuation",
+                                "a setting indented right under its section header",
                             )),
                         )
                     }
@@ -243,7 +248,10 @@ pub(crate) fn scan<'a>(
                         };
                         (
                             LineKind::Property { key, value },
-                            Some(tolerated("Expected an '=' sign defining a property")),
+                            Some(tolerated(
+                                "Expected an '=' sign defining a property",
+                                "':' instead of '='",
+                            )),
                         )
                     }
                     None => (

@@ -101,14 +101,16 @@ impl Section {
         self.problem.as_ref().map(|(l, m)| (l, *m))
     }
 
-    /// [`Section::problem`] as the error commands give.
+    /// [`Section::problem`] as the error commands give, naming the section as `what`
+    /// (`profile 'dev'`).
     ///
     /// # Errors
-    /// [`ErrorKind::Parse`] when the section holds a line that cannot be read.
-    pub fn check(&self) -> Result<&Self, Error> {
+    /// [`ErrorKind::InvalidSection`] when the section holds a line that cannot be read.
+    pub fn check(&self, what: &str) -> Result<&Self, Error> {
         match &self.problem {
             None => Ok(self),
-            Some((location, message)) => Err(ErrorKind::Parse {
+            Some((location, message)) => Err(ErrorKind::InvalidSection {
+                what: what.to_owned(),
                 location: location.clone(),
                 message,
             }
@@ -334,8 +336,10 @@ impl ProfileSet {
     /// # Errors
     /// [`ErrorKind::ProfileNotFound`].
     pub fn require_profile(&self, name: &str) -> Result<&Section, Error> {
-        self.profile(name)
-            .map_or_else(|| Err(self.no_such_profile(name)), Section::check)
+        self.profile(name).map_or_else(
+            || Err(self.no_such_profile(name)),
+            |p| p.check(&format!("profile '{name}'")),
+        )
     }
 
     fn no_such_profile(&self, name: &str) -> Error {
@@ -441,8 +445,8 @@ impl ProfileSet {
                     self.warnings.push(Warning {
                         location,
                         message: format!(
-                            "{}: read as the AWS CLI reads it, but other AWS SDKs refuse this line",
-                            problem.message
+                            "{}: read as the AWS CLI reads it, but other AWS SDKs refuse this line; write it as `key = value` at the start of the line",
+                            problem.note
                         ),
                     });
                 } else if entry.problem.is_none() {

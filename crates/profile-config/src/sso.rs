@@ -373,7 +373,11 @@ impl ProfileSet {
     /// The session does not exist, misses `sso_start_url` or `sso_region`, or holds a
     /// malformed value.
     pub fn sso_session_named(&self, name: &str) -> Result<SsoSession, Error> {
-        let Some(section) = self.sso_session(name).map(Section::check).transpose()? else {
+        let Some(section) = self
+            .sso_session(name)
+            .map(|s| s.check(&format!("sso-session '{name}'")))
+            .transpose()?
+        else {
             return Err(ErrorKind::UnknownSession {
                 session: name.to_owned(),
                 path: self

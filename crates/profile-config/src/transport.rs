@@ -98,6 +98,8 @@ pub struct Transport {
     pub http_proxy: Option<Proxy>,
     /// Hosts that bypass the proxies (`NO_PROXY`), comma-separated as configured.
     pub no_proxy: Option<String>,
+    /// The profile's `ca_bundle` when `AWS_CA_BUNDLE` wins over it, to say so in messages.
+    pub shadowed_ca_bundle: Option<CaBundle>,
 }
 
 /// The first set, non-empty variable of `names`.
@@ -125,6 +127,7 @@ impl Transport {
             https_proxy: proxy(&[vars::HTTPS_PROXY_LOWER, vars::HTTPS_PROXY]),
             http_proxy: proxy(&[vars::HTTP_PROXY_LOWER, vars::HTTP_PROXY]),
             no_proxy: first(env, &[vars::NO_PROXY_LOWER, vars::NO_PROXY]).map(|(_, v)| v),
+            shadowed_ca_bundle: None,
         }
     }
 
@@ -219,17 +222,23 @@ impl ProfileSet {
         let mut transport = Transport::from_env(env);
         let active = crate::select_profile(None, env).name;
         let profile = profile.unwrap_or(&active);
-        if transport.ca_bundle.is_none()
-            && let Some(path) = self
-                .profile(profile)
-                .and_then(|s| s.get("ca_bundle"))
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
+        if let Some(path) = self
+            .profile(profile)
+            .and_then(|s| s.get("ca_bundle"))
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
         {
-            transport.ca_bundle = Some(CaBundle {
+            let bundle = CaBundle {
                 path: expand_tilde(path, env, Platform::current()).unwrap_or_else(|_| path.into()),
                 source: CaBundleSource::Profile(profile.to_owned()),
-            });
+            };
+            match &transport.ca_bundle {
+                None => transport.ca_bundle = Some(bundle),
+                Some(env_bundle) if env_bundle.path != bundle.path => {
+                    transport.shadowed_ca_bundle = Some(bundle);
+                }
+                Some(_) => {}
+            }
         }
         transport
     }

@@ -156,7 +156,14 @@ pub async fn federation_url(
                         .to_bytes();
                     return Ok::<_, Error>((status, body));
                 }
-                Err(e) => aws_sso_device_auth::transport::describe_failure(transport, &base, &e),
+                Err(e) => {
+                    let why =
+                        aws_sso_device_auth::transport::describe_failure(transport, &base, &e);
+                    if !aws_sso_device_auth::transport::worth_retrying(&e) {
+                        return Err(fail(format!("cannot connect ({why})")));
+                    }
+                    why
+                }
             };
             if attempt == 3 {
                 return Err(fail(format!("no usable answer after 3 attempts ({retry})")));

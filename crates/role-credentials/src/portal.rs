@@ -162,6 +162,7 @@ impl SdkPortal {
             ))
             .timeout_config(aws_sso_device_auth::sdk_timeouts())
             .retry_config(retry.unwrap_or_else(aws_sso_device_auth::sdk_retries))
+            .retry_classifier(aws_sso_device_auth::transport::NoPointRetrying)
             .interceptor(aws_sso_device_auth::RequestLog);
         if !endpoint.is_default() {
             config = config.endpoint_url(&endpoint.url);

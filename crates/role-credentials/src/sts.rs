@@ -44,6 +44,7 @@ pub async fn caller_identity(
         ))
         .timeout_config(aws_sso_device_auth::sdk_timeouts())
         .retry_config(aws_sso_device_auth::sdk_retries())
+        .retry_classifier(aws_sso_device_auth::transport::NoPointRetrying)
         .interceptor(aws_sso_device_auth::RequestLog);
     if !endpoint.is_default() {
         config = config.endpoint_url(&endpoint.url);

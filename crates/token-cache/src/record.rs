@@ -66,6 +66,9 @@ impl Fields {
 }
 
 fn object(text: &str) -> Result<Fields, String> {
+    if text.trim().is_empty() {
+        return Err("the file is empty".into());
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => Ok(Fields(map)),
         Ok(_) => Err("not a JSON object".into()),

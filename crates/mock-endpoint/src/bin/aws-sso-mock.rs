@@ -76,6 +76,8 @@ fn run(args: Args) -> Result<()> {
     if let (Some(path), Some(pem)) = (&args.tls, server.ca_pem()) {
         std::fs::write(path, pem)
             .with_context(|| format!("cannot write the test CA to {}", path.display()))?;
+        // Absolute, so that the exported variable works from any folder.
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         println!("export AWS_CA_BUNDLE={}", path.display());
     }
     println!("# start URL {start_url}, region {region}; stop with Ctrl-C");
