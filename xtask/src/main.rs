@@ -4,6 +4,7 @@
 //! - `bench`: release-build benchmarks with figures to compare against the targets.
 //! - `ci`: everything CI runs (the README's test command).
 //! - `fuzz [--time SECONDS] [TARGET...]`: the cargo-fuzz targets (nightly), 600 s each by default.
+//! - `dist`: the release archive (binary, completions, man pages, docs) and SHA256SUMS.
 //! - `demo`: the tour of aws-sso-rs in a temporary home (the README's main command).
 //! - `venv`: the Python venv with the pinned boto3 for the compatibility tests.
 
@@ -12,6 +13,7 @@ mod browsers;
 mod ci;
 mod conformance;
 mod demo;
+mod dist;
 mod fuzz;
 mod venv;
 
@@ -30,6 +32,7 @@ fn main() -> Result<()> {
         "measure" => bench::measure(rest),
         "ci" => ci::run(rest),
         "demo" => demo::run(rest),
+        "dist" => dist::run(rest),
         "fuzz" => fuzz::run(rest),
         "venv" => venv::ensure(&workspace_root()).map(|p| println!("{}", p.display())),
         "help" | "--help" | "-h" => {
@@ -53,6 +56,8 @@ commands:
                                the cargo-fuzz targets (config_parser, config_editor,
                                cache_readers) on the nightly toolchain, 600 s each by default
   demo                         a tour of aws-sso-rs in a temporary home, no AWS account needed
+  dist                         the release archive in target/dist: the stripped binary, shell
+                               completions, man pages, README, licences, CHANGELOG; SHA256SUMS
   venv                         make target/compat-venv (Python with the pinned boto3)";
 
 /// Where Cargo puts what it builds: `CARGO_TARGET_DIR` (relative to the workspace root when

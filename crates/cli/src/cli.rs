@@ -133,6 +133,20 @@ pub enum Command {
     /// Write profiles into ~/.aws/config: a guided set-up, or one per account and role.
     #[command(subcommand)]
     Configure(ConfigureCommand),
+    /// Print the man page of the tool or of one command, from these definitions (for
+    /// packaging: `cargo xtask dist`).
+    #[command(hide = true)]
+    Manpage(ManpageArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// The command (`login`, `configure sso`); none: the tool's own page.
+    pub command: Vec<String>,
+    /// Print the names of every page instead (`aws-sso-rs`, `aws-sso-rs-login`, ...), with
+    /// the command of each.
+    #[arg(long)]
+    pub list: bool,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +191,10 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: CompletionShell,
+    /// The aws-sso-rs the shell calls at each Tab (default: this executable's absolute path;
+    /// `aws-sso-rs` to find it on PATH, as packaged completion files do).
+    #[arg(long, value_name = "PATH")]
+    pub binary: Option<std::path::PathBuf>,
 }
 
 /// Shells `shell-init` writes for.

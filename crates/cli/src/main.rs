@@ -125,6 +125,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli.command,
         cli::Command::ShellInit(_)
             | cli::Command::Completions(_)
+            | cli::Command::Manpage(_)
             | cli::Command::Pick
             | cli::Command::Prompt(_)
             | cli::Command::Configure(cli::ConfigureCommand::Sso(_))
@@ -239,9 +240,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        cli::Command::Completions(args) => {
-            commands::completions::write(args.shell, &this_binary(), &mut std::io::stdout().lock())
-        }
+        cli::Command::Completions(args) => commands::completions::write(
+            args.shell,
+            &args.binary.unwrap_or_else(this_binary),
+            &mut std::io::stdout().lock(),
+        ),
+        cli::Command::Manpage(args) => commands::manpage::run(&args, &mut std::io::stdout().lock()),
         cli::Command::Pick => commands::pick::run(&world),
         cli::Command::Prompt(args) => {
             commands::prompt::run(&args.format, &world, &mut std::io::stdout().lock())

@@ -11,6 +11,7 @@ pub mod export;
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod manpage;
 pub mod pick;
 pub mod populate;
 pub mod profiles;
