@@ -4,6 +4,7 @@
 mod help;
 mod profiles;
 mod settings;
+mod troubleshooting;
 
 pub use aws_sso_e2e::{EXAMPLE_CONFIG, stderr, stdout};
 
