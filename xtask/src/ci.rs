@@ -36,6 +36,16 @@ pub fn run(_args: &[String]) -> Result<()> {
             .args(["test", "--workspace", "--", "--include-ignored"])
             .env(PYTHON_VAR, &python),
     )?;
+    // The docs build without a warning (broken links, bad code blocks).
+    run_cmd(
+        cargo()
+            .args(["doc", "--no-deps", "--workspace", "--locked"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+    )?;
+    // Supply chain: licences, banned and duplicate crates, where crates come from. The
+    // advisory database cannot be fetched here (docs/security.md says how to check it).
+    ensure_tool("cargo-deny", "deny")?;
+    run_cmd(cargo().args(["deny", "--locked", "check", "licenses", "bans", "sources"]))?;
     // The README's main command must work too.
     crate::demo::run(&[])?;
     let vectors = default_vectors_dir();
@@ -48,5 +58,18 @@ pub fn run(_args: &[String]) -> Result<()> {
     // Each fuzz target briefly (the 10-minute runs: cargo xtask fuzz).
     let targets: Vec<String> = fuzz::TARGETS.iter().map(|t| (*t).to_owned()).collect();
     fuzz::fuzz(&targets, 20)?;
+    Ok(())
+}
+
+/// Installs `crate_name` from crates.io unless `cargo SUBCOMMAND --version` already works.
+pub fn ensure_tool(crate_name: &str, subcommand: &str) -> Result<()> {
+    let installed = cargo()
+        .args([subcommand, "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        println!("ci: installing {crate_name} from crates.io");
+        run_cmd(cargo().args(["install", crate_name, "--locked"]))?;
+    }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod bad_requests;
 mod binary;
+mod examples;
 mod pages;
 mod sdk;
 

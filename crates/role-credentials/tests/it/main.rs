@@ -233,3 +233,44 @@ async fn the_bearer_token_provider_serves_the_signed_in_token() {
     assert_eq!(token.token(), cached.access_token.expose());
     assert!(server.token_is_valid(token.token()));
 }
+
+/// The built `examples/NAME` program of this package (`cargo test` builds examples).
+fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    dir.join("examples").join(name)
+}
+
+/// The crate's example: a profile's role credentials as the credentials provider of an STS
+/// client, against the mock.
+#[tokio::test]
+async fn the_sts_example_calls_sts_with_the_profiles_role_credentials() {
+    let f = Fixture::new();
+    sign_in(&f.server, &f.cache, &f.target).await;
+    std::fs::create_dir_all(f.home.path().join(".aws")).expect("mkdir");
+    std::fs::write(f.home.path().join(".aws/config"), config()).expect("config");
+    let program = example("sts_with_provider");
+    let out = std::process::Command::new(&program)
+        .arg("dev-account-ro")
+        .env_clear()
+        .env("HOME", f.home.path())
+        .env("AWS_REGION", "ap-northeast-1")
+        .envs(f.server.env())
+        .output()
+        .unwrap_or_else(|e| panic!("{} runs (cargo test builds it): {e}", program.display()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("account: 123456789011"), "{stdout}");
+    assert!(
+        stdout.contains("assumed-role/AWSReservedSSO_ReadOnly"),
+        "{stdout}"
+    );
+    assert_eq!(f.server.count("GetCallerIdentity"), 1);
+}

@@ -4,6 +4,7 @@
 //! compete for a lock); a child knows its part from `AWS_SSO_TEST_CHILD`.
 
 mod atomic_writes;
+mod examples;
 mod files;
 mod formats;
 mod locking;

@@ -1,0 +1,25 @@
+//! Shows what the AWS CLI's SSO cache holds for a sign-in, without printing the token:
+//! `cargo run -p aws-sso-token-cache --example read_cache -- SESSION_OR_START_URL`.
+
+use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let key = std::env::args()
+        .nth(1)
+        .ok_or("usage: read_cache SESSION_NAME_OR_START_URL")?;
+    let home = std::env::var_os("HOME").ok_or("HOME is not set")?;
+    let cache = TokenCache::new(std::path::Path::new(&home));
+    let key = TokenKey::new(&key);
+    println!("file:  {}", cache.token_path(&key).display());
+    let now = time::OffsetDateTime::now_utc();
+    match cache.token_status(&key, &ExpiryPolicy::default(), now)? {
+        TokenStatus::Missing => println!("state: none (sign in first)"),
+        TokenStatus::Damaged(e) => println!("state: damaged ({e})"),
+        TokenStatus::Present { token, state } => {
+            println!("state: {state:?}");
+            println!("expires: {}", token.expires_at);
+            println!("refreshable: {}", token.can_refresh(now));
+        }
+    }
+    Ok(())
+}
