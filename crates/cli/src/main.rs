@@ -1,6 +1,9 @@
 //! `aws-sso-rs`: the command-line tool. It parses flags, resolves settings once, calls
 //! `commands::<verb>::run`, and maps errors to exit codes here, in one place. Everything
 //! else lives in the library crates.
+// The doc comments of the clap types are the command's --help text, which clap prints as
+// written; rustdoc's link and URL rules do not apply to them.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 
 mod browser;
 mod cli;

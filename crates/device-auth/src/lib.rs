@@ -70,7 +70,7 @@ pub use api::{
 pub use clock::{Clock, ManualClock, Sleeper, SystemClock, TokioSleeper};
 pub use device::{DEFAULT_INTERVAL, DeviceFlow, SLOW_DOWN_STEP};
 pub use error::{Error, ErrorKind};
-pub use log::{RequestLog, sdk_retries, sdk_timeouts};
+pub use log::{MAX_ANSWER, RequestLog, sdk_retries, sdk_timeouts};
 
 pub use pkce::{CALLBACK_PATH, DEFAULT_WAIT, PkceFlow, REGISTERED_REDIRECT, challenge};
 pub use target::{Flow, NamedBy, SignInTarget};

@@ -86,7 +86,7 @@ impl Intercept for RequestLog {
     }
 
     /// An answer without a declared length (chunked, or ended by closing the connection) is
-    /// read through a limit: past [`MAX_ANSWER`] bytes, reading stops with an error.
+    /// read through a limit: past [`crate::MAX_ANSWER`] bytes, reading stops with an error.
     fn modify_before_deserialization(
         &self,
         ctx: &mut BeforeDeserializationInterceptorContextMut<'_>,

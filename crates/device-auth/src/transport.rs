@@ -237,7 +237,7 @@ impl aws_smithy_runtime_api::client::retries::classifiers::ClassifyRetry for NoP
     }
 }
 
-/// Whether `error` is an answer refused for its size (over [`crate::log::MAX_ANSWER`]).
+/// Whether `error` is an answer refused for its size (over [`crate::MAX_ANSWER`]).
 pub fn answer_too_large(error: &(dyn StdError + 'static)) -> bool {
     let mut next: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(e) = next {
