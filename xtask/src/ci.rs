@@ -46,6 +46,17 @@ pub fn run(_args: &[String]) -> Result<()> {
     // advisory database cannot be fetched here (docs/security.md says how to check it).
     ensure_tool("cargo-deny", "deny")?;
     run_cmd(cargo().args(["deny", "--locked", "check", "licenses", "bans", "sources"]))?;
+    // Every crate packages, and builds from its package, in dependency order (a local
+    // registry stands in for crates.io, where they are not published yet).
+    run_cmd(cargo().args([
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--exclude",
+        "aws-sso-e2e",
+        "--locked",
+    ]))?;
     // The README's main command must work too.
     crate::demo::run(&[])?;
     let vectors = default_vectors_dir();
