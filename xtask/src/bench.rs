@@ -1,11 +1,15 @@
-//! `cargo xtask bench`: release-build benchmarks, with the targets they are held to.
+//! `cargo xtask bench`: release-build benchmarks, with the targets they are held to; a full
+//! run writes docs/benchmarks.md.
 //!
 //! 1. profile-config: parse a config and resolve one profile (divan).
 //! 2. The mock's throughput (`GetRoleCredentials` per second).
 //! 3. Whole processes, warm caches, against the same mock: `aws-sso-rs credential-process`
 //!    vs `aws-sso-util credential-process` (legacy profile) vs a fresh boto3 process resolving
-//!    the same profile; and aws-sso-rs with a 10,000-profile config. Wall-time median and p90
-//!    over many runs, peak RSS of the runs (`getrusage(RUSAGE_CHILDREN)` in a fresh process).
+//!    the same profile; `--version` alone; aws-sso-rs with a 10,000-profile config. Wall-time
+//!    median and p90 over many runs, peak RSS of the runs (`getrusage(RUSAGE_CHILDREN)` in a
+//!    fresh process).
+//! 4. `prompt` against `cat` of the config file.
+//! 5. `configure populate` at scale against a throttled mock, against the throttle's bound.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -267,13 +271,29 @@ fn whole_process(root: &Path, report: &mut Report) -> Result<()> {
     report.line("|---|---:|---:|---:|---:|");
     for (name, f) in &rows {
         report.line(format!(
-            "| {name} | {:.2} | {:.2} | {:.1} | {:.0}x |",
+            "| {name} | {:.2} | {:.2} | {:.1} | {:.2}x |",
             f.median,
             f.p90,
             f.rss_kib as f64 / 1024.0,
             f.median / base
         ));
     }
+    let rs = &rows[..2];
+    let fastest_peer = rows[2].1.median.min(rows[3].1.median);
+    let worst = rs.iter().map(|(_, f)| f.median).fold(0.0, f64::max);
+    let worst_rss = rs.iter().map(|(_, f)| f.rss_kib).max().unwrap_or(0) as f64 / 1024.0;
+    let big = rows.last().map_or(0.0, |(_, f)| f.median);
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let targets = format!(
+        "Targets: median <= 4 ms ({}), peak RSS <= 12 MiB ({}), >= 80x faster than both Python tools ({:.0}x: {}), 10,000 profiles <= 15 ms ({}).",
+        verdict(worst <= 4.0),
+        verdict(worst_rss <= 12.0),
+        fastest_peer / worst,
+        verdict(fastest_peer / worst >= 80.0),
+        verdict(big <= 15.0)
+    );
+    println!("{targets}");
+    report.line(targets);
     report.line("");
     Ok(())
 }

@@ -26,6 +26,7 @@ pub fn run(_args: &[String]) -> Result<()> {
         "clippy",
         "--workspace",
         "--all-targets",
+        "--locked",
         "--",
         "-D",
         "warnings",
@@ -33,7 +34,7 @@ pub fn run(_args: &[String]) -> Result<()> {
     // --include-ignored runs the browser tests, which a plain `cargo test` skips.
     run_cmd(
         cargo()
-            .args(["test", "--workspace", "--", "--include-ignored"])
+            .args(["test", "--workspace", "--locked", "--", "--include-ignored"])
             .env(PYTHON_VAR, &python),
     )?;
     // The docs build without a warning (broken links, bad code blocks).

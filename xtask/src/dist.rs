@@ -50,7 +50,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let mut sums = String::new();
     let mut targets = vec![host_target()?];
     let musl = "x86_64-unknown-linux-musl";
-    if installed_targets()?.iter().any(|t| t == musl) && targets[0] != musl {
+    if targets[0] == musl {
+        // The host build is the static one already.
+    } else if installed_targets()?.iter().any(|t| t == musl) {
         targets.push(musl.to_owned());
     } else {
         println!(
@@ -270,4 +272,25 @@ fn check_archive(archive: &Path, planned: &[String], version: &str) -> Result<()
         found.len()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// CHANGELOG.md's newest version heading is the version being built, so that a release
+    /// cannot ship without its entry.
+    #[test]
+    fn the_changelog_names_this_version() {
+        let changelog = std::fs::read_to_string(crate::workspace_root().join("CHANGELOG.md"))
+            .expect("CHANGELOG.md");
+        let newest = changelog
+            .lines()
+            .filter_map(|l| l.strip_prefix("## "))
+            .find(|h| h.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .expect("a version heading");
+        assert!(
+            newest.starts_with(&format!("{} ", env!("CARGO_PKG_VERSION"))),
+            "the newest CHANGELOG heading is {newest:?}, the workspace version {}",
+            env!("CARGO_PKG_VERSION")
+        );
+    }
 }

@@ -51,7 +51,8 @@ commands:
                                release-build benchmarks: parsing, the mock, whole processes,
                                prompt against cat, populate at scale (each flag: only that one)
   ci                           everything CI runs: venv, Chromium and shells, fmt, clippy,
-                               tests, the demo, conformance, each fuzz target for 20 s
+                               tests, docs (-D warnings), cargo deny, cargo package, the
+                               demo, conformance, each fuzz target for 20 s
   fuzz [--time SECONDS] [TARGET...]
                                the cargo-fuzz targets (config_parser, config_editor,
                                cache_readers) on the nightly toolchain, 600 s each by default

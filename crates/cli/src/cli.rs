@@ -229,7 +229,7 @@ pub struct PromptArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ConfigureCommand {
-    /// Set up a profile, as `aws configure sso` does: the session (start URL, region, name,
+    /// Set up a profile, as `aws configure sso` does: the session (name, start URL, region,
     /// scopes), a sign-in, the account and role (a fuzzy picker), the profile's name, region
     /// and output; then the [sso-session] and [profile] are written, keeping the rest of the
     /// file as it is.

@@ -56,7 +56,6 @@ pub fn run(args: &ManpageArgs, out: &mut dyn Write) -> Result<()> {
         .join(" ");
     let cmd = cmd.name(name).bin_name(command_line);
     clap_mangen::Man::new(cmd)
-        .date("2026-11-27")
         .manual("aws-sso-rs manual")
         .source(concat!("aws-sso-rs ", env!("CARGO_PKG_VERSION")))
         .render(out)

@@ -86,7 +86,9 @@ fn messages() -> Vec<(PathBuf, String)> {
     ] {
         rust_files(&root.join("crates").join(lib).join("src"), &mut files);
     }
-    for file in &files {
+    let mut cli = Vec::new();
+    rust_files(&root.join("crates/cli/src"), &mut cli);
+    for file in files.iter().chain(&cli) {
         let text = std::fs::read_to_string(file).expect("source");
         for (at, _) in text.match_indices("#[error(") {
             let after = at + "#[error(".len();
@@ -94,9 +96,21 @@ fn messages() -> Vec<(PathBuf, String)> {
                 found.push((file.clone(), m));
             }
         }
+        // Hand-written `Display` texts: `write!(f, "...")` and `format!("...")` inside an
+        // error type's module (error.rs) or a `Display` impl.
+        if file.ends_with("error.rs") || text.contains("impl std::fmt::Display for") {
+            for (at, _) in text.match_indices("write!(") {
+                let rest = &text[at + "write!(".len()..];
+                let Some(comma) = rest.find(',') else {
+                    continue;
+                };
+                let after = text.len() - rest.len() + comma + 1;
+                if let Some(m) = literal_at(&text, after).as_deref().and_then(fixed_part) {
+                    found.push((file.clone(), m));
+                }
+            }
+        }
     }
-    let mut cli = Vec::new();
-    rust_files(&root.join("crates/cli/src"), &mut cli);
     for file in &cli {
         let text = std::fs::read_to_string(file).expect("source");
         for call in [
@@ -105,6 +119,8 @@ fn messages() -> Vec<(PathBuf, String)> {
             "exit::usage(",
             "exit::config(",
             "exit::access(",
+            ".context(",
+            "with_context(|| ",
         ] {
             for (at, _) in text.match_indices(call) {
                 let mut after = at + call.len();

@@ -25,7 +25,10 @@ fn the_device_login_example_signs_in_and_caches_the_token() {
         .envs(server.env())
         .stdin(std::process::Stdio::null())
         .output()
-        .unwrap_or_else(|e| panic!("{} runs (cargo test builds it): {e}", program.display()));
+        .unwrap_or_else(|e| panic!(
+            "cannot run {}: {e}; `cargo test` builds the examples (a single `--test` target does not: build them with `cargo build --examples`)",
+            program.display()
+        ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

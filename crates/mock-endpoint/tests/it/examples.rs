@@ -14,7 +14,10 @@ fn the_one_call_example_registers_a_client_with_the_mock() {
     let program = example("one_call");
     let out = std::process::Command::new(&program)
         .output()
-        .unwrap_or_else(|e| panic!("{} runs (cargo test builds it): {e}", program.display()));
+        .unwrap_or_else(|e| panic!(
+            "cannot run {}: {e}; `cargo test` builds the examples (a single `--test` target does not: build them with `cargo build --examples`)",
+            program.display()
+        ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -25,7 +25,10 @@ fn the_read_profile_example_prints_the_sso_settings() {
         .env("HOME", home.path())
         .env("AWS_PROFILE", "dev")
         .output()
-        .unwrap_or_else(|e| panic!("{} runs (cargo test builds it): {e}", program.display()));
+        .unwrap_or_else(|e| panic!(
+            "cannot run {}: {e}; `cargo test` builds the examples (a single `--test` target does not: build them with `cargo build --examples`)",
+            program.display()
+        ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -260,7 +260,10 @@ async fn the_sts_example_calls_sts_with_the_profiles_role_credentials() {
         .env("AWS_REGION", "ap-northeast-1")
         .envs(f.server.env())
         .output()
-        .unwrap_or_else(|e| panic!("{} runs (cargo test builds it): {e}", program.display()));
+        .unwrap_or_else(|e| panic!(
+            "cannot run {}: {e}; `cargo test` builds the examples (a single `--test` target does not: build them with `cargo build --examples`)",
+            program.display()
+        ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

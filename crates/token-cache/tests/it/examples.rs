@@ -28,7 +28,10 @@ fn the_read_cache_example_shows_the_state_and_never_the_token() {
         .env_clear()
         .env("HOME", home.path())
         .output()
-        .unwrap_or_else(|e| panic!("{} runs (cargo test builds it): {e}", program.display()));
+        .unwrap_or_else(|e| panic!(
+            "cannot run {}: {e}; `cargo test` builds the examples (a single `--test` target does not: build them with `cargo build --examples`)",
+            program.display()
+        ));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
