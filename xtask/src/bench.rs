@@ -355,16 +355,13 @@ fn populate_at_scale(report: &mut Report) -> Result<()> {
         }
         Ok(out)
     };
-    run(&[
-        "login",
-        "--sso-session",
-        "my-sso",
-        "--use-device-code",
-        "--no-browser",
-    ])?;
+    // Both sign-ins: the session's for aws-sso-rs, the start URL's (legacy) for aws-sso-util.
+    run(&["login", "--all", "--use-device-code", "--no-browser"])?;
     let start = Instant::now();
     let out = run(&["configure", "populate", "--sso-session", "my-sso"])?;
     let took = start.elapsed().as_secs_f64();
+    // The peer, against the same throttled mock, from a home with the same sign-in.
+    let peer = aws_sso_util_populate(&home.path().join(".aws/sso"), &env);
     let _ = mock.kill();
     let _ = mock.wait();
     let accounts = ACCOUNTS + 2; // the default scenario's two accounts are there too
@@ -381,6 +378,14 @@ fn populate_at_scale(report: &mut Report) -> Result<()> {
         took / bound,
         if took / bound <= 1.2 { "met" } else { "MISSED" }
     );
+    let peer_text = match &peer {
+        Ok((secs, n)) => format!(
+            "`aws-sso-util configure populate` against the same mock: {n} profiles in {secs:.2} s ({:.2}x aws-sso-rs's time).",
+            secs / took
+        ),
+        Err(e) => format!("`aws-sso-util configure populate` could not be measured: {e:#}."),
+    };
+    println!("  {peer_text}");
     report.line("## Populate at scale");
     report.line("");
     report.line(format!(
@@ -389,12 +394,55 @@ fn populate_at_scale(report: &mut Report) -> Result<()> {
         if took / bound <= 1.2 { "met" } else { "MISSED" }
     ));
     report.line("");
+    report.line(peer_text);
+    report.line("");
     // The default scenario's accounts have two roles and one.
     let expected = ACCOUNTS * 3 + 3;
     if profiles != expected {
         bail!("populate wrote {profiles} profiles, not {expected}");
     }
     Ok(())
+}
+
+/// `aws-sso-util configure populate` (the bench venv's) for the mock's start URL, in a fresh
+/// home holding a copy of `sso_dir` (the sign-in): (seconds, profiles written).
+fn aws_sso_util_populate(sso_dir: &Path, env: &[(String, String)]) -> Result<(f64, usize)> {
+    let root = workspace_root();
+    let python = venv::ensure_named(
+        &root,
+        "bench-venv",
+        &root.join("xtask/bench-requirements.txt"),
+    )?;
+    let util = python.parent().context("venv bin")?.join("aws-sso-util");
+    let home = tempfile::tempdir()?;
+    let cache = home.path().join(".aws/sso/cache");
+    std::fs::create_dir_all(&cache)?;
+    for entry in std::fs::read_dir(sso_dir.join("cache"))? {
+        let entry = entry?;
+        std::fs::copy(entry.path(), cache.join(entry.file_name()))?;
+    }
+    let start = Instant::now();
+    let out = Command::new(util)
+        .args([
+            "configure",
+            "populate",
+            "--sso-start-url",
+            "https://d-XXXXXXXXX.awsapps.com/start",
+            "--sso-region",
+            "ap-northeast-1",
+            "--region",
+            "eu-west-1",
+        ])
+        .env_clear()
+        .envs(env.iter().filter(|(k, _)| k != "HOME").map(|(k, v)| (k, v)))
+        .env("HOME", home.path())
+        .output()?;
+    let took = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let written = std::fs::read_to_string(home.path().join(".aws/config")).unwrap_or_default();
+    Ok((took, written.matches("[profile ").count()))
 }
 
 /// `prompt` against its floor: `cat` reading the same config file, in one run, alternating so
