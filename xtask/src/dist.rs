@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: the release archive of `aws-sso-rs` for this machine's target (and the
 //! static musl one when that target is installed): an optimised, stripped binary, shell
-//! completions, man pages, README, licence files and CHANGELOG in
+//! completions, man pages, README, licence files, CHANGELOG and the user docs (guide, commands,
+//! troubleshooting, security) in
 //! `target/dist/aws-sso-rs-<version>-<target>.tar.gz`, with `target/dist/SHA256SUMS`. The
 //! command checks its own result: the archive holds exactly the planned files, their list
 //! matches an insta snapshot, and the archived binary runs `--version`.
@@ -23,8 +24,17 @@ const COMPLETIONS: [(&str, &str); 5] = [
     ("elvish", "aws-sso-rs.elv"),
 ];
 
-/// The documents copied from the workspace root.
-const DOCUMENTS: [&str; 4] = ["README.md", "CHANGELOG.md", "LICENSE-MIT", "LICENSE-APACHE"];
+/// The documents copied from the workspace root (the README links the docs/ pages).
+const DOCUMENTS: [&str; 8] = [
+    "README.md",
+    "CHANGELOG.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
+    "docs/guide.md",
+    "docs/cli.md",
+    "docs/troubleshooting.md",
+    "docs/security.md",
+];
 
 /// Every path in the archive (under its top folder), in archive order, for `man_pages` (the
 /// page names `aws-sso-rs manpage --list` gives).
@@ -123,6 +133,7 @@ fn build_archive(root: &Path, out: &Path, target: &str) -> Result<PathBuf> {
         std::fs::remove_dir_all(&stage)?;
     }
     std::fs::create_dir_all(stage.join("completions"))?;
+    std::fs::create_dir_all(stage.join("docs"))?;
     std::fs::create_dir_all(stage.join("man/man1"))?;
     std::fs::copy(&binary, stage.join("aws-sso-rs"))?;
     for doc in DOCUMENTS {

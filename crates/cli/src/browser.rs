@@ -21,7 +21,10 @@ pub fn open(url: &str, env: &dyn Env) -> Result<(), String> {
             } else {
                 words.push(url.to_owned());
             }
-            let (program, args) = words.split_first().expect("split gave at least one word");
+            let Some((program, args)) = words.split_first() else {
+                problems.push(format!("empty BROWSER entry {command:?}"));
+                continue;
+            };
             match Command::new(program)
                 .args(args)
                 .stdin(Stdio::null())
@@ -45,9 +48,12 @@ pub fn open(url: &str, env: &dyn Env) -> Result<(), String> {
             problems.join("; ")
         ));
     }
-    // The opener's error may quote the address, which can hold a secret (a sign-in token):
-    // never pass it on.
-    open::that_detached(url).map_err(|e| e.to_string().replace(url, "<the address>"))
+    // The opener's error quotes the address, which can hold a secret (a sign-in token), and
+    // its exit status in debug form: say what happened instead.
+    open::that_detached(url).map_err(|e| {
+        tracing::debug!("the system's opener failed: {}", e.to_string().replace(url, "<the address>"));
+        "the system's opener (xdg-open or the like) could not start a browser; set BROWSER to your browser's command".to_owned()
+    })
 }
 
 /// The child's exit status if it ends within about 300 ms (30 looks, 10 ms apart).

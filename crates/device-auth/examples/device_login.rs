@@ -9,7 +9,18 @@ use aws_sso_profile_config::{FileLocations, Platform, ProcessEnv, ProfileSet, ho
 use aws_sso_token_cache::TokenCache;
 
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> std::process::ExitCode {
+    // Errors as sentences (their Display), as a program of yours would show them.
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::env::args()
         .nth(1)
         .ok_or("usage: device_login SESSION")?;

@@ -6,7 +6,18 @@ use aws_sso_profile_config::{
     ClientEndpointConfig, FileLocations, ProcessEnv, ProfileSet, Service, select_profile,
 };
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    // Errors as sentences (their Display), as a program of yours would show them.
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let flag = std::env::args().nth(1);
     let selected = select_profile(flag.as_deref(), &ProcessEnv);
     let set = ProfileSet::load(&FileLocations::from_process_env()?)?;

@@ -3,7 +3,18 @@
 
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> std::process::ExitCode {
+    // Errors as sentences (their Display), as a program of yours would show them.
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
     let key = std::env::args()
         .nth(1)
         .ok_or("usage: read_cache SESSION_NAME_OR_START_URL")?;
@@ -12,12 +23,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = TokenKey::new(&key);
     println!("file:  {}", cache.token_path(&key).display());
     let now = time::OffsetDateTime::now_utc();
-    match cache.token_status(&key, &ExpiryPolicy::default(), now)? {
+    let status = cache.token_status(&key, &ExpiryPolicy::default(), now)?;
+    match &status {
         TokenStatus::Missing => println!("state: none (sign in first)"),
         TokenStatus::Damaged(e) => println!("state: damaged ({e})"),
-        TokenStatus::Present { token, state } => {
-            println!("state: {state:?}");
-            println!("expires: {}", token.expires_at);
+        TokenStatus::Present { token, .. } => {
+            let left = aws_sso_token_cache::timestamp::human_duration(token.expires_at - now);
+            println!("state: {} ({left} left)", status.name());
+            println!(
+                "expires: {}",
+                aws_sso_token_cache::timestamp::format(token.expires_at)
+            );
             println!("refreshable: {}", token.can_refresh(now));
         }
     }

@@ -257,7 +257,6 @@ async fn the_sts_example_calls_sts_with_the_profiles_role_credentials() {
         .arg("dev-account-ro")
         .env_clear()
         .env("HOME", f.home.path())
-        .env("AWS_REGION", "ap-northeast-1")
         .envs(f.server.env())
         .output()
         .unwrap_or_else(|e| panic!(

@@ -38,7 +38,7 @@ fn the_read_cache_example_shows_the_state_and_never_the_token() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("state: Valid"), "{stdout}");
+    assert!(stdout.contains("state: valid (1h59m left)"), "{stdout}");
     assert!(stdout.contains("refreshable: false"), "{stdout}");
     assert!(!stdout.contains("secret-access-token-123"), "{stdout}");
 }
