@@ -293,6 +293,7 @@ fn whole_process(root: &Path, report: &mut Report) -> Result<()> {
         verdict(big <= 15.0)
     );
     println!("{targets}");
+    report.line("");
     report.line(targets);
     report.line("");
     Ok(())
