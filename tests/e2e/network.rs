@@ -128,3 +128,92 @@ fn with_30_percent_of_portal_calls_failing_cold_credential_process_still_answers
         "failures were retried: {calls} calls for 20 answers"
     );
 }
+
+#[test]
+fn a_sign_in_the_service_refused_is_known_to_every_command_until_login_replaces_it() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The service forgets every token (as after a sign-out elsewhere, or an administrator's
+    // revocation); the cache still says hours are left.
+    w.mock.revoke_all();
+    let out = w.run(&["whoami", "--profile", "dev-account-ro", "--debug"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run: aws-sso-rs login --profile dev-account-ro"),
+        "{}",
+        stderr(&out)
+    );
+    // The debug log says what the refresh attempt was refused for, never an empty reason.
+    assert!(
+        !stderr(&out).contains(": ;"),
+        "an empty reason in the log: {}",
+        stderr(&out)
+    );
+
+    // Every command now knows: status and the prompt claim no time left...
+    let status = crate::stdout(&w.run(&["status", "--output", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&status).expect("json");
+    let row = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["session"] == "my-sso")
+        .expect("my-sso row");
+    assert_eq!(row["state"], "refused", "{status}");
+    assert!(row["seconds_left"].is_null(), "{status}");
+    let table = crate::stdout(&w.run(&["status"]));
+    let line = table
+        .lines()
+        .find(|l| l.starts_with("my-sso "))
+        .expect("my-sso line");
+    assert!(line.contains(" refused "), "{table}");
+    let prompt = w
+        .cmd(&["prompt"])
+        .env("AWS_PROFILE", "dev-account-ro")
+        .output()
+        .expect("prompt");
+    assert_eq!(crate::stdout(&prompt).trim(), "dev-account-ro refused");
+    let warning = w
+        .cmd(&["prompt", "--format", "{warning}"])
+        .env("AWS_PROFILE", "dev-account-ro")
+        .output()
+        .expect("prompt");
+    assert!(
+        crate::stdout(&warning).contains("run: aws-sso-rs login --sso-session my-sso"),
+        "{}",
+        crate::stdout(&warning)
+    );
+    // ...and a credential request asks for a sign-in without calling the service again.
+    let calls = (
+        w.mock.count("GetRoleCredentials"),
+        w.mock.count("CreateToken"),
+    );
+    let out = w.run(&["credential-process", "--profile", "dev-account-admin"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert_eq!(
+        (
+            w.mock.count("GetRoleCredentials"),
+            w.mock.count("CreateToken")
+        ),
+        calls,
+        "no call for a sign-in known to be refused"
+    );
+
+    // The login it names signs in again, without --force.
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Signed in to") && !stderr(&out).contains("Already signed in"),
+        "{}",
+        stderr(&out)
+    );
+    let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let prompt = w
+        .cmd(&["prompt", "--format", "{state}"])
+        .env("AWS_PROFILE", "dev-account-ro")
+        .output()
+        .expect("prompt");
+    assert_eq!(crate::stdout(&prompt).trim(), "valid");
+}

@@ -155,6 +155,112 @@ fn bash_switches_clears_warns_once_and_shows_the_segment() {
     switch_clear_and_warn("bash");
 }
 
+/// `aws-sso-use` helps as the CLI does: a typo gets the profile probably meant, a name set by
+/// hand that no config defines is marked in the prompt, a sign-in the service refused is
+/// signed in again, and Tab completes profile names.
+fn helps_as_the_cli_does(shell: &str) {
+    let (w, session) = interactive(&format!("help-{shell}"), shell);
+    session.type_line("aws-sso-use dev-acount-ro; echo \"R=$? P=[$AWS_PROFILE]\"");
+    let screen = session.screen("R=3");
+    assert!(
+        screen.contains("no profile 'dev-acount-ro' in the config; did you mean 'dev-account-ro'?")
+            && screen.contains("R=3 P=[]"),
+        "{screen}"
+    );
+
+    session.type_line("export AWS_PROFILE=nope");
+    session.type_line("echo NO\"\"PE");
+    let screen = session.screen("NOPE");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.starts_with("(nope no-such-profile) ") && l.contains("echo NO")),
+        "the prompt marks a profile no config defines:\n{screen}"
+    );
+
+    // The service refused the cached sign-in (a command found out): aws-sso-use signs in
+    // again rather than switching to a sign-in that cannot be used.
+    w.mock.revoke_all();
+    let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    let before = w.opened(0).len();
+    session.type_line("aws-sso-use dev-account-ro; echo \"U=$? P=[$AWS_PROFILE]\"");
+    let opened = w.opened(before + 1);
+    assert_eq!(
+        opened.len(),
+        before + 1,
+        "the sign-in opened the browser: {opened:?}"
+    );
+    crate::follow(&crate::allow_in_browser(&opened[before]));
+    let screen = session.screen("U=0 P=[dev-account-ro]");
+    assert!(screen.contains("U=0 P=[dev-account-ro]"), "{screen}");
+    let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    if shell == "zsh" {
+        // Completion in zsh needs its completion system, loaded before the integration.
+        session.type_line(&format!(
+            "autoload -Uz compinit && compinit -u; eval \"$('{BIN}' shell-init zsh)\"; echo COMP\"\"INIT"
+        ));
+        session.screen("COMPINIT");
+    }
+    session.press(&["-l", "aws-sso-use dev-account-a"]);
+    session.press(&["Tab"]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    session.press(&["-l", " # DONE"]);
+    let screen = session.screen("DONE");
+    // The name and a space (zsh takes its own space back when a space is typed after it).
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("aws-sso-use dev-account-admin ") && l.ends_with(" # DONE")),
+        "Tab completed the profile name:\n{screen}"
+    );
+}
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn bash_aws_sso_use_suggests_marks_signs_in_again_and_completes() {
+    helps_as_the_cli_does("bash");
+}
+
+#[test]
+#[ignore = "needs tmux and zsh: cargo xtask ci installs them and runs this"]
+fn zsh_aws_sso_use_suggests_marks_signs_in_again_and_completes() {
+    helps_as_the_cli_does("zsh");
+}
+
+#[test]
+#[ignore = "needs fish: cargo xtask ci installs it and runs this"]
+fn fish_aws_sso_use_suggests_and_completes_profile_names() {
+    let w = world(Scenario::default());
+    let init = w.path().join("init.fish");
+    std::fs::write(&init, stdout(&w.run(&["shell-init", "fish"]))).expect("write");
+    let fish = |script: &str| {
+        let mut cmd = Command::new("fish");
+        cmd.arg("--no-config")
+            .arg("-c")
+            .arg(format!("source '{}'; {script}", init.display()))
+            .env_clear()
+            .env("HOME", w.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        cmd.output().expect("fish runs")
+    };
+    let out = fish("aws-sso-use dev-acount-ro; echo \"R=$status\"");
+    assert!(
+        stderr(&out).contains("did you mean 'dev-account-ro'?") && stdout(&out).contains("R=3"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&fish("complete -C 'aws-sso-use dev-account-a'"));
+    let offered: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or_default())
+        .collect();
+    assert_eq!(offered, ["dev-account-admin"], "{text}");
+}
+
 #[test]
 #[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
 fn bash_hook_keeps_the_last_status_for_prompt_commands_after_it() {

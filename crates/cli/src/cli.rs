@@ -218,11 +218,13 @@ pub struct ShellInitArgs {
 
 #[derive(Debug, Args)]
 pub struct PromptArgs {
-    /// What to print: {profile}, {remaining} (`7h12m`, `expired`, `renewable`, `signed-out`),
-    /// {state} (`valid`, `renewable`, `expired`, `signed-out`, `not-sso`, `no-such-profile`,
-    /// `unknown`), {seconds}, {refreshable} (`yes`/`no`), {account}, {role}, {session},
-    /// {region}, {login} (the command that signs in), {warning} (a sentence when under 15
-    /// minutes are left and a browser is needed to renew them).
+    /// What to print: {profile}, {remaining} (`7h12m`, `expired`, `renewable`, `signed-out`,
+    /// `refused`, `no-such-profile`), {state} (`valid`, `renewable`, `expired`, `signed-out`,
+    /// `refused`, `not-sso`, `no-such-profile`, `unknown`), {closest} (for `no-such-profile`,
+    /// the profile probably meant), {seconds}, {refreshable} (`yes`/`no`), {account}, {role},
+    /// {session}, {region}, {login} (the command that signs in), {warning} (a sentence when
+    /// under 15 minutes are left and a browser is needed to renew them, or the sign-in was
+    /// refused).
     #[arg(long, default_value = crate::commands::prompt::DEFAULT_FORMAT)]
     pub format: String,
 }
@@ -461,6 +463,10 @@ pub struct ProfilesArgs {
     /// How to print the list.
     #[arg(long, short, value_enum, default_value_t = Output::Table)]
     pub output: Output,
+    /// Print only the profile names, one a line, and no warnings (for scripts and the Tab
+    /// completion of `aws-sso-use`).
+    #[arg(long, conflicts_with = "output")]
+    pub names: bool,
 }
 
 #[derive(Debug, Args)]

@@ -147,6 +147,7 @@ pub fn show(settings: &impl Serialize) -> Result<()> {
 pub struct ProfilesSettings {
     pub files: Files,
     pub output: Output,
+    pub names: bool,
 }
 
 impl ProfilesSettings {
@@ -154,6 +155,7 @@ impl ProfilesSettings {
         Ok(Self {
             files: Files::resolve(world)?,
             output: args.output,
+            names: args.names,
         })
     }
 }

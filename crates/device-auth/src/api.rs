@@ -183,6 +183,16 @@ fn required(value: Option<&str>, missing: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::Malformed(missing.to_owned()))
 }
 
+/// The service's `message`, or `meaning` when it sent none: an error always says what was
+/// refused.
+fn or_else(message: String, meaning: &str) -> String {
+    if message.trim().is_empty() {
+        meaning.to_owned()
+    } else {
+        message
+    }
+}
+
 fn classify<E>(
     oidc: &SdkOidc,
     error: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
@@ -200,8 +210,14 @@ where
                 "SlowDownException" => ApiError::SlowDown,
                 "ExpiredTokenException" => ApiError::ExpiredToken,
                 "AccessDeniedException" => ApiError::AccessDenied,
-                "InvalidGrantException" => ApiError::InvalidGrant(message),
-                "InvalidClientException" => ApiError::InvalidClient(message),
+                "InvalidGrantException" => ApiError::InvalidGrant(or_else(
+                    message,
+                    "the grant is invalid, expired or already used (InvalidGrantException)",
+                )),
+                "InvalidClientException" => ApiError::InvalidClient(or_else(
+                    message,
+                    "the service does not know this client id, or its secret is wrong (InvalidClientException)",
+                )),
                 // Throttling outside the device-code poll, under either name.
                 "TooManyRequestsException" | "ThrottlingException" => ApiError::SlowDown,
                 // No error code on a 5xx: a failure on the service's side.

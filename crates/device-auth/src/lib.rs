@@ -384,6 +384,11 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         let now = self.clock.now();
         let token = self.cache.load_token(&key)?;
         let Some(token) = token else { return Ok(None) };
+        // A token the service refused (and that could not be refreshed then) is not used
+        // again, whatever its expiry says: a sign-in is needed.
+        if self.cache.refused_at(&key, &token).is_some() {
+            return Ok(None);
+        }
         match self.policy.token_state(&token, now) {
             TokenState::Valid { .. } => return Ok(Some(token)),
             TokenState::RefreshDue { .. } | TokenState::Expired if token.can_refresh(now) => {}
@@ -403,13 +408,17 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         let Some(token) = self.cache.load_token(&key).ok().flatten() else {
             return Ok(None);
         };
+        if self.cache.refused_at(&key, &token).is_some() {
+            return Ok(None);
+        }
+        // What stands when the refresh cannot be had: a token still usable, never an
+        // expired one.
+        let usable = |token: SsoToken| {
+            (self.policy.token_state(&token, now) != TokenState::Expired).then_some(token)
+        };
         match self.policy.token_state(&token, now) {
             TokenState::Valid { .. } => return Ok(Some(token)),
-            _ if !token.can_refresh(now) => {
-                return Ok(
-                    (self.policy.token_state(&token, now) != TokenState::Expired).then_some(token),
-                );
-            }
+            _ if !token.can_refresh(now) => return Ok(usable(token)),
             _ => {}
         }
         tracing::debug!(
@@ -426,7 +435,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 if let Some(theirs) = self.written_by_another(&token, &e).await {
                     return Ok(Some(theirs));
                 }
-                Ok((self.policy.token_state(&token, now) != TokenState::Expired).then_some(token))
+                Ok(usable(token))
             }
         }
     }
@@ -461,7 +470,9 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
     /// expired (revoked on the server): under the token lock, the token another process
     /// cached meanwhile, else `refused` refreshed with its refresh token and stored; `None`
     /// when it cannot be refreshed (the person must sign in again). One refresh at most: no
-    /// retry loop.
+    /// retry loop. The refusal is recorded with the cache
+    /// ([`aws_sso_token_cache::TokenCache::record_refusal`]), so that every later command
+    /// knows the token cannot be used until a new one is stored.
     ///
     /// # Errors
     /// The cache or its lock cannot be used.
@@ -482,23 +493,35 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             tracing::debug!("another process replaced the refused token meanwhile");
             return Ok(Some(current.clone()));
         }
-        if !refused.can_refresh(now) {
-            return Ok(None);
-        }
-        tracing::debug!(
-            "the service refused the token of {}; refreshing it once",
-            self.session.label()
-        );
-        match self.refresh(refused).await {
-            Ok(new) => {
-                self.cache.store_token(&key, &new)?;
-                Ok(Some(new))
+        let still_cached = current
+            .as_ref()
+            .is_some_and(|c| c.access_token.expose() == refused.access_token.expose());
+        let replacement = if refused.can_refresh(now) {
+            tracing::debug!(
+                "the service refused the token of {}; refreshing it once",
+                self.session.label()
+            );
+            match self.refresh(refused).await {
+                Ok(new) => {
+                    self.cache.store_token(&key, &new)?;
+                    return Ok(Some(new));
+                }
+                Err(e) => {
+                    tracing::debug!(
+                        "refreshing the refused token of {} failed too: {e}",
+                        self.session.label()
+                    );
+                    self.written_by_another(refused, &e).await
+                }
             }
-            Err(e) => {
-                tracing::debug!("the refresh failed too: {e}");
-                Ok(self.written_by_another(refused, &e).await)
-            }
+        } else {
+            None
+        };
+        if replacement.is_none() && still_cached {
+            // Every later command knows, until a new token is stored.
+            self.cache.record_refusal(&key, refused, self.clock.now())?;
         }
+        Ok(replacement)
     }
 
     /// Refreshes `token` with its refresh token (the caller stores the result).

@@ -205,6 +205,24 @@ pub enum ErrorKind {
     },
 }
 
+/// The name of `names` closest to `wanted` (a likely typo of it), if one is close enough:
+/// what every "did you mean" of aws-sso-rs suggests.
+///
+/// ```
+/// use aws_sso_profile_config::closest_name;
+/// let names = ["dev-account-ro", "dev-account-admin", "prod"];
+/// assert_eq!(closest_name(names, "dev-acount-ro"), Some("dev-account-ro"));
+/// assert_eq!(closest_name(names, "staging"), None);
+/// ```
+pub fn closest_name<'a>(names: impl IntoIterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+    names
+        .into_iter()
+        .map(|n| (n, strsim::jaro_winkler(n, wanted)))
+        .filter(|(_, score)| *score >= 0.85)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(n, _)| n)
+}
+
 struct NotFound<'a> {
     profile: &'a str,
     path: &'a std::path::Path,
@@ -234,12 +252,8 @@ impl fmt::Display for NotFound<'_> {
                 "profile '{profile}' is not in {path}, which defines no profiles; {ADD}"
             ),
             Some(names) => {
-                let closest = names
-                    .iter()
-                    .map(|n| (n, strsim::jaro_winkler(n, profile)))
-                    .filter(|(_, score)| *score >= 0.85)
-                    .max_by(|a, b| a.1.total_cmp(&b.1))
-                    .map(|(n, _)| format!("did you mean '{n}'? "))
+                let closest = closest_name(names.iter().map(String::as_str), profile)
+                    .map(|n| format!("did you mean '{n}'? "))
                     .unwrap_or_default();
                 write!(
                     f,
@@ -302,14 +316,10 @@ impl fmt::Display for Sessions<'_> {
                 "; add an [sso-session NAME] section with sso_start_url and sso_region (or run `aws-sso-rs configure sso`)"
             );
         }
-        let closest = self
-            .1
-            .iter()
-            .map(|n| (n, strsim::jaro_winkler(n, self.0)))
-            .filter(|(_, score)| *score >= 0.85)
-            .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(n, _)| format!("; did you mean '{n}'?"))
-            .unwrap_or_default();
-        write!(f, "{closest}; sessions there: {}", self.1.join(", "))
+        let names = self.1.join(", ");
+        match closest_name(self.1.iter().map(String::as_str), self.0) {
+            Some(n) => write!(f, "; did you mean '{n}'? The sessions there: {names}"),
+            None => write!(f, "; the sessions there: {names}"),
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! sign-in (or, inside `exec`, its exported credentials) lasts. Reads the environment, the
 //! config and one cache file; never the network.
 
-use aws_sso_profile_config::{Env, FileLocations, ProfileSet, env::vars};
+use aws_sso_profile_config::{Env, FileLocations, ProfileSet, closest_name, env::vars};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus, timestamp};
 use time::{Duration, OffsetDateTime};
 
@@ -27,24 +27,31 @@ pub enum Lasting {
     Expired,
     /// No sign-in cached.
     SignedOut,
+    /// The service refused the cached sign-in (revoked on the server): sign in again.
+    Refused,
     /// Not an IAM Identity Center profile (static keys, a role to assume...).
     NotSso,
     /// No such profile in the config files.
-    NoSuchProfile,
+    NoSuchProfile {
+        /// The profile name closest to it, when one is close enough to be a typo of it.
+        closest: Option<String>,
+    },
     /// The config or the cache cannot say (they do not parse, a damaged token file).
     Unknown,
 }
 
 impl Lasting {
-    /// `valid`, `renewable`, `expired`, `signed-out`, `not-sso`, `no-such-profile`, `unknown`.
+    /// `valid`, `renewable`, `expired`, `signed-out`, `refused`, `not-sso`, `no-such-profile`,
+    /// `unknown`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::For(_) => "valid",
             Self::Renewable => "renewable",
             Self::Expired => "expired",
             Self::SignedOut => "signed-out",
+            Self::Refused => "refused",
             Self::NotSso => "not-sso",
-            Self::NoSuchProfile => "no-such-profile",
+            Self::NoSuchProfile { .. } => "no-such-profile",
             Self::Unknown => "unknown",
         }
     }
@@ -99,7 +106,11 @@ pub fn active_profile(
         return Some(active);
     };
     if set.profile(&active.profile).is_none() {
-        active.lasting = Lasting::NoSuchProfile;
+        // Rare: only now is every profile read, to suggest the one meant.
+        let closest = ProfileSet::load(locations).ok().and_then(|all| {
+            closest_name(all.profiles().map(|p| p.name()), &active.profile).map(str::to_owned)
+        });
+        active.lasting = Lasting::NoSuchProfile { closest };
         return Some(active);
     }
     let sso = match set.sso_profile(&active.profile) {
@@ -133,6 +144,7 @@ pub fn active_profile(
         (Some(until), _) if until > now => Lasting::For(until - now),
         (Some(_), _) => Lasting::Expired,
         (None, Ok(TokenStatus::Missing)) => Lasting::SignedOut,
+        (None, Ok(TokenStatus::Refused { .. })) => Lasting::Refused,
         (None, Ok(TokenStatus::Present { state, .. })) => match state.remaining() {
             Some(left) => Lasting::For(left),
             None if active.refreshable => Lasting::Renewable,

@@ -671,15 +671,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             // Refused though not expired: revoked on the server. Refresh once if possible,
             // else the person must sign in again; never a loop.
             Err(e) if matches!(e.kind(), ErrorKind::NeedsLogin { .. }) => {
-                let sign_in = SignIn::new(
-                    self.oidc,
-                    self.clock,
-                    self.sleeper,
-                    self.cache,
-                    &target.sign_in.session,
-                )
-                .with_policy(self.policy);
-                match sign_in.replace_refused(&token).await? {
+                match self.replace_refused(&target.sign_in, &token).await? {
                     Some(new) => self.fetch(target, &new.access_token).await?,
                     None => return Err(e),
                 }
@@ -688,6 +680,24 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         };
         self.cache.store_role_credentials(&key, &creds)?;
         Ok(creds)
+    }
+
+    /// After the portal refused `token` though it had not expired: records the refusal and
+    /// refreshes the token once ([`SignIn::replace_refused`]); `None` when a sign-in is needed.
+    async fn replace_refused(
+        &self,
+        target: &SignInTarget,
+        token: &SsoToken,
+    ) -> Result<Option<SsoToken>, Error> {
+        let sign_in = SignIn::new(
+            self.oidc,
+            self.clock,
+            self.sleeper,
+            self.cache,
+            &target.session,
+        )
+        .with_policy(self.policy);
+        Ok(sign_in.replace_refused(token).await?)
     }
 
     async fn fetch(&self, target: &RoleTarget, token: &Secret) -> Result<RoleCredentials, Error> {
@@ -742,14 +752,26 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             return Ok(cached);
         }
         let token = self.sign_in_token(&target.sign_in).await?;
-        let accounts = fetch_accounts_and_roles(
-            self.portal,
-            self.sleeper,
-            &token.access_token,
-            &self.tuning,
-            progress,
-        )
-        .await
+        let fetch = |token: SsoToken| async move {
+            fetch_accounts_and_roles(
+                self.portal,
+                self.sleeper,
+                &token.access_token,
+                &self.tuning,
+                progress,
+            )
+            .await
+        };
+        let accounts = match fetch(token.clone()).await {
+            // Refused though not expired: refresh once, else a sign-in is needed.
+            Err(PortalError::Unauthorized) => {
+                match self.replace_refused(&target.sign_in, &token).await? {
+                    Some(new) => fetch(new).await,
+                    None => Err(PortalError::Unauthorized),
+                }
+            }
+            other => other,
+        }
         .map_err(|e| match e {
             PortalError::Unauthorized => target.sign_in_needed(),
             PortalError::Unreachable { endpoint, reason } => {

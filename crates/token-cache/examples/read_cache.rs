@@ -36,6 +36,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             );
             println!("refreshable: {}", token.can_refresh(now));
         }
+        TokenStatus::Refused { at, .. } => println!(
+            "state: refused by the service at {} (sign in again)",
+            aws_sso_token_cache::timestamp::format(*at)
+        ),
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! | SSO access token ([`SsoToken`]) | `~/.aws/sso/cache` | [`TokenKey`]: SHA-1 of the sso-session name, or of the start URL for a legacy profile |
 //! | OIDC client registration ([`ClientRegistration`]) | `~/.aws/sso/cache` | [`RegistrationKey`] |
 //! | role credentials ([`RoleCredentials`]) | `~/.aws/cli/cache` | [`RoleKey`] |
+//! | a token the service refused ([`TokenCache::record_refusal`]) | `~/.aws/sso/aws-sso-rs-locks` | `refused-<TokenKey>`: a fingerprint of the refused token |
 //!
 //! Writes replace a file atomically (temporary file in the same folder, flushed, renamed), so
 //! a reader never sees half a file; files are `0600` in `0700` folders. Advisory locks
@@ -51,6 +52,7 @@ mod key;
 mod lock;
 mod policy;
 mod record;
+mod refusal;
 mod secret;
 pub mod timestamp;
 
@@ -111,22 +113,42 @@ pub enum TokenStatus {
         /// Its state.
         state: TokenState,
     },
+    /// A token the service refused though it had not expired (revoked on the server): it
+    /// cannot be used, whatever its expiry says, until it is refreshed or replaced
+    /// ([`TokenCache::record_refusal`]).
+    Refused {
+        /// The token.
+        token: Box<SsoToken>,
+        /// When the service refused it.
+        at: OffsetDateTime,
+    },
 }
 
 impl TokenStatus {
-    /// The name every command prints: `none`, `damaged`, `valid`, `refresh-due`, `expired`.
+    /// The name every command prints: `none`, `damaged`, `valid`, `refresh-due`, `expired`,
+    /// `refused`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Missing => "none",
             Self::Damaged(_) => "damaged",
             Self::Present { state, .. } => state.name(),
+            Self::Refused { .. } => "refused",
         }
     }
 
-    /// The token, when there is a readable one.
+    /// The token, when there is a readable one (a refused one too).
     pub fn token(&self) -> Option<&SsoToken> {
         match self {
-            Self::Present { token, .. } => Some(token),
+            Self::Present { token, .. } | Self::Refused { token, .. } => Some(token),
+            _ => None,
+        }
+    }
+
+    /// Time left on a token that can be used: `None` for a missing, damaged, expired or
+    /// refused one.
+    pub fn remaining(&self) -> Option<time::Duration> {
+        match self {
+            Self::Present { state, .. } => state.remaining(),
             _ => None,
         }
     }
@@ -263,7 +285,8 @@ impl TokenCache {
     }
 
     /// The token of `key` and its state under `policy` at `now`, with a damaged file
-    /// reported as such rather than as an error.
+    /// reported as such rather than as an error, and a token the service refused
+    /// ([`TokenCache::record_refusal`]) as refused.
     ///
     /// # Errors
     /// [`ErrorKind::Io`] when the file exists but cannot be read (permissions).
@@ -275,29 +298,42 @@ impl TokenCache {
     ) -> Result<TokenStatus, Error> {
         match self.load_token(key) {
             Ok(None) => Ok(TokenStatus::Missing),
-            Ok(Some(token)) => Ok(TokenStatus::Present {
-                state: policy.token_state(&token, now),
-                token: Box::new(token),
+            Ok(Some(token)) => Ok(match self.refused_at(key, &token) {
+                Some(at) => TokenStatus::Refused {
+                    token: Box::new(token),
+                    at,
+                },
+                None => TokenStatus::Present {
+                    state: policy.token_state(&token, now),
+                    token: Box::new(token),
+                },
             }),
             Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => Ok(TokenStatus::Damaged(e)),
             Err(e) => Err(e),
         }
     }
 
-    /// Writes the token of `key`, atomically, mode `0600`.
+    /// Writes the token of `key`, atomically, mode `0600`, and forgets a refusal recorded
+    /// for the token it replaces.
     ///
     /// # Errors
     /// [`ErrorKind::Io`]; the previous file is then unchanged.
     pub fn store_token(&self, key: &TokenKey, token: &SsoToken) -> Result<(), Error> {
-        store(&self.token_path(key), &token.to_json())
+        store(&self.token_path(key), &token.to_json())?;
+        // A record left behind names the old token only, so it no longer applies anyway.
+        self.clear_refusal(key).ok();
+        Ok(())
     }
 
-    /// Deletes the token of `key`; returns whether there was one.
+    /// Deletes the token of `key` (and a refusal recorded for it); returns whether there was
+    /// one.
     ///
     /// # Errors
     /// [`ErrorKind::Io`].
     pub fn remove_token(&self, key: &TokenKey) -> Result<bool, Error> {
-        remove(&self.token_path(key))
+        let removed = remove(&self.token_path(key))?;
+        self.clear_refusal(key).ok();
+        Ok(removed)
     }
 
     /// Deletes a token file that [`TokenCache::tokens`] listed; returns whether it was there.

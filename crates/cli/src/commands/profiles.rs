@@ -145,6 +145,12 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations()).context("cannot list profiles")?;
+    if settings.names {
+        for profile in set.profiles() {
+            writeln!(stdout, "{}", profile.name())?;
+        }
+        return Ok(());
+    }
     let rows = rows(&set, &settings.files.cache(), world.clock.now());
     // Each warning once, though several profiles share a broken session or a damaged token.
     let mut warned = std::collections::HashSet::new();
@@ -246,6 +252,7 @@ mod tests {
         let settings = ProfilesSettings::resolve(
             &ProfilesArgs {
                 output: Output::Table,
+                names: false,
             },
             &world,
         )

@@ -12,14 +12,17 @@ use crate::settings::{Files, World};
 /// The default `--format`.
 pub const DEFAULT_FORMAT: &str = "{profile} {remaining}";
 
-/// `{remaining}`: `7h12m`, `expired`, `renewable`, `signed-out`, or nothing.
+/// `{remaining}`: `7h12m`, `expired`, `renewable`, `signed-out`, `refused`,
+/// `no-such-profile`, or nothing.
 fn remaining(active: &ActiveProfile) -> String {
     match &active.lasting {
         Lasting::For(left) => human_duration(*left),
-        Lasting::Renewable => "renewable".into(),
-        Lasting::Expired => "expired".into(),
-        Lasting::SignedOut => "signed-out".into(),
-        Lasting::NotSso | Lasting::NoSuchProfile | Lasting::Unknown => String::new(),
+        Lasting::Renewable
+        | Lasting::Expired
+        | Lasting::SignedOut
+        | Lasting::Refused
+        | Lasting::NoSuchProfile { .. } => active.lasting.name().into(),
+        Lasting::NotSso | Lasting::Unknown => String::new(),
     }
 }
 
@@ -33,6 +36,12 @@ fn warning(active: &ActiveProfile) -> String {
             format!("has {} left", human_duration(*left))
         }
         Lasting::Expired => "has expired".to_owned(),
+        Lasting::Refused if !inside_exec => {
+            return format!(
+                "aws-sso-rs: IAM Identity Center refused the sign-in of profile '{}' (ended or revoked on the server); run: {}",
+                active.profile, active.login_command
+            );
+        }
         _ => return String::new(),
     };
     if inside_exec {
@@ -52,10 +61,14 @@ fn warning(active: &ActiveProfile) -> String {
 pub fn render(format: &str, active: &ActiveProfile) -> String {
     let seconds = match &active.lasting {
         Lasting::For(left) => left.whole_seconds().to_string(),
-        Lasting::Expired | Lasting::Renewable | Lasting::SignedOut => "0".into(),
-        Lasting::NotSso | Lasting::NoSuchProfile | Lasting::Unknown => String::new(),
+        Lasting::Expired | Lasting::Renewable | Lasting::SignedOut | Lasting::Refused => "0".into(),
+        Lasting::NotSso | Lasting::NoSuchProfile { .. } | Lasting::Unknown => String::new(),
     };
-    let fields: [(&str, String); 11] = [
+    let closest = match &active.lasting {
+        Lasting::NoSuchProfile { closest } => closest.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    let fields: [(&str, String); 12] = [
         ("{state}", active.lasting.name().to_owned()),
         ("{warning}", warning(active)),
         ("{profile}", active.profile.clone()),
@@ -70,6 +83,7 @@ pub fn render(format: &str, active: &ActiveProfile) -> String {
         ("{session}", active.session.clone().unwrap_or_default()),
         ("{region}", active.region.clone().unwrap_or_default()),
         ("{login}", active.login_command.clone()),
+        ("{closest}", closest),
     ];
     let mut out = format.to_owned();
     for (key, value) in fields {
@@ -130,6 +144,12 @@ mod tests {
         );
         assert_eq!(t(Lasting::Expired), "dev-ro expired");
         assert_eq!(t(Lasting::SignedOut), "dev-ro signed-out");
+        assert_eq!(t(Lasting::Refused), "dev-ro refused");
+        assert_eq!(
+            t(Lasting::NoSuchProfile { closest: None }),
+            "dev-ro no-such-profile",
+            "a name the config does not define is marked"
+        );
         assert_eq!(t(Lasting::Unknown), "dev-ro");
         assert_eq!(t(Lasting::NotSso), "dev-ro");
         let w = |l| render("{warning}", &active(l));
@@ -150,8 +170,17 @@ mod tests {
             "a refresh renews it"
         );
         assert_eq!(
-            render("{state}", &active(Lasting::NoSuchProfile)),
-            "no-such-profile"
+            render(
+                "{state} {closest}",
+                &active(Lasting::NoSuchProfile {
+                    closest: Some("dev-rw".into())
+                })
+            ),
+            "no-such-profile dev-rw"
+        );
+        assert_eq!(
+            w(Lasting::Refused),
+            "aws-sso-rs: IAM Identity Center refused the sign-in of profile 'dev-ro' (ended or revoked on the server); run: aws-sso-rs login --sso-session corp"
         );
         assert_eq!(
             render(

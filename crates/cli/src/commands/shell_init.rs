@@ -43,7 +43,7 @@ pub fn script(shell: InitShell, binary: &Path, prompt: bool) -> String {
             let mut out = POSIX
                 .replace("@SHELL@", name)
                 .replace("@BIN@", &posix_quote(&bin));
-            out.push_str(hook);
+            out.push_str(&hook.replace("@BIN@", &posix_quote(&bin)));
             if prompt {
                 out.push_str(segment);
             }

@@ -1,6 +1,7 @@
 # aws-sso-rs shell integration for fish: add to ~/.config/fish/config.fish
 #   aws-sso-rs shell-init fish | source          (or with --prompt for the prompt segment)
-# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed
+# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed;
+#                        Tab completes profile names
 # aws-sso-clear          erase AWS_PROFILE, when you are done
 # aws_sso_rs_prompt      the prompt segment: "(dev-account-ro 7h12m) "
 # Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
@@ -18,15 +19,23 @@ function aws-sso-use --description 'Switch AWS_PROFILE, signing in if needed (aw
     set -l state (env AWS_PROFILE=$profile @BIN@ prompt --format '{state}')
     switch "$state"
         case no-such-profile
-            echo "aws-sso-use: there is no profile '$profile' in the config; `aws-sso-rs profiles` lists them" >&2
+            set -l closest (env AWS_PROFILE=$profile @BIN@ prompt --format '{closest}')
+            set -l hint
+            test -n "$closest"; and set hint "did you mean '$closest'? "
+            echo "aws-sso-use: there is no profile '$profile' in the config; $hint`aws-sso-rs profiles` lists them" >&2
             return 3
-        case signed-out expired
+        case signed-out expired refused
             @BIN@ login --profile $profile; or return $status
     end
     set -gx AWS_PROFILE $profile
     set -e AWS_DEFAULT_PROFILE
     set -e _AWS_SSO_RS_WARNED
 end
+
+function __aws_sso_use_profiles
+    @BIN@ profiles --names 2>/dev/null
+end
+complete -c aws-sso-use -f -a '(__aws_sso_use_profiles)' -d 'AWS profile'
 
 function aws-sso-clear --description 'Erase AWS_PROFILE (aws-sso-rs)'
     set -e AWS_PROFILE

@@ -1,6 +1,7 @@
 # aws-sso-rs shell integration for @SHELL@: add to your startup file
 #   eval "$(aws-sso-rs shell-init @SHELL@)"          (or with --prompt for the prompt segment)
-# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed
+# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed;
+#                        Tab completes profile names
 # aws-sso-clear          unset AWS_PROFILE, when you are done
 # aws_sso_rs_prompt      the prompt segment: "(dev-account-ro 7h12m) "
 # Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
@@ -11,16 +12,19 @@ aws-sso-use() {
         printf 'aws-sso-use: this shell runs inside `aws-sso-rs exec` for profile %s, whose keys win over AWS_PROFILE; exit it first\n' "'$AWS_SSO_RS_PROFILE'" >&2
         return 1
     fi
-    local profile="${1:-}" state
+    local profile="${1:-}" state closest
     if [ -z "$profile" ]; then
         profile="$(@BIN@ pick)" || return $?
     fi
-    state="$(AWS_PROFILE="$profile" @BIN@ prompt --format '{state}')"
+    state="$(AWS_PROFILE="$profile" @BIN@ prompt --format '{state} {closest}')"
     case "$state" in
-        no-such-profile)
-            printf 'aws-sso-use: there is no profile %s in the config; `aws-sso-rs profiles` lists them\n' "'$profile'" >&2
+        no-such-profile*)
+            closest="${state#no-such-profile}"
+            closest="${closest# }"
+            printf 'aws-sso-use: there is no profile %s in the config; %s`aws-sso-rs profiles` lists them\n' \
+                "'$profile'" "${closest:+did you mean '$closest'? }" >&2
             return 3 ;;
-        signed-out|expired)
+        signed-out*|expired*|refused*)
             @BIN@ login --profile "$profile" || return $? ;;
     esac
     export AWS_PROFILE="$profile"

@@ -1,6 +1,7 @@
 # aws-sso-rs shell integration for PowerShell: add to your $PROFILE
 #   Invoke-Expression (& aws-sso-rs shell-init powershell | Out-String)
-# aws-sso-use [NAME]  switch $env:AWS_PROFILE (a picker without NAME), signing in if needed
+# aws-sso-use [NAME]  switch $env:AWS_PROFILE (a picker without NAME), signing in if needed;
+#                     Tab completes profile names
 # aws-sso-clear       remove $env:AWS_PROFILE, when you are done
 # aws_sso_rs_prompt   the prompt segment: "(dev-account-ro 7h12m) "
 # Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
@@ -19,18 +20,26 @@ function global:aws-sso-use {
     $saved = $env:AWS_PROFILE
     $env:AWS_PROFILE = $Name
     $state = & @BIN@ prompt --format '{state}'
+    $closest = if ($state -eq 'no-such-profile') { & @BIN@ prompt --format '{closest}' }
     $env:AWS_PROFILE = $saved
     if ($state -eq 'no-such-profile') {
-        Write-Error "aws-sso-use: there is no profile '$Name' in the config; ``aws-sso-rs profiles`` lists them"
+        $hint = if ($closest) { "did you mean '$closest'? " } else { '' }
+        Write-Error "aws-sso-use: there is no profile '$Name' in the config; $hint``aws-sso-rs profiles`` lists them"
         return
     }
-    if ($state -eq 'signed-out' -or $state -eq 'expired') {
+    if ($state -eq 'signed-out' -or $state -eq 'expired' -or $state -eq 'refused') {
         & @BIN@ login --profile $Name
         if ($LASTEXITCODE -ne 0) { return }
     }
     $env:AWS_PROFILE = $Name
     Remove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue
     $global:_AwsSsoRsWarned = $null
+}
+
+Register-ArgumentCompleter -CommandName aws-sso-use -ParameterName Name -ScriptBlock {
+    param($command, $parameter, $word)
+    & @BIN@ profiles --names 2>$null | Where-Object { $_ -like "$word*" } |
+        ForEach-Object { [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_) }
 }
 
 function global:aws-sso-clear {
