@@ -1,7 +1,7 @@
 //! `cargo xtask dist`: the release archive of `aws-sso-rs` for this machine's target (and the
 //! static musl one when that target is installed): an optimised, stripped binary, shell
-//! completions, man pages, README, licence files, CHANGELOG and the user docs (guide, commands,
-//! troubleshooting, security) in
+//! completions, man pages, README, licence files, CHANGELOG and every page the README links
+//! (the docs/ pages and the library crates' READMEs, at their paths in the repository) in
 //! `target/dist/aws-sso-rs-<version>-<target>.tar.gz`, with `target/dist/SHA256SUMS`. The
 //! command checks its own result: the archive holds exactly the planned files, their list
 //! matches an insta snapshot, and the archived binary runs `--version`.
@@ -24,8 +24,11 @@ const COMPLETIONS: [(&str, &str); 5] = [
     ("elvish", "aws-sso-rs.elv"),
 ];
 
-/// The documents copied from the workspace root (the README links the docs/ pages).
-const DOCUMENTS: [&str; 8] = [
+/// The documents copied from the workspace root, each at the same path in the archive, so that
+/// the links between them work there too: the README and every page it links (the docs/ pages,
+/// and the README of each library crate, whose folder the README's table of crates links), and
+/// the pages those link. A test holds this list to the links.
+const DOCUMENTS: [&str; 16] = [
     "README.md",
     "CHANGELOG.md",
     "LICENSE-MIT",
@@ -34,6 +37,14 @@ const DOCUMENTS: [&str; 8] = [
     "docs/cli.md",
     "docs/troubleshooting.md",
     "docs/security.md",
+    "docs/architecture.md",
+    "docs/compatibility.md",
+    "docs/benchmarks.md",
+    "crates/profile-config/README.md",
+    "crates/token-cache/README.md",
+    "crates/device-auth/README.md",
+    "crates/role-credentials/README.md",
+    "crates/mock-endpoint/README.md",
 ];
 
 /// Every path in the archive (under its top folder), in archive order, for `man_pages` (the
@@ -133,11 +144,12 @@ fn build_archive(root: &Path, out: &Path, target: &str) -> Result<PathBuf> {
         std::fs::remove_dir_all(&stage)?;
     }
     std::fs::create_dir_all(stage.join("completions"))?;
-    std::fs::create_dir_all(stage.join("docs"))?;
     std::fs::create_dir_all(stage.join("man/man1"))?;
     std::fs::copy(&binary, stage.join("aws-sso-rs"))?;
     for doc in DOCUMENTS {
-        std::fs::copy(root.join(doc), stage.join(doc)).with_context(|| format!("copy {doc}"))?;
+        let dest = stage.join(doc);
+        std::fs::create_dir_all(dest.parent().context("a document's folder")?)?;
+        std::fs::copy(root.join(doc), dest).with_context(|| format!("copy {doc}"))?;
     }
     for (shell, file) in COMPLETIONS {
         // Packaged completions call `aws-sso-rs` from PATH, not the build machine's path.
@@ -234,6 +246,17 @@ fn write_archive(archive: &Path, base: &Path, files: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The archive's top folder in the snapshot of its layout.
+const LAYOUT_TOP: &str = "aws-sso-rs-VERSION-TARGET";
+
+/// The layout is part of the interface (packagers rely on it): a change shows as a diff
+/// against xtask/src/snapshots/xtask__dist__archive_files.snap (accept it with
+/// `cargo insta review`, or INSTA_UPDATE=always). Both `cargo xtask dist` and a unit test
+/// check against it.
+fn assert_layout(layout: &[String]) {
+    insta::assert_snapshot!("archive_files", layout.join("\n"));
+}
+
 /// The archive holds exactly `planned`, and its binary, extracted, runs `--version`.
 fn check_archive(archive: &Path, planned: &[String], version: &str) -> Result<()> {
     let dir = tempfile::tempdir()?;
@@ -262,15 +285,12 @@ fn check_archive(archive: &Path, planned: &[String], version: &str) -> Result<()
         found == planned,
         "the archive holds {found:#?}\nbut the plan is {planned:#?}"
     );
-    // The layout is part of the interface (packagers rely on it): a change shows as a diff
-    // against xtask/src/snapshots/xtask__dist__archive_files.snap (accept it with
-    // `cargo insta review`, or INSTA_UPDATE=always).
     let top = planned[0].trim_end_matches("/aws-sso-rs");
     let layout: Vec<String> = found
         .iter()
-        .map(|f| f.replacen(top, "aws-sso-rs-VERSION-TARGET", 1))
+        .map(|f| f.replacen(top, LAYOUT_TOP, 1))
         .collect();
-    insta::assert_snapshot!("archive_files", layout.join("\n"));
+    assert_layout(&layout);
     let binary = dir.path().join(&planned[0]);
     let shown = version_of(&binary)?;
     ensure!(
@@ -287,6 +307,160 @@ fn check_archive(archive: &Path, planned: &[String], version: &str) -> Result<()
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Component, Path, PathBuf};
+
+    use super::{DOCUMENTS, LAYOUT_TOP, assert_layout, planned_files};
+    use crate::workspace_root;
+
+    /// Folders the README links (its table of crates) that hold source code only, no README of
+    /// their own: the archive ships programs, not sources, so their links lead to the
+    /// repository. (The CLI's README is the README itself.) Any other linked folder must have a
+    /// README.md, which the archive then ships.
+    const SOURCE_FOLDERS: [&str; 3] = ["crates/cli", "tests", "xtask"];
+
+    /// The targets of the local links in `markdown`, without their `#fragment`: web and mail
+    /// links and links within the page are left out, and so is text in code.
+    fn local_links(markdown: &str) -> Vec<String> {
+        use pulldown_cmark::{Event, Parser, Tag};
+        Parser::new(markdown)
+            .filter_map(|event| match event {
+                Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                    Some(dest_url.into_string())
+                }
+                _ => None,
+            })
+            .filter(|url| {
+                !(url.starts_with('#')
+                    || url.starts_with("http://")
+                    || url.starts_with("https://")
+                    || url.starts_with("mailto:"))
+            })
+            .map(|url| url.split('#').next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// `link`, written in the document at `doc`, as a path from the workspace root
+    /// (`docs/cli.md` for `cli.md` in `docs/guide.md`); `None` when it leaves the workspace.
+    fn resolve(doc: &str, link: &str) -> Option<String> {
+        let base = Path::new(doc).parent().unwrap_or(Path::new(""));
+        let mut path = PathBuf::new();
+        for part in base.join(link).components() {
+            match part {
+                Component::Normal(p) => path.push(p),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if !path.pop() {
+                        return None;
+                    }
+                }
+                Component::RootDir | Component::Prefix(_) => return None,
+            }
+        }
+        Some(path.to_str()?.to_owned())
+    }
+
+    #[test]
+    fn links_are_read_as_markdown_reads_them() {
+        let text = "\
+See [the guide](docs/guide.md#first-day), [a crate](crates/token-cache), \
+[the web](https://example.com/x.md), [mail](mailto:a@example.com), [below](#use) and \
+[a reference][ref]; `[not a link](in-code.md)`.
+
+```sh
+echo [not a link](in-a-block.md)
+```
+
+[ref]: ../LICENSE-MIT \"the licence\"
+";
+        assert_eq!(
+            local_links(text),
+            ["docs/guide.md", "crates/token-cache", "../LICENSE-MIT"]
+        );
+        assert_eq!(
+            resolve("docs/guide.md", "cli.md").as_deref(),
+            Some("docs/cli.md")
+        );
+        assert_eq!(
+            resolve("crates/token-cache/README.md", "../../README.md").as_deref(),
+            Some("README.md")
+        );
+        assert_eq!(resolve("README.md", "../shared/x.md"), None);
+    }
+
+    /// What a person opening the archive's README follows must be there: every local page
+    /// that a shipped document links (so, from the README, every page it leads to) is in the
+    /// plan, and every planned document exists.
+    #[test]
+    fn the_archive_ships_every_page_its_documents_link() {
+        let root = workspace_root();
+        let mut problems = Vec::new();
+        for doc in DOCUMENTS {
+            let Ok(text) = std::fs::read_to_string(root.join(doc)) else {
+                problems.push(format!("{doc} is planned but is not in the workspace"));
+                continue;
+            };
+            if !doc.ends_with(".md") {
+                continue;
+            }
+            let mut links = local_links(&text);
+            links.sort();
+            links.dedup();
+            for link in links {
+                let Some(path) = resolve(doc, &link) else {
+                    problems.push(format!("{doc} links {link}, outside the workspace"));
+                    continue;
+                };
+                let page = if root.join(&path).is_dir() {
+                    if SOURCE_FOLDERS.contains(&path.as_str()) {
+                        continue;
+                    }
+                    format!("{path}/README.md")
+                } else {
+                    path
+                };
+                if !root.join(&page).is_file() {
+                    problems.push(format!("{doc} links {link}, but there is no {page}"));
+                } else if !DOCUMENTS.contains(&page.as_str()) {
+                    problems.push(format!(
+                        "{doc} links {link}, but the archive does not ship {page} \
+                         (add it to DOCUMENTS in xtask/src/dist.rs and to the snapshot)"
+                    ));
+                }
+            }
+        }
+        for folder in SOURCE_FOLDERS {
+            if root.join(folder).join("README.md").is_file() {
+                problems.push(format!(
+                    "{folder} has a README.md now: ship it instead of listing {folder} in SOURCE_FOLDERS"
+                ));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// The plan matches the layout snapshot that `cargo xtask dist` checks the archive
+    /// against, without building anything. The man pages come from the built binary
+    /// (`aws-sso-rs manpage --list`), so their names are taken from the snapshot; this checks
+    /// the rest: the binary, the documents, the completions and their order.
+    #[test]
+    fn the_plan_matches_the_archive_snapshot() {
+        let snapshot = std::fs::read_to_string(
+            workspace_root().join("xtask/src/snapshots/xtask__dist__archive_files.snap"),
+        )
+        .expect("the archive snapshot");
+        let man_prefix = format!("{LAYOUT_TOP}/man/man1/");
+        let pages: Vec<String> = snapshot
+            .lines()
+            .filter_map(|l| l.strip_prefix(&man_prefix)?.strip_suffix(".1"))
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            pages.iter().any(|p| p == "aws-sso-rs"),
+            "the snapshot lists man pages: {pages:?}"
+        );
+        assert_layout(&planned_files(LAYOUT_TOP, &pages));
+    }
+
     /// CHANGELOG.md's newest version heading is the version being built, so that a release
     /// cannot ship without its entry.
     #[test]

@@ -2,11 +2,13 @@
 //!
 //! - `conformance [--vectors DIR]`: run the shared AWS conformance suites.
 //! - `bench`: release-build benchmarks with figures to compare against the targets.
-//! - `ci`: everything CI runs (the README's test command).
+//! - `ci [--verbose] [--only STEP,...]`: everything CI runs (the README's test command), one
+//!   line a step, each step's output in `target/ci-logs/`.
 //! - `fuzz [--time SECONDS] [TARGET...]`: the cargo-fuzz targets (nightly), 600 s each by default.
 //! - `dist`: the release archive (binary, completions, man pages, docs) and SHA256SUMS.
 //! - `demo`: the tour of aws-sso-rs in a temporary home (the README's main command).
 //! - `venv`: the Python venv with the pinned boto3 for the compatibility tests.
+//! - `browsers` (hidden, a step of `ci`): Debian's Chromium, tmux and the shells for the tests.
 
 mod bench;
 mod browsers;
@@ -35,6 +37,7 @@ fn main() -> Result<()> {
         "dist" => dist::run(rest),
         "fuzz" => fuzz::run(rest),
         "venv" => venv::ensure(&workspace_root()).map(|p| println!("{}", p.display())),
+        "browsers" => browsers::ensure(),
         "help" | "--help" | "-h" => {
             println!("{}", HELP);
             Ok(())
@@ -50,9 +53,13 @@ commands:
   bench [--process|--prompt|--populate]
                                release-build benchmarks: parsing, the mock, whole processes,
                                prompt against cat, populate at scale (each flag: only that one)
-  ci                           everything CI runs: venv, Chromium and shells, fmt, clippy,
+  ci [--verbose] [--only STEP,...]
+                               everything CI runs: venv, Chromium and shells, fmt, clippy,
                                tests, docs (-D warnings), cargo deny, cargo package, the
-                               demo, conformance, each fuzz target for 20 s
+                               demo, conformance, each fuzz target for 20 s; one line a step,
+                               each step's output in target/ci-logs/NN-STEP.log, the test
+                               counts and a verdict (--verbose: the output live too;
+                               --only fmt,doc: just those steps)
   fuzz [--time SECONDS] [TARGET...]
                                the cargo-fuzz targets (config_parser, config_editor,
                                cache_readers) on the nightly toolchain, 600 s each by default

@@ -8,19 +8,36 @@ use anyhow::{Context, Result};
 use crate::run_cmd;
 
 /// Makes `target/compat-venv` from `tests/compat/requirements.txt` unless it is already made
-/// from the same requirements; returns its Python.
+/// from the same requirements; returns its Python ([`compat_python`]).
 pub fn ensure(root: &Path) -> Result<PathBuf> {
     ensure_named(
         root,
-        "compat-venv",
+        COMPAT_VENV,
         &root.join("tests/compat/requirements.txt"),
     )
 }
 
+/// The compatibility tests' venv, under `target/`.
+const COMPAT_VENV: &str = "compat-venv";
+
+/// The Python of the compatibility tests' venv, where [`ensure`] makes it (whether it is made
+/// yet or not).
+pub fn compat_python(root: &Path) -> PathBuf {
+    python_of(&venv_dir(root, COMPAT_VENV))
+}
+
+fn venv_dir(root: &Path, name: &str) -> PathBuf {
+    root.join("target").join(name)
+}
+
+fn python_of(venv: &Path) -> PathBuf {
+    venv.join("bin/python")
+}
+
 /// Makes `target/NAME` from `requirements` unless it is already made from them.
 pub fn ensure_named(root: &Path, name: &str, requirements: &Path) -> Result<PathBuf> {
-    let venv = root.join("target").join(name);
-    let python = venv.join("bin/python");
+    let venv = venv_dir(root, name);
+    let python = python_of(&venv);
 
     let wanted = std::fs::read_to_string(requirements)
         .with_context(|| format!("cannot read {}", requirements.display()))?;
