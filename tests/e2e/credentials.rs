@@ -116,6 +116,37 @@ fn test_py_runs_under_exec() {
 }
 
 #[test]
+fn test_py_runs_after_eval_of_export_env_as_under_exec() {
+    aws_sso_e2e::require_botocore!();
+    let w = signed_in();
+    let script = aws_sso_e2e::workspace_root().join("tests/e2e/fixtures/test.py");
+    let python = aws_sso_e2e::python();
+    // The guide's other way: the variables into this shell, then the program, with no
+    // AWS_PROFILE and no region of its own.
+    let mut sh = std::process::Command::new("sh");
+    sh.arg("-c")
+        .arg(
+            r#"eval "$("$AWS_SSO_RS" export --profile dev-account-ro --format env)" && "$PROG" "$SCRIPT""#,
+        )
+        .env_clear()
+        .env("HOME", w.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PROG", &python)
+        .env("SCRIPT", &script)
+        .env("AWS_SSO_RS", env!("CARGO_BIN_EXE_aws-sso-rs"));
+    for (k, v) in w.mock.env() {
+        sh.env(k, v);
+    }
+    let out = sh.output().expect("sh runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Account: 123456789011"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn exec_passes_status_signals_and_a_clean_environment_through() {
     let w = signed_in();
     let status = w
@@ -219,10 +250,17 @@ fn export_prints_every_format() {
         assert!(out.starts_with(&first), "{format}: {out}");
         assert_eq!(
             out.lines().count(),
-            4,
-            "{format}: key, secret, token, expiration"
+            6,
+            "{format}: key, secret, token, expiration, and the profile's region twice"
         );
         assert!(out.contains("AWS_CREDENTIAL_EXPIRATION"), "{format}");
+        for var in ["AWS_REGION", "AWS_DEFAULT_REGION"] {
+            assert!(
+                out.lines()
+                    .any(|l| l.contains(var) && l.contains("ap-northeast-1")),
+                "{format} sets {var} as exec does: {out}"
+            );
+        }
     }
     let json: serde_json::Value = serde_json::from_str(&stdout(&w.run(&[
         "export",
@@ -233,6 +271,7 @@ fn export_prints_every_format() {
     ])))
     .expect("json");
     assert_eq!(json["AWS_ACCESS_KEY_ID"], key);
+    assert_eq!(json["AWS_REGION"], "ap-northeast-1");
     let process_format: serde_json::Value =
         serde_json::from_str(&stdout(&w.run(&["export", "--profile", "dev-account-ro"])))
             .expect("json");

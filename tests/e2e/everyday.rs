@@ -330,6 +330,77 @@ fn console_via_portal_sends_no_credential_and_opens_the_portal_link() {
     );
 }
 
+/// A folder holding a stand-in `xdg-open` that records each address it is given, put first on
+/// PATH: the system opener that `console` would start.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn recording_opener(w: &World) -> (std::ffi::OsString, std::path::PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = w.path().join("opener-bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let log = w.path().join("xdg-opened");
+    let script = bin.join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" >> '{}'\n", log.display()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    (path, log)
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+#[test]
+fn console_without_a_display_prints_the_address_and_says_why_instead_of_claiming_success() {
+    let w = example_signed_in();
+    let (path, opened) = recording_opener(&w);
+    let out = w
+        .cmd(&["console", "--profile", "dev-account-ro"])
+        .env_remove("BROWSER")
+        .env("PATH", &path)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("No browser could be opened")
+            && err.contains("no graphical display here (DISPLAY and WAYLAND_DISPLAY are unset")
+            && !err.contains("Opened"),
+        "{err}"
+    );
+    let url = stdout(&out);
+    assert!(
+        url.trim().contains("/federation?Action=login&") && url.contains("SigninToken="),
+        "the address to open: {url}"
+    );
+    assert!(
+        !opened.exists(),
+        "no opener was started (it would start a text browser with no terminal)"
+    );
+
+    // With a display, the system's opener is asked.
+    let out = w
+        .cmd(&["console", "--profile", "dev-account-ro", "--via-portal"])
+        .env_remove("BROWSER")
+        .env("PATH", &path)
+        .env("DISPLAY", ":0")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("Opened"), "{}", stderr(&out));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !opened.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let log = std::fs::read_to_string(&opened).expect("the opener ran");
+    assert!(log.contains("/#/console?account_id=123456789011"), "{log}");
+}
+
 #[test]
 fn console_refused_by_the_signin_endpoint_says_what_to_do() {
     let w = example_signed_in();
@@ -500,8 +571,8 @@ fn prompt_shows_the_active_profile_and_its_time_without_the_network() {
     );
     assert_eq!(
         prompt(&[("AWS_PROFILE", "nope")], &[]),
-        "nope\n",
-        "not in the config"
+        "nope no-such-profile\n",
+        "not in the config, and marked so"
     );
 
     let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);

@@ -1,59 +1,118 @@
 //! Opening a URL in the user's browser: `$BROWSER` first (as Python's `webbrowser` and the
 //! AWS CLI read it: `:`-separated commands, `%s` stands for the URL, else the URL is appended),
-//! then the platform's opener.
+//! then the platform's opener, but only where a graphical browser can show the page: on
+//! Linux and the BSDs a display (`DISPLAY` or `WAYLAND_DISPLAY`), on macOS not over SSH.
+//! Elsewhere the system's opener would start a text-mode browser with no terminal, or a
+//! browser on another person's screen, and claim success; the caller prints the address.
 
+use std::fmt;
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
 use aws_sso_profile_config::{Env, env::vars};
 
-/// Opens `url`; `Err` says why no browser could be started.
-pub fn open(url: &str, env: &dyn Env) -> Result<(), String> {
-    if let Some(list) = env.non_empty(vars::BROWSER) {
-        let mut problems = Vec::new();
-        for command in list.split(':').filter(|c| !c.trim().is_empty()) {
-            let Ok(mut words) = shell_words::split(command) else {
-                problems.push(format!("cannot parse BROWSER entry {command:?}"));
-                continue;
-            };
-            if words.iter().any(|w| w.contains("%s")) {
-                words.iter_mut().for_each(|w| *w = w.replace("%s", url));
-            } else {
-                words.push(url.to_owned());
+/// Why no browser was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoBrowser {
+    /// No graphical display to open one on.
+    NoDisplay,
+    /// An SSH session to a Mac: a browser would open on the remote screen.
+    RemoteSession,
+    /// Every `BROWSER` command failed (the details are in the `--debug` log).
+    BrowserFailed,
+    /// The platform's opener failed.
+    OpenerFailed,
+}
+
+impl fmt::Display for NoBrowser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::NoDisplay => {
+                "there is no graphical display here (DISPLAY and WAYLAND_DISPLAY are unset, as in an SSH session or a container)"
             }
-            let Some((program, args)) = words.split_first() else {
-                problems.push(format!("empty BROWSER entry {command:?}"));
-                continue;
-            };
-            match Command::new(program)
-                .args(args)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-            {
-                // A command that fails at once (`BROWSER=false`) did not open anything: try
-                // the next, as Python's `webbrowser` does. One still running is a browser.
-                Ok(mut child) => match exited_soon(&mut child) {
-                    Some(status) if !status.success() => {
-                        problems.push(format!("{program}: exited with {status}"));
-                    }
-                    _ => return Ok(()),
-                },
-                Err(e) => problems.push(format!("{program}: {e}")),
+            Self::RemoteSession => {
+                "this is an SSH session: a browser would open on the remote machine's screen, not yours"
             }
-        }
-        return Err(format!(
-            "no BROWSER command could be started ({})",
-            problems.join("; ")
-        ));
+            Self::BrowserFailed => "every command in BROWSER failed (--debug shows how)",
+            Self::OpenerFailed => {
+                "the system's opener (xdg-open or the like) could not start a browser; set BROWSER to your browser's command"
+            }
+        })
     }
+}
+
+/// Opens `url`; `Err` says why no browser was opened.
+pub fn open(url: &str, env: &dyn Env) -> Result<(), NoBrowser> {
+    if let Some(list) = env.non_empty(vars::BROWSER) {
+        return open_with(&list, url);
+    }
+    graphical_display(env)?;
     // The opener's error quotes the address, which can hold a secret (a sign-in token), and
     // its exit status in debug form: say what happened instead.
     open::that_detached(url).map_err(|e| {
-        tracing::debug!("the system's opener failed: {}", e.to_string().replace(url, "<the address>"));
-        "the system's opener (xdg-open or the like) could not start a browser; set BROWSER to your browser's command".to_owned()
+        tracing::debug!(
+            "the system's opener failed: {}",
+            e.to_string().replace(url, "<the address>")
+        );
+        NoBrowser::OpenerFailed
     })
+}
+
+/// Whether the platform's opener can show a page to the person at this terminal.
+fn graphical_display(env: &dyn Env) -> Result<(), NoBrowser> {
+    if cfg!(target_os = "macos") {
+        if env.non_empty(vars::SSH_CONNECTION).is_some() {
+            return Err(NoBrowser::RemoteSession);
+        }
+    } else if cfg!(unix)
+        && env.non_empty(vars::DISPLAY).is_none()
+        && env.non_empty(vars::WAYLAND_DISPLAY).is_none()
+    {
+        return Err(NoBrowser::NoDisplay);
+    }
+    Ok(())
+}
+
+/// Tries each command of a `BROWSER` list in turn.
+fn open_with(list: &str, url: &str) -> Result<(), NoBrowser> {
+    let mut problems = Vec::new();
+    for command in list.split(':').filter(|c| !c.trim().is_empty()) {
+        let Ok(mut words) = shell_words::split(command) else {
+            problems.push(format!("cannot parse BROWSER entry {command:?}"));
+            continue;
+        };
+        if words.iter().any(|w| w.contains("%s")) {
+            words.iter_mut().for_each(|w| *w = w.replace("%s", url));
+        } else {
+            words.push(url.to_owned());
+        }
+        let Some((program, args)) = words.split_first() else {
+            problems.push(format!("empty BROWSER entry {command:?}"));
+            continue;
+        };
+        match Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            // A command that fails at once (`BROWSER=false`) did not open anything: try
+            // the next, as Python's `webbrowser` does. One still running is a browser.
+            Ok(mut child) => match exited_soon(&mut child) {
+                Some(status) if !status.success() => {
+                    problems.push(format!("{program}: exited with {status}"));
+                }
+                _ => return Ok(()),
+            },
+            Err(e) => problems.push(format!("{program}: {e}")),
+        }
+    }
+    tracing::debug!(
+        "no BROWSER command could be started: {}",
+        problems.join("; ").replace(url, "<the address>")
+    );
+    Err(NoBrowser::BrowserFailed)
 }
 
 /// The child's exit status if it ends within about 300 ms (30 looks, 10 ms apart).
@@ -66,4 +125,34 @@ fn exited_soon(child: &mut std::process::Child) -> Option<ExitStatus> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sso_profile_config::MapEnv;
+
+    #[cfg(all(unix, not(target_os = "macos")))]
+    #[test]
+    fn without_a_display_no_opener_is_started() {
+        let env = MapEnv::new();
+        assert_eq!(
+            open("https://example.test/", &env),
+            Err(NoBrowser::NoDisplay)
+        );
+        let shown = NoBrowser::NoDisplay.to_string();
+        assert!(
+            shown.contains("DISPLAY and WAYLAND_DISPLAY are unset"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_browser_command_that_fails_says_so_without_the_address() {
+        let env = MapEnv::new().with(vars::BROWSER, "false:/nonexistent/browser");
+        assert_eq!(
+            open("https://example.test/?SigninToken=secret", &env),
+            Err(NoBrowser::BrowserFailed)
+        );
+    }
 }

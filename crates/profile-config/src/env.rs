@@ -91,6 +91,12 @@ pub mod vars {
     /// Browsers to open, `:`-separated commands (`%s` stands for the URL), as Python's
     /// `webbrowser` reads it.
     pub const BROWSER: &str = "BROWSER";
+    /// The X11 display a graphical browser would open on (Linux and the BSDs).
+    pub const DISPLAY: &str = "DISPLAY";
+    /// The Wayland display a graphical browser would open on.
+    pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
+    /// Set by sshd in the sessions it starts.
+    pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
     /// Access key id of static or temporary credentials.
     pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
     /// Secret key of static or temporary credentials.

@@ -48,9 +48,18 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
     );
     match browser::open(&url, world.env.as_ref()) {
         Ok(()) => eprintln!("Opened {what} in your browser."),
-        Err(why) => anyhow::bail!(
-            "cannot open a browser ({why}); run again with --print to get the URL of {what}"
-        ),
+        // As login does: the address, and why no browser opened it.
+        Err(why) => {
+            let within = if settings.via_portal {
+                ""
+            } else {
+                " within 15 minutes (the sign-in token in it expires then)"
+            };
+            eprintln!(
+                "No browser could be opened: {why}.\nOpen this address in a browser{within} for {what}:"
+            );
+            writeln!(std::io::stdout().lock(), "{url}")?;
+        }
     }
     Ok(())
 }

@@ -13,12 +13,15 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::commands::credentials::{iso, process_json, role_credentials};
 use crate::settings::{CredentialSettings, World};
 
+/// `c` in `format`; the variable formats (every shell's, and `json`) also carry `region`, the
+/// profile's, as `AWS_REGION` and `AWS_DEFAULT_REGION`, as `exec` sets them.
 pub fn render(
     format: ExportFormat,
     c: &aws_sso_token_cache::RoleCredentials,
+    region: Option<&str>,
     section: &str,
 ) -> String {
-    let pairs = [
+    let mut pairs = vec![
         (vars::AWS_ACCESS_KEY_ID, c.access_key_id.clone()),
         (
             vars::AWS_SECRET_ACCESS_KEY,
@@ -27,6 +30,10 @@ pub fn render(
         (vars::AWS_SESSION_TOKEN, c.session_token.expose().to_owned()),
         (vars::AWS_CREDENTIAL_EXPIRATION, iso(c.expiration)),
     ];
+    if let Some(region) = region {
+        pairs.push((vars::AWS_REGION, region.to_owned()));
+        pairs.push((vars::AWS_DEFAULT_REGION, region.to_owned()));
+    }
     let lines = |f: &dyn Fn(&str, &str) -> String| {
         pairs
             .iter()
@@ -65,9 +72,9 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
     let section = args.section.as_deref().unwrap_or(&settings.profile);
     let creds = role_credentials(settings, world)?;
     if !args.to_credentials_file {
-        std::io::stdout()
-            .lock()
-            .write_all(render(args.format, &creds, section).as_bytes())?;
+        std::io::stdout().lock().write_all(
+            render(args.format, &creds, settings.region.as_deref(), section).as_bytes(),
+        )?;
         return Ok(());
     }
     let path = &settings.files.credentials_file;

@@ -57,7 +57,6 @@ impl<'a> CliPresenter<'a> {
                 url.split('?').next().unwrap_or(url)
             ),
             Err(why) => {
-                tracing::debug!("no browser could be started: {why}");
                 let instead = if self.device_code {
                     "open the address above on any device, or use --no-browser for a QR code to scan"
                 } else {
@@ -65,7 +64,7 @@ impl<'a> CliPresenter<'a> {
                      --use-device-code (then sign in from any device)"
                 };
                 say(format_args!(
-                    "No browser could be started on this machine. Open the address above in a browser yourself.\n\
+                    "No browser could be started on this machine: {why}. Open the address above in a browser yourself.\n\
                      Without a browser here (an SSH session, a container), {instead}.\n"
                 ));
             }
