@@ -246,6 +246,56 @@ fn populate_writes_a_profile_per_role_keeps_the_users_file_and_prunes_only_what_
 }
 
 #[test]
+fn populate_reports_roles_the_users_own_profiles_cover_instead_of_generating_twins() {
+    // The README's config: dev-account-ro and dev-account-admin sign in to both roles of
+    // dev-account through my-sso.
+    let w = example_signed_in();
+    let config = w.path().join(".aws/config");
+    let users = std::fs::read_to_string(&config).expect("config");
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "2 roles are already covered by your own profiles (dev-account-admin, dev-account-ro): not generated again; --include-covered generates them too."
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let written = std::fs::read_to_string(&config).expect("config");
+    assert!(written.starts_with(&users), "the user's file is kept");
+    assert_eq!(
+        profile_headers(&written[users.len()..]),
+        ["prod-account.ReadOnly"],
+        "only the role no profile covers"
+    );
+
+    // --prune never touches the user's profiles.
+    let out = w.run(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "my-sso",
+        "--prune",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), written);
+
+    // Twins for those who want them.
+    let out = w.run(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "my-sso",
+        "--include-covered",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let twins = std::fs::read_to_string(&config).expect("config");
+    let mut added = profile_headers(&twins[written.len()..]);
+    added.sort_unstable();
+    assert_eq!(added, ["dev-account.Administrator", "dev-account.ReadOnly"]);
+}
+
+#[test]
 fn botocore_resolves_credentials_for_generated_profiles() {
     aws_sso_e2e::require_botocore!();
     let w = signed_in(organisation(3, &["ReadOnly"]));

@@ -301,9 +301,14 @@ pub struct PopulateArgs {
     /// The profiles' `region` (default: the session's sso_region).
     #[arg(long)]
     pub region: Option<String>,
-    /// Remove generated profiles of this session whose account or role is gone.
+    /// Remove generated profiles of this session whose account or role is gone (profiles you
+    /// wrote are never touched).
     #[arg(long)]
     pub prune: bool,
+    /// Also generate a profile for a role that a profile you wrote already signs in to
+    /// through the same session (by default that role is reported as covered by it).
+    #[arg(long)]
+    pub include_covered: bool,
     /// Print what would change as a diff and write nothing.
     #[arg(long)]
     pub dry_run: bool,

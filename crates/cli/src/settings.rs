@@ -524,6 +524,7 @@ pub struct PopulateSettings {
     pub template: String,
     pub region: String,
     pub prune: bool,
+    pub include_covered: bool,
     pub dry_run: bool,
     #[serde(skip)]
     pub target: SessionTarget,
@@ -571,6 +572,7 @@ impl PopulateSettings {
             session,
             template: args.template.clone(),
             prune: args.prune,
+            include_covered: args.include_covered,
             dry_run: args.dry_run,
             target,
         })

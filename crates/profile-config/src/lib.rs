@@ -73,7 +73,7 @@ pub use env::{Env, MapEnv, ProcessEnv};
 pub use error::{Error, ErrorKind, closest_name};
 pub use location::{FileLocations, Platform, expand_tilde, home_dir};
 pub use populate::{
-    Assignment, GENERATED_MARKER, PopulateOptions, PopulatePlan, populate, profile_name,
+    Assignment, Covered, GENERATED_MARKER, PopulateOptions, PopulatePlan, populate, profile_name,
 };
 pub use profile::{FileKind, Location, ProfileSet, Property, Section, Source, Warning};
 pub use sso::{

@@ -2,7 +2,8 @@
 //! profiles that the AWS CLI, every SDK and Terraform read with no helper.
 //!
 //! Generated sections carry a comment line with [`GENERATED_MARKER`] under their header;
-//! only those are ever changed or pruned. Everything the user wrote (sections, comments,
+//! only those are ever changed or pruned. A role that a profile the user wrote already signs
+//! in to through the same session is covered by it: no twin is generated unless asked for. Everything the user wrote (sections, comments,
 //! order, blank lines) stays byte for byte. A generated profile keeps its name once written
 //! (scripts and other profiles refer to it), even if the account is renamed.
 
@@ -38,6 +39,20 @@ pub struct PopulateOptions {
     pub region: String,
     /// Remove generated profiles of this session whose account or role is gone.
     pub prune: bool,
+    /// Generate a profile for a role even when a profile the user wrote (one without the
+    /// marker) already signs in to it through the same session.
+    pub include_covered: bool,
+}
+
+/// A role that a profile the user wrote already covers (same session, account and role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Covered {
+    /// The user's profile.
+    pub profile: String,
+    /// Its account.
+    pub account_id: String,
+    /// Its role.
+    pub role_name: String,
 }
 
 /// What [`populate`] changed (or, on a copy, would change).
@@ -53,6 +68,9 @@ pub struct PopulatePlan {
     pub removed: Vec<String>,
     /// Generated profiles whose account or role is gone, left in place (no `prune`).
     pub gone: Vec<String>,
+    /// Roles not generated because a profile the user wrote covers them (without
+    /// `include_covered`), in the order of the assignments.
+    pub covered: Vec<Covered>,
 }
 
 impl PopulatePlan {
@@ -138,17 +156,22 @@ pub fn populate(
     }
     let mut plan = PopulatePlan::default();
     let mut taken: HashSet<String> = set.profiles().map(|p| p.name().to_owned()).collect();
-    // Generated profiles of this session, by their account and role.
+    let marked: HashSet<String> = doc.marked_profiles(GENERATED_MARKER).into_iter().collect();
+    // Profiles of this session by their account and role: the generated ones, and (the first
+    // of) the user's own.
     let mut ours: HashMap<(String, String), String> = HashMap::new();
-    for name in doc.marked_profiles(GENERATED_MARKER) {
-        let Some(p) = set.profile(&name) else {
-            continue;
-        };
+    let mut users: HashMap<(String, String), String> = HashMap::new();
+    for p in set.profiles() {
         if p.get("sso_session") != Some(options.session.as_str()) {
             continue;
         }
         if let (Some(account), Some(role)) = (p.get("sso_account_id"), p.get("sso_role_name")) {
-            ours.insert((account.to_owned(), role.to_owned()), name);
+            let key = (account.to_owned(), role.to_owned());
+            if marked.contains(p.name()) {
+                ours.insert(key, p.name().to_owned());
+            } else {
+                users.entry(key).or_insert_with(|| p.name().to_owned());
+            }
         }
     }
     let wanted: BTreeSet<(&str, &str)> = assignments
@@ -191,6 +214,16 @@ pub fn populate(
             } else {
                 plan.unchanged += 1;
             }
+            continue;
+        }
+        if !options.include_covered
+            && let Some(profile) = users.get(&(a.account_id.clone(), a.role_name.clone()))
+        {
+            plan.covered.push(Covered {
+                profile: profile.clone(),
+                account_id: a.account_id.clone(),
+                role_name: a.role_name.clone(),
+            });
             continue;
         }
         let base = profile_name(&options.template, a, &options.session)?;
@@ -264,7 +297,52 @@ sso_region = eu-west-1
             template: "{account_name}.{role_name}".into(),
             region: "eu-west-1".into(),
             prune,
+            include_covered: false,
         }
+    }
+
+    #[test]
+    fn a_role_the_users_own_profile_covers_is_not_generated_again_unless_asked() {
+        let config = format!(
+            "{CONFIG}\n[profile dev-ro]\n# my read-only profile\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n"
+        );
+        let mut doc = ConfigDocument::parse(&config, FileKind::Config, "config").expect("doc");
+        let all = [
+            a("111111111111", "Dev", "ReadOnly"),
+            a("111111111111", "Dev", "Admin"),
+        ];
+        let plan = populate(&mut doc, &all, &options(true)).expect("populate");
+        assert_eq!(plan.added, ["Dev.Admin"]);
+        assert_eq!(
+            plan.covered,
+            [Covered {
+                profile: "dev-ro".into(),
+                account_id: "111111111111".into(),
+                role_name: "ReadOnly".into(),
+            }]
+        );
+        assert!(
+            doc.as_str().starts_with(&config),
+            "the user's profile is kept as written"
+        );
+        // Again with --prune: the user's profile is never touched, nothing else changes.
+        let text = doc.as_str().to_owned();
+        let again = populate(&mut doc, &all, &options(true)).expect("again");
+        assert!(!again.changes(), "{again:?}");
+        assert_eq!(doc.as_str(), text);
+
+        // Twins for those who want them.
+        let twins = populate(
+            &mut doc,
+            &all,
+            &PopulateOptions {
+                include_covered: true,
+                ..options(true)
+            },
+        )
+        .expect("twins");
+        assert_eq!(twins.added, ["Dev.ReadOnly"]);
+        assert!(twins.covered.is_empty());
     }
 
     #[test]

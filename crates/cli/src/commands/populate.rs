@@ -37,6 +37,7 @@ pub fn run(
             template: settings.template.clone(),
             region: settings.region.clone(),
             prune: settings.prune,
+            include_covered: settings.include_covered,
         },
     )
     .map_err(|e| match e.kind() {
@@ -105,6 +106,30 @@ pub fn run(
                 ""
             },
             plan.unchanged
+        )?;
+    }
+    if !plan.covered.is_empty() {
+        let mut covering: Vec<&str> = plan.covered.iter().map(|c| c.profile.as_str()).collect();
+        covering.sort_unstable();
+        covering.dedup();
+        writeln!(
+            err,
+            "{} already covered by your own {} ({}): not generated again; --include-covered generates {} too.",
+            match plan.covered.len() {
+                1 => "1 role is".to_owned(),
+                n => format!("{n} roles are"),
+            },
+            if covering.len() == 1 {
+                "profile"
+            } else {
+                "profiles"
+            },
+            covering.join(", "),
+            if plan.covered.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
         )?;
     }
     if !plan.gone.is_empty() {
