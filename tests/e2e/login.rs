@@ -580,3 +580,45 @@ fn redirect_port_sets_the_loopback_port() {
     follow(&location);
     assert!(child.wait_with_output().expect("ends").status.success());
 }
+
+#[test]
+fn login_with_no_profile_uses_the_configs_only_sign_in_and_names_the_flag_when_there_are_several() {
+    // The README's config: `default` is not an IAM Identity Center profile, and my-sso is
+    // the only [sso-session] (as `list` takes it).
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Signed in to sso-session 'my-sso'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        w.cache()
+            .load_token(&aws_sso_token_cache::TokenKey::new("my-sso"))
+            .expect("read")
+            .is_some()
+    );
+
+    // A misspelt session: the one probably meant, in a sentence.
+    let out = w.run(&["login", "--sso-session", "my-ssso", "--use-device-code"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("; did you mean 'my-sso'? The sessions there: my-sso"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Two sessions and nobody at a terminal to pick: the flags that choose each.
+    let config = std::fs::read_to_string(w.path().join(".aws/config")).expect("config");
+    w.home.write_config(&format!(
+        "{config}\n[sso-session other]\nsso_start_url = https://d-other.awsapps.com/start\nsso_region = eu-west-1\n"
+    ));
+    let out = w.run(&["login", "--use-device-code"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("IAM Identity Center sign-ins; name one: --sso-session my-sso, --sso-session other, --profile legacy-ro"),
+        "{}",
+        stderr(&out)
+    );
+}

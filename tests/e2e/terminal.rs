@@ -237,8 +237,31 @@ fn without_a_profile_on_a_terminal_whoami_offers_the_picker() {
     let out = w.run(&["whoami"]);
     assert_eq!(out.status.code(), Some(3), "{}", crate::stderr(&out));
     let session = Session::start(&w, "picker", 160, "", "whoami --output text");
-    let screen = session.screen("dev-account-admin");
+    let screen = session.screen("legacy-ro");
     assert!(screen.contains("Profile"), "{screen}");
+    // Each column starts at the same place on every row: the session after roles of any
+    // length, the account after names of any length.
+    let column = |profile: &str, text: &str| {
+        let line = screen
+            .lines()
+            .find(|l| l.contains(profile))
+            .unwrap_or_else(|| panic!("{profile} is listed:\n{screen}"));
+        let start = line.find(profile).expect("listed");
+        // In characters: the chosen row starts with a wider marker in bytes.
+        line[start..]
+            .find(text)
+            .map(|at| line[..start + at].chars().count())
+    };
+    assert_eq!(
+        column("dev-account-ro ", "my-sso"),
+        column("dev-account-admin ", "my-sso"),
+        "the sessions line up:\n{screen}"
+    );
+    assert_eq!(
+        column("dev-account-ro ", "123456789011"),
+        column("legacy-ro ", "123456789011"),
+        "the accounts line up:\n{screen}"
+    );
     std::thread::sleep(Duration::from_millis(200));
     tmux(&session.0, &["send-keys", "-l", "acc-adm"]);
     std::thread::sleep(Duration::from_millis(200));

@@ -21,28 +21,61 @@ pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {
     chosen.ok_or_else(|| Cancelled.into())
 }
 
+/// `rows` as lines of aligned columns (two spaces apart; the last column is not padded).
+pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        // A row's last cell is not padded, so it widens nothing.
+        for (i, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
+            let width = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(width),
+                None => widths.push(width),
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let mut line = String::new();
+            for (i, cell) in row.iter().enumerate() {
+                if i + 1 < row.len() {
+                    let pad = widths[i].saturating_sub(cell.chars().count());
+                    line.push_str(cell);
+                    line.push_str(&" ".repeat(pad + 2));
+                } else {
+                    line.push_str(cell);
+                }
+            }
+            line.trim_end().to_owned()
+        })
+        .collect()
+}
+
 /// Asks to choose a profile of `set`: IAM Identity Center profiles first, each with its
-/// account, role and session.
+/// account, role and session, in aligned columns.
 pub fn choose_profile(set: &ProfileSet) -> Result<String> {
-    let mut rows: Vec<(String, String)> = Vec::new();
-    let mut others: Vec<(String, String)> = Vec::new();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut others: Vec<Vec<String>> = Vec::new();
     for profile in set.profiles() {
         let name = profile.name().to_owned();
         match set.sso_profile(&name) {
             Ok(Some(sso)) => {
-                let role = match sso.role() {
-                    Some((account, role)) => format!("{account} {role}"),
-                    None => "(sign-in only)".to_owned(),
+                let (account, role) = match sso.role() {
+                    Some((account, role)) => (account.to_owned(), role.to_owned()),
+                    None => ("(sign-in only)".to_owned(), String::new()),
                 };
                 let session = sso
                     .session
                     .name
                     .clone()
                     .unwrap_or_else(|| sso.session.start_url.clone());
-                rows.push((name, format!("{role}  {session}")));
+                rows.push(vec![name, account, role, session]);
             }
-            Ok(None) => others.push((name, "(not IAM Identity Center)".to_owned())),
-            Err(_) => others.push((name, "(invalid: `aws-sso-rs profiles` says why)".to_owned())),
+            Ok(None) => others.push(vec![name, "(not IAM Identity Center)".to_owned()]),
+            Err(_) => others.push(vec![
+                name,
+                "(invalid: `aws-sso-rs profiles` says why)".to_owned(),
+            ]),
         }
     }
     rows.extend(others);
@@ -53,11 +86,30 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
                 .map_or_else(|| "~/.aws/config".to_owned(), |p| p.display().to_string())
         );
     }
-    let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    let items: Vec<String> = rows
-        .iter()
-        .map(|(name, what)| format!("{name:<width$}  {what}"))
-        .collect();
+    let items = columns(&rows);
     let index = choose("Profile", &items)?;
-    Ok(rows[index].0.clone())
+    Ok(rows[index][0].clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_whatever_the_lengths() {
+        let row = |cells: &[&str]| cells.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>();
+        let lines = columns(&[
+            row(&["dev-ro", "123456789011", "ReadOnly", "corp"]),
+            row(&["dev-admin", "123456789011", "Administrator", "corp"]),
+            row(&["default", "(not IAM Identity Center)"]),
+        ]);
+        assert_eq!(
+            lines,
+            [
+                "dev-ro     123456789011  ReadOnly       corp",
+                "dev-admin  123456789011  Administrator  corp",
+                "default    (not IAM Identity Center)",
+            ]
+        );
+    }
 }

@@ -179,6 +179,28 @@ fn profile_target(
     world: &World,
     device: bool,
 ) -> Result<SignInTarget> {
+    let env = world.env.as_ref();
+    // No profile named and `default` is not an IAM Identity Center profile: the config's only
+    // sign-in, as `list` takes it; with several, the picker on a terminal, else the list.
+    if select_profile(profile, env).source == ProfileSource::Default {
+        let set = ProfileSet::load(&files.locations())?;
+        if !matches!(set.sso_profile("default"), Ok(Some(_))) {
+            let list = set.require_sessions()?;
+            match only_sign_in(&list, files) {
+                Ok(only) => {
+                    return Ok(SignInTarget::resolve(
+                        named_by(only),
+                        only.session.clone(),
+                        &set,
+                        env,
+                        device,
+                    ));
+                }
+                Err(several) if !world.interactive => return Err(several),
+                Err(_) => {}
+            }
+        }
+    }
     let selected = selected_or_picked(profile, files, world, true)?;
     let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
     let sso = set
@@ -441,38 +463,40 @@ pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result
         && !matches!(set.sso_profile("default"), Ok(Some(_)))
     {
         let list = set.require_sessions()?;
-        let named: Vec<&str> = list
-            .sessions
-            .iter()
-            .filter_map(|c| c.session.name.as_deref())
-            .collect();
-        if let [only] = named.as_slice() {
-            return Ok(SessionTarget::for_session(&set, only, env)?);
-        }
-        if let [only] = list.sessions.as_slice() {
-            return Ok(SessionTarget::for_profile(
-                &set,
-                &only.profiles[0].profile,
-                env,
-            )?);
-        }
-        let names: Vec<String> = list
-            .sessions
-            .iter()
-            .map(|c| match &c.session.name {
-                Some(n) => format!("--sso-session {n}"),
-                None => format!("--profile {}", c.profiles[0].profile),
-            })
-            .collect();
-        return Err(crate::exit::config(format!(
-            "{} has {} IAM Identity Center sign-ins; name one: {}",
-            files.config_file.display(),
-            names.len(),
-            names.join(", ")
-        )));
+        let only = only_sign_in(&list, files)?;
+        return Ok(match &only.session.name {
+            Some(name) => SessionTarget::for_session(&set, name, env)?,
+            None => SessionTarget::for_profile(&set, &only.profiles[0].profile, env)?,
+        });
     }
     SessionTarget::for_profile(&set, &selected.name, env)
         .map_err(|e| explain_selection(e.into(), &selected, files))
+}
+
+/// The sign-in a command given none uses: the config's only `[sso-session]`, else its only
+/// sign-in of any kind; with several, an error naming the flag that chooses each.
+fn only_sign_in<'a>(list: &'a SessionList, files: &Files) -> Result<&'a ConfiguredSession> {
+    let mut named = list.sessions.iter().filter(|c| c.session.name.is_some());
+    if let (Some(only), None) = (named.next(), named.next()) {
+        return Ok(only);
+    }
+    if let [only] = list.sessions.as_slice() {
+        return Ok(only);
+    }
+    let names: Vec<String> = list
+        .sessions
+        .iter()
+        .map(|c| match &c.session.name {
+            Some(n) => format!("--sso-session {n}"),
+            None => format!("--profile {}", c.profiles[0].profile),
+        })
+        .collect();
+    Err(crate::exit::config(format!(
+        "{} has {} IAM Identity Center sign-ins; name one: {}",
+        files.config_file.display(),
+        names.len(),
+        names.join(", ")
+    )))
 }
 
 /// Settings of `aws-sso-rs list`.

@@ -230,15 +230,17 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
             only
         }
         (None, all) if ask.interactive => {
-            let items: Vec<String> = all
+            let rows: Vec<Vec<String>> = all
                 .iter()
                 .map(|a| {
-                    format!(
-                        "{}  {}  {}",
-                        a.account.account_id, a.account.account_name, a.account.email
-                    )
+                    vec![
+                        a.account.account_id.clone(),
+                        a.account.account_name.clone(),
+                        a.account.email.clone(),
+                    ]
                 })
                 .collect();
+            let items = crate::picker::columns(&rows);
             &all[crate::picker::choose("Account", &items)?]
         }
         (None, all) => {
