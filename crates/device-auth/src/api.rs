@@ -193,6 +193,15 @@ fn or_else(message: String, meaning: &str) -> String {
     }
 }
 
+/// The OIDC service's own words for an error: its answers carry them as
+/// `error_description` (OAuth's field), which the SDK does not read as the message. At most
+/// 200 characters of it.
+fn description(raw: &aws_smithy_runtime_api::client::orchestrator::HttpResponse) -> Option<String> {
+    let body: serde_json::Value = serde_json::from_slice(raw.body().bytes()?).ok()?;
+    let text = body.get("error_description")?.as_str()?.trim();
+    (!text.is_empty()).then(|| text.chars().take(200).collect())
+}
+
 fn classify<E>(
     oidc: &SdkOidc,
     error: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
@@ -204,7 +213,12 @@ where
         SdkError::ServiceError(service) => {
             let e = service.err();
             let code = e.code().unwrap_or("Unknown").to_owned();
-            let message = e.message().unwrap_or_default().to_owned();
+            let message = e
+                .message()
+                .filter(|m| !m.trim().is_empty())
+                .map(str::to_owned)
+                .or_else(|| description(service.raw()))
+                .unwrap_or_default();
             match code.as_str() {
                 "AuthorizationPendingException" => ApiError::AuthorizationPending,
                 "SlowDownException" => ApiError::SlowDown,
