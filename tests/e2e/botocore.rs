@@ -105,13 +105,20 @@ fn refreshing_at_the_same_time_as_botocore_leaves_a_valid_cache_and_no_failure()
         });
         std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).ok();
         // botocore goes first and wins; aws-sso-rs's refresh token is then spent.
+        let sent = w.mock.count("CreateToken");
         let botocore = w
             .botocore_command(&["load-token", "dev-account-ro"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
             .expect("botocore runs");
-        std::thread::sleep(std::time::Duration::from_millis(250));
+        // Python takes a while to start (longer on a loaded machine): aws-sso-rs starts
+        // once botocore's refresh has reached the service, while it is still being answered.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while w.mock.count("CreateToken") == sent && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
         let ours = w.run(&["credential-process", "--profile", "dev-account-ro"]);
         let botocore = botocore.wait_with_output().expect("botocore ends");
         assert!(

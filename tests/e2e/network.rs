@@ -165,6 +165,10 @@ fn a_sign_in_the_service_refused_is_known_to_every_command_until_login_replaces_
         .expect("my-sso row");
     assert_eq!(row["state"], "refused", "{status}");
     assert!(row["seconds_left"].is_null(), "{status}");
+    assert_eq!(
+        row["refreshable"], false,
+        "no command refreshes a refused token: {status}"
+    );
     let table = crate::stdout(&w.run(&["status"]));
     let line = table
         .lines()

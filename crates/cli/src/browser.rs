@@ -1,7 +1,8 @@
 //! Opening a URL in the user's browser: `$BROWSER` first (as Python's `webbrowser` and the
 //! AWS CLI read it: `:`-separated commands, `%s` stands for the URL, else the URL is appended),
 //! then the platform's opener, but only where a graphical browser can show the page: on
-//! Linux and the BSDs a display (`DISPLAY` or `WAYLAND_DISPLAY`), on macOS not over SSH.
+//! Linux and the BSDs a display (`DISPLAY` or `WAYLAND_DISPLAY`) or WSL (the Windows
+//! browser), on macOS not over SSH.
 //! Elsewhere the system's opener would start a text-mode browser with no terminal, or a
 //! browser on another person's screen, and claim success; the caller prints the address.
 
@@ -67,6 +68,9 @@ fn graphical_display(env: &dyn Env) -> Result<(), NoBrowser> {
     } else if cfg!(unix)
         && env.non_empty(vars::DISPLAY).is_none()
         && env.non_empty(vars::WAYLAND_DISPLAY).is_none()
+        // Inside WSL the opener starts the Windows browser, which needs no display of Linux's.
+        && env.non_empty(vars::WSL_DISTRO_NAME).is_none()
+        && env.non_empty(vars::WSL_INTEROP).is_none()
     {
         return Err(NoBrowser::NoDisplay);
     }
@@ -139,6 +143,15 @@ mod tests {
         assert_eq!(
             open("https://example.test/", &env),
             Err(NoBrowser::NoDisplay)
+        );
+        assert_eq!(
+            graphical_display(&MapEnv::new().with(vars::WSL_DISTRO_NAME, "Ubuntu")),
+            Ok(()),
+            "WSL opens the Windows browser"
+        );
+        assert_eq!(
+            graphical_display(&MapEnv::new().with(vars::WAYLAND_DISPLAY, "wayland-0")),
+            Ok(())
         );
         let shown = NoBrowser::NoDisplay.to_string();
         assert!(

@@ -88,7 +88,8 @@ pub enum Command {
     /// Without --login it never opens a browser: with no valid sign-in it fails at once.
     CredentialProcess(CredentialProcessArgs),
     /// Print a profile's role credentials for a shell or a program, as
-    /// `aws configure export-credentials` does.
+    /// `aws configure export-credentials` does (the variable formats also carry the profile's
+    /// region, as `exec` sets it).
     Export(ExportArgs),
     /// Run a program with a profile's role credentials in its environment.
     Exec(ExecArgs),
@@ -110,11 +111,12 @@ pub enum Command {
     /// Print the active profile and how long its sign-in lasts, for a shell prompt.
     ///
     /// The profile is AWS_SSO_RS_PROFILE (inside `aws-sso-rs exec`), else AWS_PROFILE; with
-    /// neither, it prints nothing. It reads the config and one cache file, never the network,
-    /// and never prints an error.
+    /// neither, it prints nothing. It reads the config and the sign-in's cache file, never the
+    /// network, and never prints an error.
     Prompt(PromptArgs),
     /// Print code for your shell's startup file: `aws-sso-use` (switch profile, signing in if
-    /// needed), `aws-sso-clear`, an expiry warning, and an opt-in prompt segment.
+    /// needed), `aws-sso-clear`, a warning when the sign-in runs out or was refused, and an
+    /// opt-in prompt segment.
     ///
     /// bash/zsh: eval "$(aws-sso-rs shell-init bash)"; fish: aws-sso-rs shell-init fish | source;
     /// PowerShell: Invoke-Expression (& aws-sso-rs shell-init powershell | Out-String).
@@ -393,7 +395,8 @@ pub struct ExportArgs {
     /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
-    /// The output format.
+    /// The output format (the variable formats also set AWS_REGION and AWS_DEFAULT_REGION to
+    /// the profile's region, when it has one).
     #[arg(long, value_enum, default_value_t = ExportFormat::Process)]
     pub format: ExportFormat,
     /// With `--format ini`: write the keys into the shared credentials file
@@ -477,7 +480,9 @@ pub struct ProfilesArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session", "all"]))]
 pub struct LoginArgs {
-    /// The profile whose sign-in to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    /// The profile whose sign-in to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`,
+    /// or the config's only [sso-session], else its only IAM Identity Center sign-in; with
+    /// several, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Sign in to this [sso-session] directly.

@@ -3,6 +3,7 @@
 
 use anyhow::{Result, bail};
 use aws_sso_profile_config::ProfileSet;
+use unicode_width::UnicodeWidthStr;
 
 use crate::Cancelled;
 
@@ -21,13 +22,14 @@ pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {
     chosen.ok_or_else(|| Cancelled.into())
 }
 
-/// `rows` as lines of aligned columns (two spaces apart; the last column is not padded).
+/// `rows` as lines of aligned columns (two spaces apart; the last column is not padded),
+/// measured in terminal columns (a wide character takes two).
 pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
     let mut widths: Vec<usize> = Vec::new();
     for row in rows {
         // A row's last cell is not padded, so it widens nothing.
         for (i, cell) in row.iter().enumerate().take(row.len().saturating_sub(1)) {
-            let width = cell.chars().count();
+            let width = cell.width();
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(width),
                 None => widths.push(width),
@@ -39,7 +41,7 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
             let mut line = String::new();
             for (i, cell) in row.iter().enumerate() {
                 if i + 1 < row.len() {
-                    let pad = widths[i].saturating_sub(cell.chars().count());
+                    let pad = widths[i].saturating_sub(cell.width());
                     line.push_str(cell);
                     line.push_str(&" ".repeat(pad + 2));
                 } else {
@@ -62,7 +64,7 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
             Ok(Some(sso)) => {
                 let (account, role) = match sso.role() {
                     Some((account, role)) => (account.to_owned(), role.to_owned()),
-                    None => ("(sign-in only)".to_owned(), String::new()),
+                    None => (String::new(), "(sign-in only)".to_owned()),
                 };
                 let session = sso
                     .session
@@ -102,6 +104,7 @@ mod tests {
             row(&["dev-ro", "123456789011", "ReadOnly", "corp"]),
             row(&["dev-admin", "123456789011", "Administrator", "corp"]),
             row(&["default", "(not IAM Identity Center)"]),
+            row(&["日本", "210987654321", "ReadOnly", "corp"]),
         ]);
         assert_eq!(
             lines,
@@ -109,6 +112,7 @@ mod tests {
                 "dev-ro     123456789011  ReadOnly       corp",
                 "dev-admin  123456789011  Administrator  corp",
                 "default    (not IAM Identity Center)",
+                "日本       210987654321  ReadOnly       corp",
             ]
         );
     }

@@ -184,8 +184,9 @@ fn profile_target(
     // sign-in, as `list` takes it; with several, the picker on a terminal, else the list.
     if select_profile(profile, env).source == ProfileSource::Default {
         let set = ProfileSet::load(&files.locations())?;
-        if !matches!(set.sso_profile("default"), Ok(Some(_))) {
-            let list = set.require_sessions()?;
+        let list = set.sessions();
+        // With no sign-in at all, the profile's own message (it says how to add one).
+        if !list.sessions.is_empty() && !matches!(set.sso_profile("default"), Ok(Some(_))) {
             match only_sign_in(&list, files) {
                 Ok(only) => {
                     return Ok(SignInTarget::resolve(

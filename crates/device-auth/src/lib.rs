@@ -378,7 +378,8 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
     /// # Errors
     /// The cache cannot be read or locked, or the token file is damaged
     /// ([`ErrorKind::Cache`] with `Corrupt`, naming the file). A failed refresh is not an
-    /// error: it means a login is needed.
+    /// error: it means a login is needed. A token recorded as refused
+    /// ([`aws_sso_token_cache::TokenCache::refused_at`]) gives `None` too.
     pub async fn cached_or_refreshed(&self) -> Result<Option<SsoToken>, Error> {
         let key = self.token_key();
         let now = self.clock.now();
@@ -470,12 +471,13 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
     /// expired (revoked on the server): under the token lock, the token another process
     /// cached meanwhile, else `refused` refreshed with its refresh token and stored; `None`
     /// when it cannot be refreshed (the person must sign in again). One refresh at most: no
-    /// retry loop. The refusal is recorded with the cache
-    /// ([`aws_sso_token_cache::TokenCache::record_refusal`]), so that every later command
-    /// knows the token cannot be used until a new one is stored.
+    /// retry loop. When the service refuses the refresh too (or there is none), the refusal
+    /// is recorded with the cache ([`aws_sso_token_cache::TokenCache::record_refusal`]), so
+    /// that every later command knows the token cannot be used until a new one is stored.
     ///
     /// # Errors
-    /// The cache or its lock cannot be used.
+    /// The cache or its lock cannot be used; the refresh failed without an answer of the
+    /// service (unreachable, throttled, a failure on its side): nothing is recorded then.
     pub async fn replace_refused(&self, refused: &SsoToken) -> Result<Option<SsoToken>, Error> {
         let key = self.token_key();
         let (cache, lock_key, wait) = (self.cache.clone(), key.clone(), self.lock_wait);
@@ -511,7 +513,20 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                         "refreshing the refused token of {} failed too: {e}",
                         self.session.label()
                     );
-                    self.written_by_another(refused, &e).await
+                    let theirs = self.written_by_another(refused, &e).await;
+                    // Only the service's own refusal of the refresh makes it final: a refresh
+                    // lost to the network is said as such, and the next command tries again.
+                    let refused_too = matches!(
+                        e.kind(),
+                        ErrorKind::InvalidGrant(_)
+                            | ErrorKind::InvalidClient(_)
+                            | ErrorKind::Denied
+                            | ErrorKind::Expired { .. }
+                    );
+                    if theirs.is_none() && !refused_too {
+                        return Err(e);
+                    }
+                    theirs
                 }
             }
         } else {

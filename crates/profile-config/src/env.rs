@@ -97,6 +97,11 @@ pub mod vars {
     pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
     /// Set by sshd in the sessions it starts.
     pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
+    /// Set inside the Windows Subsystem for Linux, whose opener starts the Windows browser
+    /// with no display of Linux's.
+    pub const WSL_DISTRO_NAME: &str = "WSL_DISTRO_NAME";
+    /// Set inside the Windows Subsystem for Linux (the interop socket).
+    pub const WSL_INTEROP: &str = "WSL_INTEROP";
     /// Access key id of static or temporary credentials.
     pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
     /// Secret key of static or temporary credentials.

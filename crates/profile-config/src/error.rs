@@ -305,7 +305,7 @@ impl fmt::Display for Keys<'_> {
     }
 }
 
-/// The sessions there, the closest to the one asked for first.
+/// The sessions there, with the closest to the one asked for named.
 struct Sessions<'a>(&'a str, &'a [String]);
 
 impl fmt::Display for Sessions<'_> {

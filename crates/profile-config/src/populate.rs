@@ -3,8 +3,8 @@
 //!
 //! Generated sections carry a comment line with [`GENERATED_MARKER`] under their header;
 //! only those are ever changed or pruned. A role that a profile the user wrote already signs
-//! in to through the same session is covered by it: no twin is generated unless asked for. Everything the user wrote (sections, comments,
-//! order, blank lines) stays byte for byte. A generated profile keeps its name once written
+//! in to through the same session is covered by it: no twin is generated unless asked for.
+//! Everything the user wrote (sections, comments, order, blank lines) stays byte for byte. A generated profile keeps its name once written
 //! (scripts and other profiles refer to it), even if the account is renamed.
 
 use std::collections::{BTreeSet, HashMap, HashSet};

@@ -1,7 +1,7 @@
 //! The active profile, for shell prompts: which profile the shell is using
 //! (`AWS_SSO_RS_PROFILE`, set by `aws-sso-rs exec`, else `AWS_PROFILE`) and how long its
 //! sign-in (or, inside `exec`, its exported credentials) lasts. Reads the environment, the
-//! config and one cache file; never the network.
+//! config, the sign-in's cache file and the record of a refused sign-in; never the network.
 
 use aws_sso_profile_config::{Env, FileLocations, ProfileSet, closest_name, env::vars};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus, timestamp};
@@ -138,8 +138,7 @@ pub fn active_profile(
         &ExpiryPolicy::default(),
         now,
     );
-    let token = status.as_ref().ok().and_then(TokenStatus::token);
-    active.refreshable = token.is_some_and(|t| t.can_refresh(now));
+    active.refreshable = status.as_ref().is_ok_and(|s| s.refreshable(now));
     active.lasting = match (exported, &status) {
         (Some(until), _) if until > now => Lasting::For(until - now),
         (Some(_), _) => Lasting::Expired,

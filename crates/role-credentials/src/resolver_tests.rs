@@ -443,6 +443,45 @@ async fn a_token_revoked_on_the_server_is_refreshed_once_else_the_login_is_asked
 }
 
 #[tokio::test]
+async fn a_refused_token_is_recorded_only_when_its_refresh_is_refused_too() {
+    // The refresh is lost to the network: said as such, nothing recorded, and the next
+    // command tries again.
+    let w = World::new();
+    w.sign_in(token(START + Duration::hours(6), true));
+    let portal = FakePortal::answering(vec![Err(PortalError::Unauthorized)]);
+    let oidc = FakeOidc::answering(vec![Err(ApiError::Unreachable("timed out".into()))]);
+    let sleeper = Skip(&w.clock);
+    let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
+    let e = r.credentials(&target()).await.expect_err("no answer");
+    assert!(
+        !matches!(e.kind(), ErrorKind::NeedsLogin { .. }),
+        "a network failure is not a sign-out: {e}"
+    );
+    let key = target().token_key();
+    let cached = w.cache.load_token(&key).expect("read").expect("token");
+    assert_eq!(w.cache.refused_at(&key, &cached), None, "nothing recorded");
+
+    // The service refuses the refresh: recorded, and the next request asks for a sign-in
+    // without calling anyone.
+    let portal = FakePortal::answering(vec![Err(PortalError::Unauthorized)]);
+    let oidc = FakeOidc::answering(vec![Err(ApiError::InvalidGrant("revoked".into()))]);
+    let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
+    let e = r.credentials(&target()).await.expect_err("signed out");
+    assert!(matches!(e.kind(), ErrorKind::NeedsLogin { .. }), "{e}");
+    assert!(w.cache.refused_at(&key, &cached).is_some(), "recorded");
+    let e = r
+        .credentials(&target())
+        .await
+        .expect_err("still signed out");
+    assert!(matches!(e.kind(), ErrorKind::NeedsLogin { .. }), "{e}");
+    assert_eq!(
+        (portal.calls(), oidc.token_calls()),
+        (1, 1),
+        "no call for a token known to be refused"
+    );
+}
+
+#[tokio::test]
 async fn a_damaged_token_file_is_a_cache_error_naming_it() {
     let w = World::new();
     let t = target();

@@ -144,6 +144,15 @@ impl TokenStatus {
         }
     }
 
+    /// Whether a refresh token can renew the sign-in at `now` without a browser: never for a
+    /// refused token (no command refreshes it again).
+    pub fn refreshable(&self, now: OffsetDateTime) -> bool {
+        match self {
+            Self::Present { token, .. } => token.can_refresh(now),
+            _ => false,
+        }
+    }
+
     /// Time left on a token that can be used: `None` for a missing, damaged, expired or
     /// refused one.
     pub fn remaining(&self) -> Option<time::Duration> {
@@ -336,8 +345,9 @@ impl TokenCache {
         Ok(removed)
     }
 
-    /// Deletes a token file that [`TokenCache::tokens`] listed; returns whether it was there.
-    /// Paths outside this cache's token folder are refused.
+    /// Deletes a token file that [`TokenCache::tokens`] listed (and a refusal recorded for
+    /// it); returns whether it was there. Paths outside this cache's token folder are
+    /// refused.
     ///
     /// # Errors
     /// [`ErrorKind::Io`]; the path is not a token file of this cache.
@@ -351,7 +361,12 @@ impl TokenCache {
                 std::io::Error::other("not a token file of this cache"),
             ));
         }
-        remove(path)
+        let removed = remove(path)?;
+        // The file's name is its key's hash: a refusal recorded for it goes too.
+        if let Some(hash) = path.file_stem().and_then(|s| s.to_str()) {
+            self.clear_refusal_of(hash).ok();
+        }
+        Ok(removed)
     }
 
     /// Every SSO token file in the cache folder (files whose JSON has `accessToken`, which is

@@ -49,7 +49,12 @@ impl TokenCache {
     /// # Errors
     /// [`crate::ErrorKind::Io`].
     pub fn clear_refusal(&self, key: &TokenKey) -> Result<(), Error> {
-        let path = self.refusal_path(key);
+        self.clear_refusal_of(key.hash())
+    }
+
+    /// [`TokenCache::clear_refusal`] by the key's hash (a token file's name).
+    pub(crate) fn clear_refusal_of(&self, hash: &str) -> Result<(), Error> {
+        let path = self.lock_dir().join(format!("refused-{hash}"));
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
@@ -122,6 +127,13 @@ mod tests {
         // aws-sso-rs storing a token clears the record.
         cache.record_refusal(&key, &new, NOW).expect("record");
         cache.store_token(&key, &token("aoa-newer")).expect("store");
+        assert!(!cache.refusal_path(&key).exists());
+
+        // A logout deletes the token file it listed, and the record with it.
+        cache.record_refusal(&key, &new, NOW).expect("record");
+        cache
+            .remove_listed_token(&cache.token_path(&key))
+            .expect("remove");
         assert!(!cache.refusal_path(&key).exists());
     }
 

@@ -38,7 +38,7 @@ struct Row {
 /// The cached token of an SSO profile.
 #[derive(Debug, Serialize)]
 struct Token {
-    /// `valid`, `refresh-due`, `expired`, `none` or `damaged`.
+    /// `valid`, `refresh-due`, `expired`, `none`, `damaged` or `refused`.
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
@@ -85,7 +85,7 @@ fn token_of(sso: &SsoProfile, cache: &TokenCache, now: OffsetDateTime) -> (Token
             state: status.name(),
             expires_at: token.map(|t| aws_sso_token_cache::timestamp::format(t.expires_at)),
             seconds_left,
-            refreshable: token.is_some_and(|t| t.can_refresh(now)),
+            refreshable: status.refreshable(now),
         },
         problem,
     )

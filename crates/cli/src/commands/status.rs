@@ -22,7 +22,7 @@ struct Row {
     kind: &'static str,
     start_url: String,
     region: String,
-    /// `valid`, `refresh-due`, `expired`, `none`, `damaged`.
+    /// `valid`, `refresh-due`, `expired`, `none`, `damaged`, `refused`.
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
@@ -55,7 +55,7 @@ fn row(
             TokenStatus::Present { state, .. } => state.remaining().map(|r| r.whole_seconds()),
             _ => None,
         },
-        refreshable: token.is_some_and(|t| t.can_refresh(now)),
+        refreshable: status.refreshable(now),
         registration_expires_at: token
             .and_then(|t| t.registration_expires_at)
             .map(timestamp::format),

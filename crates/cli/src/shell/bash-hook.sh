@@ -5,7 +5,14 @@ case ";${PROMPT_COMMAND:-};" in
 esac
 
 _aws_sso_use_complete() {
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -W "$(@BIN@ profiles --names 2>/dev/null)" -- "${COMP_WORDS[COMP_CWORD]}"))
+    # Names as they are (no expansion), also those holding `:`, one of bash's word breaks.
+    local cur="${COMP_WORDS[COMP_CWORD]}" name
+    COMPREPLY=()
+    while IFS= read -r name; do
+        [[ "$name" == "$cur"* ]] && COMPREPLY+=("$name")
+    done < <(@BIN@ profiles --names 2>/dev/null)
+    if declare -F __ltrim_colon_completions >/dev/null; then
+        __ltrim_colon_completions "$cur"
+    fi
 }
 complete -F _aws_sso_use_complete aws-sso-use

@@ -1,11 +1,12 @@
 # aws-sso-rs shell integration for @SHELL@: add to your startup file
 #   eval "$(aws-sso-rs shell-init @SHELL@)"          (or with --prompt for the prompt segment)
 # aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed;
-#                        Tab completes profile names
+#                        Tab completes profile names (zsh: source this after compinit)
 # aws-sso-clear          unset AWS_PROFILE, when you are done
 # aws_sso_rs_prompt      the prompt segment: "(dev-account-ro 7h12m) "
 # Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
-# and cannot be renewed without a browser, with the command that renews it.
+# and cannot be renewed without a browser, or was refused by the service, with the command
+# that signs in again.
 
 aws-sso-use() {
     if [ -n "${AWS_SSO_RS_PROFILE:-}" ]; then

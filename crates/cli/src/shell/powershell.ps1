@@ -5,7 +5,8 @@
 # aws-sso-clear       remove $env:AWS_PROFILE, when you are done
 # aws_sso_rs_prompt   the prompt segment: "(dev-account-ro 7h12m) "
 # Before each prompt, a one-time warning when the active sign-in has under 15 minutes left
-# and cannot be renewed without a browser, with the command that renews it.
+# and cannot be renewed without a browser, or was refused by the service, with the command
+# that signs in again.
 
 function global:aws-sso-use {
     param([string]$Name)
