@@ -7,9 +7,9 @@ use aws_sso_token_cache::Secret;
 use time::OffsetDateTime;
 
 use crate::api::{ApiError, DeviceAuthorization, Grant, OidcApi, Tokens};
+use crate::browser_url::check_url;
 use crate::clock::{Clock, Sleeper};
-use crate::error::{Error, ErrorKind};
-use crate::{check_url, service_error};
+use crate::error::{Error, ErrorKind, service_error};
 
 /// The interval when the service sends none.
 pub const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);

@@ -1,4 +1,6 @@
-//! The one error type of this crate.
+//! The one error type of this crate, and what the OIDC service's answers become in it.
+
+use crate::api::ApiError;
 
 /// A sign-in that did not complete.
 #[derive(Debug, thiserror::Error)]
@@ -127,4 +129,38 @@ pub enum ErrorKind {
     /// The cache could not be read or written.
     #[error(transparent)]
     Cache(aws_sso_token_cache::Error),
+}
+
+pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
+    match e {
+        ApiError::Unreachable(reason) => ErrorKind::Unreachable {
+            endpoint: endpoint.to_owned(),
+            reason,
+        }
+        .into(),
+        ApiError::Malformed(reason) => ErrorKind::Malformed {
+            endpoint: endpoint.to_owned(),
+            reason,
+        }
+        .into(),
+        ApiError::InvalidGrant(m) => ErrorKind::InvalidGrant(m).into(),
+        ApiError::InvalidClient(m) => ErrorKind::InvalidClient(m).into(),
+        ApiError::AccessDenied => ErrorKind::Denied.into(),
+        ApiError::ExpiredToken => ErrorKind::Expired { minutes: 0 }.into(),
+        ApiError::AuthorizationPending => ErrorKind::Service {
+            code: "AuthorizationPendingException".into(),
+            message: String::new(),
+        }
+        .into(),
+        ApiError::SlowDown => ErrorKind::Throttled.into(),
+        ApiError::Other { code, message } => ErrorKind::Service { code, message }.into(),
+    }
+}
+
+pub(crate) fn internal(e: tokio::task::JoinError) -> Error {
+    ErrorKind::Service {
+        code: "Internal".into(),
+        message: e.to_string(),
+    }
+    .into()
 }

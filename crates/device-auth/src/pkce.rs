@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use tokio::net::TcpListener;
 
 use crate::api::{Grant, OidcApi, Tokens};
+use crate::browser_url::check_url;
 use crate::clock::Sleeper;
-use crate::error::{Error, ErrorKind};
-use crate::{check_url, service_error};
+use crate::error::{Error, ErrorKind, service_error};
 
 /// How long the listener waits for the browser by default.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(600);

@@ -113,6 +113,22 @@ impl Directory {
     }
 }
 
+/// How old a cached directory may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Use a cached one up to this age; fetch when it is older (stale) or missing.
+    UpTo(Duration),
+    /// Fetch anew (`--refresh`).
+    Refetch,
+}
+
+impl Default for Freshness {
+    /// Up to one hour: assignments change rarely, and a picker should open at once.
+    fn default() -> Self {
+        Self::UpTo(Duration::from_secs(3600))
+    }
+}
+
 /// Where directories are cached: one JSON file per sign-in (named like its token file, by the
 /// SHA-1 of the session name or start URL), `0600` in a `0700` folder of aws-sso-rs's own
 /// that holds nothing of the AWS CLI's. Account names, e-mail addresses and role names only:

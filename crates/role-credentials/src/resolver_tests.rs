@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::Duration as StdDuration;
 
 use aws_sso_device_auth::{
-    ApiError, DeviceAuthorization, Grant, LoginOptions, ManualClock, OidcApi, Presenter,
+    ApiError, DeviceAuthorization, Grant, LoginOptions, ManualClock, NamedBy, OidcApi, Presenter,
     RegisterRequest, Registered, Sleeper, Tokens,
 };
 use aws_sso_profile_config::{Endpoint, SsoSession};
@@ -16,6 +16,7 @@ use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
 use super::*;
+use crate::portal::Account;
 
 const START: OffsetDateTime = datetime!(2030-01-01 0:00 UTC);
 

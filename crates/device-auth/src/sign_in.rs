@@ -1,0 +1,218 @@
+//! [`SignIn`], a sign-in to one session over injected parts, and [`login`], the use case of
+//! `aws-sso-rs login` as one call: its options and outcome, the keys and scopes a sign-in uses
+//! and the cached token it makes of the service's answer.
+
+use std::time::Duration;
+
+use aws_sso_profile_config::{DEFAULT_SCOPE, SsoSession};
+use aws_sso_token_cache::{
+    ExpiryPolicy, LockKey, Secret, SsoToken, TokenCache, TokenKey, TokenState,
+};
+use time::OffsetDateTime;
+
+use crate::api::{OidcApi, SdkOidc, Tokens};
+use crate::clock::{Clock, Sleeper, TokioSleeper};
+use crate::error::{Error, ErrorKind, internal};
+use crate::presenter::Presenter;
+use crate::target::{Flow, SignInTarget};
+
+/// Options of [`SignIn::login`].
+#[derive(Debug, Default)]
+pub struct LoginOptions {
+    /// Sign in again even if a valid token is cached.
+    pub force: bool,
+    /// For the PKCE flow.
+    pub pkce: PkceOptions,
+}
+
+/// What [`SignIn::login`] did.
+#[derive(Debug, Clone)]
+pub enum LoginOutcome {
+    /// A valid token was cached (or refreshed): nothing was asked of the person.
+    AlreadySignedIn(SsoToken),
+    /// The person signed in; the new token is cached.
+    SignedIn(SsoToken),
+}
+
+impl LoginOutcome {
+    /// The token.
+    pub fn token(&self) -> &SsoToken {
+        match self {
+            Self::AlreadySignedIn(t) | Self::SignedIn(t) => t,
+        }
+    }
+}
+
+/// Signs in to `target` with the AWS SDK, the real timer and `clock`: the use case of
+/// `aws-sso-rs login`, as one call. See [`SignIn::login`].
+///
+/// # Errors
+/// As [`SignIn::login`].
+pub async fn login(
+    target: &SignInTarget,
+    cache: &TokenCache,
+    clock: &impl Clock,
+    presenter: &impl Presenter,
+    options: LoginOptions,
+) -> Result<LoginOutcome, Error> {
+    tracing::debug!(
+        "{}: OIDC endpoint {}, {} flow",
+        target.label(),
+        target.oidc.url,
+        target.flow
+    );
+    let api = SdkOidc::for_target(target);
+    SignIn::new(&api, clock, &TokioSleeper, cache, &target.session)
+        .login(target.flow, presenter, options)
+        .await
+}
+
+/// Options of a PKCE login.
+#[derive(Debug, Default)]
+pub struct PkceOptions {
+    /// The loopback port (0 for any free port).
+    pub redirect_port: u16,
+    /// How long to wait for the browser (default 10 minutes).
+    pub wait: Option<Duration>,
+    /// Addresses pasted by the user; the first valid one completes the login.
+    pub pasted: Option<tokio::sync::mpsc::Receiver<String>>,
+}
+
+/// A sign-in to one IAM Identity Center session, with the cache.
+pub struct SignIn<'a, A, C, S> {
+    pub(crate) api: &'a A,
+    pub(crate) clock: &'a C,
+    pub(crate) sleeper: &'a S,
+    pub(crate) cache: &'a TokenCache,
+    pub(crate) session: &'a SsoSession,
+    pub(crate) policy: ExpiryPolicy,
+    pub(crate) lock_wait: Duration,
+}
+
+impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
+    /// A sign-in for `session` with the default expiry policy.
+    pub fn new(
+        api: &'a A,
+        clock: &'a C,
+        sleeper: &'a S,
+        cache: &'a TokenCache,
+        session: &'a SsoSession,
+    ) -> Self {
+        Self {
+            api,
+            clock,
+            sleeper,
+            cache,
+            session,
+            policy: ExpiryPolicy::default(),
+            lock_wait: Duration::from_secs(60),
+        }
+    }
+
+    /// Uses `policy` instead of the default.
+    #[must_use]
+    pub fn with_policy(mut self, policy: ExpiryPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// How long to wait for another process's refresh (default 60 s).
+    #[must_use]
+    pub fn with_lock_wait(mut self, wait: Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    /// The cache key of this session's token.
+    pub fn token_key(&self) -> TokenKey {
+        TokenKey::for_session(self.session)
+    }
+
+    /// Signs in: the whole use case of `aws-sso-rs login`. Takes the cross-process login lock
+    /// (telling the presenter when another process holds it, then waiting), reuses a valid
+    /// token unless `options.force` (refreshing one that is due), and otherwise runs `flow`
+    /// and caches the new token. A damaged token file is reported to the presenter and
+    /// replaced.
+    ///
+    /// # Errors
+    /// The user denies, the request expires, the service refuses or cannot be reached, the
+    /// cache cannot be written.
+    pub async fn login(
+        &self,
+        flow: Flow,
+        presenter: &impl Presenter,
+        options: LoginOptions,
+    ) -> Result<LoginOutcome, Error> {
+        let key = self.token_key();
+        let _lock = match self.cache.try_lock(LockKey::Login(&key))? {
+            Some(lock) => lock,
+            None => {
+                presenter.waiting_for_other_login();
+                let (cache, key) = (self.cache.clone(), key.clone());
+                tokio::task::spawn_blocking(move || cache.lock(LockKey::Login(&key)))
+                    .await
+                    .map_err(internal)??
+            }
+        };
+        if !options.force {
+            match self.cached_or_refreshed().await {
+                // Reused only with more than the refresh window left: a token that is about
+                // to expire and could not be refreshed is replaced by a new sign-in.
+                Ok(Some(token))
+                    if matches!(
+                        self.policy.token_state(&token, self.clock.now()),
+                        TokenState::Valid { .. }
+                    ) =>
+                {
+                    return Ok(LoginOutcome::AlreadySignedIn(token));
+                }
+                Ok(_) => {}
+                Err(e) => match e.kind() {
+                    ErrorKind::Cache(c)
+                        if matches!(c.kind(), aws_sso_token_cache::ErrorKind::Corrupt { .. }) =>
+                    {
+                        presenter.replacing_damaged(c);
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+        let token = match flow {
+            Flow::DeviceCode => self.device_login(presenter).await?,
+            Flow::AuthorizationCode => self.pkce_login(presenter, options.pkce).await?,
+        };
+        Ok(LoginOutcome::SignedIn(token))
+    }
+
+    /// The scopes registrations ask for: the configured ones, else `sso:account:access`
+    /// (none for a legacy profile, as the AWS CLI does).
+    pub fn scopes(&self) -> Option<Vec<String>> {
+        if self.session.is_legacy() {
+            None
+        } else if self.session.registration_scopes.is_empty() {
+            Some(vec![DEFAULT_SCOPE.to_owned()])
+        } else {
+            Some(self.session.registration_scopes.clone())
+        }
+    }
+
+    pub(crate) fn token_from(
+        &self,
+        tokens: Tokens,
+        client_id: &str,
+        secret: &Secret,
+        registration_expires_at: Option<OffsetDateTime>,
+    ) -> SsoToken {
+        let mut token = SsoToken::new(
+            tokens.access_token,
+            self.clock.now() + time::Duration::seconds(tokens.expires_in),
+        );
+        token.start_url = Some(self.session.start_url.clone());
+        token.region = Some(self.session.region.clone());
+        token.client_id = Some(client_id.to_owned());
+        token.client_secret = Some(secret.clone());
+        token.registration_expires_at = registration_expires_at;
+        token.refresh_token = tokens.refresh_token;
+        token
+    }
+}

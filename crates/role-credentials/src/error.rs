@@ -1,0 +1,179 @@
+//! The one error type of this crate: why credentials could not be had, each kind saying what
+//! to do.
+
+use crate::portal::PortalError;
+
+/// Why credentials could not be had.
+#[derive(Debug, thiserror::Error)]
+#[error("{kind}")]
+pub struct Error {
+    kind: Box<ErrorKind>,
+}
+
+impl Error {
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Self {
+            kind: Box::new(kind),
+        }
+    }
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No usable token: the user must sign in.
+    #[error(
+        "{what} has no valid IAM Identity Center sign-in (none cached, expired, or revoked); run: {command}"
+    )]
+    NeedsLogin {
+        /// `profile 'dev'`.
+        what: String,
+        /// The command that fixes it.
+        command: String,
+    },
+    /// The profile names no account and role.
+    #[error(
+        "profile '{profile}' names no role: add sso_account_id and sso_role_name to it (the AWS access portal at {start_url} lists the accounts and roles you have)"
+    )]
+    NoRole {
+        /// The profile.
+        profile: String,
+        /// Its session's start URL.
+        start_url: String,
+    },
+    /// A sign-in started on the caller's behalf failed or was abandoned a moment ago: no new
+    /// browser opens until the cooldown has passed.
+    #[error(
+        "a sign-in for {what} failed or was abandoned {} ago; no new browser opens for {} more; run: {command}",
+        aws_sso_token_cache::timestamp::human_duration(*since),
+        aws_sso_token_cache::timestamp::human_duration(*left)
+    )]
+    LoginCoolingDown {
+        /// `profile 'dev'`.
+        what: String,
+        /// How long ago it failed.
+        since: time::Duration,
+        /// How long the cooldown still runs.
+        left: time::Duration,
+        /// The command that signs in now.
+        command: String,
+    },
+    /// The user does not have the role.
+    #[error(
+        "you have no access to role {role} in account {account} (profile '{profile}'); check sso_account_id and sso_role_name (the AWS access portal at {start_url} lists the accounts and roles you have)"
+    )]
+    RoleNotAssigned {
+        /// The profile.
+        profile: String,
+        /// The session's start URL.
+        start_url: String,
+        /// The account.
+        account: String,
+        /// The role.
+        role: String,
+    },
+    /// IAM Identity Center throttled the request.
+    #[error("IAM Identity Center is throttling requests; try again in a few seconds")]
+    Throttled,
+    /// The portal could not be reached.
+    #[error(
+        "cannot reach the IAM Identity Center portal {endpoint}: {reason}; check the network and AWS_ENDPOINT_URL_SSO"
+    )]
+    Unreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// The cause.
+        reason: String,
+    },
+    /// The sign-in's token file is damaged.
+    #[error(
+        "the cached token of {what} ({}) is damaged ({reason}); sign in again to replace it: {command}",
+        path.display()
+    )]
+    DamagedToken {
+        /// `profile 'dev'`.
+        what: String,
+        /// The token file.
+        path: std::path::PathBuf,
+        /// What is wrong with it (never its contents).
+        reason: String,
+        /// The command that replaces it.
+        command: String,
+    },
+    /// STS could not be reached (`whoami`).
+    #[error(
+        "cannot reach STS at {endpoint}: {reason}; check the network, the region and AWS_ENDPOINT_URL_STS"
+    )]
+    StsUnreachable {
+        /// The endpoint.
+        endpoint: String,
+        /// The cause.
+        reason: String,
+    },
+    /// STS sent an answer that cannot be used (`whoami`).
+    #[error(
+        "STS at {endpoint} sent an answer that cannot be used ({reason}); a proxy or captive portal may be answering in its place: check the network, try again, and add --debug to see the requests"
+    )]
+    StsMalformed {
+        /// The endpoint.
+        endpoint: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// STS refused the call (`whoami`).
+    #[error("STS answered {code}: {message}; try again, and add --debug to see the requests")]
+    Sts {
+        /// The error code (`Throttling`, `ExpiredToken`, ...).
+        code: String,
+        /// The message.
+        message: String,
+    },
+    /// The console sign-in endpoint failed (`console`).
+    #[error(
+        "cannot sign in to the AWS Management Console through {endpoint}: {reason}; check the network and AWS_ENDPOINT_URL_SIGNIN, or use --via-portal"
+    )]
+    Console {
+        /// The federation endpoint.
+        endpoint: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Another portal error.
+    #[error(transparent)]
+    Portal(PortalError),
+    /// The config is wrong.
+    #[error(transparent)]
+    Config(#[from] aws_sso_profile_config::Error),
+    /// Refreshing the token failed in a way that is not "sign in again".
+    #[error(transparent)]
+    SignIn(#[from] aws_sso_device_auth::Error),
+    /// The cache could not be used.
+    #[error(transparent)]
+    Cache(#[from] aws_sso_token_cache::Error),
+}
+
+impl From<aws_sso_token_cache::Error> for Error {
+    fn from(e: aws_sso_token_cache::Error) -> Self {
+        ErrorKind::Cache(e).into()
+    }
+}
+
+impl From<aws_sso_device_auth::Error> for Error {
+    fn from(e: aws_sso_device_auth::Error) -> Self {
+        ErrorKind::SignIn(e).into()
+    }
+}
+
+impl From<aws_sso_profile_config::Error> for Error {
+    fn from(e: aws_sso_profile_config::Error) -> Self {
+        ErrorKind::Config(e).into()
+    }
+}
