@@ -15,7 +15,7 @@ fn account_id(v: &str) -> Result<String, String> {
 /// Profile names from the config, for shell completion.
 fn profile_candidates() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        crate::settings::config_names()
+        crate::world::config_names()
             .0
             .into_iter()
             .map(CompletionCandidate::new)
@@ -26,7 +26,7 @@ fn profile_candidates() -> ArgValueCandidates {
 /// `[sso-session]` names from the config, for shell completion.
 fn session_candidates() -> ArgValueCandidates {
     ArgValueCandidates::new(|| {
-        crate::settings::config_names()
+        crate::world::config_names()
             .1
             .into_iter()
             .map(CompletionCandidate::new)
@@ -218,6 +218,9 @@ pub struct ShellInitArgs {
     pub prompt: bool,
 }
 
+/// The default `prompt --format`.
+pub const DEFAULT_PROMPT_FORMAT: &str = "{profile} {remaining}";
+
 #[derive(Debug, Args)]
 pub struct PromptArgs {
     /// What to print: {profile}, {remaining} (`7h12m`, `expired`, `renewable`, `signed-out`,
@@ -227,7 +230,7 @@ pub struct PromptArgs {
     /// {session}, {region}, {login} (the command that signs in), {warning} (a sentence when
     /// under 15 minutes are left and a browser is needed to renew them, or the sign-in was
     /// refused).
-    #[arg(long, default_value = crate::commands::prompt::DEFAULT_FORMAT)]
+    #[arg(long, default_value = DEFAULT_PROMPT_FORMAT)]
     pub format: String,
 }
 

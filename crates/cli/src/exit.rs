@@ -8,7 +8,50 @@ use aws_sso_role_credentials::{
 
 use aws_sso_token_cache::Error as CacheError;
 
-use crate::Interrupted;
+/// The user pressed Ctrl-C.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted; no token was written")]
+pub struct Interrupted;
+
+/// The user left a picker or a question with Esc (exit 130, as for Ctrl-C).
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled: nothing was chosen")]
+pub struct Cancelled;
+
+/// The program could not be started. Exits as shells do: 127 when it is not found, 126 when
+/// it cannot be run.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot run {program}: {reason}")]
+pub struct CannotRun {
+    program: String,
+    reason: String,
+    /// 127 or 126.
+    pub code: u8,
+}
+
+impl CannotRun {
+    pub fn new(program: &str, error: std::io::Error) -> Self {
+        let (code, reason) = match error.kind() {
+            std::io::ErrorKind::NotFound if program.contains('/') => {
+                (127, "no such file; check the path".to_owned())
+            }
+            std::io::ErrorKind::NotFound => (
+                127,
+                "no such program on PATH; check its name, or give its path".to_owned(),
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                126,
+                "permission denied; check that it is a program you may run (chmod +x)".to_owned(),
+            ),
+            _ => (126, error.to_string()),
+        };
+        Self {
+            program: program.to_owned(),
+            reason,
+            code,
+        }
+    }
+}
 
 /// A failure found by the command line itself, with the exit code it means.
 #[derive(Debug, thiserror::Error)]
@@ -122,7 +165,7 @@ fn credentials(e: &CredentialsError) -> Code {
 /// error (4).
 pub fn code_for(error: &anyhow::Error) -> u8 {
     for cause in error.chain() {
-        if let Some(e) = cause.downcast_ref::<crate::commands::exec::CannotRun>() {
+        if let Some(e) = cause.downcast_ref::<CannotRun>() {
             return e.code;
         }
         if let Some(e) = cause.downcast_ref::<Failure>() {
@@ -133,7 +176,7 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
         } else if cause.downcast_ref::<CacheError>().is_some() {
             Code::Cache
         } else if cause.downcast_ref::<Interrupted>().is_some()
-            || cause.downcast_ref::<crate::Cancelled>().is_some()
+            || cause.downcast_ref::<Cancelled>().is_some()
         {
             Code::Interrupted
         } else if let Some(e) = cause.downcast_ref::<SignInError>() {

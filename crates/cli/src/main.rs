@@ -10,22 +10,14 @@ mod cli;
 mod commands;
 mod exit;
 mod picker;
+mod presenter;
 mod settings;
+mod world;
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-
-/// The user pressed Ctrl-C.
-#[derive(Debug, thiserror::Error)]
-#[error("interrupted; no token was written")]
-pub struct Interrupted;
-
-/// The user left a picker or a question with Esc (exit 130, as for Ctrl-C).
-#[derive(Debug, thiserror::Error)]
-#[error("cancelled: nothing was chosen")]
-pub struct Cancelled;
 
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
 /// Secrets never reach them: the libraries trace no secret (they are `Secret`s, which print
@@ -76,7 +68,7 @@ fn fast_prompt() -> Option<()> {
     let format = format.unwrap_or_else(|| commands::prompt::DEFAULT_FORMAT.to_owned());
     let _ = commands::prompt::run(
         &format,
-        &settings::World::real(),
+        &world::World::real(),
         &mut std::io::stdout().lock(),
     );
     Some(())
@@ -122,7 +114,7 @@ fn this_binary() -> std::path::PathBuf {
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    let world = settings::World::real();
+    let world = world::World::real();
     let show = cli.global.show_settings;
     let has_settings = !matches!(
         cli.command,

@@ -5,7 +5,7 @@ use anyhow::{Result, bail};
 use aws_sso_profile_config::ProfileSet;
 use unicode_width::UnicodeWidthStr;
 
-use crate::Cancelled;
+use crate::exit::Cancelled;
 
 /// Asks to choose one of `items` (typing filters them); the index chosen. Esc cancels.
 pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {

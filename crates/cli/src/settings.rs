@@ -1,64 +1,21 @@
 //! Settings, resolved once per command with one precedence: flag > environment > profile >
 //! default. The hidden `--show-settings` flag prints them (snapshot-tested).
 
-use std::path::PathBuf;
-
 use anyhow::Result;
-use aws_sso_device_auth::{Clock, NamedBy, SignInTarget, SystemClock};
+use aws_sso_device_auth::{NamedBy, SignInTarget};
 use aws_sso_profile_config::{
-    ClientEndpointConfig, ConfiguredSession, Endpoint, Env, FileLocations, Platform, ProcessEnv,
-    ProfileSet, ProfileSource, SelectedProfile, Service, SessionList, home_dir, select_profile,
+    ClientEndpointConfig, ConfiguredSession, Endpoint, ProfileSet, ProfileSource, SelectedProfile,
+    Service, SessionList, select_profile,
 };
 use aws_sso_role_credentials::{Freshness, RoleTarget, SessionTarget};
-use aws_sso_token_cache::{TokenCache, TokenKey};
+use aws_sso_token_cache::TokenKey;
 use serde::Serialize;
 
 use crate::cli::{
     ConsoleArgs, ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, PopulateArgs, ProfilesArgs,
     SignInArgs, StatusArgs,
 };
-
-/// What a command may touch: the environment, the platform's path rules, and the clock.
-/// Tests build one with a fixed clock and their own environment.
-pub struct World {
-    pub env: Box<dyn Env + Send + Sync>,
-    pub platform: Platform,
-    pub clock: std::sync::Arc<dyn Clock>,
-    /// Whether a person can answer: stdin is a terminal. Only then is a picker offered.
-    pub interactive: bool,
-}
-
-impl World {
-    pub fn real() -> Self {
-        use std::io::IsTerminal;
-        Self {
-            env: Box::new(ProcessEnv),
-            platform: Platform::current(),
-            clock: std::sync::Arc::new(SystemClock),
-            interactive: std::io::stdin().is_terminal(),
-        }
-    }
-}
-
-/// The profile and `[sso-session]` names of the config, for shell completion (nothing when it
-/// cannot be read).
-pub fn config_names() -> (Vec<String>, Vec<String>) {
-    let world = World::real();
-    let Ok(files) = Files::resolve(&world) else {
-        return (Vec::new(), Vec::new());
-    };
-    let Ok(set) = ProfileSet::load(&files.locations()) else {
-        return (Vec::new(), Vec::new());
-    };
-    let profiles = set.profiles().map(|p| p.name().to_owned()).collect();
-    let sessions = set
-        .sessions()
-        .sessions
-        .iter()
-        .filter_map(|c| c.session.name.clone())
-        .collect();
-    (profiles, sessions)
-}
+use crate::world::{Files, World};
 
 /// The profile to use (`--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`); when
 /// none is named, `default` is not an IAM Identity Center profile and a person is at the
@@ -81,59 +38,6 @@ fn selected_or_picked(
         name: crate::picker::choose_profile(&set)?,
         source: ProfileSource::Flag,
     })
-}
-
-/// Where the shared files and caches are.
-#[derive(Debug, Serialize)]
-pub struct Files {
-    pub config_file: PathBuf,
-    pub credentials_file: PathBuf,
-    pub sso_cache_dir: PathBuf,
-    pub cli_cache_dir: PathBuf,
-    pub lock_dir: PathBuf,
-    /// aws-sso-rs's own cache (the account and role directory): `$XDG_CACHE_HOME/aws-sso-rs`,
-    /// else `~/.cache/aws-sso-rs`.
-    pub tool_cache_dir: PathBuf,
-}
-
-impl Files {
-    pub fn resolve(world: &World) -> Result<Self> {
-        let locations = FileLocations::resolve(world.env.as_ref(), world.platform)?;
-        let home = home_dir(world.env.as_ref(), world.platform)?;
-        let cache = TokenCache::new(&home);
-        let tool_cache_dir = world
-            .env
-            .non_empty("XDG_CACHE_HOME")
-            .map_or_else(|| home.join(".cache"), PathBuf::from)
-            .join("aws-sso-rs");
-        Ok(Self {
-            tool_cache_dir,
-            config_file: locations.config,
-            credentials_file: locations.credentials,
-            sso_cache_dir: cache.sso_dir().to_owned(),
-            cli_cache_dir: cache.cli_dir().to_owned(),
-            lock_dir: cache.lock_dir().to_owned(),
-        })
-    }
-
-    pub fn locations(&self) -> FileLocations {
-        FileLocations {
-            config: self.config_file.clone(),
-            credentials: self.credentials_file.clone(),
-        }
-    }
-
-    pub fn directory_cache(&self) -> aws_sso_role_credentials::DirectoryCache {
-        aws_sso_role_credentials::DirectoryCache::new(&self.tool_cache_dir)
-    }
-
-    pub fn cache(&self) -> TokenCache {
-        TokenCache::with_dirs(
-            self.sso_cache_dir.clone(),
-            self.cli_cache_dir.clone(),
-            self.lock_dir.clone(),
-        )
-    }
 }
 
 /// Prints settings as pretty JSON.

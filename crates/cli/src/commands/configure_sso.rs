@@ -13,7 +13,7 @@ use aws_sso_role_credentials::{Freshness, SessionTarget};
 use crate::cli::ConfigureSsoArgs;
 use crate::commands::directory::directory;
 use crate::commands::login::{SignInChoices, sign_in};
-use crate::settings::{Files, World};
+use crate::world::{Files, World};
 
 /// Asks a person, or says which flag was missing when nobody can answer.
 struct Asker {

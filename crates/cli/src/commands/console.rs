@@ -8,7 +8,8 @@ use aws_sso_role_credentials::{ConsoleRequest, federation_url, portal_console_ur
 
 use crate::browser;
 use crate::commands::credentials::role_credentials;
-use crate::settings::{ConsoleSettings, World};
+use crate::settings::ConsoleSettings;
+use crate::world::World;
 
 pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
     let c = &settings.credentials;
@@ -24,9 +25,7 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
         )
     } else {
         let creds = role_credentials(c, world)?;
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
+        let runtime = world.runtime()?;
         runtime.block_on(federation_url(
             &creds,
             &settings.signin_endpoint,

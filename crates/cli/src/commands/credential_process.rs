@@ -5,7 +5,8 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::commands::credentials::{process_json, role_credentials};
-use crate::settings::{CredentialSettings, World};
+use crate::settings::CredentialSettings;
+use crate::world::World;
 
 pub fn run(settings: &CredentialSettings, world: &World) -> Result<()> {
     let creds = role_credentials(settings, world)?;

@@ -7,9 +7,10 @@ use aws_sso_device_auth::{LoginOptions, PkceOptions};
 use aws_sso_role_credentials::{SdkClients, cached};
 use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials};
 
-use crate::Interrupted;
-use crate::commands::login::CliPresenter;
-use crate::settings::{CredentialSettings, World};
+use crate::exit::Interrupted;
+use crate::presenter::CliPresenter;
+use crate::settings::CredentialSettings;
+use crate::world::World;
 
 /// Role credentials for the profile of `settings`; with `--login`, signing in first when
 /// needed (the cooldown and the one-browser rule are the library's).
@@ -29,10 +30,8 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
         "no fresh role credentials cached for profile '{}'; fetching",
         settings.profile
     );
-    crate::commands::tighten_cache_folders(&cache);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    crate::presenter::tighten_cache_folders(&cache);
+    let runtime = world.runtime()?;
     runtime.block_on(async {
         let clients = SdkClients::for_target(target);
         let resolver = clients.resolver(&world.clock, &cache).with_policy(policy);

@@ -8,7 +8,7 @@ use aws_sso_role_credentials::{
     Directory, DirectoryProgress, Freshness, SdkClients, SessionTarget,
 };
 
-use crate::settings::{Files, World};
+use crate::world::{Files, World};
 
 /// An indicatif bar on stderr, drawn only when stderr is a terminal.
 pub struct Bar(indicatif::ProgressBar);
@@ -53,9 +53,7 @@ pub fn directory(
     world: &World,
     freshness: Freshness,
 ) -> Result<Directory> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = world.runtime()?;
     let clients = SdkClients::for_listing(target);
     let cache = files.cache();
     let store = files.directory_cache();

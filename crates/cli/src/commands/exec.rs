@@ -12,7 +12,9 @@ use aws_sso_profile_config::env::vars;
 use aws_sso_role_credentials::{ContainerServer, SdkClients};
 
 use crate::commands::credentials::{iso, role_credentials};
-use crate::settings::{CredentialSettings, World};
+use crate::exit::CannotRun;
+use crate::settings::CredentialSettings;
+use crate::world::World;
 
 /// Variables that would make an SDK pick other credentials than the ones we provide.
 const REMOVED: [&str; 6] = [
@@ -95,46 +97,8 @@ pub fn run(
     }
 }
 
-/// The program could not be started. Exits as shells do: 127 when it is not found, 126 when
-/// it cannot be run.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot run {program}: {reason}")]
-pub struct CannotRun {
-    program: String,
-    reason: String,
-    /// 127 or 126.
-    pub code: u8,
-}
-
-impl CannotRun {
-    fn new(program: &str, error: std::io::Error) -> Self {
-        let (code, reason) = match error.kind() {
-            std::io::ErrorKind::NotFound if program.contains('/') => {
-                (127, "no such file; check the path".to_owned())
-            }
-            std::io::ErrorKind::NotFound => (
-                127,
-                "no such program on PATH; check its name, or give its path".to_owned(),
-            ),
-            std::io::ErrorKind::PermissionDenied => (
-                126,
-                "permission denied; check that it is a program you may run (chmod +x)".to_owned(),
-            ),
-            _ => (126, error.to_string()),
-        };
-        Self {
-            program: program.to_owned(),
-            reason,
-            code,
-        }
-    }
-}
-
 fn run_with_server(settings: &CredentialSettings, command: &[String], world: &World) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()?;
+    let runtime = world.runtime()?;
     let server = runtime
         .block_on(ContainerServer::bind())
         .context("cannot listen on 127.0.0.1 for the credential server")?;
@@ -163,7 +127,6 @@ fn run_with_server(settings: &CredentialSettings, command: &[String], world: &Wo
         .env(vars::AWS_CONTAINER_AUTHORIZATION_TOKEN, token.expose());
     tracing::debug!("serving credentials at {url} for {}", command[0]);
     let status = cmd.status().map_err(|e| CannotRun::new(&command[0], e))?;
-    drop(runtime);
     #[cfg(unix)]
     if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
         std::process::exit(128 + signal);

@@ -11,7 +11,8 @@ use aws_sso_profile_config::{
 
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::commands::credentials::{iso, process_json, role_credentials};
-use crate::settings::{CredentialSettings, World};
+use crate::settings::CredentialSettings;
+use crate::world::World;
 
 /// `c` in `format`; the variable formats (every shell's, and `json`) also carry `region`, the
 /// profile's, as `AWS_REGION` and `AWS_DEFAULT_REGION`, as `exec` sets them.

@@ -9,7 +9,8 @@ use serde::Serialize;
 
 use crate::cli::{ListWhat, Output};
 use crate::commands::directory::directory;
-use crate::settings::{ListSettings, World};
+use crate::settings::ListSettings;
+use crate::world::World;
 
 /// An account as `aws sso list-accounts` names its fields, with its roles.
 #[derive(Serialize)]

@@ -1,205 +1,18 @@
-//! `aws-sso-rs login`: presents the sign-in of each target. The use case (lock, reuse,
-//! refresh, flow, cache) is `aws_sso_device_auth::login`; this file shows the code, the
-//! address, the QR code and the countdown, opens the browser, and reads pasted addresses.
+//! `aws-sso-rs login`: signs in to each target and says how it went. The use case (lock,
+//! reuse, refresh, flow, cache) is `aws_sso_device_auth::login`; what the person sees during
+//! it is the terminal presenter (`crate::presenter`).
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use aws_sso_device_auth::{
-    DeviceAuthorization, LoginOptions, LoginOutcome, PkceOptions, Presenter, SignInTarget,
-};
+use aws_sso_device_auth::{LoginOptions, LoginOutcome, PkceOptions, SignInTarget};
 use aws_sso_token_cache::TokenCache;
 use aws_sso_token_cache::timestamp::human_duration;
-use time::OffsetDateTime;
 
-use crate::settings::{LoginSettings, World};
-use crate::{Interrupted, browser};
-
-/// Shows the code or URL on stderr, opens the browser, and keeps a spinner while waiting.
-pub struct CliPresenter<'a> {
-    world: &'a World,
-    label: String,
-    open_browser: bool,
-    /// The device-code flow (so `--use-device-code` is not suggested again).
-    device_code: bool,
-    /// Pasted callback addresses are read from the terminal.
-    paste: bool,
-    terminal: bool,
-    spinner: Mutex<Option<indicatif::ProgressBar>>,
-}
-
-fn say(text: std::fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
-}
-
-impl<'a> CliPresenter<'a> {
-    pub fn new(world: &'a World, target: &SignInTarget, open_browser: bool, paste: bool) -> Self {
-        Self {
-            world,
-            label: target.label(),
-            open_browser,
-            device_code: target.flow == aws_sso_device_auth::Flow::DeviceCode,
-            paste,
-            terminal: std::io::stderr().is_terminal(),
-            spinner: Mutex::new(None),
-        }
-    }
-
-    fn open(&self, url: &str) {
-        if !self.open_browser {
-            return;
-        }
-        match browser::open(url, self.world.env.as_ref()) {
-            Ok(()) => tracing::debug!(
-                "opened a browser at {}",
-                url.split('?').next().unwrap_or(url)
-            ),
-            Err(why) => {
-                let instead = if self.device_code {
-                    "open the address above on any device, or use --no-browser for a QR code to scan"
-                } else {
-                    "sign in with --no-browser (then paste the address the browser ends on) or\n\
-                     --use-device-code (then sign in from any device)"
-                };
-                say(format_args!(
-                    "No browser could be started on this machine: {why}. Open the address above in a browser yourself.\n\
-                     Without a browser here (an SSH session, a container), {instead}.\n"
-                ));
-            }
-        }
-    }
-
-    fn wait(&self, what: &str, deadline: OffsetDateTime) {
-        let total = (deadline - self.world.clock.now()).max(time::Duration::ZERO);
-        if !self.terminal {
-            // The request was made a moment ago: a 10-minute code has 9m59.9s left, and "at
-            // most" reads as its whole lifetime.
-            say(format_args!(
-                "Waiting for {what} (at most {}).",
-                human_duration(total + time::Duration::seconds(1))
-            ));
-            return;
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        // Count down the time left until the request expires, from the bar's own elapsed time.
-        let (ticker, what) = (bar.clone(), what.to_owned());
-        std::thread::spawn(move || {
-            while !ticker.is_finished() {
-                let elapsed = time::Duration::try_from(ticker.elapsed()).unwrap_or(total);
-                let left = (total - elapsed).max(time::Duration::ZERO).whole_seconds();
-                ticker.set_message(format!(
-                    "Waiting for {what}: {}m{:02}s left",
-                    left / 60,
-                    left % 60
-                ));
-                std::thread::sleep(Duration::from_millis(500));
-            }
-        });
-        *self
-            .spinner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(bar);
-    }
-
-    pub fn finish(&self) {
-        if let Some(bar) = self
-            .spinner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-        {
-            bar.finish_and_clear();
-        }
-    }
-}
-
-impl Presenter for CliPresenter<'_> {
-    fn device_code(&self, a: &DeviceAuthorization, deadline: OffsetDateTime) {
-        say(format_args!(
-            "To sign in to {}, open\n\n    {}\n\nand check that the page shows the code\n\n    {}\n",
-            self.label, a.verification_uri_complete, a.user_code
-        ));
-        if !self.open_browser
-            && self.terminal
-            && let Ok(qr) = qrcode::QrCode::new(a.verification_uri_complete.as_bytes())
-        {
-            // Light modules as blocks: terminals are usually dark, and scanners want dark
-            // modules on a light background with a light quiet zone.
-            let art = qr
-                .render::<qrcode::render::unicode::Dense1x2>()
-                .dark_color(qrcode::render::unicode::Dense1x2::Light)
-                .light_color(qrcode::render::unicode::Dense1x2::Dark)
-                .quiet_zone(true)
-                .build();
-            say(format_args!("Or scan this with a phone:\n{art}"));
-        }
-        self.open(&a.verification_uri_complete);
-        self.wait("approval in the browser", deadline);
-    }
-
-    fn authorize_url(&self, url: &str, deadline: OffsetDateTime) {
-        let paste = if self.paste {
-            "\nIf that browser runs on another machine, it ends on an address starting with\nhttp://127.0.0.1: that it cannot load; paste that whole address here and press Enter.\n"
-        } else {
-            ""
-        };
-        if self.open_browser {
-            say(format_args!(
-                "To sign in to {}, allow the request in the browser that opens. If none opens, open:\n\n    {url}\n{paste}",
-                self.label
-            ));
-        } else {
-            say(format_args!(
-                "To sign in to {}, open this address in a browser:\n\n    {url}\n{paste}",
-                self.label
-            ));
-        }
-        self.open(url);
-        self.wait("the browser", deadline);
-    }
-
-    fn waiting_for_other_login(&self) {
-        say(format_args!(
-            "Another aws-sso-rs login for {} is in progress; waiting for it to finish.",
-            self.label
-        ));
-    }
-
-    fn bad_paste(&self, error: &aws_sso_device_auth::Error) {
-        say(format_args!("aws-sso-rs: {error}"));
-    }
-
-    fn replacing_damaged(&self, error: &aws_sso_token_cache::Error) {
-        match error.kind() {
-            aws_sso_token_cache::ErrorKind::Corrupt { path, reason } => say(format_args!(
-                "aws-sso-rs: warning: the cached token {} is damaged ({reason}); this sign-in replaces it.",
-                path.display()
-            )),
-            _ => say(format_args!("aws-sso-rs: warning: {error}")),
-        }
-    }
-}
-
-/// Lines typed on stdin, for the pasted-callback path.
-fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
-    let (tx, rx) = tokio::sync::mpsc::channel(4);
-    std::thread::spawn(move || {
-        for line in std::io::stdin().lock().lines() {
-            let Ok(line) = line else { break };
-            if !line.trim().is_empty() && tx.blocking_send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
+use crate::exit::Interrupted;
+use crate::presenter::{CliPresenter, say, stdin_lines, tighten_cache_folders};
+use crate::settings::LoginSettings;
+use crate::world::World;
 
 /// How `login` (and the `configure sso` wizard) signs in.
 pub struct SignInChoices {
@@ -236,10 +49,8 @@ pub fn sign_in(
     choices: &SignInChoices,
     world: &World,
 ) -> Result<()> {
-    crate::commands::tighten_cache_folders(cache);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    tighten_cache_folders(cache);
+    let runtime = world.runtime()?;
     // A pasted callback is accepted on a terminal in every mode, and always with --no-browser.
     let paste = choices.accept_paste && (!choices.open_browser || std::io::stdin().is_terminal());
     runtime.block_on(async {

@@ -5,7 +5,8 @@ use anyhow::Result;
 use aws_sso_profile_config::{ConfigDocument, FileKind, remove_exported_credentials};
 use aws_sso_role_credentials::{LogoutScope, ServerLogout, logout};
 
-use crate::settings::{LogoutSettings, World};
+use crate::settings::LogoutSettings;
+use crate::world::World;
 
 fn server(outcome: &ServerLogout) -> String {
     match outcome {
@@ -27,9 +28,7 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
         None => LogoutScope::Everything,
         Some(s) => LogoutScope::Session(s),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = world.runtime()?;
     let report = runtime.block_on(logout(
         &cache,
         &settings.set,

@@ -22,18 +22,6 @@ pub mod whoami;
 
 use aws_sso_profile_config::SsoSession;
 
-/// Makes the cache folders private before writing to them, saying so on stderr once (a folder
-/// another tool made `0755` is set to `0700`; one that is not ours to change is warned about).
-pub fn tighten_cache_folders(cache: &aws_sso_token_cache::TokenCache) {
-    for found in cache.tighten_folders() {
-        let level = match found {
-            aws_sso_token_cache::LooseFolder::Tightened { .. } => "notice",
-            aws_sso_token_cache::LooseFolder::Left { .. } => "warning",
-        };
-        eprintln!("aws-sso-rs: {level}: {found}");
-    }
-}
-
 /// The warning for a damaged token file of `session`, with the command that replaces it
 /// (`profile` names a legacy profile's sign-in, which has no session name).
 pub fn damaged_token(

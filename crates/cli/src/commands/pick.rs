@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use aws_sso_profile_config::ProfileSet;
 
-use crate::settings::{Files, World};
+use crate::world::{Files, World};
 
 pub fn run(world: &World) -> Result<()> {
     if !world.interactive {

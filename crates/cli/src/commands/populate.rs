@@ -7,7 +7,8 @@ use aws_sso_profile_config::{Assignment, ConfigDocument, FileKind, PopulateOptio
 use aws_sso_role_credentials::Freshness;
 
 use crate::commands::directory::directory;
-use crate::settings::{PopulateSettings, World};
+use crate::settings::PopulateSettings;
+use crate::world::World;
 
 pub fn run(
     settings: &PopulateSettings,

@@ -10,7 +10,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::Output;
-use crate::settings::{ProfilesSettings, World};
+use crate::settings::ProfilesSettings;
+use crate::world::World;
 
 /// One row of the listing.
 #[derive(Debug, Serialize)]
@@ -219,7 +220,8 @@ mod tests {
     use time::macros::datetime;
 
     use crate::cli::{Output, ProfilesArgs};
-    use crate::settings::{ProfilesSettings, World};
+    use crate::settings::ProfilesSettings;
+    use crate::world::World;
 
     /// The command in a fake world: a temporary home, only `HOME` set, a clock that stands
     /// still, so what is printed is exact.
@@ -227,14 +229,14 @@ mod tests {
     fn lists_every_profile_with_its_exact_time_left() {
         let home = aws_sso_e2e::TempHome::with_example_config();
         let now = datetime!(2030-01-01 9:00 UTC);
-        let world = World {
-            env: Box::new(
+        let world = World::new(
+            Box::new(
                 aws_sso_profile_config::MapEnv::new().with("HOME", home.path().to_string_lossy()),
             ),
-            platform: aws_sso_profile_config::Platform::Unix,
-            clock: std::sync::Arc::new(ManualClock::new(now)),
-            interactive: false,
-        };
+            aws_sso_profile_config::Platform::Unix,
+            std::sync::Arc::new(ManualClock::new(now)),
+            false,
+        );
         let cache = TokenCache::new(home.path());
         let mut token = SsoToken::new(Secret::new("aoa"), now + Duration::hours(8));
         token.region = Some("ap-northeast-1".into());
@@ -277,12 +279,12 @@ mod tests {
     }
 
     fn world_later(world: &World, settings: &ProfilesSettings, at: time::OffsetDateTime) {
-        let later = World {
-            env: Box::new(aws_sso_profile_config::MapEnv::new()),
-            platform: world.platform,
-            clock: std::sync::Arc::new(ManualClock::new(at)),
-            interactive: false,
-        };
+        let later = World::new(
+            Box::new(aws_sso_profile_config::MapEnv::new()),
+            world.platform,
+            std::sync::Arc::new(ManualClock::new(at)),
+            false,
+        );
         let (mut out, mut err) = (Vec::new(), Vec::new());
         super::run(settings, &later, &mut out, &mut err).expect("run");
         let text = String::from_utf8(out).expect("utf-8");

@@ -7,10 +7,9 @@ use std::io::Write;
 use aws_sso_role_credentials::{ActiveProfile, Lasting, active_profile};
 use aws_sso_token_cache::timestamp::human_duration;
 
-use crate::settings::{Files, World};
+use crate::world::{Files, World};
 
-/// The default `--format`.
-pub const DEFAULT_FORMAT: &str = "{profile} {remaining}";
+pub use crate::cli::DEFAULT_PROMPT_FORMAT as DEFAULT_FORMAT;
 
 /// `{remaining}`: `7h12m`, `expired`, `renewable`, `signed-out`, `refused`,
 /// `no-such-profile`, or nothing.

@@ -12,7 +12,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::cli::Output;
-use crate::settings::{StatusSettings, World};
+use crate::settings::StatusSettings;
+use crate::world::World;
 
 #[derive(Debug, Serialize)]
 struct Row {

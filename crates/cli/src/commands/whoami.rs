@@ -7,7 +7,8 @@ use serde::Serialize;
 
 use crate::cli::WhoamiOutput;
 use crate::commands::credentials::role_credentials;
-use crate::settings::{CredentialSettings, World};
+use crate::settings::CredentialSettings;
+use crate::world::World;
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -19,9 +20,7 @@ struct Identity {
 
 pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -> Result<()> {
     let creds = role_credentials(settings, world)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = world.runtime()?;
     let me = runtime.block_on(aws_sso_role_credentials::caller_identity(
         &creds,
         &settings.sts_region,
