@@ -111,18 +111,11 @@ impl ContainerServer {
                             ));
                         }
                         Ok(match get().await {
-                            Ok(c) => json(
-                                StatusCode::OK,
-                                serde_json::json!({
-                                    "AccessKeyId": c.access_key_id,
-                                    "SecretAccessKey": c.secret_access_key.expose(),
-                                    "Token": c.session_token.expose(),
-                                    "Expiration": aws_sso_token_cache::timestamp::format(c.expiration),
-                                    "AccountId": c.account_id,
-                                })
-                                .to_string(),
+                            Ok(c) => json(StatusCode::OK, c.to_container_json()),
+                            Err(e) => json(
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                serde_json::json!({ "Message": e.to_string() }).to_string(),
                             ),
-                            Err(e) => json(StatusCode::INTERNAL_SERVER_ERROR, serde_json::json!({ "Message": e.to_string() }).to_string()),
                         })
                     }
                 });

@@ -253,6 +253,32 @@ pub struct RoleCredentials {
 }
 
 impl RoleCredentials {
+    /// The `credential_process` document, as `aws configure export-credentials --format
+    /// process` prints it (`Version` 1, `Expiration` in `isoformat`), pretty-printed.
+    pub fn to_process_json(&self) -> String {
+        let doc = serde_json::json!({
+            "Version": 1,
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key.expose(),
+            "SessionToken": self.session_token.expose(),
+            "Expiration": timestamp::isoformat(self.expiration),
+        });
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    /// The answer of a container credential endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI`),
+    /// as the AWS SDKs read it: `Token` for the session token.
+    pub fn to_container_json(&self) -> String {
+        serde_json::json!({
+            "AccessKeyId": self.access_key_id,
+            "SecretAccessKey": self.secret_access_key.expose(),
+            "Token": self.session_token.expose(),
+            "Expiration": timestamp::format(self.expiration),
+            "AccountId": self.account_id,
+        })
+        .to_string()
+    }
+
     /// Parses a cache file's text.
     ///
     /// # Errors
@@ -307,6 +333,25 @@ impl RoleCredentials {
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn role_credentials_as_credential_process_and_container_answers() {
+        let c = RoleCredentials {
+            access_key_id: "ASIA1".into(),
+            secret_access_key: Secret::new("sk"),
+            session_token: Secret::new("st"),
+            expiration: datetime!(2030-01-01 1:00 +02:00),
+            account_id: Some("123456789011".into()),
+        };
+        assert_eq!(
+            c.to_process_json(),
+            "{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIA1\",\n  \"SecretAccessKey\": \"sk\",\n  \"SessionToken\": \"st\",\n  \"Expiration\": \"2029-12-31T23:00:00+00:00\"\n}"
+        );
+        assert_eq!(
+            c.to_container_json(),
+            r#"{"AccessKeyId":"ASIA1","SecretAccessKey":"sk","Token":"st","Expiration":"2029-12-31T23:00:00Z","AccountId":"123456789011"}"#
+        );
+    }
 
     #[test]
     fn token_reads_any_case_and_keeps_unknown_fields() {

@@ -75,6 +75,15 @@ pub fn format(t: OffsetDateTime) -> String {
         .expect("a UTC date in the year range of the format always formats")
 }
 
+/// Formats as Python's `datetime.isoformat()` of a UTC time, as `aws configure
+/// export-credentials` writes `Expiration`: `%Y-%m-%dT%H:%M:%S+00:00`, whole seconds.
+pub fn isoformat(t: OffsetDateTime) -> String {
+    let utc = t.to_offset(UtcOffset::UTC);
+    let fmt = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
+    utc.format(fmt)
+        .expect("a UTC date in the year range of the format always formats")
+}
+
 /// A span of time as every command prints it, rounded down so that it never promises more
 /// than there is: `40s`, `12m`, `7h05m`. Negative spans print as `0s`.
 pub fn human_duration(d: time::Duration) -> String {

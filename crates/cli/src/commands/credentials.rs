@@ -54,24 +54,3 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
         Ok(result?)
     })
 }
-
-/// `Expiration` as the AWS CLI writes it (`datetime.isoformat()` of a UTC time).
-pub fn iso(t: time::OffsetDateTime) -> String {
-    let fmt =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]+00:00");
-    t.to_offset(time::UtcOffset::UTC)
-        .format(fmt)
-        .unwrap_or_default()
-}
-
-/// The credential_process document, as `aws configure export-credentials` prints it.
-pub fn process_json(c: &RoleCredentials) -> String {
-    let doc = serde_json::json!({
-        "Version": 1,
-        "AccessKeyId": c.access_key_id,
-        "SecretAccessKey": c.secret_access_key.expose(),
-        "SessionToken": c.session_token.expose(),
-        "Expiration": iso(c.expiration),
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-}

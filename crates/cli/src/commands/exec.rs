@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use aws_sso_profile_config::env::vars;
 use aws_sso_role_credentials::{ContainerServer, SdkClients};
 
-use crate::commands::credentials::{iso, role_credentials};
+use crate::commands::credentials::role_credentials;
 use crate::exit::CannotRun;
 use crate::settings::CredentialSettings;
 use crate::world::World;
@@ -79,7 +79,10 @@ pub fn run(
             creds.secret_access_key.expose(),
         )
         .env(vars::AWS_SESSION_TOKEN, creds.session_token.expose())
-        .env(vars::AWS_CREDENTIAL_EXPIRATION, iso(creds.expiration));
+        .env(
+            vars::AWS_CREDENTIAL_EXPIRATION,
+            aws_sso_token_cache::timestamp::isoformat(creds.expiration),
+        );
     tracing::debug!(
         "running {program} with the credentials of profile '{}'",
         settings.profile

@@ -10,7 +10,9 @@ use aws_sso_profile_config::{
 };
 
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::commands::credentials::{iso, process_json, role_credentials};
+use aws_sso_token_cache::timestamp::isoformat;
+
+use crate::commands::credentials::role_credentials;
 use crate::settings::CredentialSettings;
 use crate::world::World;
 
@@ -29,7 +31,7 @@ pub fn render(
             c.secret_access_key.expose().to_owned(),
         ),
         (vars::AWS_SESSION_TOKEN, c.session_token.expose().to_owned()),
-        (vars::AWS_CREDENTIAL_EXPIRATION, iso(c.expiration)),
+        (vars::AWS_CREDENTIAL_EXPIRATION, isoformat(c.expiration)),
     ];
     if let Some(region) = region {
         pairs.push((vars::AWS_REGION, region.to_owned()));
@@ -54,7 +56,7 @@ pub fn render(
                 .collect();
             serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
         }
-        ExportFormat::Process => process_json(c) + "\n",
+        ExportFormat::Process => c.to_process_json() + "\n",
         ExportFormat::Ini => format!(
             "[{section}]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
             c.access_key_id,
@@ -80,7 +82,7 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
     }
     let path = &settings.files.credentials_file;
     let mut doc = ConfigDocument::load(path, FileKind::Credentials)?;
-    let expiration = iso(creds.expiration);
+    let expiration = isoformat(creds.expiration);
     let left = aws_sso_token_cache::timestamp::human_duration(creds.expiration - world.clock.now());
     let written_before = doc
         .profile_set()?
