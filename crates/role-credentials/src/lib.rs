@@ -41,6 +41,7 @@ mod clients;
 mod console;
 mod container;
 mod directory;
+mod environment;
 mod error;
 mod fast_path;
 mod logout;
@@ -59,6 +60,10 @@ pub use container::ContainerServer;
 pub use directory::{
     Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning, Freshness,
     fetch_accounts_and_roles,
+};
+pub use environment::{
+    Handover, OTHER_CREDENTIAL_SOURCES, ProgramEnvironment, STATIC_KEYS, credential_variables,
+    outer_exec, program_environment,
 };
 pub use error::{Error, ErrorKind};
 pub use fast_path::cached;

@@ -9,43 +9,24 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use aws_sso_profile_config::env::vars;
-use aws_sso_role_credentials::{ContainerServer, SdkClients};
+use aws_sso_role_credentials::{
+    ContainerServer, Handover, ProgramEnvironment, SdkClients, outer_exec, program_environment,
+};
 
 use crate::commands::credentials::role_credentials;
 use crate::exit::CannotRun;
 use crate::settings::CredentialSettings;
 use crate::world::World;
 
-/// Variables that would make an SDK pick other credentials than the ones we provide.
-const REMOVED: [&str; 6] = [
-    vars::AWS_PROFILE,
-    vars::AWS_DEFAULT_PROFILE,
-    vars::AWS_CONTAINER_CREDENTIALS_FULL_URI,
-    vars::AWS_CONTAINER_CREDENTIALS_RELATIVE_URI,
-    vars::AWS_CONTAINER_AUTHORIZATION_TOKEN,
-    vars::AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
-];
-
-/// Static keys, which would win over the container endpoint.
-const STATIC: [&str; 4] = [
-    vars::AWS_ACCESS_KEY_ID,
-    vars::AWS_SECRET_ACCESS_KEY,
-    vars::AWS_SESSION_TOKEN,
-    vars::AWS_CREDENTIAL_EXPIRATION,
-];
-
-fn base_command(settings: &CredentialSettings, command: &[String]) -> Command {
+/// `command` with the environment changes `env` says.
+fn command_with(command: &[String], env: ProgramEnvironment) -> Command {
     let (program, args) = command.split_first().expect("clap requires a command");
     let mut cmd = Command::new(program);
     cmd.args(args);
-    for var in REMOVED {
+    for var in env.remove {
         cmd.env_remove(var);
     }
-    cmd.env(vars::AWS_SSO_RS_PROFILE, &settings.profile);
-    if let Some(region) = &settings.region {
-        cmd.env(vars::AWS_REGION, region)
-            .env(vars::AWS_DEFAULT_REGION, region);
-    }
+    cmd.envs(env.set);
     cmd
 }
 
@@ -56,11 +37,7 @@ pub fn run(
     server: bool,
     world: &World,
 ) -> Result<()> {
-    if let Some(outer) = world
-        .env
-        .non_empty(vars::AWS_SSO_RS_PROFILE)
-        .filter(|_| !force)
-    {
+    if let Some(outer) = outer_exec(world.env.as_ref()).filter(|_| !force) {
         bail!(
             "already inside `aws-sso-rs exec` for profile '{outer}' ({} is set); exit that shell first, or pass --force to nest",
             vars::AWS_SSO_RS_PROFILE
@@ -72,17 +49,14 @@ pub fn run(
     if server {
         return run_with_server(settings, command, world);
     }
-    let mut cmd = base_command(settings, command);
-    cmd.env(vars::AWS_ACCESS_KEY_ID, &creds.access_key_id)
-        .env(
-            vars::AWS_SECRET_ACCESS_KEY,
-            creds.secret_access_key.expose(),
-        )
-        .env(vars::AWS_SESSION_TOKEN, creds.session_token.expose())
-        .env(
-            vars::AWS_CREDENTIAL_EXPIRATION,
-            aws_sso_token_cache::timestamp::isoformat(creds.expiration),
-        );
+    let mut cmd = command_with(
+        command,
+        program_environment(
+            &settings.profile,
+            settings.region.as_deref(),
+            Handover::Keys(&creds),
+        ),
+    );
     tracing::debug!(
         "running {program} with the credentials of profile '{}'",
         settings.profile
@@ -122,12 +96,17 @@ fn run_with_server(settings: &CredentialSettings, command: &[String], world: &Wo
     }));
     // Ctrl-C goes to the whole process group: let the program decide, and wait for it.
     runtime.spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
-    let mut cmd = base_command(settings, command);
-    for var in STATIC {
-        cmd.env_remove(var);
-    }
-    cmd.env(vars::AWS_CONTAINER_CREDENTIALS_FULL_URI, &url)
-        .env(vars::AWS_CONTAINER_AUTHORIZATION_TOKEN, token.expose());
+    let mut cmd = command_with(
+        command,
+        program_environment(
+            &settings.profile,
+            settings.region.as_deref(),
+            Handover::Endpoint {
+                url: &url,
+                token: &token,
+            },
+        ),
+    );
     tracing::debug!("serving credentials at {url} for {}", command[0]);
     let status = cmd.status().map_err(|e| CannotRun::new(&command[0], e))?;
     #[cfg(unix)]

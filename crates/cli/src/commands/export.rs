@@ -3,11 +3,11 @@
 use std::io::Write;
 
 use anyhow::Result;
-use aws_sso_profile_config::env::vars;
 
 use aws_sso_profile_config::{
     ConfigDocument, ExportedCredentials, FileKind, put_exported_credentials,
 };
+use aws_sso_role_credentials::credential_variables;
 
 use crate::cli::{ExportArgs, ExportFormat};
 use aws_sso_token_cache::timestamp::isoformat;
@@ -24,19 +24,7 @@ pub fn render(
     region: Option<&str>,
     section: &str,
 ) -> String {
-    let mut pairs = vec![
-        (vars::AWS_ACCESS_KEY_ID, c.access_key_id.clone()),
-        (
-            vars::AWS_SECRET_ACCESS_KEY,
-            c.secret_access_key.expose().to_owned(),
-        ),
-        (vars::AWS_SESSION_TOKEN, c.session_token.expose().to_owned()),
-        (vars::AWS_CREDENTIAL_EXPIRATION, isoformat(c.expiration)),
-    ];
-    if let Some(region) = region {
-        pairs.push((vars::AWS_REGION, region.to_owned()));
-        pairs.push((vars::AWS_DEFAULT_REGION, region.to_owned()));
-    }
+    let pairs = credential_variables(c, region);
     let lines = |f: &dyn Fn(&str, &str) -> String| {
         pairs
             .iter()
