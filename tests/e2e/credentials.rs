@@ -481,3 +481,28 @@ fn exec_server_keeps_a_long_running_program_working_across_expiry() {
         "the program's status is passed on"
     );
 }
+
+#[test]
+fn inside_exec_commands_without_a_profile_use_the_exec_profile() {
+    let w = signed_in();
+    let out = w
+        .cmd(&[
+            "exec",
+            "--profile",
+            "dev-account-admin",
+            "--",
+            "sh",
+            "-c",
+            r#""$AWS_SSO_RS_BIN" whoami --output text"#,
+        ])
+        .env("AWS_SSO_RS_BIN", env!("CARGO_BIN_EXE_aws-sso-rs"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("AWSReservedSSO_Administrator_"),
+        "the exec's profile, not 'default': {}",
+        stdout(&out)
+    );
+}

@@ -161,13 +161,19 @@ fn populate_writes_a_profile_per_role_keeps_the_users_file_and_prunes_only_what_
         !diff.contains("\n-"),
         "nothing of the user's file is removed:\n{diff}"
     );
-    assert!(stderr(&out).contains("Would add 100"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("100 roles in 50 accounts")
+            && stderr(&out).contains("would add 100 profiles"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read_to_string(&config).expect("config"), users);
 
     let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("Added 100 profiles for 100 roles in 50 accounts"),
+        stderr(&out).contains("100 roles in 50 accounts of sso-session 'my-sso'")
+            && stderr(&out).contains("): added 100 profiles; 0 unchanged."),
         "{}",
         stderr(&out)
     );

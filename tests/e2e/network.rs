@@ -224,3 +224,55 @@ fn a_sign_in_the_service_refused_is_known_to_every_command_until_login_replaces_
         .expect("prompt");
     assert_eq!(crate::stdout(&prompt).trim(), "valid");
 }
+
+#[test]
+fn an_expired_sign_in_whose_refresh_the_service_refuses_is_known_as_refused() {
+    // The morning case: the token expired overnight, and the service's session ended too, so
+    // its refresh is refused.
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    w.mock.expire_all();
+    w.edit_token("my-sso", |t| {
+        t.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+    });
+    std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).ok();
+    let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+
+    let status = crate::stdout(&w.run(&["status", "--output", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&status).expect("json");
+    let row = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["session"] == "my-sso")
+        .expect("my-sso row");
+    assert_eq!(row["state"], "refused", "{status}");
+    assert_eq!(row["refreshable"], false, "{status}");
+    let prompt = w
+        .cmd(&["prompt", "--format", "{remaining} {warning}"])
+        .env("AWS_PROFILE", "dev-account-ro")
+        .output()
+        .expect("prompt");
+    let prompt = crate::stdout(&prompt);
+    assert!(
+        prompt.starts_with("refused ") && prompt.contains("run: aws-sso-rs login"),
+        "not 'renewable', and a warning: {prompt}"
+    );
+    let calls = w.mock.count("CreateToken");
+    let out = w.run(&["credential-process", "--profile", "dev-account-ro"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert_eq!(
+        w.mock.count("CreateToken"),
+        calls,
+        "no second refresh attempt"
+    );
+
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(
+        stderr(&out).contains("Signed in to"),
+        "signed in again without --force: {}",
+        stderr(&out)
+    );
+}

@@ -253,6 +253,37 @@ fn fish_aws_sso_use_suggests_and_completes_profile_names() {
         stdout(&out),
         stderr(&out)
     );
+    // A switch that worked says so in its status (`and` runs what follows).
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = fish("aws-sso-use dev-account-ro; and echo USED; aws-sso-clear; and echo CLEARED");
+    assert!(
+        stdout(&out).contains("USED") && stdout(&out).contains("CLEARED"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // The prompt segment keeps the last status for the prompt it wraps.
+    std::fs::write(&init, stdout(&w.run(&["shell-init", "fish", "--prompt"]))).expect("write");
+    let out = Command::new("fish")
+        .arg("--no-config")
+        .arg("-c")
+        .arg(format!(
+            "function fish_prompt; echo \"[$status]\"; end; source '{}'; false; fish_prompt",
+            init.display()
+        ))
+        .env_clear()
+        .env("HOME", w.path())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .expect("fish runs");
+    assert!(
+        stdout(&out).contains("[1]"),
+        "the wrapped prompt saw the last status: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
     let text = stdout(&fish("complete -C 'aws-sso-use dev-account-a'"));
     let offered: Vec<&str> = text
         .lines()

@@ -167,7 +167,7 @@ pub fn run(_args: &[String]) -> Result<()> {
     std::fs::create_dir_all(config.parent().context("config has a parent")?)?;
     std::fs::write(&config, EXAMPLE_CONFIG)?;
     println!(
-        "\nA temporary home at {} with this ~/.aws/config:\n\n{EXAMPLE_CONFIG}",
+        "\nA temporary home at {} (removed at the end) with this ~/.aws/config:\n\n{EXAMPLE_CONFIG}",
         home.path().display()
     );
     step(&bin, home.path(), &env, &["profiles"])?;

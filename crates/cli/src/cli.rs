@@ -294,6 +294,9 @@ pub struct ConfigureSsoArgs {
     pub force: bool,
 }
 
+/// The default `configure populate --template`.
+pub const DEFAULT_POPULATE_TEMPLATE: &str = "{account_name}.{role_name}";
+
 #[derive(Debug, Args)]
 pub struct PopulateArgs {
     /// The [sso-session] the profiles sign in through (default: the config's only one).
@@ -301,7 +304,7 @@ pub struct PopulateArgs {
     pub sso_session: Option<String>,
     /// The profile name: {account_name}, {account_id}, {role_name}, {session}; characters a
     /// profile name cannot hold become `-`, and a taken name gets `-ACCOUNT_ID`.
-    #[arg(long, default_value = "{account_name}.{role_name}")]
+    #[arg(long, default_value = DEFAULT_POPULATE_TEMPLATE)]
     pub template: String,
     /// The profiles' `region` (default: the session's sso_region).
     #[arg(long)]

@@ -53,15 +53,17 @@ impl<'a> CliPresenter<'a> {
                 url.split('?').next().unwrap_or(url)
             ),
             Err(why) => {
-                let instead = if self.device_code {
-                    "open the address above on any device, or use --no-browser for a QR code to scan"
+                let what_to_do = if self.device_code {
+                    "open the address above on any device (--no-browser shows a QR code to scan)"
+                } else if !self.paste {
+                    "open the address above in a browser on this machine, or sign in with\n\
+                     --use-device-code (from any device)"
                 } else {
-                    "sign in with --no-browser (then paste the address the browser ends on) or\n\
-                     --use-device-code (then sign in from any device)"
+                    "open the address above in a browser yourself; if that browser runs on another\n\
+                     machine, paste here the address it ends on (or sign in with --use-device-code)"
                 };
                 say(format_args!(
-                    "No browser could be started on this machine: {why}. Open the address above in a browser yourself.\n\
-                     Without a browser here (an SSH session, a container), {instead}.\n"
+                    "No browser could be started on this machine: {why}.\nSo {what_to_do}.\n"
                 ));
             }
         }

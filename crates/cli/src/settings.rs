@@ -166,6 +166,10 @@ fn explain_selection(
             "the profile '{}' comes from AWS_DEFAULT_PROFILE",
             selected.name
         ),
+        ProfileSource::OuterExec => format!(
+            "the profile '{}' comes from AWS_SSO_RS_PROFILE (this runs inside `aws-sso-rs exec`)",
+            selected.name
+        ),
         ProfileSource::Default => "no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'".to_owned(),
     };
     full.context(from)

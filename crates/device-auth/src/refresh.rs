@@ -75,6 +75,13 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 if let Some(theirs) = self.written_by_another(&token, &e).await {
                     return Ok(Some(theirs));
                 }
+                if self.policy.token_state(&token, now) == TokenState::Expired
+                    && refused_by_service(&e)
+                {
+                    // An expired token whose refresh the service refuses cannot be used
+                    // again: every later command knows, until a new token is stored.
+                    self.cache.record_refusal(&key, &token, self.clock.now())?;
+                }
                 Ok(usable(token))
             }
         }
@@ -155,14 +162,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                     let theirs = self.written_by_another(refused, &e).await;
                     // Only the service's own refusal of the refresh makes it final: a refresh
                     // lost to the network is said as such, and the next command tries again.
-                    let refused_too = matches!(
-                        e.kind(),
-                        ErrorKind::InvalidGrant(_)
-                            | ErrorKind::InvalidClient(_)
-                            | ErrorKind::Denied
-                            | ErrorKind::Expired { .. }
-                    );
-                    if theirs.is_none() && !refused_too {
+                    if theirs.is_none() && !refused_by_service(&e) {
                         return Err(e);
                     }
                     theirs
@@ -202,4 +202,17 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         new.extra = token.extra.clone();
         Ok(new)
     }
+}
+
+/// Whether `error` is the service's own refusal of a refresh (the refresh token or the
+/// client is no longer accepted), rather than a refresh lost to the network or a failure on
+/// its side, which the next command may retry.
+fn refused_by_service(error: &Error) -> bool {
+    matches!(
+        error.kind(),
+        ErrorKind::InvalidGrant(_)
+            | ErrorKind::InvalidClient(_)
+            | ErrorKind::Denied
+            | ErrorKind::Expired { .. }
+    )
 }

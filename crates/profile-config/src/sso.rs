@@ -11,6 +11,9 @@ pub enum ProfileSource {
     Flag,
     /// `AWS_PROFILE`.
     AwsProfile,
+    /// `AWS_SSO_RS_PROFILE`: the profile of the `aws-sso-rs exec` this runs inside (which
+    /// removed `AWS_PROFILE` from its program's environment).
+    OuterExec,
     /// `AWS_DEFAULT_PROFILE`.
     AwsDefaultProfile,
     /// Nothing was set: `default`.
@@ -26,8 +29,8 @@ pub struct SelectedProfile {
     pub source: ProfileSource,
 }
 
-/// Picks the profile: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`.
-/// Empty values count as unset.
+/// Picks the profile: `--profile` > `AWS_PROFILE` > `AWS_SSO_RS_PROFILE` (inside
+/// `aws-sso-rs exec`) > `AWS_DEFAULT_PROFILE` > `default`. Empty values count as unset.
 pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     let pick = |name: String, source| SelectedProfile { name, source };
     if let Some(name) = flag.filter(|f| !f.is_empty()) {
@@ -35,6 +38,9 @@ pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     }
     if let Some(name) = env.non_empty(vars::AWS_PROFILE) {
         return pick(name, ProfileSource::AwsProfile);
+    }
+    if let Some(name) = env.non_empty(vars::AWS_SSO_RS_PROFILE) {
+        return pick(name, ProfileSource::OuterExec);
     }
     if let Some(name) = env.non_empty(vars::AWS_DEFAULT_PROFILE) {
         return pick(name, ProfileSource::AwsDefaultProfile);
@@ -574,6 +580,15 @@ mod tests {
             .with("AWS_DEFAULT_PROFILE", "old");
         assert_eq!(select_profile(None, &env).name, "old");
         assert_eq!(select_profile(None, &MapEnv::new()).name, "default");
+        // Inside `aws-sso-rs exec`, which removed AWS_PROFILE: its profile.
+        let inside = env.with("AWS_SSO_RS_PROFILE", "outer");
+        let selected = select_profile(None, &inside);
+        assert_eq!(
+            (selected.name.as_str(), selected.source),
+            ("outer", ProfileSource::OuterExec)
+        );
+        let set_inside = inside.with("AWS_PROFILE", "chosen");
+        assert_eq!(select_profile(None, &set_inside).name, "chosen");
     }
 
     #[test]

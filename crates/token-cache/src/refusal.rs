@@ -1,6 +1,6 @@
-//! The record that the service refused a cached token that had not expired (revoked on the
-//! server, or issued by a service that was reset) and that it could not be refreshed, so
-//! that every command agrees it cannot be used: `status` and the prompt say so, `login`
+//! The record that the service refused a cached token (one that had not expired: revoked on
+//! the server, or issued by a service that was reset) and its refresh, or refused the refresh
+//! of an expired one (the session ended), so that every command agrees it cannot be used: `status` and the prompt say so, `login`
 //! replaces it without `--force`, a credential request asks for a sign-in without calling
 //! the service again.
 //!

@@ -20,8 +20,8 @@ pub enum TokenStatus {
         /// Its state.
         state: TokenState,
     },
-    /// A token the service refused though it had not expired (revoked on the server): it
-    /// cannot be used, whatever its expiry says, until it is refreshed or replaced
+    /// A token the service refused (revoked on the server, or expired with its refresh
+    /// refused): it cannot be used, whatever its expiry says, until it is replaced
     /// ([`TokenCache::record_refusal`](crate::TokenCache::record_refusal)).
     Refused {
         /// The token.

@@ -83,20 +83,16 @@ pub fn run(
     if parts.is_empty() {
         writeln!(
             err,
-            "Nothing to change in {}: the {} generated profiles of sso-session '{}' are up to date.",
+            "Nothing to change in {}: {} of sso-session '{}' {} up to date.",
             path.display(),
-            plan.unchanged,
-            settings.session
+            profiles(plan.unchanged).replace("profile", "generated profile"),
+            settings.session,
+            if plan.unchanged == 1 { "is" } else { "are" },
         )?;
     } else {
-        let summary = parts.join(", ");
-        let mut summary = summary.chars();
-        let first = summary.next().map(|c| c.to_uppercase().to_string());
         writeln!(
             err,
-            "{}{} for {} roles in {} accounts of sso-session '{}' ({}{}); {} unchanged.",
-            first.unwrap_or_default(),
-            summary.as_str(),
+            "{} roles in {} accounts of sso-session '{}' ({}{}): {}; {} unchanged.",
             assignments.len(),
             dir.accounts.len(),
             settings.session,
@@ -106,7 +102,14 @@ pub fn run(
             } else {
                 ""
             },
+            parts.join(", "),
             plan.unchanged
+        )?;
+    }
+    if plan.unchanged > 0 && settings.template != crate::cli::DEFAULT_POPULATE_TEMPLATE {
+        writeln!(
+            err,
+            "Generated profiles keep the names they were written with (scripts refer to them); --template names new ones only."
         )?;
     }
     if !plan.covered.is_empty() {

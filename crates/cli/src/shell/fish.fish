@@ -1,6 +1,7 @@
 # aws-sso-rs shell integration for fish: add to ~/.config/fish/config.fish
 #   aws-sso-rs shell-init fish | source          (or with --prompt for the prompt segment)
-# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed;
+# aws-sso-use [PROFILE] [LOGIN-FLAGS]  switch AWS_PROFILE (a picker without PROFILE), signing
+#                        in if needed (`aws-sso-use dev --use-device-code` passes the flag on);
 #                        Tab completes profile names
 # aws-sso-clear          erase AWS_PROFILE, when you are done
 # aws_sso_rs_prompt      the prompt segment: "(dev-account-ro 7h12m) "
@@ -13,7 +14,12 @@ function aws-sso-use --description 'Switch AWS_PROFILE, signing in if needed (aw
         echo "aws-sso-use: this shell runs inside `aws-sso-rs exec` for profile '$AWS_SSO_RS_PROFILE', whose keys win over AWS_PROFILE; exit it first" >&2
         return 1
     end
-    set -l profile $argv[1]
+    set -l profile
+    set -l flags $argv
+    if set -q argv[1]; and not string match -q -- '-*' $argv[1]
+        set profile $argv[1]
+        set flags $argv[2..-1]
+    end
     if test -z "$profile"
         set profile (@BIN@ pick); or return $status
     end
@@ -25,12 +31,14 @@ function aws-sso-use --description 'Switch AWS_PROFILE, signing in if needed (aw
             test -n "$closest"; and set hint "did you mean '$closest'? "
             echo "aws-sso-use: there is no profile '$profile' in the config; $hint`aws-sso-rs profiles` lists them" >&2
             return 3
-        case signed-out expired refused
-            @BIN@ login --profile $profile; or return $status
+        case signed-out expired refused renewable
+            @BIN@ login --profile $profile $flags; or return $status
     end
     set -gx AWS_PROFILE $profile
     set -e AWS_DEFAULT_PROFILE
     set -e _AWS_SSO_RS_WARNED
+    # `set -e` of a variable that is not set fails: the switch itself succeeded.
+    return 0
 end
 
 function __aws_sso_use_profiles
@@ -42,6 +50,7 @@ function aws-sso-clear --description 'Erase AWS_PROFILE (aws-sso-rs)'
     set -e AWS_PROFILE
     set -e AWS_DEFAULT_PROFILE
     set -e _AWS_SSO_RS_WARNED
+    return 0
 end
 
 function _aws_sso_rs_hook --on-event fish_prompt

@@ -1,6 +1,7 @@
 # aws-sso-rs shell integration for @SHELL@: add to your startup file
 #   eval "$(aws-sso-rs shell-init @SHELL@)"          (or with --prompt for the prompt segment)
-# aws-sso-use [PROFILE]  switch AWS_PROFILE (a picker without PROFILE), signing in if needed;
+# aws-sso-use [PROFILE] [LOGIN-FLAGS]  switch AWS_PROFILE (a picker without PROFILE), signing
+#                        in if needed (`aws-sso-use dev --use-device-code` passes the flag on);
 #                        Tab completes profile names (zsh: source this after compinit)
 # aws-sso-clear          unset AWS_PROFILE, when you are done
 # aws_sso_rs_prompt      the prompt segment: "(dev-account-ro 7h12m) "
@@ -13,7 +14,11 @@ aws-sso-use() {
         printf 'aws-sso-use: this shell runs inside `aws-sso-rs exec` for profile %s, whose keys win over AWS_PROFILE; exit it first\n' "'$AWS_SSO_RS_PROFILE'" >&2
         return 1
     fi
-    local profile="${1:-}" state closest
+    local profile="" state closest
+    case "${1:-}" in
+        "" | -*) ;;
+        *) profile="$1"; shift ;;
+    esac
     if [ -z "$profile" ]; then
         profile="$(@BIN@ pick)" || return $?
     fi
@@ -25,8 +30,10 @@ aws-sso-use() {
             printf 'aws-sso-use: there is no profile %s in the config; %s`aws-sso-rs profiles` lists them\n' \
                 "'$profile'" "${closest:+did you mean '$closest'? }" >&2
             return 3 ;;
-        signed-out*|expired*|refused*)
-            @BIN@ login --profile "$profile" || return $? ;;
+        signed-out*|expired*|refused*|renewable*)
+            # A renewable sign-in is refreshed without a browser, or signed in again when the
+            # service refuses the refresh.
+            @BIN@ login --profile "$profile" "$@" || return $? ;;
     esac
     export AWS_PROFILE="$profile"
     unset AWS_DEFAULT_PROFILE _AWS_SSO_RS_WARNED

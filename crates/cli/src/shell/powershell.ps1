@@ -28,7 +28,7 @@ function global:aws-sso-use {
         Write-Error "aws-sso-use: there is no profile '$Name' in the config; $hint``aws-sso-rs profiles`` lists them"
         return
     }
-    if ($state -eq 'signed-out' -or $state -eq 'expired' -or $state -eq 'refused') {
+    if ($state -in 'signed-out', 'expired', 'refused', 'renewable') {
         & @BIN@ login --profile $Name
         if ($LASTEXITCODE -ne 0) { return }
     }
