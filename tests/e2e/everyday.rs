@@ -115,7 +115,7 @@ fn list_without_a_sign_in_says_which_command_signs_in() {
     let out = w.run(&["list", "--profile", "dev-account-ro"]);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("run: aws-sso-rs login --profile dev-account-ro"),
+        stderr(&out).contains("(none is cached); run: aws-sso-rs login --profile dev-account-ro"),
         "{}",
         stderr(&out)
     );

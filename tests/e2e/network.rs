@@ -140,6 +140,13 @@ fn a_sign_in_the_service_refused_is_known_to_every_command_until_login_replaces_
     let out = w.run(&["whoami", "--profile", "dev-account-ro", "--debug"]);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert!(
+        stderr(&out).contains(
+            "has no valid IAM Identity Center sign-in (IAM Identity Center refused it: ended or revoked on the server)"
+        ),
+        "names the cause: {}",
+        stderr(&out)
+    );
+    assert!(
         stderr(&out).contains("run: aws-sso-rs login --profile dev-account-ro"),
         "{}",
         stderr(&out)
@@ -239,6 +246,12 @@ fn an_expired_sign_in_whose_refresh_the_service_refuses_is_known_as_refused() {
     std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).ok();
     let out = w.run(&["whoami", "--profile", "dev-account-ro"]);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    let out = w.run(&["whoami", "--profile", "dev-account-admin"]);
+    assert!(
+        stderr(&out).contains("(IAM Identity Center refused it: ended or revoked on the server)"),
+        "{}",
+        stderr(&out)
+    );
 
     let status = crate::stdout(&w.run(&["status", "--output", "json"]));
     let rows: serde_json::Value = serde_json::from_str(&status).expect("json");

@@ -1,7 +1,33 @@
 //! The one error type of this crate: why credentials could not be had, each kind saying what
 //! to do.
 
+use aws_sso_profile_config::SsoSession;
+use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenState, TokenStatus};
+use time::OffsetDateTime;
+
 use crate::portal::PortalError;
+
+/// Why `session` has no usable sign-in at `now`, as the cache tells it, for
+/// [`ErrorKind::NeedsLogin`]: none cached, refused by the service, expired and not
+/// renewable.
+pub fn why_signed_out(cache: &TokenCache, session: &SsoSession, now: OffsetDateTime) -> String {
+    let key = TokenKey::for_session(session);
+    match cache.token_status(&key, &ExpiryPolicy::default(), now) {
+        Ok(TokenStatus::Missing) => "none is cached".into(),
+        Ok(TokenStatus::Refused { .. }) => {
+            "IAM Identity Center refused it: ended or revoked on the server".into()
+        }
+        Ok(TokenStatus::Present {
+            state: TokenState::Expired,
+            ..
+        }) => "it expired and cannot be renewed".into(),
+        // Unexpired, yet the service did not take it.
+        Ok(TokenStatus::Present { .. }) => {
+            "IAM Identity Center refused it: ended or revoked on the server".into()
+        }
+        _ => "none cached, expired, or revoked".into(),
+    }
+}
 
 /// Why credentials could not be had.
 #[derive(Debug, thiserror::Error)]
@@ -30,12 +56,12 @@ impl From<ErrorKind> for Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// No usable token: the user must sign in.
-    #[error(
-        "{what} has no valid IAM Identity Center sign-in (none cached, expired, or revoked); run: {command}"
-    )]
+    #[error("{what} has no valid IAM Identity Center sign-in ({why}); run: {command}")]
     NeedsLogin {
         /// `profile 'dev'`.
         what: String,
+        /// Why, as the cache tells it ([`why_signed_out`]): none cached, refused, expired.
+        why: String,
         /// The command that fixes it.
         command: String,
     },

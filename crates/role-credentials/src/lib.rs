@@ -65,7 +65,7 @@ pub use environment::{
     Handover, OTHER_CREDENTIAL_SOURCES, ProgramEnvironment, STATIC_KEYS, credential_variables,
     outer_exec, program_environment,
 };
-pub use error::{Error, ErrorKind};
+pub use error::{Error, ErrorKind, why_signed_out};
 pub use fast_path::cached;
 pub use logout::{LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with};
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};

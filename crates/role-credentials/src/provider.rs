@@ -155,6 +155,7 @@ impl SsoBearerToken {
             Some(t) if t.expires_at > SystemClock.now() => Ok(t),
             _ => Err(ErrorKind::NeedsLogin {
                 what: format!("profile '{}'", self.profile),
+                why: crate::error::why_signed_out(&self.cache, &self.session, SystemClock.now()),
                 command: format!("aws-sso-rs login --profile {}", self.profile),
             }
             .into()),

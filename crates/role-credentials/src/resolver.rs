@@ -11,7 +11,7 @@ use aws_sso_token_cache::{
 use crate::directory::{
     Directory, DirectoryCache, DirectoryProgress, FetchTuning, Freshness, fetch_accounts_and_roles,
 };
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, why_signed_out};
 use crate::fast_path::cached;
 use crate::portal::{PortalApi, PortalError};
 use crate::target::{RoleTarget, SessionTarget};
@@ -176,6 +176,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             Some(token) if token.expires_at > self.clock.now() => Ok(token),
             _ => Err(ErrorKind::NeedsLogin {
                 what: target.label(),
+                why: why_signed_out(self.cache, &target.session, self.clock.now()),
                 command: target.login_command(),
             }
             .into()),
@@ -252,7 +253,11 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             .get_role_credentials(token, &target.account_id, &target.role_name)
             .await
             .map_err(|e| match e {
-                PortalError::Unauthorized => target.needs_login(),
+                PortalError::Unauthorized => target.needs_login(why_signed_out(
+                    self.cache,
+                    &target.sign_in.session,
+                    self.clock.now(),
+                )),
                 PortalError::Forbidden => ErrorKind::RoleNotAssigned {
                     profile: target.profile.clone(),
                     start_url: target.sign_in.session.start_url.clone(),
@@ -320,7 +325,11 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             other => other,
         }
         .map_err(|e| match e {
-            PortalError::Unauthorized => target.sign_in_needed(),
+            PortalError::Unauthorized => target.sign_in_needed(why_signed_out(
+                self.cache,
+                &target.sign_in.session,
+                self.clock.now(),
+            )),
             PortalError::Unreachable { endpoint, reason } => {
                 ErrorKind::Unreachable { endpoint, reason }.into()
             }

@@ -72,9 +72,10 @@ impl RoleTarget {
         self.sign_in.login_command()
     }
 
-    pub(crate) fn needs_login(&self) -> Error {
+    pub(crate) fn needs_login(&self, why: String) -> Error {
         ErrorKind::NeedsLogin {
             what: format!("profile '{}'", self.profile),
+            why,
             command: self.login_command(),
         }
         .into()
@@ -142,9 +143,10 @@ impl SessionTarget {
         Ok(Self { sign_in, portal })
     }
 
-    pub(crate) fn sign_in_needed(&self) -> Error {
+    pub(crate) fn sign_in_needed(&self, why: String) -> Error {
         ErrorKind::NeedsLogin {
             what: self.sign_in.label(),
+            why,
             command: self.sign_in.login_command(),
         }
         .into()
