@@ -130,18 +130,7 @@ fn plan() -> Result<Vec<Step>> {
     steps.push(Step::new("deny", deny));
     // Every crate packages, and builds from its package, in dependency order (a local
     // registry stands in for crates.io, where they are not published yet).
-    steps.push(Step::new(
-        "package",
-        vec![cargo(&[
-            "package",
-            "--workspace",
-            "--exclude",
-            "xtask",
-            "--exclude",
-            "aws-sso-e2e",
-            "--locked",
-        ])],
-    ));
+    steps.push(Step::new("package", vec![xtask(&["package"])?]));
     // The README's main command must work too.
     steps.push(Step::new("demo", vec![xtask(&["demo"])?]));
     let vectors = default_vectors_dir();
@@ -170,6 +159,62 @@ fn plan() -> Result<Vec<Step>> {
 }
 
 /// Whether `cargo SUBCOMMAND --version` works.
+/// `cargo xtask package`: every crate packaged and built from its package. Cargo unpacks the
+/// packages of its stand-in registry under `$CARGO_HOME/registry/src/-<hash>/` and reuses what
+/// an earlier run unpacked there for the same version, and it takes a registry crate it has
+/// built before for unchanged, so the packages of this run would build against the sources of
+/// the last one: those unpacked sources, and the build records of this workspace's crates, are
+/// removed first (the crates are small; their dependencies stay built).
+pub fn package() -> Result<()> {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .context("neither CARGO_HOME nor HOME is set")?;
+    let sources = cargo_home.join("registry").join("src");
+    if let Ok(registries) = std::fs::read_dir(&sources) {
+        for registry in registries.flatten() {
+            // Only the stand-in registry's folder (its name starts with '-'), never crates.io's.
+            if !registry.file_name().to_string_lossy().starts_with('-') {
+                continue;
+            }
+            for unpacked in std::fs::read_dir(registry.path())?.flatten() {
+                if unpacked
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("aws-sso-")
+                {
+                    std::fs::remove_dir_all(unpacked.path())
+                        .with_context(|| format!("cannot remove {}", unpacked.path().display()))?;
+                }
+            }
+        }
+    }
+    let fingerprints = target_dir().join("debug").join(".fingerprint");
+    if let Ok(units) = std::fs::read_dir(&fingerprints) {
+        for unit in units.flatten() {
+            if unit.file_name().to_string_lossy().starts_with("aws-sso-") {
+                std::fs::remove_dir_all(unit.path())
+                    .with_context(|| format!("cannot remove {}", unit.path().display()))?;
+            }
+        }
+    }
+    let status = cargo(&[
+        "package",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--exclude",
+        "aws-sso-e2e",
+        "--locked",
+    ])
+    .status()
+    .context("cannot run cargo package")?;
+    if !status.success() {
+        bail!("cargo package failed with {status}");
+    }
+    Ok(())
+}
+
 fn tool_installed(subcommand: &str) -> bool {
     cargo(&[subcommand, "--version"])
         .stdin(Stdio::null())

@@ -38,6 +38,7 @@ fn main() -> Result<()> {
         "fuzz" => fuzz::run(rest),
         "venv" => venv::ensure(&workspace_root()).map(|p| println!("{}", p.display())),
         "browsers" => browsers::ensure(),
+        "package" => ci::package(),
         "help" | "--help" | "-h" => {
             println!("{}", HELP);
             Ok(())
