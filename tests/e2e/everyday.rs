@@ -213,6 +213,22 @@ fn populate_writes_a_profile_per_role_keeps_the_users_file_and_prunes_only_what_
         .modified()
         .expect("mtime");
     assert_eq!(before, after, "a second run writes nothing");
+    // Another template names new profiles only, and says so.
+    let out = w.run(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "my-sso",
+        "--template",
+        "{account_id}-{role_name}",
+        "--dry-run",
+    ]);
+    assert!(
+        stderr(&out).contains("100 generated profiles keep the names they were written with")
+            && stderr(&out).contains("--template names new profiles only"),
+        "{}",
+        stderr(&out)
+    );
 
     // The organisation shrinks: without --prune the gone ones are named and kept; with it,
     // exactly they go.

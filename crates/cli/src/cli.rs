@@ -154,7 +154,8 @@ pub struct ManpageArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("page").args(["service", "destination"]))]
 pub struct ConsoleArgs {
-    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
+    /// AWS_DEFAULT_PROFILE, `default`).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Land on this service's console (`s3`, `ec2`, `cloudwatch`...).
@@ -326,7 +327,8 @@ pub struct PopulateArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("sign_in").args(["profile", "sso_session"]))]
 pub struct SignInArgs {
-    /// Use this profile's sign-in (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`, or
+    /// Use this profile's sign-in (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
+    /// AWS_DEFAULT_PROFILE, `default`, or
     /// the config's only [sso-session], else its only IAM Identity Center sign-in).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
@@ -398,7 +400,8 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
+    /// AWS_DEFAULT_PROFILE, `default`).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// The output format (the variable formats also set AWS_REGION and AWS_DEFAULT_REGION to
@@ -418,7 +421,8 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
+    /// AWS_DEFAULT_PROFILE, `default`).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Sign in interactively if no valid sign-in is cached.
@@ -444,7 +448,8 @@ pub struct ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
-    /// The profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`).
+    /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
+    /// AWS_DEFAULT_PROFILE, `default`).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// `json` (as the AWS CLI prints it) or `text`.
@@ -486,7 +491,8 @@ pub struct ProfilesArgs {
 #[derive(Debug, Args)]
 #[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session", "all"]))]
 pub struct LoginArgs {
-    /// The profile whose sign-in to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, `default`,
+    /// The profile whose sign-in to use (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
+    /// AWS_DEFAULT_PROFILE, `default`,
     /// or the config's only [sso-session], else its only IAM Identity Center sign-in; with
     /// several, the picker on a terminal).
     #[arg(long, add = profile_candidates())]

@@ -22,6 +22,9 @@ pub struct CliPresenter<'a> {
     device_code: bool,
     /// Pasted callback addresses are read from the terminal.
     paste: bool,
+    /// Run by `login` (or `configure sso`), whose flags can be suggested; else a credential
+    /// command signing in on a program's behalf, which has none of them.
+    in_login: bool,
     terminal: bool,
     spinner: Mutex<Option<indicatif::ProgressBar>>,
 }
@@ -31,13 +34,20 @@ pub fn say(text: std::fmt::Arguments<'_>) {
 }
 
 impl<'a> CliPresenter<'a> {
-    pub fn new(world: &'a World, target: &SignInTarget, open_browser: bool, paste: bool) -> Self {
+    pub fn new(
+        world: &'a World,
+        target: &SignInTarget,
+        open_browser: bool,
+        paste: bool,
+        in_login: bool,
+    ) -> Self {
         Self {
             world,
             label: target.label(),
             open_browser,
             device_code: target.flow == aws_sso_device_auth::Flow::DeviceCode,
             paste,
+            in_login,
             terminal: std::io::stderr().is_terminal(),
             spinner: Mutex::new(None),
         }
@@ -53,14 +63,20 @@ impl<'a> CliPresenter<'a> {
                 url.split('?').next().unwrap_or(url)
             ),
             Err(why) => {
-                let what_to_do = if self.device_code {
-                    "open the address above on any device (--no-browser shows a QR code to scan)"
-                } else if !self.paste {
-                    "open the address above in a browser on this machine, or sign in with\n\
-                     --use-device-code (from any device)"
-                } else {
-                    "open the address above in a browser yourself; if that browser runs on another\n\
-                     machine, paste here the address it ends on (or sign in with --use-device-code)"
+                // How to paste the address a browser elsewhere ends on was said with the address.
+                let what_to_do = match (self.device_code, self.in_login) {
+                    (true, true) => {
+                        "open the address above on any device (--no-browser shows a QR code to scan)"
+                    }
+                    (true, false) => "open the address above on any device",
+                    (false, true) => {
+                        "open the address above in a browser yourself, or sign in with\n\
+                         --use-device-code (from any device)"
+                    }
+                    (false, false) => {
+                        "open the address above in a browser yourself, or sign in first with\n\
+                         `aws-sso-rs login --use-device-code` (from any device)"
+                    }
                 };
                 say(format_args!(
                     "No browser could be started on this machine: {why}.\nSo {what_to_do}.\n"

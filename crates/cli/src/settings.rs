@@ -17,7 +17,8 @@ use crate::cli::{
 };
 use crate::world::{Files, World};
 
-/// The profile to use (`--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default`); when
+/// The profile to use (`--profile` > `AWS_SSO_RS_PROFILE` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` >
+/// `default`); when
 /// none is named, `default` is not an IAM Identity Center profile and a person is at the
 /// terminal, the one they pick instead.
 fn selected_or_picked(
@@ -76,7 +77,8 @@ pub struct LoginSettings {
     pub force: bool,
 }
 
-/// The sign-in of the selected profile (`--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE`).
+/// The sign-in of the selected profile (`--profile` > `AWS_SSO_RS_PROFILE` > `AWS_PROFILE` >
+/// `AWS_DEFAULT_PROFILE`).
 fn profile_target(
     profile: Option<&str>,
     files: &Files,

@@ -16,8 +16,10 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
     ///
     /// # Errors
     /// The cache cannot be read or locked, or the token file is damaged
-    /// ([`ErrorKind::Cache`] with `Corrupt`, naming the file). A failed refresh is not an
-    /// error: it means a login is needed. A token recorded as refused
+    /// ([`ErrorKind::Cache`] with `Corrupt`, naming the file); the refresh of an expired token
+    /// failed without the service's refusal (unreachable, a failure on its side). A refresh
+    /// the service refused is not an error: it means a login is needed. A token recorded as
+    /// refused
     /// ([`aws_sso_token_cache::TokenCache::refused_at`]) gives `None` too.
     pub async fn cached_or_refreshed(&self) -> Result<Option<SsoToken>, Error> {
         let key = self.token_key();
@@ -75,9 +77,12 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 if let Some(theirs) = self.written_by_another(&token, &e).await {
                     return Ok(Some(theirs));
                 }
-                if self.policy.token_state(&token, now) == TokenState::Expired
-                    && refused_by_service(&e)
-                {
+                if self.policy.token_state(&token, now) == TokenState::Expired {
+                    if !refused_by_service(&e) {
+                        // Lost to the network, or a failure on the service's side: said as
+                        // such (the refresh token may well still work).
+                        return Err(e);
+                    }
                     // An expired token whose refresh the service refuses cannot be used
                     // again: every later command knows, until a new token is stored.
                     self.cache.record_refusal(&key, &token, self.clock.now())?;

@@ -71,6 +71,9 @@ pub struct PopulatePlan {
     /// Roles not generated because a profile the user wrote covers them (without
     /// `include_covered`), in the order of the assignments.
     pub covered: Vec<Covered>,
+    /// Generated profiles whose name differs from what the template gives now: a generated
+    /// profile keeps its name once written, so a new template names new profiles only.
+    pub kept_names: Vec<String>,
 }
 
 impl PopulatePlan {
@@ -201,6 +204,9 @@ pub fn populate(
             ("region", options.region.clone()),
         ];
         if let Some(name) = ours.get(&(a.account_id.clone(), a.role_name.clone())) {
+            if profile_name(&options.template, a, &options.session)? != *name {
+                plan.kept_names.push(name.clone());
+            }
             let p = set.profile(name);
             let mut changed = false;
             for (key, value) in settings {
@@ -383,6 +389,19 @@ sso_region = eu-west-1
         let again = populate(&mut doc, &all[..2], &options(false)).expect("again");
         assert!(!again.changes());
         assert_eq!(again.unchanged, 2);
+        assert!(again.kept_names.is_empty());
+        // Another template names new profiles only; the written ones keep their names.
+        let renamed = populate(
+            &mut doc.clone(),
+            &all[..2],
+            &PopulateOptions {
+                template: "{account_id}-{role_name}".into(),
+                ..options(false)
+            },
+        )
+        .expect("another template");
+        assert!(!renamed.changes());
+        assert_eq!(renamed.kept_names, ["Dev.ReadOnly", "Dev.Admin"]);
         assert_eq!(doc.as_str(), text);
         let set = doc.profile_set().expect("reads back");
         let sso = set.sso_profile("Dev.Admin").expect("valid").expect("sso");

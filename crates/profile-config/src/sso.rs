@@ -11,8 +11,8 @@ pub enum ProfileSource {
     Flag,
     /// `AWS_PROFILE`.
     AwsProfile,
-    /// `AWS_SSO_RS_PROFILE`: the profile of the `aws-sso-rs exec` this runs inside (which
-    /// removed `AWS_PROFILE` from its program's environment).
+    /// `AWS_SSO_RS_PROFILE`: the profile of the `aws-sso-rs exec` this runs inside, whose
+    /// keys every SDK there takes.
     OuterExec,
     /// `AWS_DEFAULT_PROFILE`.
     AwsDefaultProfile,
@@ -29,18 +29,19 @@ pub struct SelectedProfile {
     pub source: ProfileSource,
 }
 
-/// Picks the profile: `--profile` > `AWS_PROFILE` > `AWS_SSO_RS_PROFILE` (inside
-/// `aws-sso-rs exec`) > `AWS_DEFAULT_PROFILE` > `default`. Empty values count as unset.
+/// Picks the profile: `--profile` > `AWS_SSO_RS_PROFILE` (inside `aws-sso-rs exec`, whose
+/// keys every SDK there takes over any profile) > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` >
+/// `default`. Empty values count as unset.
 pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     let pick = |name: String, source| SelectedProfile { name, source };
     if let Some(name) = flag.filter(|f| !f.is_empty()) {
         return pick(name.to_owned(), ProfileSource::Flag);
     }
-    if let Some(name) = env.non_empty(vars::AWS_PROFILE) {
-        return pick(name, ProfileSource::AwsProfile);
-    }
     if let Some(name) = env.non_empty(vars::AWS_SSO_RS_PROFILE) {
         return pick(name, ProfileSource::OuterExec);
+    }
+    if let Some(name) = env.non_empty(vars::AWS_PROFILE) {
+        return pick(name, ProfileSource::AwsProfile);
     }
     if let Some(name) = env.non_empty(vars::AWS_DEFAULT_PROFILE) {
         return pick(name, ProfileSource::AwsDefaultProfile);
@@ -587,8 +588,10 @@ mod tests {
             (selected.name.as_str(), selected.source),
             ("outer", ProfileSource::OuterExec)
         );
+        // Its keys win for every SDK in there, over AWS_PROFILE too: so for aws-sso-rs.
         let set_inside = inside.with("AWS_PROFILE", "chosen");
-        assert_eq!(select_profile(None, &set_inside).name, "chosen");
+        assert_eq!(select_profile(None, &set_inside).name, "outer");
+        assert_eq!(select_profile(Some("flag"), &set_inside).name, "flag");
     }
 
     #[test]

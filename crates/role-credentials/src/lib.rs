@@ -15,6 +15,9 @@
 //! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
 //!   [`LogoutReport`].
 //! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider.
+//! - [`program_environment`]: what a program run with a profile's credentials gets (and
+//!   [`credential_variables`], [`outer_exec`]).
+//! - [`why_signed_out`]: why a sign-in cannot be used, as the cache tells it.
 //!
 //! ```no_run
 //! use aws_config::BehaviorVersion;

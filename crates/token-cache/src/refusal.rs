@@ -1,8 +1,8 @@
 //! The record that the service refused a cached token (one that had not expired: revoked on
-//! the server, or issued by a service that was reset) and its refresh, or refused the refresh
-//! of an expired one (the session ended), so that every command agrees it cannot be used: `status` and the prompt say so, `login`
-//! replaces it without `--force`, a credential request asks for a sign-in without calling
-//! the service again.
+//! the server, or issued by a service that was reset) and its refresh, or refused the
+//! refresh of an expired one (the session ended), so that every command agrees it cannot be
+//! used: `status` and the prompt say so, `login` replaces it without `--force`, a credential
+//! request asks for a sign-in without calling the service again.
 //!
 //! The record lives in this crate's lock folder (`refused-<key hash>`), never among the AWS
 //! CLI's files, and names the refused token by a SHA-256 fingerprint of its access token

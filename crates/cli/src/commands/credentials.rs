@@ -38,7 +38,7 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
         if !settings.login {
             return Ok(resolver.credentials(target).await?);
         }
-        let presenter = CliPresenter::new(world, &target.sign_in, true, false);
+        let presenter = CliPresenter::new(world, &target.sign_in, true, false, false);
         let options = LoginOptions {
             force: false,
             pkce: PkceOptions::default(),

@@ -55,7 +55,7 @@ pub fn sign_in(
     let paste = choices.accept_paste && (!choices.open_browser || std::io::stdin().is_terminal());
     runtime.block_on(async {
         for target in targets {
-            let presenter = CliPresenter::new(world, target, choices.open_browser, paste);
+            let presenter = CliPresenter::new(world, target, choices.open_browser, paste, true);
             let options = LoginOptions {
                 force: choices.force,
                 pkce: PkceOptions {

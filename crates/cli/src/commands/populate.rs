@@ -80,7 +80,14 @@ pub fn run(
             plan.removed.join(", ")
         ));
     }
-    if parts.is_empty() {
+    if parts.is_empty() && plan.unchanged == 0 {
+        writeln!(
+            err,
+            "Nothing to change in {}: no generated profiles of sso-session '{}'.",
+            path.display(),
+            settings.session,
+        )?;
+    } else if parts.is_empty() {
         writeln!(
             err,
             "Nothing to change in {}: {} of sso-session '{}' {} up to date.",
@@ -92,9 +99,9 @@ pub fn run(
     } else {
         writeln!(
             err,
-            "{} roles in {} accounts of sso-session '{}' ({}{}): {}; {} unchanged.",
-            assignments.len(),
-            dir.accounts.len(),
+            "{} in {} of sso-session '{}' ({}{}): {}; {} unchanged.",
+            count(assignments.len(), "role"),
+            count(dir.accounts.len(), "account"),
             settings.session,
             path.display(),
             if settings.dry_run {
@@ -106,10 +113,12 @@ pub fn run(
             plan.unchanged
         )?;
     }
-    if plan.unchanged > 0 && settings.template != crate::cli::DEFAULT_POPULATE_TEMPLATE {
+    if !plan.kept_names.is_empty() {
         writeln!(
             err,
-            "Generated profiles keep the names they were written with (scripts refer to them); --template names new ones only."
+            "{} keep the names they were written with (scripts refer to them): {}; --template names new profiles only.",
+            profiles(plan.kept_names.len()).replace("profile", "generated profile"),
+            plan.kept_names.join(", ")
         )?;
     }
     if !plan.covered.is_empty() {
@@ -151,6 +160,15 @@ pub fn run(
         )?;
     }
     Ok(())
+}
+
+/// `1 role`, `3 roles`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// `1 profile`, `3 profiles`.
