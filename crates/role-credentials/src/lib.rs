@@ -18,6 +18,8 @@
 //! - [`program_environment`]: what a program run with a profile's credentials gets (and
 //!   [`credential_variables`], [`outer_exec`]).
 //! - [`why_signed_out`]: why a sign-in cannot be used, as the cache tells it.
+//! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
+//!   (the use case of `aws-sso-rs status`).
 //!
 //! ```no_run
 //! use aws_config::BehaviorVersion;
@@ -50,6 +52,7 @@ mod fast_path;
 mod logout;
 mod portal;
 mod provider;
+mod report;
 mod resolver;
 mod sts;
 mod target;
@@ -73,6 +76,7 @@ pub use fast_path::cached;
 pub use logout::{LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with};
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use provider::{SsoBearerToken, SsoRoleCredentials};
+pub use report::{SignInKind, SignInReport, SignInState, damaged_token, sign_in_report};
 pub use resolver::Resolver;
 pub use sts::{CallerIdentity, caller_identity};
 pub use target::{RoleTarget, SessionTarget};

@@ -73,7 +73,11 @@ fn token_of(sso: &SsoProfile, cache: &TokenCache, now: OffsetDateTime) -> (Token
         .token_status(&key, &ExpiryPolicy::default(), now)
         .unwrap_or_else(TokenStatus::Damaged);
     let problem = match &status {
-        TokenStatus::Damaged(e) => Some(super::damaged_token(&sso.session, Some(&sso.profile), e)),
+        TokenStatus::Damaged(e) => Some(aws_sso_role_credentials::damaged_token(
+            &sso.session,
+            Some(&sso.profile),
+            e,
+        )),
         _ => None,
     };
     let token = status.token();

@@ -1,13 +1,12 @@
 //! `aws-sso-rs status`: each IAM Identity Center sign-in of the config (and any other cached
-//! token) with its token state.
+//! token) with its token state: `aws_sso_role_credentials::sign_in_report`, rendered.
 
 use std::io::Write;
 
 use anyhow::Result;
 use aws_sso_profile_config::ProfileSet;
-use aws_sso_token_cache::{
-    ExpiryPolicy, SsoToken, TokenKey, TokenStatus, timestamp, timestamp::human_duration,
-};
+use aws_sso_role_credentials::{SignInKind, SignInState, sign_in_report};
+use aws_sso_token_cache::{SsoToken, timestamp, timestamp::human_duration};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -35,32 +34,22 @@ struct Row {
     in_config: bool,
 }
 
-fn row(
-    session: Option<String>,
-    kind: &'static str,
-    start_url: String,
-    region: String,
-    status: &TokenStatus,
-    now: OffsetDateTime,
-    in_config: bool,
-) -> Row {
+fn row(sign_in: &SignInState, now: OffsetDateTime) -> Row {
+    let status = &sign_in.token;
     let token: Option<&SsoToken> = status.token();
     Row {
-        session,
-        kind,
-        start_url,
-        region,
+        session: sign_in.session.clone(),
+        kind: sign_in.kind.name(),
+        start_url: sign_in.start_url.clone(),
+        region: sign_in.region.clone(),
         state: status.name(),
         expires_at: token.map(|t| timestamp::format(t.expires_at)),
-        seconds_left: match status {
-            TokenStatus::Present { state, .. } => state.remaining().map(|r| r.whole_seconds()),
-            _ => None,
-        },
+        seconds_left: status.remaining().map(|r| r.whole_seconds()),
         refreshable: status.refreshable(now),
         registration_expires_at: token
             .and_then(|t| t.registration_expires_at)
             .map(timestamp::format),
-        in_config,
+        in_config: sign_in.kind != SignInKind::NotInConfig,
     }
 }
 
@@ -72,71 +61,12 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations())?;
-    let cache = settings.files.cache();
-    let policy = ExpiryPolicy::default();
     let now = world.clock.now();
-    let list = set.sessions();
-    for problem in &list.problems {
-        writeln!(stderr, "aws-sso-rs: warning: {problem}")?;
+    let report = sign_in_report(&set, &settings.files.cache(), now)?;
+    for warning in &report.warnings {
+        writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
     }
-    let mut rows = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for configured in &list.sessions {
-        let session = &configured.session;
-        let key = TokenKey::for_session(session);
-        seen.insert(cache.token_path(&key));
-        let status = cache.token_status(&key, &policy, now)?;
-        if let TokenStatus::Damaged(e) = &status {
-            let first = configured.profiles.first().map(|p| p.profile.as_str());
-            writeln!(
-                stderr,
-                "aws-sso-rs: warning: {}",
-                super::damaged_token(session, first, e)
-            )?;
-        }
-        let kind = if session.is_legacy() {
-            "legacy-sso"
-        } else {
-            "sso-session"
-        };
-        rows.push(row(
-            session.name.clone(),
-            kind,
-            session.start_url.clone(),
-            session.region.clone(),
-            &status,
-            now,
-            true,
-        ));
-    }
-    let listing = cache.tokens()?;
-    for bad in listing
-        .unreadable
-        .iter()
-        .filter(|b| !seen.contains(&b.path))
-    {
-        writeln!(stderr, "aws-sso-rs: warning: {}", bad.error)?;
-    }
-    for cached in listing
-        .tokens
-        .into_iter()
-        .filter(|t| !seen.contains(&t.path))
-    {
-        let t = &cached.token;
-        let status = TokenStatus::Present {
-            state: policy.token_state(t, now),
-            token: Box::new(t.clone()),
-        };
-        rows.push(row(
-            None,
-            "not-in-config",
-            t.start_url.clone().unwrap_or_default(),
-            t.region.clone().unwrap_or_default(),
-            &status,
-            now,
-            false,
-        ));
-    }
+    let rows: Vec<Row> = report.sign_ins.iter().map(|s| row(s, now)).collect();
     match settings.output {
         Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
         Output::Table if rows.is_empty() && set.config_missing() => writeln!(

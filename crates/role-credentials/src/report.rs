@@ -1,0 +1,207 @@
+//! The use case of `aws-sso-rs status`: every IAM Identity Center sign-in of the config (and
+//! every other token cached) with the state of its token, and the warnings a person should
+//! see on the way (sections that cannot be read, damaged cache files).
+
+use std::collections::HashSet;
+
+use aws_sso_profile_config::{ProfileSet, SsoSession};
+use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus};
+use time::OffsetDateTime;
+
+use crate::error::{Error, ErrorKind};
+
+/// How a reported sign-in is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInKind {
+    /// An `[sso-session]` of the config.
+    SsoSession,
+    /// The start URL of legacy profiles (`sso_start_url` in the profile).
+    LegacySso,
+    /// A cached token no section of the config signs in with.
+    NotInConfig,
+}
+
+impl SignInKind {
+    /// `sso-session`, `legacy-sso`, `not-in-config`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::SsoSession => "sso-session",
+            Self::LegacySso => "legacy-sso",
+            Self::NotInConfig => "not-in-config",
+        }
+    }
+}
+
+/// One sign-in and its token.
+#[derive(Debug)]
+pub struct SignInState {
+    /// The sso-session's name; none for a legacy sign-in or a token not in the config.
+    pub session: Option<String>,
+    /// How it is known.
+    pub kind: SignInKind,
+    /// The start URL.
+    pub start_url: String,
+    /// The Identity Center region.
+    pub region: String,
+    /// Its token, as every command reports one.
+    pub token: TokenStatus,
+}
+
+/// What [`sign_in_report`] found.
+#[derive(Debug, Default)]
+pub struct SignInReport {
+    /// The config's sign-ins in file order, then the other cached tokens.
+    pub sign_ins: Vec<SignInState>,
+    /// Sentences for the person: sections that cannot be read, damaged cache files (each
+    /// with the command that replaces it).
+    pub warnings: Vec<String>,
+}
+
+/// Every sign-in of `set` and every other token of `cache`, with its state at `now`.
+///
+/// # Errors
+/// A cache file or folder cannot be read (permissions).
+pub fn sign_in_report(
+    set: &ProfileSet,
+    cache: &TokenCache,
+    now: OffsetDateTime,
+) -> Result<SignInReport, Error> {
+    let policy = ExpiryPolicy::default();
+    let list = set.sessions();
+    let mut report = SignInReport {
+        warnings: list.problems.iter().map(ToString::to_string).collect(),
+        ..SignInReport::default()
+    };
+    let mut seen = HashSet::new();
+    for configured in &list.sessions {
+        let session = &configured.session;
+        let key = TokenKey::for_session(session);
+        seen.insert(cache.token_path(&key));
+        let token = cache.token_status(&key, &policy, now)?;
+        if let TokenStatus::Damaged(e) = &token {
+            let first = configured.profiles.first().map(|p| p.profile.as_str());
+            report.warnings.push(damaged_token(session, first, e));
+        }
+        report.sign_ins.push(SignInState {
+            session: session.name.clone(),
+            kind: if session.is_legacy() {
+                SignInKind::LegacySso
+            } else {
+                SignInKind::SsoSession
+            },
+            start_url: session.start_url.clone(),
+            region: session.region.clone(),
+            token,
+        });
+    }
+    let listing = cache.tokens()?;
+    report.warnings.extend(
+        listing
+            .unreadable
+            .iter()
+            .filter(|b| !seen.contains(&b.path))
+            .map(|b| b.error.to_string()),
+    );
+    for cached in listing
+        .tokens
+        .into_iter()
+        .filter(|t| !seen.contains(&t.path))
+    {
+        let t = cached.token;
+        report.sign_ins.push(SignInState {
+            session: None,
+            kind: SignInKind::NotInConfig,
+            start_url: t.start_url.clone().unwrap_or_default(),
+            region: t.region.clone().unwrap_or_default(),
+            token: TokenStatus::Present {
+                state: policy.token_state(&t, now),
+                token: Box::new(t),
+            },
+        });
+    }
+    Ok(report)
+}
+
+/// The warning for a damaged token file of `session`, with the command that replaces it
+/// (`profile` names a legacy profile's sign-in, which has no session name).
+pub fn damaged_token(
+    session: &SsoSession,
+    profile: Option<&str>,
+    error: &aws_sso_token_cache::Error,
+) -> String {
+    let command = match (&session.name, profile) {
+        (Some(name), _) => format!("aws-sso-rs login --sso-session {name}"),
+        (None, Some(p)) => format!("aws-sso-rs login --profile {p}"),
+        (None, None) => "aws-sso-rs login".to_owned(),
+    };
+    match error.kind() {
+        aws_sso_token_cache::ErrorKind::Corrupt { path, reason } => ErrorKind::DamagedToken {
+            what: session.label(),
+            path: path.clone(),
+            reason: reason.clone(),
+            command,
+        }
+        .to_string(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sso_token_cache::{Secret, SsoToken};
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2030-01-01 9:00 UTC);
+
+    #[test]
+    fn each_sign_in_of_the_config_then_the_other_tokens_with_warnings() {
+        let home = tempfile::tempdir().expect("home");
+        let cache = TokenCache::new(home.path());
+        let set = ProfileSet::parse(
+            Some(aws_sso_profile_config::Source {
+                path: std::path::Path::new("config"),
+                text: "[profile legacy]\nsso_start_url = https://d-2.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n",
+            }),
+            None,
+        )
+        .expect("config");
+        cache
+            .store_token(
+                &TokenKey::new("corp"),
+                &SsoToken::new(Secret::new("aoa"), NOW + time::Duration::hours(1)),
+            )
+            .expect("store");
+        std::fs::write(
+            cache.token_path(&TokenKey::new("https://d-2.awsapps.com/start")),
+            "not json",
+        )
+        .expect("write");
+        let mut other = SsoToken::new(Secret::new("other"), NOW - time::Duration::hours(1));
+        other.start_url = Some("https://d-9.awsapps.com/start".into());
+        cache
+            .store_token(&TokenKey::new("elsewhere"), &other)
+            .expect("store");
+
+        let report = sign_in_report(&set, &cache, NOW).expect("report");
+        let rows: Vec<(Option<&str>, &str, &str)> = report
+            .sign_ins
+            .iter()
+            .map(|s| (s.session.as_deref(), s.kind.name(), s.token.name()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (Some("corp"), "sso-session", "valid"),
+                (None, "legacy-sso", "damaged"),
+                (None, "not-in-config", "expired"),
+            ]
+        );
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+        assert!(
+            report.warnings[0].contains("aws-sso-rs login --profile legacy"),
+            "{:?}",
+            report.warnings
+        );
+    }
+}
