@@ -19,7 +19,8 @@
 //!   [`credential_variables`], [`outer_exec`]).
 //! - [`why_signed_out`]: why a sign-in cannot be used, as the cache tells it.
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
-//!   (the use case of `aws-sso-rs status`).
+//!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
+//!   credentials (`aws-sso-rs profiles`).
 //!
 //! ```no_run
 //! use aws_config::BehaviorVersion;
@@ -76,7 +77,10 @@ pub use fast_path::cached;
 pub use logout::{LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with};
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use provider::{SsoBearerToken, SsoRoleCredentials};
-pub use report::{SignInKind, SignInReport, SignInState, damaged_token, sign_in_report};
+pub use report::{
+    ProfileAccess, ProfileReport, ProfileState, SignInKind, SignInReport, SignInState,
+    damaged_token, profile_report, sign_in_report,
+};
 pub use resolver::Resolver;
 pub use sts::{CallerIdentity, caller_identity};
 pub use target::{RoleTarget, SessionTarget};

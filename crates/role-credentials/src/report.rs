@@ -122,6 +122,80 @@ pub fn sign_in_report(
     Ok(report)
 }
 
+/// How a profile gets credentials, as `aws-sso-rs profiles` lists it.
+#[derive(Debug)]
+pub enum ProfileAccess {
+    /// Through IAM Identity Center: its sign-in and role, and the state of its token.
+    Sso {
+        /// The profile's sign-in and role.
+        profile: aws_sso_profile_config::SsoProfile,
+        /// Its token, as every command reports one.
+        token: TokenStatus,
+    },
+    /// Some other way (keys, a role to assume, a process): not aws-sso-rs's to report.
+    Other,
+    /// The profile cannot be used: why (with file and line).
+    Invalid(String),
+}
+
+/// One profile of the config and credentials files.
+#[derive(Debug)]
+pub struct ProfileState {
+    /// Its name.
+    pub name: String,
+    /// Its `region`.
+    pub region: Option<String>,
+    /// How it gets credentials.
+    pub access: ProfileAccess,
+}
+
+/// What [`profile_report`] found.
+#[derive(Debug, Default)]
+pub struct ProfileReport {
+    /// Every profile, in file order.
+    pub profiles: Vec<ProfileState>,
+    /// Sentences for the person, each once though several profiles share a broken session or
+    /// a damaged token: lines read with a warning, invalid profiles, damaged cache files.
+    pub warnings: Vec<String>,
+}
+
+/// Every profile of `set`, how it gets credentials and the state of its token at `now` (the
+/// use case of `aws-sso-rs profiles`).
+pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> ProfileReport {
+    let policy = ExpiryPolicy::default();
+    let mut report = ProfileReport::default();
+    let mut warnings: Vec<String> = set.warnings().iter().map(ToString::to_string).collect();
+    for section in set.profiles() {
+        let access = match set.sso_profile(section.name()) {
+            Ok(None) => ProfileAccess::Other,
+            Err(e) => {
+                warnings.push(e.to_string());
+                ProfileAccess::Invalid(e.to_string())
+            }
+            Ok(Some(profile)) => {
+                let token = cache
+                    .token_status(&TokenKey::for_session(&profile.session), &policy, now)
+                    .unwrap_or_else(TokenStatus::Damaged);
+                if let TokenStatus::Damaged(e) = &token {
+                    warnings.push(damaged_token(&profile.session, Some(&profile.profile), e));
+                }
+                ProfileAccess::Sso { profile, token }
+            }
+        };
+        report.profiles.push(ProfileState {
+            name: section.name().to_owned(),
+            region: section.get("region").map(str::to_owned),
+            access,
+        });
+    }
+    let mut seen = HashSet::new();
+    report.warnings = warnings
+        .into_iter()
+        .filter(|w| seen.insert(w.clone()))
+        .collect();
+    report
+}
+
 /// The warning for a damaged token file of `session`, with the command that replaces it
 /// (`profile` names a legacy profile's sign-in, which has no session name).
 pub fn damaged_token(
@@ -200,6 +274,56 @@ mod tests {
         assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
         assert!(
             report.warnings[0].contains("aws-sso-rs login --profile legacy"),
+            "{:?}",
+            report.warnings
+        );
+    }
+
+    #[test]
+    fn every_profile_with_how_it_gets_credentials_and_each_warning_once() {
+        let home = tempfile::tempdir().expect("home");
+        let cache = TokenCache::new(home.path());
+        let set = ProfileSet::parse_lenient(
+            Some(aws_sso_profile_config::Source {
+                path: std::path::Path::new("config"),
+                text: "[profile a]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = R\nregion = eu-west-1\n\n[profile b]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = S\n\n[profile keys]\nregion = us-east-1\n\n[profile broken]\nsso_session = nowhere\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n",
+            }),
+            None,
+        );
+        std::fs::create_dir_all(cache.sso_dir()).expect("mkdir");
+        std::fs::write(cache.token_path(&TokenKey::new("corp")), "{").expect("write");
+        let report = profile_report(&set, &cache, NOW);
+        let kinds: Vec<(&str, &str)> = report
+            .profiles
+            .iter()
+            .map(|p| {
+                let kind = match &p.access {
+                    ProfileAccess::Sso { token, .. } => token.name(),
+                    ProfileAccess::Other => "other",
+                    ProfileAccess::Invalid(_) => "invalid",
+                };
+                (p.name.as_str(), kind)
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a", "damaged"),
+                ("b", "damaged"),
+                ("keys", "other"),
+                ("broken", "invalid")
+            ]
+        );
+        assert_eq!(report.profiles[0].region.as_deref(), Some("eu-west-1"));
+        // The damaged file is named once, though two profiles share it.
+        assert_eq!(report.warnings.len(), 2, "{:?}", report.warnings);
+        assert!(
+            report.warnings[0].contains("damaged"),
+            "{:?}",
+            report.warnings
+        );
+        assert!(
+            report.warnings[1].contains("nowhere"),
             "{:?}",
             report.warnings
         );

@@ -1,11 +1,13 @@
-//! `aws-sso-rs profiles`: every profile, how it signs in, and its token state.
+//! `aws-sso-rs profiles`: every profile, how it signs in, and its token state:
+//! `aws_sso_role_credentials::profile_report`, rendered.
 
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use aws_sso_profile_config::{ProfileSet, SsoProfile};
+use aws_sso_profile_config::ProfileSet;
+use aws_sso_role_credentials::{ProfileAccess, ProfileState, profile_report};
+use aws_sso_token_cache::TokenStatus;
 use aws_sso_token_cache::timestamp::human_duration;
-use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -67,79 +69,50 @@ impl Token {
     }
 }
 
-fn token_of(sso: &SsoProfile, cache: &TokenCache, now: OffsetDateTime) -> (Token, Option<String>) {
-    let key = TokenKey::for_session(&sso.session);
-    let status = cache
-        .token_status(&key, &ExpiryPolicy::default(), now)
-        .unwrap_or_else(TokenStatus::Damaged);
-    let problem = match &status {
-        TokenStatus::Damaged(e) => Some(aws_sso_role_credentials::damaged_token(
-            &sso.session,
-            Some(&sso.profile),
-            e,
-        )),
-        _ => None,
-    };
-    let token = status.token();
-    let seconds_left = match &status {
-        TokenStatus::Present { state, .. } => state.remaining().map(|r| r.whole_seconds()),
-        _ => None,
-    };
-    (
-        Token {
-            state: status.name(),
-            expires_at: token.map(|t| aws_sso_token_cache::timestamp::format(t.expires_at)),
-            seconds_left,
-            refreshable: status.refreshable(now),
-        },
-        problem,
-    )
+fn token_row(status: &TokenStatus, now: OffsetDateTime) -> Token {
+    Token {
+        state: status.name(),
+        expires_at: status
+            .token()
+            .map(|t| aws_sso_token_cache::timestamp::format(t.expires_at)),
+        seconds_left: status.remaining().map(|r| r.whole_seconds()),
+        refreshable: status.refreshable(now),
+    }
 }
 
-fn rows(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> Vec<Row> {
-    set.profiles()
-        .map(|profile| {
-            let name = profile.name().to_owned();
-            let region = profile.get("region").map(str::to_owned);
-            let base = |kind| Row {
-                name: name.clone(),
-                kind,
-                session: None,
-                start_url: None,
-                sso_region: None,
-                account_id: None,
-                role_name: None,
-                region: region.clone(),
-                token: None,
-                error: None,
-            };
-            match set.sso_profile(profile.name()) {
-                Ok(None) => base("other"),
-                Err(e) => Row {
-                    error: Some(e.to_string()),
-                    ..base("invalid")
-                },
-                Ok(Some(sso)) => {
-                    let (token, problem) = token_of(&sso, cache, now);
-                    Row {
-                        kind: if sso.session.is_legacy() {
-                            "legacy-sso"
-                        } else {
-                            "sso-session"
-                        },
-                        token: Some(token),
-                        error: problem,
-                        session: sso.session.name,
-                        start_url: Some(sso.session.start_url),
-                        sso_region: Some(sso.session.region),
-                        account_id: sso.account_id,
-                        role_name: sso.role_name,
-                        ..base("")
-                    }
-                }
-            }
-        })
-        .collect()
+fn row(state: &ProfileState, now: OffsetDateTime) -> Row {
+    let base = |kind| Row {
+        name: state.name.clone(),
+        kind,
+        session: None,
+        start_url: None,
+        sso_region: None,
+        account_id: None,
+        role_name: None,
+        region: state.region.clone(),
+        token: None,
+        error: None,
+    };
+    match &state.access {
+        ProfileAccess::Other => base("other"),
+        ProfileAccess::Invalid(why) => Row {
+            error: Some(why.clone()),
+            ..base("invalid")
+        },
+        ProfileAccess::Sso { profile, token } => Row {
+            token: Some(token_row(token, now)),
+            session: profile.session.name.clone(),
+            start_url: Some(profile.session.start_url.clone()),
+            sso_region: Some(profile.session.region.clone()),
+            account_id: profile.account_id.clone(),
+            role_name: profile.role_name.clone(),
+            ..base(if profile.session.is_legacy() {
+                "legacy-sso"
+            } else {
+                "sso-session"
+            })
+        },
+    }
 }
 
 /// Lists the profiles on `stdout`, warnings on `stderr`.
@@ -156,19 +129,12 @@ pub fn run(
         }
         return Ok(());
     }
-    let rows = rows(&set, &settings.files.cache(), world.clock.now());
-    // Each warning once, though several profiles share a broken session or a damaged token.
-    let mut warned = std::collections::HashSet::new();
-    let warnings = set
-        .warnings()
-        .iter()
-        .map(ToString::to_string)
-        .chain(rows.iter().filter_map(|r| r.error.clone()));
-    for warning in warnings {
-        if warned.insert(warning.clone()) {
-            writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
-        }
+    let now = world.clock.now();
+    let report = profile_report(&set, &settings.files.cache(), now);
+    for warning in &report.warnings {
+        writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
     }
+    let rows: Vec<Row> = report.profiles.iter().map(|p| row(p, now)).collect();
     match settings.output {
         Output::Json => writeln!(stdout, "{}", serde_json::to_string_pretty(&rows)?)?,
         Output::Table if rows.is_empty() && set.config_missing() => writeln!(
