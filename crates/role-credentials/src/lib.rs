@@ -74,7 +74,10 @@ pub use environment::{
 };
 pub use error::{Error, ErrorKind, why_signed_out};
 pub use fast_path::cached;
-pub use logout::{LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with};
+pub use logout::{
+    Leftovers, LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with,
+    remove_leftovers,
+};
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use provider::{SsoBearerToken, SsoRoleCredentials};
 pub use report::{

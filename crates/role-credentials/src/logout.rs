@@ -1,14 +1,15 @@
 //! Logging out: the use case of `aws-sso-rs logout`, as one call that returns a report of
 //! what was ended and removed. Everything goes through `TokenCache`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use aws_sso_profile_config::{
-    ClientEndpointConfig, ConfiguredSession, Env, ProfileSet, Service, SessionList,
+    ClientEndpointConfig, ConfigDocument, ConfiguredSession, Env, FileKind, ProfileSet, Service,
+    SessionList, remove_exported_credentials,
 };
 use aws_sso_token_cache::{RoleKey, TokenCache, TokenKey, Unreadable};
 
-use crate::{Error, PortalApi, PortalError, SdkPortal};
+use crate::{DirectoryCache, Error, PortalApi, PortalError, SdkPortal};
 
 /// What to log out of.
 #[derive(Debug, Clone, Copy)]
@@ -198,4 +199,89 @@ pub async fn logout_with<P: PortalApi>(
         }
     };
     Ok(report)
+}
+
+/// What else aws-sso-rs left behind for a sign-in, removed by [`remove_leftovers`].
+#[derive(Debug, Default)]
+pub struct Leftovers {
+    /// The sections of short-lived keys `export --to-credentials-file` wrote, removed.
+    pub exports_removed: Vec<String>,
+    /// What could not be removed, as sentences for the person.
+    pub warnings: Vec<String>,
+}
+
+/// After [`logout`]: removes what else aws-sso-rs left for `scope`: the cached account
+/// directory (`directories`) and the exported keys in `credentials_file` (only the sections
+/// it wrote, of the profiles in scope; the file keeps every other line). What cannot be
+/// removed is reported, not an error: the sign-out itself has happened.
+pub fn remove_leftovers(
+    scope: LogoutScope<'_>,
+    directories: &DirectoryCache,
+    credentials_file: &Path,
+) -> Leftovers {
+    let mut leftovers = Leftovers::default();
+    let cleared = match scope {
+        LogoutScope::Everything => directories.clear().map(|_| ()),
+        LogoutScope::Session(s) => directories
+            .remove(&TokenKey::for_session(&s.session))
+            .map(|_| ()),
+    };
+    if let Err(e) = cleared {
+        leftovers.warnings.push(format!(
+            "the cached account list in {} may remain: {e}",
+            directories.dir().display()
+        ));
+    }
+    let cleaned =
+        ConfigDocument::load(credentials_file, FileKind::Credentials).and_then(|mut doc| {
+            let removed = remove_exported_credentials(&mut doc, |profile| match scope {
+                LogoutScope::Everything => true,
+                LogoutScope::Session(s) => s.profiles.iter().any(|p| p.profile == profile),
+            });
+            if !removed.is_empty() {
+                doc.save()?;
+            }
+            Ok(removed)
+        });
+    match cleaned {
+        Ok(removed) => leftovers.exports_removed = removed,
+        Err(e) => leftovers.warnings.push(format!(
+            "exported credentials may remain in {}: {e}",
+            credentials_file.display()
+        )),
+    }
+    leftovers
+}
+
+#[cfg(test)]
+mod leftover_tests {
+    use super::*;
+    use aws_sso_profile_config::{ExportedCredentials, put_exported_credentials};
+
+    #[test]
+    fn logout_removes_the_exported_keys_it_wrote_and_keeps_the_users_lines() {
+        let home = tempfile::tempdir().expect("home");
+        let file = home.path().join("credentials");
+        let users = "# mine\n[build]\naws_access_key_id = AKIAUSER\n";
+        std::fs::write(&file, users).expect("write");
+        let mut doc = ConfigDocument::load(&file, FileKind::Credentials).expect("load");
+        put_exported_credentials(
+            &mut doc,
+            "ro",
+            &ExportedCredentials {
+                profile: "dev-ro",
+                access_key_id: "ASIA1",
+                secret_access_key: "sk",
+                session_token: "st",
+                expiration: "2030-01-01T00:00:00+00:00",
+            },
+        )
+        .expect("put");
+        doc.save().expect("save");
+        let directories = DirectoryCache::new(home.path());
+        let leftovers = remove_leftovers(LogoutScope::Everything, &directories, &file);
+        assert_eq!(leftovers.exports_removed, ["ro"]);
+        assert!(leftovers.warnings.is_empty(), "{:?}", leftovers.warnings);
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), users);
+    }
 }

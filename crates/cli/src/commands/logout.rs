@@ -1,9 +1,8 @@
-//! `aws-sso-rs logout`: one library call (`aws_sso_role_credentials::logout`), and a line
-//! per sign-in saying what was ended and removed.
+//! `aws-sso-rs logout`: the library's `logout` and `remove_leftovers`, and a line per
+//! sign-in saying what was ended and removed.
 
 use anyhow::Result;
-use aws_sso_profile_config::{ConfigDocument, FileKind, remove_exported_credentials};
-use aws_sso_role_credentials::{LogoutScope, ServerLogout, logout};
+use aws_sso_role_credentials::{LogoutScope, ServerLogout, logout, remove_leftovers};
 
 use crate::settings::LogoutSettings;
 use crate::world::World;
@@ -52,42 +51,21 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
         );
     }
     // What else aws-sso-rs left: the directory cache, and keys exported to the credentials file.
-    let directories = settings.files.directory_cache();
-    let cleared = match &settings.session {
-        None => directories.clear().map(|_| ()),
-        Some(s) => directories
-            .remove(&aws_sso_token_cache::TokenKey::for_session(&s.session))
-            .map(|_| ()),
-    };
-    if let Err(e) = cleared {
-        eprintln!(
-            "aws-sso-rs: warning: the cached account list in {} may remain: {e}",
-            directories.dir().display()
-        );
+    let leftovers = remove_leftovers(
+        scope,
+        &settings.files.directory_cache(),
+        &settings.files.credentials_file,
+    );
+    for warning in &leftovers.warnings {
+        eprintln!("aws-sso-rs: warning: {warning}");
     }
-    let path = &settings.files.credentials_file;
-    let cleaned = ConfigDocument::load(path, FileKind::Credentials).and_then(|mut doc| {
-        let removed = remove_exported_credentials(&mut doc, |profile| match &settings.session {
-            None => true,
-            Some(s) => s.profiles.iter().any(|p| p.profile == profile),
-        });
-        if !removed.is_empty() {
-            doc.save()?;
-        }
-        Ok(removed)
-    });
-    let exports_removed = matches!(&cleaned, Ok(removed) if !removed.is_empty());
-    match cleaned {
-        Ok(removed) if !removed.is_empty() => println!(
+    let exports_removed = !leftovers.exports_removed.is_empty();
+    if exports_removed {
+        println!(
             "Removed the exported credentials [{}] from {}.",
-            removed.join("], ["),
-            path.display()
-        ),
-        Ok(_) => {}
-        Err(e) => eprintln!(
-            "aws-sso-rs: warning: exported credentials may remain in {}: {e}",
-            path.display()
-        ),
+            leftovers.exports_removed.join("], ["),
+            settings.files.credentials_file.display()
+        );
     }
     if report.tokens.is_empty() && roles == 0 && !exports_removed {
         let scope = settings
