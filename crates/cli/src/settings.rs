@@ -93,7 +93,7 @@ fn profile_target(
         let list = set.sessions();
         // With no sign-in at all, the profile's own message (it says how to add one).
         if !list.sessions.is_empty() && !matches!(set.sso_profile("default"), Ok(Some(_))) {
-            match only_sign_in(&list, files) {
+            match list.only_sign_in(&files.config_file) {
                 Ok(only) => {
                     return Ok(SignInTarget::resolve(
                         named_by(only),
@@ -103,7 +103,7 @@ fn profile_target(
                         device,
                     ));
                 }
-                Err(several) if !world.interactive => return Err(several),
+                Err(several) if !world.interactive => return Err(several.into()),
                 Err(_) => {}
             }
         }
@@ -374,7 +374,7 @@ pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result
         && !matches!(set.sso_profile("default"), Ok(Some(_)))
     {
         let list = set.require_sessions()?;
-        let only = only_sign_in(&list, files)?;
+        let only = list.only_sign_in(&files.config_file)?;
         return Ok(match &only.session.name {
             Some(name) => SessionTarget::for_session(&set, name, env)?,
             None => SessionTarget::for_profile(&set, &only.profiles[0].profile, env)?,
@@ -382,32 +382,6 @@ pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result
     }
     SessionTarget::for_profile(&set, &selected.name, env)
         .map_err(|e| explain_selection(e.into(), &selected, files))
-}
-
-/// The sign-in a command given none uses: the config's only `[sso-session]`, else its only
-/// sign-in of any kind; with several, an error naming the flag that chooses each.
-fn only_sign_in<'a>(list: &'a SessionList, files: &Files) -> Result<&'a ConfiguredSession> {
-    let mut named = list.sessions.iter().filter(|c| c.session.name.is_some());
-    if let (Some(only), None) = (named.next(), named.next()) {
-        return Ok(only);
-    }
-    if let [only] = list.sessions.as_slice() {
-        return Ok(only);
-    }
-    let names: Vec<String> = list
-        .sessions
-        .iter()
-        .map(|c| match &c.session.name {
-            Some(n) => format!("--sso-session {n}"),
-            None => format!("--profile {}", c.profiles[0].profile),
-        })
-        .collect();
-    Err(crate::exit::config(format!(
-        "{} has {} IAM Identity Center sign-ins; name one: {}",
-        files.config_file.display(),
-        names.len(),
-        names.join(", ")
-    )))
 }
 
 /// Settings of `aws-sso-rs list`.

@@ -105,6 +105,19 @@ pub enum ErrorKind {
         /// It does not exist.
         file_missing: bool,
     },
+    /// A command given no sign-in, and the config has several (`login`, `list`, `populate`).
+    #[error(
+        "{} has {} IAM Identity Center sign-ins; name one: {}",
+        path.display(),
+        choices.len(),
+        choices.join(", ")
+    )]
+    SeveralSignIns {
+        /// The config file.
+        path: PathBuf,
+        /// The flag that chooses each: `--sso-session corp`, `--profile legacy-ro`.
+        choices: Vec<String>,
+    },
     /// A profile names an `[sso-session]` that does not exist.
     #[error(
         "profile '{profile}' ({location}) names sso_session '{session}', but {} has no \

@@ -131,6 +131,35 @@ pub struct SessionList {
 }
 
 impl SessionList {
+    /// The sign-in a command given none uses: the config's only `[sso-session]`, else its only
+    /// sign-in of any kind (`config` names the file in the error).
+    ///
+    /// # Errors
+    /// [`ErrorKind::SeveralSignIns`], naming the flag that chooses each.
+    pub fn only_sign_in(&self, config: &std::path::Path) -> Result<&ConfiguredSession, Error> {
+        let mut named = self.sessions.iter().filter(|c| c.session.name.is_some());
+        if let (Some(only), None) = (named.next(), named.next()) {
+            return Ok(only);
+        }
+        if let [only] = self.sessions.as_slice() {
+            return Ok(only);
+        }
+        let choices = self
+            .sessions
+            .iter()
+            .map(|c| match (&c.session.name, c.profiles.first()) {
+                (Some(n), _) => format!("--sso-session {n}"),
+                (None, Some(p)) => format!("--profile {}", p.profile),
+                (None, None) => format!("--sso-session {}", c.session.start_url),
+            })
+            .collect();
+        Err(ErrorKind::SeveralSignIns {
+            path: config.to_owned(),
+            choices,
+        }
+        .into())
+    }
+
     /// The sign-in whose token cache key is `cache_key_source` (a session name, or the start
     /// URL of a legacy profile).
     pub fn find(&self, cache_key_source: &str) -> Option<&ConfiguredSession> {
@@ -592,6 +621,34 @@ mod tests {
         let set_inside = inside.with("AWS_PROFILE", "chosen");
         assert_eq!(select_profile(None, &set_inside).name, "outer");
         assert_eq!(select_profile(Some("flag"), &set_inside).name, "flag");
+    }
+
+    #[test]
+    fn the_only_sign_in_is_the_only_session_else_the_flags_are_named() {
+        let legacy = "[profile old]\nsso_start_url = https://d-2.awsapps.com/start\nsso_region = eu-west-1\nsso_account_id = 123456789011\nsso_role_name = R\n";
+        let corp = "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n";
+        let config = std::path::Path::new("/home/me/.aws/config");
+        let one = set(&format!("{legacy}{corp}"));
+        let list = one.sessions();
+        let only = list.only_sign_in(config).expect("the only session");
+        assert_eq!(only.session.name.as_deref(), Some("corp"));
+        let legacy_only = set(legacy);
+        let list = legacy_only.sessions();
+        assert!(
+            list.only_sign_in(config)
+                .expect("the only sign-in")
+                .session
+                .is_legacy()
+        );
+        let two = set(&format!(
+            "{legacy}{corp}[sso-session other]\nsso_start_url = https://d-3.awsapps.com/start\nsso_region = eu-west-1\n"
+        ));
+        let list = two.sessions();
+        let e = list.only_sign_in(config).expect_err("several");
+        assert_eq!(
+            e.to_string(),
+            "/home/me/.aws/config has 3 IAM Identity Center sign-ins; name one: --sso-session corp, --sso-session other, --profile old"
+        );
     }
 
     #[test]
