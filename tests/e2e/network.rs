@@ -162,14 +162,7 @@ fn a_sign_in_the_service_refused_is_known_to_every_command_until_login_replaces_
     );
 
     // Every command now knows: status and the prompt claim no time left...
-    let status = crate::stdout(&w.run(&["status", "--output", "json"]));
-    let rows: serde_json::Value = serde_json::from_str(&status).expect("json");
-    let row = rows
-        .as_array()
-        .expect("rows")
-        .iter()
-        .find(|r| r["session"] == "my-sso")
-        .expect("my-sso row");
+    let (row, status) = my_sso_status(&w);
     assert_eq!(row["state"], "refused", "{status}");
     assert!(row["seconds_left"].is_null(), "{status}");
     assert_eq!(
@@ -253,14 +246,7 @@ fn an_expired_sign_in_whose_refresh_the_service_refuses_is_known_as_refused() {
         stderr(&out)
     );
 
-    let status = crate::stdout(&w.run(&["status", "--output", "json"]));
-    let rows: serde_json::Value = serde_json::from_str(&status).expect("json");
-    let row = rows
-        .as_array()
-        .expect("rows")
-        .iter()
-        .find(|r| r["session"] == "my-sso")
-        .expect("my-sso row");
+    let (row, status) = my_sso_status(&w);
     assert_eq!(row["state"], "refused", "{status}");
     assert_eq!(row["refreshable"], false, "{status}");
     let prompt = w
@@ -288,4 +274,18 @@ fn an_expired_sign_in_whose_refresh_the_service_refuses_is_known_as_refused() {
         "signed in again without --force: {}",
         stderr(&out)
     );
+}
+
+/// `status --output json`'s row of the sign-in my-sso, and the whole output (for messages).
+fn my_sso_status(w: &crate::World) -> (serde_json::Value, String) {
+    let status = crate::stdout(&w.run(&["status", "--output", "json"]));
+    let rows: serde_json::Value = serde_json::from_str(&status).expect("json");
+    let row = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["session"] == "my-sso")
+        .expect("my-sso row")
+        .clone();
+    (row, status)
 }

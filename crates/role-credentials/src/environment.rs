@@ -47,11 +47,18 @@ pub fn credential_variables(
             timestamp::isoformat(credentials.expiration),
         ),
     ];
-    if let Some(region) = region {
-        pairs.push((vars::AWS_REGION, region.to_owned()));
-        pairs.push((vars::AWS_DEFAULT_REGION, region.to_owned()));
-    }
+    pairs.extend(region_variables(region));
     pairs
+}
+
+/// The profile's region as `AWS_REGION` and `AWS_DEFAULT_REGION`, when it has one.
+fn region_variables(region: Option<&str>) -> impl Iterator<Item = (&'static str, String)> {
+    region.into_iter().flat_map(|r| {
+        [
+            (vars::AWS_REGION, r.to_owned()),
+            (vars::AWS_DEFAULT_REGION, r.to_owned()),
+        ]
+    })
 }
 
 /// How credentials reach a program that `exec` starts.
@@ -94,10 +101,7 @@ pub fn program_environment(
         Handover::Keys(credentials) => env.set.extend(credential_variables(credentials, region)),
         Handover::Endpoint { url, token } => {
             env.remove.extend(STATIC_KEYS);
-            if let Some(region) = region {
-                env.set.push((vars::AWS_REGION, region.to_owned()));
-                env.set.push((vars::AWS_DEFAULT_REGION, region.to_owned()));
-            }
+            env.set.extend(region_variables(region));
             env.set
                 .push((vars::AWS_CONTAINER_CREDENTIALS_FULL_URI, url.to_owned()));
             env.set.push((

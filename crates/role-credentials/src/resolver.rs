@@ -121,16 +121,9 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             clock: self.clock,
             armed: true,
         };
-        SignIn::new(
-            self.oidc,
-            self.clock,
-            self.sleeper,
-            self.cache,
-            &target.sign_in.session,
-        )
-        .with_policy(self.policy)
-        .login(target.sign_in.flow, presenter, options)
-        .await?;
+        self.sign_in(&target.sign_in.session)
+            .login(target.sign_in.flow, presenter, options)
+            .await?;
         guard.armed = false;
         let _ = self.cache.clear_login_failure(&key);
         self.credentials(target).await
@@ -144,20 +137,23 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         self.sign_in_token(&target.sign_in).await
     }
 
+    /// The sign-in use cases of device-auth for `session`, with this resolver's services,
+    /// clock, cache and policy.
+    fn sign_in<'s>(
+        &'s self,
+        session: &'s aws_sso_profile_config::SsoSession,
+    ) -> SignIn<'s, O, C, S> {
+        SignIn::new(self.oidc, self.clock, self.sleeper, self.cache, session)
+            .with_policy(self.policy)
+    }
+
     /// A valid token for the sign-in `target` (refreshed if due); `NeedsLogin`, naming the
     /// command that signs in, when there is none.
     ///
     /// # Errors
     /// [`ErrorKind::NeedsLogin`], [`ErrorKind::DamagedToken`]; the cache cannot be used.
     pub async fn sign_in_token(&self, target: &SignInTarget) -> Result<SsoToken, Error> {
-        let sign_in = SignIn::new(
-            self.oidc,
-            self.clock,
-            self.sleeper,
-            self.cache,
-            &target.session,
-        )
-        .with_policy(self.policy);
+        let sign_in = self.sign_in(&target.session);
         let cached = sign_in.cached_or_refreshed().await.map_err(|e| {
             if let aws_sso_device_auth::ErrorKind::Cache(c) = e.kind()
                 && let aws_sso_token_cache::ErrorKind::Corrupt { path, reason } = c.kind()
@@ -237,14 +233,7 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
         target: &SignInTarget,
         token: &SsoToken,
     ) -> Result<Option<SsoToken>, Error> {
-        let sign_in = SignIn::new(
-            self.oidc,
-            self.clock,
-            self.sleeper,
-            self.cache,
-            &target.session,
-        )
-        .with_policy(self.policy);
+        let sign_in = self.sign_in(&target.session);
         Ok(sign_in.replace_refused(token).await?)
     }
 
