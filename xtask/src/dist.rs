@@ -28,7 +28,7 @@ const COMPLETIONS: [(&str, &str); 5] = [
 /// the links between them work there too: the README and every page it links (the docs/ pages,
 /// and the README of each library crate, whose folder the README's table of crates links), and
 /// the pages those link. A test holds this list to the links.
-const DOCUMENTS: [&str; 16] = [
+const DOCUMENTS: [&str; 17] = [
     "README.md",
     "CHANGELOG.md",
     "LICENSE-MIT",
@@ -42,6 +42,7 @@ const DOCUMENTS: [&str; 16] = [
     "docs/benchmarks.md",
     "crates/profile-config/README.md",
     "crates/token-cache/README.md",
+    "crates/http/README.md",
     "crates/device-auth/README.md",
     "crates/role-credentials/README.md",
     "crates/mock-endpoint/README.md",

@@ -120,17 +120,7 @@ fn sign_in(e: &SignInError) -> Code {
         }
         SignInKind::Cache(_) => Code::Cache,
         // A failure on the service's side that outlasted the retries (5xx).
-        SignInKind::Service { code, .. }
-            if matches!(
-                code.as_str(),
-                "InternalServerException"
-                    | "InternalServerError"
-                    | "InternalFailure"
-                    | "ServiceUnavailableException"
-            ) =>
-        {
-            Code::Network
-        }
+        SignInKind::Service { code, .. } if aws_sso_http::is_server_failure(code) => Code::Network,
         _ => Code::SignIn,
     }
 }
@@ -146,7 +136,11 @@ fn credentials(e: &CredentialsError) -> Code {
         | CredentialsKind::StsUnreachable { .. }
         | CredentialsKind::StsMalformed { .. }
         | CredentialsKind::Console { .. } => Code::Network,
-        CredentialsKind::Sts { code, .. } if code == "Throttling" => Code::Network,
+        CredentialsKind::Sts { code, .. }
+            if code == "Throttling" || aws_sso_http::is_server_failure(code) =>
+        {
+            Code::Network
+        }
         CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
         CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,
         CredentialsKind::SignIn(s) => sign_in(s),

@@ -137,33 +137,23 @@ pub trait OidcApi: Send + Sync {
 pub struct SdkOidc {
     client: aws_sdk_ssooidc::Client,
     endpoint: String,
-    transport: aws_sso_profile_config::Transport,
+    transport: aws_sso_http::Transport,
 }
 
 impl SdkOidc {
     /// A client for `region` at `endpoint` (see
     /// `aws_sso_profile_config::ProfileSet::endpoint`), set on the client unless it is the
     /// public default, which the SDK resolves itself, through `transport` (CA bundle,
-    /// proxy; see [`crate::transport`]). Requests and responses are traced (method, path and
-    /// status only) for `--debug`.
+    /// proxy), as `aws-sso-http` builds every client. Requests and responses are traced
+    /// (method, path and status only) for `--debug`.
     pub fn new(
         region: &str,
         endpoint: &aws_sso_profile_config::Endpoint,
-        transport: &aws_sso_profile_config::Transport,
+        transport: &aws_sso_http::Transport,
     ) -> Self {
-        let mut config = aws_sdk_ssooidc::Config::builder()
-            .behavior_version(aws_sdk_ssooidc::config::BehaviorVersion::latest())
-            .region(aws_sdk_ssooidc::config::Region::new(region.to_owned()))
-            .http_client(crate::transport::http_client(transport, &endpoint.url))
-            .timeout_config(crate::sdk_timeouts())
-            .retry_config(crate::sdk_retries())
-            .retry_classifier(crate::transport::NoPointRetrying)
-            .interceptor(crate::RequestLog);
-        if !endpoint.is_default() {
-            config = config.endpoint_url(&endpoint.url);
-        }
+        let config = aws_sso_http::sdk_config(region, endpoint, transport).build();
         Self {
-            client: aws_sdk_ssooidc::Client::from_conf(config.build()),
+            client: aws_sso_http::sdk_client!(aws_sdk_ssooidc, &config),
             endpoint: endpoint.url.clone(),
             transport: transport.clone(),
         }
@@ -193,15 +183,6 @@ fn or_else(message: String, meaning: &str) -> String {
     }
 }
 
-/// The OIDC service's own words for an error: its answers carry them as
-/// `error_description` (OAuth's field), which the SDK does not read as the message. At most
-/// 200 characters of it.
-fn description(raw: &aws_smithy_runtime_api::client::orchestrator::HttpResponse) -> Option<String> {
-    let body: serde_json::Value = serde_json::from_slice(raw.body().bytes()?).ok()?;
-    let text = body.get("error_description")?.as_str()?.trim();
-    (!text.is_empty()).then(|| text.chars().take(200).collect())
-}
-
 fn classify<E>(
     oidc: &SdkOidc,
     error: &SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
@@ -209,58 +190,27 @@ fn classify<E>(
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    match error {
-        SdkError::ServiceError(service) => {
-            let e = service.err();
-            let code = e.code().unwrap_or("Unknown").to_owned();
-            let message = e
-                .message()
-                .filter(|m| !m.trim().is_empty())
-                .map(str::to_owned)
-                .or_else(|| description(service.raw()))
-                .unwrap_or_default();
-            match code.as_str() {
-                "AuthorizationPendingException" => ApiError::AuthorizationPending,
-                "SlowDownException" => ApiError::SlowDown,
-                "ExpiredTokenException" => ApiError::ExpiredToken,
-                "AccessDeniedException" => ApiError::AccessDenied,
-                "InvalidGrantException" => ApiError::InvalidGrant(or_else(
-                    message,
-                    "the grant is invalid, expired or already used (InvalidGrantException)",
-                )),
-                "InvalidClientException" => ApiError::InvalidClient(or_else(
-                    message,
-                    "the service does not know this client id, or its secret is wrong (InvalidClientException)",
-                )),
-                // Throttling outside the device-code poll, under either name.
-                "TooManyRequestsException" | "ThrottlingException" => ApiError::SlowDown,
-                // No error code on a 5xx: a failure on the service's side.
-                "Unknown" if service.raw().status().is_server_error() => ApiError::Other {
-                    code: "InternalServerError".into(),
-                    message: format!("HTTP {}", service.raw().status().as_u16()),
-                },
-                // No error code: the body is not an answer of this service at all.
-                "Unknown" if service.raw().status().is_success() || message.is_empty() => {
-                    ApiError::Malformed(crate::transport::describe_failure(
-                        &oidc.transport,
-                        &oidc.endpoint,
-                        error,
-                    ))
-                }
-                _ => ApiError::Other { code, message },
-            }
-        }
-        _ if crate::transport::answer_too_large(error) => ApiError::Malformed(
-            crate::transport::describe_failure(&oidc.transport, &oidc.endpoint, error),
-        ),
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => ApiError::Unreachable(
-            crate::transport::describe_failure(&oidc.transport, &oidc.endpoint, error),
-        ),
-        other => ApiError::Malformed(crate::transport::describe_failure(
-            &oidc.transport,
-            &oidc.endpoint,
-            other,
-        )),
+    use aws_sso_http::Failure;
+    match aws_sso_http::classify(error, &oidc.transport, &oidc.endpoint) {
+        Failure::Service { code, message } => match code.as_str() {
+            "AuthorizationPendingException" => ApiError::AuthorizationPending,
+            "SlowDownException" => ApiError::SlowDown,
+            "ExpiredTokenException" => ApiError::ExpiredToken,
+            "AccessDeniedException" => ApiError::AccessDenied,
+            "InvalidGrantException" => ApiError::InvalidGrant(or_else(
+                message,
+                "the grant is invalid, expired or already used (InvalidGrantException)",
+            )),
+            "InvalidClientException" => ApiError::InvalidClient(or_else(
+                message,
+                "the service does not know this client id, or its secret is wrong (InvalidClientException)",
+            )),
+            // Throttling outside the device-code poll, under either name.
+            "TooManyRequestsException" | "ThrottlingException" => ApiError::SlowDown,
+            _ => ApiError::Other { code, message },
+        },
+        Failure::Unreachable(why) => ApiError::Unreachable(why),
+        Failure::Malformed(why) => ApiError::Malformed(why),
     }
 }
 

@@ -15,8 +15,8 @@
 //! forced, refreshes one that is due (signing in anew when it cannot be refreshed),
 //! runs the flow and caches the token. [`SignIn`] is the same over injected parts: the OIDC
 //! calls behind [`OidcApi`] ([`SdkOidc`] uses `aws-sdk-ssooidc`), time behind [`Clock`] and
-//! [`Sleeper`], and what the person sees behind [`Presenter`]. SDK requests are traced
-//! (`tracing`, target `aws_sso_rs::http`) without their headers or bodies.
+//! [`Sleeper`], and what the person sees behind [`Presenter`]. The SDK client is built by
+//! `aws-sso-http` (CA bundle, proxy, time limits, retries, the request log).
 //!
 //! ```no_run
 //! use aws_sso_device_auth::{login, LoginOptions, NamedBy, PrintPresenter, SignInTarget, SystemClock};
@@ -52,14 +52,12 @@ mod clock;
 mod device;
 mod error;
 mod flows;
-mod log;
 mod pkce;
 mod presenter;
 mod refresh;
 mod registration;
 mod sign_in;
 mod target;
-pub mod transport;
 
 pub use api::{
     ApiError, DeviceAuthorization, Grant, OidcApi, RegisterRequest, Registered, SdkOidc, Tokens,
@@ -68,7 +66,6 @@ pub use browser_url::check_url;
 pub use clock::{Clock, ManualClock, Sleeper, SystemClock, TokioSleeper};
 pub use device::{DEFAULT_INTERVAL, DeviceFlow, SLOW_DOWN_STEP};
 pub use error::{Error, ErrorKind};
-pub use log::{MAX_ANSWER, RequestLog, sdk_retries, sdk_timeouts};
 pub use pkce::{CALLBACK_PATH, DEFAULT_WAIT, PkceFlow, REGISTERED_REDIRECT, challenge};
 pub use presenter::{Presenter, PrintPresenter};
 pub use registration::DEVICE_GRANT;

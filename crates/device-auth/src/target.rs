@@ -3,8 +3,9 @@
 
 use std::fmt;
 
+use aws_sso_http::Transport;
 use aws_sso_profile_config::{
-    ClientEndpointConfig, Endpoint, Env, ProfileSet, Service, SsoSession, Transport,
+    ClientEndpointConfig, Endpoint, Env, ProfileSet, Service, SsoSession,
 };
 use aws_sso_token_cache::TokenKey;
 
@@ -62,7 +63,7 @@ pub struct SignInTarget {
     pub oidc: Endpoint,
     /// The interactive flow a login uses.
     pub flow: Flow,
-    /// How calls reach AWS: CA bundle and proxies (see [`crate::transport`]).
+    /// How calls reach AWS: CA bundle and proxies (see `aws_sso_http::Transport`).
     #[serde(skip)]
     pub transport: Transport,
 }
@@ -89,7 +90,7 @@ impl SignInTarget {
             ClientEndpointConfig::default(),
         );
         Self {
-            transport: set.transport(profile, env),
+            transport: Transport::for_profile(set, profile, env),
             named_by,
             flow: Flow::for_session(&session, use_device_code),
             session,

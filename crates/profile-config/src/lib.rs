@@ -61,7 +61,6 @@ mod parse;
 mod populate;
 mod profile;
 mod sso;
-mod transport;
 
 pub use configure::{SsoProfileSpec, WrittenProfile, write_sso_profile};
 pub use credentials_file::{
@@ -80,4 +79,3 @@ pub use sso::{
     ConfiguredSession, DEFAULT_SCOPE, ProfileSource, SelectedProfile, SessionList, SsoProfile,
     SsoSession, is_region, select_profile,
 };
-pub use transport::{CaBundle, CaBundleSource, Proxy, Transport};

@@ -86,7 +86,7 @@ pub struct ConsoleRequest {
 pub async fn federation_url(
     credentials: &RoleCredentials,
     signin: &Endpoint,
-    transport: &aws_sso_profile_config::Transport,
+    transport: &aws_sso_http::Transport,
     request: &ConsoleRequest,
 ) -> Result<String, Error> {
     let base = format!("{}/federation", signin.url.trim_end_matches('/'));
@@ -115,7 +115,7 @@ pub async fn federation_url(
             "it is not an https:// address, and role credentials are sent only over https (loopback addresses excepted); check AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL and the profile's endpoint_url".into(),
         ));
     }
-    let connector = aws_sso_device_auth::transport::connector(transport, &base).map_err(fail)?;
+    let connector = aws_sso_http::connector(transport, &base).map_err(fail)?;
     let req = hyper::Request::get(format!("{base}?{}", query.finish()))
         .header(
             "user-agent",
@@ -157,9 +157,8 @@ pub async fn federation_url(
                     return Ok::<_, Error>((status, body));
                 }
                 Err(e) => {
-                    let why =
-                        aws_sso_device_auth::transport::describe_failure(transport, &base, &e);
-                    if !aws_sso_device_auth::transport::worth_retrying(&e) {
+                    let why = aws_sso_http::describe_failure(transport, &base, &e);
+                    if !aws_sso_http::worth_retrying(&e) {
                         return Err(fail(format!("cannot connect ({why})")));
                     }
                     why

@@ -86,7 +86,11 @@ pub async fn logout(
             env,
             ClientEndpointConfig::default(),
         );
-        SdkPortal::new(region, &endpoint, &set.transport(profile.as_deref(), env))
+        SdkPortal::new(
+            region,
+            &endpoint,
+            &aws_sso_http::Transport::for_profile(set, profile.as_deref(), env),
+        )
     })
     .await
 }

@@ -60,14 +60,7 @@ impl PortalError {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Unreachable { .. } => true,
-            Self::Service { code, .. } => matches!(
-                code.as_str(),
-                "InternalServerException"
-                    | "InternalServerError"
-                    | "InternalFailure"
-                    | "ServiceUnavailableException"
-                    | "ServiceUnavailable"
-            ),
+            Self::Service { code, .. } => aws_sso_http::is_server_failure(code),
             _ => false,
         }
     }
@@ -116,7 +109,7 @@ pub trait PortalApi: Send + Sync {
 pub struct SdkPortal {
     client: aws_sdk_sso::Client,
     endpoint: String,
-    transport: aws_sso_profile_config::Transport,
+    transport: aws_sso_http::Transport,
 }
 
 impl SdkPortal {
@@ -126,7 +119,7 @@ impl SdkPortal {
     pub fn new(
         region: &str,
         endpoint: &aws_sso_profile_config::Endpoint,
-        transport: &aws_sso_profile_config::Transport,
+        transport: &aws_sso_http::Transport,
     ) -> Self {
         Self::build(region, endpoint, transport, None)
     }
@@ -137,7 +130,7 @@ impl SdkPortal {
     pub fn for_listing(
         region: &str,
         endpoint: &aws_sso_profile_config::Endpoint,
-        transport: &aws_sso_profile_config::Transport,
+        transport: &aws_sso_http::Transport,
     ) -> Self {
         Self::build(
             region,
@@ -150,25 +143,15 @@ impl SdkPortal {
     fn build(
         region: &str,
         endpoint: &aws_sso_profile_config::Endpoint,
-        transport: &aws_sso_profile_config::Transport,
+        transport: &aws_sso_http::Transport,
         retry: Option<aws_sdk_sso::config::retry::RetryConfig>,
     ) -> Self {
-        let mut config = aws_sdk_sso::Config::builder()
-            .behavior_version(aws_sdk_sso::config::BehaviorVersion::latest())
-            .region(aws_sdk_sso::config::Region::new(region.to_owned()))
-            .http_client(aws_sso_device_auth::transport::http_client(
-                transport,
-                &endpoint.url,
-            ))
-            .timeout_config(aws_sso_device_auth::sdk_timeouts())
-            .retry_config(retry.unwrap_or_else(aws_sso_device_auth::sdk_retries))
-            .retry_classifier(aws_sso_device_auth::transport::NoPointRetrying)
-            .interceptor(aws_sso_device_auth::RequestLog);
-        if !endpoint.is_default() {
-            config = config.endpoint_url(&endpoint.url);
+        let mut config = aws_sso_http::sdk_config(region, endpoint, transport);
+        if let Some(retry) = retry {
+            config = config.retry_config(retry);
         }
         Self {
-            client: aws_sdk_sso::Client::from_conf(config.build()),
+            client: aws_sso_http::sdk_client!(aws_sdk_sso, &config.build()),
             endpoint: endpoint.url.clone(),
             transport: transport.clone(),
         }
@@ -181,51 +164,19 @@ impl SdkPortal {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
-        match error {
-            SdkError::ServiceError(s) => match s.err().code() {
-                Some("UnauthorizedException") => PortalError::Unauthorized,
-                Some("ForbiddenException") => PortalError::Forbidden,
-                Some("TooManyRequestsException") => PortalError::Throttled,
-                // No error code on a 5xx: a failure on the service's side.
-                None if s.raw().status().is_server_error() => PortalError::Service {
-                    code: "InternalServerError".into(),
-                    message: format!("HTTP {}", s.raw().status().as_u16()),
-                },
-                // No error code: the body is not an answer of this service at all.
-                None if s.raw().status().is_success() || s.err().message().is_none() => self
-                    .malformed(aws_sso_device_auth::transport::describe_failure(
-                        &self.transport,
-                        &self.endpoint,
-                        error,
-                    )),
-                code => PortalError::Service {
-                    code: code.unwrap_or("Unknown").to_owned(),
-                    message: s.err().message().unwrap_or_default().to_owned(),
-                },
+        use aws_sso_http::Failure;
+        match aws_sso_http::classify(error, &self.transport, &self.endpoint) {
+            Failure::Service { code, message } => match code.as_str() {
+                "UnauthorizedException" => PortalError::Unauthorized,
+                "ForbiddenException" => PortalError::Forbidden,
+                "TooManyRequestsException" => PortalError::Throttled,
+                _ => PortalError::Service { code, message },
             },
-            _ if aws_sso_device_auth::transport::answer_too_large(error) => {
-                self.malformed(aws_sso_device_auth::transport::describe_failure(
-                    &self.transport,
-                    &self.endpoint,
-                    error,
-                ))
-            }
-            // No answer, or an answer cut off on the way.
-            SdkError::DispatchFailure(_)
-            | SdkError::TimeoutError(_)
-            | SdkError::ResponseError(_) => PortalError::Unreachable {
+            Failure::Unreachable(reason) => PortalError::Unreachable {
                 endpoint: self.endpoint.clone(),
-                reason: aws_sso_device_auth::transport::describe_failure(
-                    &self.transport,
-                    &self.endpoint,
-                    error,
-                ),
+                reason,
             },
-            other => self.malformed(aws_sso_device_auth::transport::describe_failure(
-                &self.transport,
-                &self.endpoint,
-                other,
-            )),
+            Failure::Malformed(reason) => self.malformed(reason),
         }
     }
 

@@ -90,7 +90,7 @@ impl ProvideCredentials for SsoRoleCredentials {
 pub struct SsoBearerToken {
     session: aws_sso_profile_config::SsoSession,
     oidc: aws_sso_profile_config::Endpoint,
-    transport: aws_sso_profile_config::Transport,
+    transport: aws_sso_http::Transport,
     cache: TokenCache,
     profile: String,
 }
@@ -112,8 +112,9 @@ impl SsoBearerToken {
             aws_sso_profile_config::ClientEndpointConfig::default(),
         );
         let cache = TokenCache::new(&home_dir(&ProcessEnv, Platform::current())?);
-        Ok(Self::new(profile, sso.session, oidc, cache)
-            .with_transport(set.transport(Some(profile), &ProcessEnv)))
+        Ok(Self::new(profile, sso.session, oidc, cache).with_transport(
+            aws_sso_http::Transport::for_profile(&set, Some(profile), &ProcessEnv),
+        ))
     }
 
     /// A provider for a resolved session (named after `profile` in messages), OIDC endpoint
@@ -128,7 +129,7 @@ impl SsoBearerToken {
         Self {
             session,
             oidc,
-            transport: aws_sso_profile_config::Transport::default(),
+            transport: aws_sso_http::Transport::default(),
             cache,
             profile: profile.to_owned(),
         }
@@ -137,7 +138,7 @@ impl SsoBearerToken {
     /// The same provider reaching AWS through `transport` (CA bundle, proxies; see
     /// [`aws_sso_profile_config::ProfileSet::transport`]).
     #[must_use]
-    pub fn with_transport(mut self, transport: aws_sso_profile_config::Transport) -> Self {
+    pub fn with_transport(mut self, transport: aws_sso_http::Transport) -> Self {
         self.transport = transport;
         self
     }

@@ -667,7 +667,7 @@ fn no_public_type_shows_a_secret_in_its_debug() {
         ),
         format!(
             "{:?}",
-            aws_sso_profile_config::Transport::from_env(
+            aws_sso_http::Transport::from_env(
                 &aws_sso_profile_config::MapEnv::new()
                     .with("HTTPS_PROXY", "http://me:SECRET-proxy-0123456789@proxy:3128")
             )

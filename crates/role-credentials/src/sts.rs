@@ -1,6 +1,5 @@
 //! Who the credentials belong to: STS `GetCallerIdentity`, as `aws sts get-caller-identity`.
 
-use aws_sdk_sts::error::ProvideErrorMetadata;
 use aws_sso_token_cache::RoleCredentials;
 
 use crate::{Error, ErrorKind};
@@ -25,7 +24,7 @@ pub async fn caller_identity(
     credentials: &RoleCredentials,
     region: &str,
     endpoint: &aws_sso_profile_config::Endpoint,
-    transport: &aws_sso_profile_config::Transport,
+    transport: &aws_sso_http::Transport,
 ) -> Result<CallerIdentity, Error> {
     let creds = aws_credential_types::Credentials::new(
         &credentials.access_key_id,
@@ -34,47 +33,22 @@ pub async fn caller_identity(
         None,
         "aws-sso-rs",
     );
-    let mut config = aws_sdk_sts::Config::builder()
-        .behavior_version(aws_sdk_sts::config::BehaviorVersion::latest())
-        .region(aws_sdk_sts::config::Region::new(region.to_owned()))
-        .credentials_provider(creds)
-        .http_client(aws_sso_device_auth::transport::http_client(
-            transport,
-            &endpoint.url,
-        ))
-        .timeout_config(aws_sso_device_auth::sdk_timeouts())
-        .retry_config(aws_sso_device_auth::sdk_retries())
-        .retry_classifier(aws_sso_device_auth::transport::NoPointRetrying)
-        .interceptor(aws_sso_device_auth::RequestLog);
-    if !endpoint.is_default() {
-        config = config.endpoint_url(&endpoint.url);
-    }
-    let client = aws_sdk_sts::Client::from_conf(config.build());
+    let config = aws_sso_http::sdk_config(region, endpoint, transport)
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
+        .build();
+    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
     let out = client.get_caller_identity().send().await.map_err(|e| {
-        use aws_sdk_sts::error::SdkError;
-        let describe =
-            || aws_sso_device_auth::transport::describe_failure(transport, &endpoint.url, &e);
-        let malformed = |reason: String| {
-            Error::from(ErrorKind::StsMalformed {
+        use aws_sso_http::Failure;
+        match aws_sso_http::classify(&e, transport, &endpoint.url) {
+            Failure::Service { code, message } => Error::from(ErrorKind::Sts { code, message }),
+            Failure::Unreachable(reason) => Error::from(ErrorKind::StsUnreachable {
                 endpoint: endpoint.url.clone(),
                 reason,
-            })
-        };
-        match &e {
-            _ if aws_sso_device_auth::transport::answer_too_large(&e) => malformed(describe()),
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
-                Error::from(ErrorKind::StsUnreachable {
-                    endpoint: endpoint.url.clone(),
-                    reason: describe(),
-                })
-            }
-            SdkError::ServiceError(s) if s.err().code().is_some() => ErrorKind::Sts {
-                code: e.code().unwrap_or_default().to_owned(),
-                message: e.message().unwrap_or_default().to_owned(),
-            }
-            .into(),
-            // No error code, or no answer of the service's shape at all.
-            _ => malformed(describe()),
+            }),
+            Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed {
+                endpoint: endpoint.url.clone(),
+                reason,
+            }),
         }
     })?;
     let field = |value: Option<&str>, name: &str| {

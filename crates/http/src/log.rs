@@ -125,30 +125,3 @@ impl std::fmt::Display for TooLarge {
 }
 
 impl std::error::Error for TooLarge {}
-
-/// The time limits of every AWS SDK call aws-sso-rs makes (OIDC, the portal, STS): 5 s to
-/// connect, 10 s for an answer to start and for one attempt, 20 s for a call with its retries.
-/// An endpoint that accepts connections and never answers fails the command within 30 s,
-/// naming the endpoint; one that is down fails at once (connection refused).
-pub fn sdk_timeouts() -> aws_smithy_types::timeout::TimeoutConfig {
-    use std::time::Duration;
-    aws_smithy_types::timeout::TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .read_timeout(Duration::from_secs(10))
-        .operation_attempt_timeout(Duration::from_secs(10))
-        .operation_timeout(Duration::from_secs(20))
-        .build()
-}
-
-/// The retries of every AWS SDK call aws-sso-rs makes: up to 5 attempts for answers that may
-/// pass (5xx, throttling such as 429, connection resets, attempt timeouts), with jittered
-/// exponential backoff from 200 ms to 5 s, all within the 20 s budget of [`sdk_timeouts`].
-/// Refusals (4xx other than throttling) are never retried. With 30 % of calls failing, a
-/// call fails only when five attempts in a row do (0.3⁵ ≈ 0.24 %).
-pub fn sdk_retries() -> aws_smithy_types::retry::RetryConfig {
-    use std::time::Duration;
-    aws_smithy_types::retry::RetryConfig::standard()
-        .with_max_attempts(5)
-        .with_initial_backoff(Duration::from_millis(200))
-        .with_max_backoff(Duration::from_secs(5))
-}

@@ -10,8 +10,8 @@
 
 use std::path::PathBuf;
 
-use crate::env::{Env, vars};
-use crate::{Platform, ProfileSet, expand_tilde};
+use aws_sso_profile_config::env::{Env, vars};
+use aws_sso_profile_config::{Platform, ProfileSet, expand_tilde};
 
 /// Where a certificate bundle was configured.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,17 +212,17 @@ fn cidr_contains(net: &str, bits: &str, host: &str) -> bool {
     }
 }
 
-impl ProfileSet {
-    /// The network settings for `profile`: the environment's, with the profile's `ca_bundle`
-    /// when `AWS_CA_BUNDLE` is not set (the environment wins, as in the AWS CLI). Without a
-    /// profile (a session named directly), the active profile's (`AWS_PROFILE`, else
-    /// `AWS_DEFAULT_PROFILE`, else `default`), as the AWS CLI reads `ca_bundle` for
+impl Transport {
+    /// The network settings for `profile` of `set`: the environment's, with the profile's
+    /// `ca_bundle` when `AWS_CA_BUNDLE` is not set (the environment wins, as in the AWS CLI).
+    /// Without a profile (a session named directly), the active profile's (`AWS_PROFILE`,
+    /// else `AWS_DEFAULT_PROFILE`, else `default`), as the AWS CLI reads `ca_bundle` for
     /// `aws sso login --sso-session`.
-    pub fn transport(&self, profile: Option<&str>, env: &dyn Env) -> Transport {
-        let mut transport = Transport::from_env(env);
-        let active = crate::select_profile(None, env).name;
+    pub fn for_profile(set: &ProfileSet, profile: Option<&str>, env: &dyn Env) -> Self {
+        let mut transport = Self::from_env(env);
+        let active = aws_sso_profile_config::select_profile(None, env).name;
         let profile = profile.unwrap_or(&active);
-        if let Some(path) = self
+        if let Some(path) = set
             .profile(profile)
             .and_then(|s| s.get("ca_bundle"))
             .map(str::trim)
@@ -247,7 +247,7 @@ impl ProfileSet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::MapEnv;
+    use aws_sso_profile_config::{MapEnv, Source};
 
     fn with_proxy(no_proxy: &str) -> Transport {
         Transport::from_env(
@@ -328,14 +328,18 @@ mod tests {
     #[test]
     fn a_session_named_directly_uses_the_active_profiles_bundle() {
         let set = ProfileSet::parse(
-            Some(crate::Source {
+            Some(Source {
                 path: std::path::Path::new("config"),
                 text: "[default]\nca_bundle = /etc/default.pem\n[profile work]\nca_bundle = /etc/work.pem\n",
             }),
             None,
         )
         .expect("parses");
-        let bundle = |env: &MapEnv| set.transport(None, env).ca_bundle.map(|b| b.path);
+        let bundle = |env: &MapEnv| {
+            Transport::for_profile(&set, None, env)
+                .ca_bundle
+                .map(|b| b.path)
+        };
         assert_eq!(
             bundle(&MapEnv::new()),
             Some(PathBuf::from("/etc/default.pem"))
@@ -349,7 +353,7 @@ mod tests {
     #[test]
     fn the_environment_bundle_wins_over_the_profile() {
         let set = ProfileSet::parse(
-            Some(crate::Source {
+            Some(Source {
                 path: std::path::Path::new("config"),
                 text: "[profile dev]\nca_bundle = ~/corp.pem\n",
             }),
@@ -357,13 +361,12 @@ mod tests {
         )
         .expect("parses");
         let home = MapEnv::new().with("HOME", "/home/u");
-        let t = set.transport(Some("dev"), &home);
+        let t = Transport::for_profile(&set, Some("dev"), &home);
         let bundle = t.ca_bundle.expect("from the profile");
         assert_eq!(bundle.path, PathBuf::from("/home/u/corp.pem"));
         assert_eq!(bundle.source.to_string(), "ca_bundle of profile 'dev'");
         let env = home.with("AWS_CA_BUNDLE", "/etc/env.pem");
-        let bundle = set
-            .transport(Some("dev"), &env)
+        let bundle = Transport::for_profile(&set, Some("dev"), &env)
             .ca_bundle
             .expect("from env");
         assert_eq!(
