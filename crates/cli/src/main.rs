@@ -79,6 +79,7 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .var(aws_sso_profile_config::env::vars::COMPLETE)
         .complete();
     let cli = cli::Cli::parse();
     if cli.global.debug {

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 use aws_sso_device_auth::{Clock, SystemClock};
+use aws_sso_profile_config::env::vars;
 use aws_sso_profile_config::{Env, FileLocations, Platform, ProcessEnv, ProfileSet, home_dir};
 use aws_sso_token_cache::TokenCache;
 use serde::Serialize;
@@ -105,7 +106,7 @@ impl Files {
         let cache = TokenCache::new(&home);
         let tool_cache_dir = world
             .env
-            .non_empty("XDG_CACHE_HOME")
+            .non_empty(vars::XDG_CACHE_HOME)
             .map_or_else(|| home.join(".cache"), PathBuf::from)
             .join("aws-sso-rs");
         Ok(Self {

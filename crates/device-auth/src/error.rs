@@ -156,11 +156,3 @@ pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
         ApiError::Other { code, message } => ErrorKind::Service { code, message }.into(),
     }
 }
-
-pub(crate) fn internal(e: tokio::task::JoinError) -> Error {
-    ErrorKind::Service {
-        code: "Internal".into(),
-        message: e.to_string(),
-    }
-    .into()
-}

@@ -7,7 +7,7 @@ use aws_sso_token_cache::{LockKey, SsoToken, TokenState};
 
 use crate::api::{Grant, OidcApi};
 use crate::clock::{Clock, Sleeper};
-use crate::error::{Error, ErrorKind, internal, service_error};
+use crate::error::{Error, ErrorKind, service_error};
 use crate::sign_in::SignIn;
 
 impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
@@ -37,14 +37,12 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             TokenState::RefreshDue { .. } => return Ok(Some(token)),
             TokenState::Expired => return Ok(None),
         }
-        let cache = self.cache.clone();
-        let lock_key = key.clone();
-        let wait = self.lock_wait;
-        let _lock = tokio::task::spawn_blocking(move || {
-            cache.lock_timeout(LockKey::Token(&lock_key), wait)
-        })
-        .await
-        .map_err(internal)??;
+        let _lock = self
+            .cache
+            .lock_waiting(LockKey::Token(&key), self.lock_wait, |p| {
+                self.sleeper.sleep(p)
+            })
+            .await?;
         // Another process may have refreshed while we waited.
         let now = self.clock.now();
         let Some(token) = self.cache.load_token(&key).ok().flatten() else {
@@ -131,12 +129,12 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
     /// service (unreachable, throttled, a failure on its side): nothing is recorded then.
     pub async fn replace_refused(&self, refused: &SsoToken) -> Result<Option<SsoToken>, Error> {
         let key = self.token_key();
-        let (cache, lock_key, wait) = (self.cache.clone(), key.clone(), self.lock_wait);
-        let _lock = tokio::task::spawn_blocking(move || {
-            cache.lock_timeout(LockKey::Token(&lock_key), wait)
-        })
-        .await
-        .map_err(internal)??;
+        let _lock = self
+            .cache
+            .lock_waiting(LockKey::Token(&key), self.lock_wait, |p| {
+                self.sleeper.sleep(p)
+            })
+            .await?;
         let now = self.clock.now();
         let current = self.cache.load_token(&key).ok().flatten();
         if let Some(current) = &current

@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::api::{OidcApi, SdkOidc, Tokens};
 use crate::clock::{Clock, Sleeper, TokioSleeper};
-use crate::error::{Error, ErrorKind, internal};
+use crate::error::{Error, ErrorKind};
 use crate::presenter::Presenter;
 use crate::target::{Flow, SignInTarget};
 
@@ -148,10 +148,13 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             Some(lock) => lock,
             None => {
                 presenter.waiting_for_other_login();
-                let (cache, key) = (self.cache.clone(), key.clone());
-                tokio::task::spawn_blocking(move || cache.lock(LockKey::Login(&key)))
-                    .await
-                    .map_err(internal)??
+                // As long as the other login takes (it has its own deadline); dropping this
+                // future (Ctrl-C) stops waiting at once.
+                self.cache
+                    .lock_waiting(LockKey::Login(&key), Duration::MAX, |p| {
+                        self.sleeper.sleep(p)
+                    })
+                    .await?
             }
         };
         if !options.force {

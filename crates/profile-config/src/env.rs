@@ -145,4 +145,12 @@ pub mod vars {
     pub const HOMEDRIVE: &str = "HOMEDRIVE";
     /// Path of the home folder on its drive, with `HOMEDRIVE`.
     pub const HOMEPATH: &str = "HOMEPATH";
+    /// The folder for caches (XDG base directories); aws-sso-rs keeps its own (the account
+    /// directory) under `$XDG_CACHE_HOME/aws-sso-rs`, else `~/.cache/aws-sso-rs`.
+    pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+    /// Set (to anything) to turn colour off (no-color.org).
+    pub const NO_COLOR: &str = "NO_COLOR";
+    /// Set by the shell completion code to ask the binary for completions (clap_complete's
+    /// dynamic completion).
+    pub const COMPLETE: &str = "COMPLETE";
 }

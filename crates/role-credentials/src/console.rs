@@ -78,7 +78,8 @@ pub struct ConsoleRequest {
 
 /// The federation sign-in URL for `credentials`: asks the sign-in endpoint for a sign-in
 /// token (`getSigninToken`), and returns the `login` URL that opens the console with it. The
-/// URL holds a sign-in token valid for 15 minutes: open it, do not log it.
+/// URL holds a sign-in token valid for 15 minutes: open it, do not log it. Up to 3 attempts
+/// for no answer, a 5xx or throttling, paused through `sleeper`.
 ///
 /// # Errors
 /// [`ErrorKind::Console`]: the endpoint is not `https://` (loopback excepted), cannot be
@@ -88,6 +89,7 @@ pub async fn federation_url(
     signin: &Endpoint,
     transport: &aws_sso_http::Transport,
     request: &ConsoleRequest,
+    sleeper: &impl aws_sso_device_auth::Sleeper,
 ) -> Result<String, Error> {
     let base = format!("{}/federation", signin.url.trim_end_matches('/'));
     let session = serde_json::json!({
@@ -169,7 +171,7 @@ pub async fn federation_url(
             }
             tracing::debug!("getSigninToken: {retry}; trying again");
             let pause = 200 * u64::from(attempt) + fastrand::u64(0..100);
-            tokio::time::sleep(Duration::from_millis(pause)).await;
+            sleeper.sleep(Duration::from_millis(pause)).await;
         }
     };
     // The same budget as the SDK calls (`sdk_timeouts`): 20 s for the whole exchange.
@@ -221,6 +223,7 @@ mod tests {
             &Endpoint::explicit("http://localstack.example:4566"),
             &Default::default(),
             &request,
+            &aws_sso_device_auth::TokioSleeper,
         )
         .await
         .expect_err("plain http to another host");

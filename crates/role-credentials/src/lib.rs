@@ -14,7 +14,9 @@
 //!   federation or through the portal's own link.
 //! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
 //!   [`LogoutReport`].
-//! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider.
+//! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider
+//!   ([`Providers`] makes it, and [`SsoBearerToken`], from a given environment, clock and
+//!   timer, or the process's).
 //! - [`program_environment`]: what a program run with a profile's credentials gets (and
 //!   [`credential_variables`], [`outer_exec`]).
 //! - [`why_signed_out`]: why a sign-in cannot be used, as the cache tells it.
@@ -79,7 +81,7 @@ pub use logout::{
     remove_leftovers,
 };
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
-pub use provider::{SsoBearerToken, SsoRoleCredentials};
+pub use provider::{Providers, SsoBearerToken, SsoRoleCredentials};
 pub use report::{
     ProfileAccess, ProfileReport, ProfileState, SignInKind, SignInReport, SignInState,
     damaged_token, profile_report, sign_in_report,

@@ -190,16 +190,12 @@ impl<'a, O: OidcApi, P: PortalApi, C: Clock, S: Sleeper> Resolver<'a, O, P, C, S
             return Ok(c);
         }
         let key = target.key();
-        let (cache, lock_key, wait) = (self.cache.clone(), key.clone(), self.lock_wait);
-        let _lock =
-            tokio::task::spawn_blocking(move || cache.lock_timeout(LockKey::Role(&lock_key), wait))
-                .await
-                .map_err(|e| {
-                    ErrorKind::Portal(PortalError::Service {
-                        code: "Internal".into(),
-                        message: e.to_string(),
-                    })
-                })??;
+        let _lock = self
+            .cache
+            .lock_waiting(LockKey::Role(&key), self.lock_wait, |p| {
+                self.sleeper.sleep(p)
+            })
+            .await?;
         // Another process may have fetched them while we waited.
         if let Some(c) = cached(self.cache, target, &self.policy, self.clock.now()) {
             tracing::debug!("another process fetched the role credentials meanwhile");

@@ -342,6 +342,26 @@ impl TokenCache {
         lock::lock_timeout(&self.lock_dir, key, timeout)
     }
 
+    /// Takes the lock for `key`, waiting at most `timeout`, each pause between attempts
+    /// (2 ms doubling to 50 ms) spent in `pause`: an async caller's injected sleeper, so a
+    /// task waiting for another process never blocks its thread, and a test's sleeper steps
+    /// through the wait without sleeping.
+    ///
+    /// # Errors
+    /// [`ErrorKind::LockTimeout`] once the pauses add up to `timeout`, or [`ErrorKind::Io`].
+    pub async fn lock_waiting<F, W>(
+        &self,
+        key: LockKey<'_>,
+        timeout: Duration,
+        pause: F,
+    ) -> Result<CacheLock, Error>
+    where
+        F: FnMut(Duration) -> W,
+        W: std::future::Future<Output = ()>,
+    {
+        lock::lock_waiting(&self.lock_dir, key, timeout, pause).await
+    }
+
     /// Takes the lock for `key` if no other process holds it.
     ///
     /// # Errors

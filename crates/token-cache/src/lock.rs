@@ -7,7 +7,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, io};
 use crate::key::{RoleKey, TokenKey};
@@ -83,30 +83,113 @@ pub(crate) fn try_lock(dir: &Path, key: LockKey<'_>) -> Result<Option<CacheLock>
     }
 }
 
-/// Takes the lock, waiting at most `timeout`.
+/// The pauses between attempts to take a lock another process holds: 2 ms, doubling up to
+/// 50 ms, until `timeout` is spent. The time waited is the sum of the pauses, so a test's
+/// sleeper that returns at once still sees the same schedule and the same time-out.
+struct Schedule {
+    timeout: Duration,
+    waited: Duration,
+    pause: Duration,
+}
+
+impl Schedule {
+    fn new(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            waited: Duration::ZERO,
+            pause: Duration::from_millis(2),
+        }
+    }
+
+    /// The next pause, or `None` once `timeout` is spent.
+    fn next(&mut self) -> Option<Duration> {
+        let left = self
+            .timeout
+            .checked_sub(self.waited)
+            .filter(|l| !l.is_zero())?;
+        let pause = self.pause.min(left);
+        self.waited += pause;
+        self.pause = (self.pause * 2).min(Duration::from_millis(50));
+        Some(pause)
+    }
+}
+
+/// One attempt: whether the lock was taken.
+fn attempt(file: &File, path: &Path) -> Result<bool, Error> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(e)) => Err(io("lock", path, e)),
+    }
+}
+
+/// Takes the lock, waiting at most `timeout` (in the thread).
 pub(crate) fn lock_timeout(
     dir: &Path,
     key: LockKey<'_>,
     timeout: Duration,
 ) -> Result<CacheLock, Error> {
     let (file, path) = open(dir, key)?;
-    let start = Instant::now();
-    let mut pause = Duration::from_millis(2);
+    let mut schedule = Schedule::new(timeout);
     loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(CacheLock { file, path }),
-            Err(TryLockError::WouldBlock) if start.elapsed() < timeout => {
-                std::thread::sleep(pause.min(timeout.saturating_sub(start.elapsed())));
-                pause = (pause * 2).min(Duration::from_millis(50));
-            }
-            Err(TryLockError::WouldBlock) => {
+        if attempt(&file, &path)? {
+            return Ok(CacheLock { file, path });
+        }
+        match schedule.next() {
+            Some(pause) => std::thread::sleep(pause),
+            None => {
                 return Err(ErrorKind::LockTimeout {
                     path,
-                    waited: start.elapsed(),
+                    waited: schedule.waited,
                 }
                 .into());
             }
-            Err(TryLockError::Error(e)) => return Err(io("lock", &path, e)),
         }
+    }
+}
+
+/// Takes the lock, waiting at most `timeout` through `pause` (an async sleeper's).
+pub(crate) async fn lock_waiting<F, W>(
+    dir: &Path,
+    key: LockKey<'_>,
+    timeout: Duration,
+    mut pause: F,
+) -> Result<CacheLock, Error>
+where
+    F: FnMut(Duration) -> W,
+    W: std::future::Future<Output = ()>,
+{
+    let (file, path) = open(dir, key)?;
+    let mut schedule = Schedule::new(timeout);
+    loop {
+        if attempt(&file, &path)? {
+            return Ok(CacheLock { file, path });
+        }
+        match schedule.next() {
+            Some(p) => pause(p).await,
+            None => {
+                return Err(ErrorKind::LockTimeout {
+                    path,
+                    waited: schedule.waited,
+                }
+                .into());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pauses_grow_to_50_ms_and_add_up_to_the_time_out() {
+        let mut schedule = Schedule::new(Duration::from_millis(200));
+        let pauses: Vec<u64> = std::iter::from_fn(|| schedule.next())
+            .map(|p| u64::try_from(p.as_millis()).expect("small"))
+            .collect();
+        assert_eq!(pauses, [2, 4, 8, 16, 32, 50, 50, 38]);
+        assert_eq!(schedule.waited, Duration::from_millis(200));
+        assert_eq!(Schedule::new(Duration::ZERO).next(), None);
     }
 }

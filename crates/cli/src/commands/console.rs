@@ -35,6 +35,7 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
                 issuer: start_url.clone(),
                 duration: settings.duration_seconds.map(Duration::from_secs),
             },
+            &aws_sso_device_auth::TokioSleeper,
         ))?
     };
     if settings.print {

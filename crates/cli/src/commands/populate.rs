@@ -50,7 +50,11 @@ pub fn run(
         _ => e.into(),
     })?;
     if settings.dry_run {
-        let colour = std::io::stdout().is_terminal() && world.env.non_empty("NO_COLOR").is_none();
+        let colour = std::io::stdout().is_terminal()
+            && world
+                .env
+                .non_empty(aws_sso_profile_config::env::vars::NO_COLOR)
+                .is_none();
         diff(original.as_str(), doc.as_str(), path, colour, out)?;
     } else if plan.changes() {
         doc.save()

@@ -234,6 +234,49 @@ async fn the_bearer_token_provider_serves_the_signed_in_token() {
     assert!(server.token_is_valid(token.token()));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn providers_take_the_environment_and_clock_they_are_given() {
+    use aws_credential_types::provider::ProvideCredentials;
+    let Fixture {
+        server,
+        home,
+        cache,
+        target: t,
+    } = Fixture::new();
+    // The config and home come from the given environment only: the process's has neither.
+    std::fs::create_dir_all(home.path().join(".aws")).expect("mkdir");
+    std::fs::write(home.path().join(".aws/config"), config()).expect("config");
+    let env: MapEnv = server
+        .env()
+        .into_iter()
+        .chain([("HOME".to_owned(), home.path().display().to_string())])
+        .collect();
+    let clock = std::sync::Arc::new(aws_sso_token_cache::ManualClock::new(
+        time::OffsetDateTime::now_utc(),
+    ));
+    let provider = aws_sso_role_credentials::Providers::new()
+        .env(env)
+        .clock(clock.clone())
+        .role_credentials("dev-account-ro")
+        .expect("the profile of the given config");
+    let err = provider
+        .provide_credentials()
+        .await
+        .expect_err("not signed in");
+    assert!(
+        format!("{err:?}").contains("aws-sso-rs login --profile dev-account-ro"),
+        "{err:?}"
+    );
+    sign_in(&server, &cache, &t).await;
+    provider.provide_credentials().await.expect("fetched");
+    provider.provide_credentials().await.expect("cached");
+    assert_eq!(server.count("GetRoleCredentials"), 1);
+    // By the given clock, the hour-long role credentials are nearly spent: fetched again.
+    clock.advance(time::Duration::minutes(56));
+    provider.provide_credentials().await.expect("fetched again");
+    assert_eq!(server.count("GetRoleCredentials"), 2);
+}
+
 /// The built `examples/NAME` program of this package (`cargo test` builds examples).
 fn example(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("the test binary");
