@@ -141,7 +141,9 @@ fn credentials(e: &CredentialsError) -> Code {
         {
             Code::Network
         }
-        CredentialsKind::NoRole { .. } | CredentialsKind::Config(_) => Code::Config,
+        CredentialsKind::NoRole { .. }
+        | CredentialsKind::Config(_)
+        | CredentialsKind::Selected { .. } => Code::Config,
         CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,
         CredentialsKind::SignIn(s) => sign_in(s),
         CredentialsKind::Portal(

@@ -17,6 +17,7 @@ mod world;
 use std::io::Write;
 use std::process::ExitCode;
 
+use aws_sso_profile_config::ProfileSet;
 use clap::Parser;
 
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
@@ -131,9 +132,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             "--show-settings: this command has no resolved settings to show",
         ));
     }
+    let env = world.env.as_ref();
+    let files = || world::Files::resolve(&world);
     match cli.command {
         cli::Command::Profiles(args) => {
-            let s = settings::ProfilesSettings::resolve(&args, &world)?;
+            let s = settings::ProfilesSettings::resolve(&args, files()?);
             if show {
                 settings::show(&s)
             } else {
@@ -146,7 +149,11 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Login(args) => {
-            let s = settings::LoginSettings::resolve(&args, &world)?;
+            let files = files()?;
+            let set = ProfileSet::load(&files.locations())?;
+            let s = picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+                settings::LoginSettings::resolve(&args, profile, env, files.clone(), &set)
+            })?;
             if show {
                 settings::show(&s)
             } else {
@@ -154,7 +161,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Logout(args) => {
-            let s = settings::LogoutSettings::resolve(&args, &world)?;
+            let files = files()?;
+            let set = ProfileSet::load(&files.locations())?;
+            let s = settings::LogoutSettings::resolve(&args, files, set)?;
             if show {
                 settings::show(&s)
             } else {
@@ -165,8 +174,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             let s = settings::CredentialSettings::resolve(
                 Some(&args.profile),
                 args.login,
-                false,
-                &world,
+                env,
+                files()?,
             )?;
             if show {
                 settings::show(&s)
@@ -178,8 +187,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             let s = settings::CredentialSettings::resolve(
                 args.profile.as_deref(),
                 false,
-                false,
-                &world,
+                env,
+                files()?,
             )?;
             if show {
                 settings::show(&s)
@@ -188,12 +197,10 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Exec(args) => {
-            let s = settings::CredentialSettings::resolve(
-                args.profile.as_deref(),
-                args.login,
-                true,
-                &world,
-            )?;
+            let files = files()?;
+            let s = picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+                settings::CredentialSettings::resolve(profile, args.login, env, files.clone())
+            })?;
             if show {
                 settings::show(&s)
             } else {
@@ -201,12 +208,10 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Whoami(args) => {
-            let s = settings::CredentialSettings::resolve(
-                args.profile.as_deref(),
-                false,
-                true,
-                &world,
-            )?;
+            let files = files()?;
+            let s = picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+                settings::CredentialSettings::resolve(profile, false, env, files.clone())
+            })?;
             if show {
                 settings::show(&s)
             } else {
@@ -214,7 +219,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::List(args) => {
-            let s = settings::ListSettings::resolve(&args, &world)?;
+            let files = files()?;
+            let set = ProfileSet::load(&files.locations())?;
+            let s = settings::ListSettings::resolve(&args, env, files, &set)?;
             if show {
                 settings::show(&s)
             } else {
@@ -222,7 +229,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Console(args) => {
-            let s = settings::ConsoleSettings::resolve(&args, &world)?;
+            let files = files()?;
+            let credentials =
+                picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+                    settings::CredentialSettings::resolve(profile, false, env, files.clone())
+                })?;
+            let s = settings::ConsoleSettings::resolve(&args, credentials, env);
             if show {
                 settings::show(&s)
             } else {
@@ -250,7 +262,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             commands::configure_sso::run(&args, &world)
         }
         cli::Command::Configure(cli::ConfigureCommand::Populate(args)) => {
-            let s = settings::PopulateSettings::resolve(&args, &world)?;
+            let files = files()?;
+            let set = ProfileSet::load(&files.locations())?;
+            let s = settings::PopulateSettings::resolve(&args, env, files, &set)?;
             if show {
                 settings::show(&s)
             } else {
@@ -263,7 +277,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             }
         }
         cli::Command::Status(args) => {
-            let s = settings::StatusSettings::resolve(&args, &world)?;
+            let s = settings::StatusSettings::resolve(&args, files()?);
             if show {
                 settings::show(&s)
             } else {

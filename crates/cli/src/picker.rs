@@ -2,10 +2,42 @@
 //! `$(aws-sso-rs pick)` captures only the answer).
 
 use anyhow::{Result, bail};
-use aws_sso_profile_config::ProfileSet;
+use aws_sso_profile_config::{ProfileSet, select_profile};
+use aws_sso_role_credentials::selection;
 use unicode_width::UnicodeWidthStr;
 
 use crate::exit::Cancelled;
+use crate::world::{Files, World};
+
+/// Resolves a command's settings with `profile` (its `--profile`); when that fails because
+/// nothing named a profile and a person at the terminal should choose one
+/// ([`selection::wants_a_pick`]: `default` is not an IAM Identity Center profile, or the
+/// config has several sign-ins), asks which, then resolves again with the answer. Settings
+/// never ask: this is the one question they can lead to, asked before the command runs.
+pub fn or_pick<T>(
+    world: &World,
+    files: &Files,
+    profile: Option<&str>,
+    resolve: impl Fn(Option<&str>) -> Result<T>,
+) -> Result<T> {
+    let first = resolve(profile);
+    let Err(error) = &first else {
+        return first;
+    };
+    let selected = select_profile(profile, world.env.as_ref());
+    let wants = world.interactive
+        && error.chain().any(|cause| {
+            cause
+                .downcast_ref::<aws_sso_role_credentials::Error>()
+                .is_some_and(|e| selection::wants_a_pick(e, &selected))
+        });
+    if !wants {
+        return first;
+    }
+    let set = ProfileSet::load(&files.locations())?;
+    let picked = choose_profile(&set)?;
+    resolve(Some(&picked))
+}
 
 /// Asks to choose one of `items` (typing filters them); the index chosen. Esc cancels.
 pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {

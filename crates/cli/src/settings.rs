@@ -1,45 +1,27 @@
 //! Settings, resolved once per command with one precedence: flag > environment > profile >
-//! default. The hidden `--show-settings` flag prints them (snapshot-tested).
+//! default. Each command's settings are a function of its flags, the environment (read once,
+//! in `World`) and the config as loaded once; which profile or sign-in, which region and what
+//! `logout` ends are `aws_sso_role_credentials::selection`'s rules. Nothing here asks a
+//! question: when a person should pick a profile, resolution fails with an error that
+//! `picker::or_pick` answers by asking, then resolves again. The hidden `--show-settings`
+//! flag prints them (snapshot-tested).
 
 use anyhow::Result;
-use aws_sso_device_auth::{NamedBy, SignInTarget};
+use aws_sso_device_auth::SignInTarget;
 use aws_sso_profile_config::{
-    ClientEndpointConfig, ConfiguredSession, Endpoint, ProfileSet, ProfileSource, SelectedProfile,
-    Service, SessionList, select_profile,
+    ClientEndpointConfig, ConfiguredSession, Endpoint, Env, ProfileSet, Service, SessionList,
+    select_profile,
 };
+use aws_sso_role_credentials::selection::{self, Named};
 use aws_sso_role_credentials::{Freshness, RoleTarget, SessionTarget};
 use aws_sso_token_cache::TokenKey;
 use serde::Serialize;
 
 use crate::cli::{
     ConsoleArgs, ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, PopulateArgs, ProfilesArgs,
-    SignInArgs, StatusArgs,
+    StatusArgs,
 };
-use crate::world::{Files, World};
-
-/// The profile to use (`--profile` > `AWS_SSO_RS_PROFILE` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` >
-/// `default`); when
-/// none is named, `default` is not an IAM Identity Center profile and a person is at the
-/// terminal, the one they pick instead.
-fn selected_or_picked(
-    profile: Option<&str>,
-    files: &Files,
-    world: &World,
-    may_pick: bool,
-) -> Result<SelectedProfile> {
-    let selected = select_profile(profile, world.env.as_ref());
-    if !(may_pick && world.interactive && selected.source == ProfileSource::Default) {
-        return Ok(selected);
-    }
-    let set = ProfileSet::load(&files.locations())?;
-    if matches!(set.sso_profile(&selected.name), Ok(Some(_))) {
-        return Ok(selected);
-    }
-    Ok(SelectedProfile {
-        name: crate::picker::choose_profile(&set)?,
-        source: ProfileSource::Flag,
-    })
-}
+use crate::world::Files;
 
 /// Prints settings as pretty JSON.
 pub fn show(settings: &impl Serialize) -> Result<()> {
@@ -56,12 +38,12 @@ pub struct ProfilesSettings {
 }
 
 impl ProfilesSettings {
-    pub fn resolve(args: &ProfilesArgs, world: &World) -> Result<Self> {
-        Ok(Self {
-            files: Files::resolve(world)?,
+    pub fn resolve(args: &ProfilesArgs, files: Files) -> Self {
+        Self {
+            files,
             output: args.output,
             names: args.names,
-        })
+        }
     }
 }
 
@@ -77,147 +59,25 @@ pub struct LoginSettings {
     pub force: bool,
 }
 
-/// The sign-in of the selected profile (`--profile` > `AWS_SSO_RS_PROFILE` > `AWS_PROFILE` >
-/// `AWS_DEFAULT_PROFILE`).
-fn profile_target(
-    profile: Option<&str>,
-    files: &Files,
-    world: &World,
-    device: bool,
-) -> Result<SignInTarget> {
-    let env = world.env.as_ref();
-    // No profile named and `default` is not an IAM Identity Center profile: the config's only
-    // sign-in, as `list` takes it; with several, the picker on a terminal, else the list.
-    if select_profile(profile, env).source == ProfileSource::Default {
-        let set = ProfileSet::load(&files.locations())?;
-        let list = set.sessions();
-        // With no sign-in at all, the profile's own message (it says how to add one).
-        if !list.sessions.is_empty() && !matches!(set.sso_profile("default"), Ok(Some(_))) {
-            match list.only_sign_in(&files.config_file) {
-                Ok(only) => {
-                    return Ok(SignInTarget::resolve(
-                        named_by(only),
-                        only.session.clone(),
-                        &set,
-                        env,
-                        device,
-                    ));
-                }
-                Err(several) if !world.interactive => return Err(several.into()),
-                Err(_) => {}
-            }
-        }
-    }
-    let selected = selected_or_picked(profile, files, world, true)?;
-    let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
-    let sso = set
-        .require_sso_profile(&selected.name)
-        .map_err(|e| explain_selection(e.into(), &selected, files))?;
-    Ok(SignInTarget::resolve(
-        NamedBy::Profile(selected.name),
-        sso.session,
-        &set,
-        world.env.as_ref(),
-        device,
-    ))
-}
-
-/// Whether `error` says that the selected profile is not in the config.
-fn is_profile_not_found(error: &anyhow::Error) -> bool {
-    let not_found = |e: &aws_sso_profile_config::Error| {
-        matches!(
-            e.kind(),
-            aws_sso_profile_config::ErrorKind::ProfileNotFound { .. }
-        )
-    };
-    error.chain().any(|cause| {
-        cause
-            .downcast_ref::<aws_sso_profile_config::Error>()
-            .is_some_and(not_found)
-            || cause
-                .downcast_ref::<aws_sso_role_credentials::Error>()
-                .is_some_and(|e| {
-                    matches!(e.kind(), aws_sso_role_credentials::ErrorKind::Config(c) if not_found(c))
-                })
-    })
-}
-
-/// A selected profile that is not in the config, explained: with the whole file read (the
-/// fast path reads only that profile) the message lists the profiles and suggests the
-/// closest, and it says where the name came from when not from `--profile`.
-fn explain_selection(
-    error: anyhow::Error,
-    selected: &SelectedProfile,
-    files: &Files,
-) -> anyhow::Error {
-    if !is_profile_not_found(&error) {
-        return error;
-    }
-    let full = match ProfileSet::load(&files.locations())
-        .map(|set| set.require_profile(&selected.name).err())
-    {
-        Ok(Some(complete)) => anyhow::Error::from(complete),
-        _ => error,
-    };
-    let from = match selected.source {
-        ProfileSource::Flag => return full,
-        ProfileSource::AwsProfile => {
-            format!("the profile '{}' comes from AWS_PROFILE", selected.name)
-        }
-        ProfileSource::AwsDefaultProfile => format!(
-            "the profile '{}' comes from AWS_DEFAULT_PROFILE",
-            selected.name
-        ),
-        ProfileSource::OuterExec => format!(
-            "the profile '{}' comes from AWS_SSO_RS_PROFILE (this runs inside `aws-sso-rs exec`)",
-            selected.name
-        ),
-        ProfileSource::Default => "no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'".to_owned(),
-    };
-    full.context(from)
-}
-
-/// How `login --all` names a configured sign-in: by its session, or by the first profile of a
-/// legacy start URL.
-fn named_by(configured: &ConfiguredSession) -> NamedBy {
-    match (&configured.session.name, configured.profiles.first()) {
-        (Some(name), _) => NamedBy::SsoSession(name.clone()),
-        (None, Some(profile)) => NamedBy::Profile(profile.profile.clone()),
-        (None, None) => NamedBy::SsoSession(configured.session.start_url.clone()),
-    }
-}
-
 impl LoginSettings {
-    pub fn resolve(args: &LoginArgs, world: &World) -> Result<Self> {
-        let files = Files::resolve(world)?;
-        let env = world.env.as_ref();
+    /// With `profile` in place of `--profile` (the one a person picked, when asked).
+    pub fn resolve(
+        args: &LoginArgs,
+        profile: Option<&str>,
+        env: &dyn Env,
+        files: Files,
+        set: &ProfileSet,
+    ) -> Result<Self> {
         let device = args.use_device_code;
-        let mut skipped = Vec::new();
-        let targets = if let Some(name) = &args.sso_session {
-            let set = ProfileSet::load(&files.locations())?;
-            let session = set.sso_session_named(name)?;
-            vec![SignInTarget::resolve(
-                NamedBy::SsoSession(name.clone()),
-                session,
-                &set,
-                env,
-                device,
-            )]
-        } else if args.all {
-            let set = ProfileSet::load(&files.locations())?;
-            let list = set.require_sessions()?;
-            skipped = list.problems.iter().map(ToString::to_string).collect();
-            list.sessions
-                .iter()
-                .map(|c| SignInTarget::resolve(named_by(c), c.session.clone(), &set, env, device))
-                .collect()
+        let (targets, skipped) = if args.all {
+            selection::every_sign_in(set, env, device)?
         } else {
-            vec![profile_target(
-                args.profile.as_deref(),
-                &files,
-                world,
-                device,
-            )?]
+            let named = Named {
+                profile,
+                sso_session: args.sso_session.as_deref(),
+            };
+            let target = selection::sign_in_target(set, &files.config_file, named, env, device)?;
+            (vec![target], Vec::new())
         };
         Ok(Self {
             files,
@@ -246,31 +106,21 @@ pub struct LogoutSettings {
 }
 
 impl LogoutSettings {
-    pub fn resolve(args: &LogoutArgs, world: &World) -> Result<Self> {
-        let files = Files::resolve(world)?;
-        let set = ProfileSet::load(&files.locations())?;
-        let session = match (&args.profile, &args.sso_session) {
-            (None, None) => None,
-            (_, Some(name)) => Some(set.sso_session_named(name)?),
-            (Some(profile), None) => Some(set.require_sso_profile(profile)?.session),
-        };
-        let sessions = set.sessions();
-        let session = session.map(|s| {
-            sessions
-                .find(s.cache_key_source())
-                .cloned()
-                .unwrap_or(ConfiguredSession {
-                    session: s,
-                    profiles: Vec::new(),
-                })
-        });
+    pub fn resolve(args: &LogoutArgs, files: Files, set: ProfileSet) -> Result<Self> {
+        let session = selection::logout_scope(
+            &set,
+            Named {
+                profile: args.profile.as_deref(),
+                sso_session: args.sso_session.as_deref(),
+            },
+        )?;
         Ok(Self {
             files,
             only: session
                 .as_ref()
                 .map(|s| TokenKey::for_session(&s.session).source().to_owned()),
+            sessions: set.sessions(),
             set,
-            sessions,
             session,
         })
     }
@@ -284,11 +134,11 @@ pub struct StatusSettings {
 }
 
 impl StatusSettings {
-    pub fn resolve(args: &StatusArgs, world: &World) -> Result<Self> {
-        Ok(Self {
-            files: Files::resolve(world)?,
+    pub fn resolve(args: &StatusArgs, files: Files) -> Self {
+        Self {
+            files,
             output: args.output,
-        })
+        }
     }
 }
 
@@ -316,24 +166,17 @@ pub struct CredentialSettings {
 }
 
 impl CredentialSettings {
-    /// With `may_pick`, a person at the terminal who named no profile picks one.
+    /// The profile named by `profile` (else the environment's); the config is read once, for
+    /// that profile only.
     pub fn resolve(
         profile: Option<&str>,
         login: bool,
-        may_pick: bool,
-        world: &World,
+        env: &dyn Env,
+        files: Files,
     ) -> Result<Self> {
-        let files = Files::resolve(world)?;
-        let selected = selected_or_picked(profile, &files, world, may_pick)?;
-        let set = ProfileSet::load_profile(&files.locations(), &selected.name)?;
-        let env = world.env.as_ref();
-        let target = RoleTarget::resolve(&set, &selected.name, env)
-            .map_err(|e| explain_selection(e.into(), &selected, &files))?;
-        let sts_region = env
-            .non_empty(aws_sso_profile_config::env::vars::AWS_REGION)
-            .or_else(|| env.non_empty(aws_sso_profile_config::env::vars::AWS_DEFAULT_REGION))
-            .or_else(|| target.region.clone())
-            .unwrap_or_else(|| target.sign_in.session.region.clone());
+        let selected = select_profile(profile, env);
+        let (target, set) = selection::role_target(&files.locations(), &selected, env)?;
+        let sts_region = selection::service_region(&target, env);
         let sts_endpoint = set.endpoint(
             Some(&selected.name),
             &Service::Sts,
@@ -358,32 +201,6 @@ impl CredentialSettings {
     }
 }
 
-/// The sign-in a listing command uses: `--sso-session`, `--profile`, the selected profile
-/// (`AWS_PROFILE`, `AWS_DEFAULT_PROFILE`), or, when none is named and the `default` profile
-/// does not sign in through IAM Identity Center, the config's only `[sso-session]`, else its
-/// only sign-in.
-pub fn session_target(args: &SignInArgs, files: &Files, world: &World) -> Result<SessionTarget> {
-    let env = world.env.as_ref();
-    if let Some(name) = &args.sso_session {
-        let set = ProfileSet::load(&files.locations())?;
-        return Ok(SessionTarget::for_session(&set, name, env)?);
-    }
-    let selected = select_profile(args.profile.as_deref(), env);
-    let set = ProfileSet::load(&files.locations())?;
-    if selected.source == ProfileSource::Default
-        && !matches!(set.sso_profile("default"), Ok(Some(_)))
-    {
-        let list = set.require_sessions()?;
-        let only = list.only_sign_in(&files.config_file)?;
-        return Ok(match &only.session.name {
-            Some(name) => SessionTarget::for_session(&set, name, env)?,
-            None => SessionTarget::for_profile(&set, &only.profiles[0].profile, env)?,
-        });
-    }
-    SessionTarget::for_profile(&set, &selected.name, env)
-        .map_err(|e| explain_selection(e.into(), &selected, files))
-}
-
 /// Settings of `aws-sso-rs list`.
 #[derive(Debug, Serialize)]
 pub struct ListSettings {
@@ -400,9 +217,12 @@ pub struct ListSettings {
 }
 
 impl ListSettings {
-    pub fn resolve(args: &ListArgs, world: &World) -> Result<Self> {
-        let files = Files::resolve(world)?;
-        let target = session_target(&args.sign_in, &files, world)?;
+    pub fn resolve(args: &ListArgs, env: &dyn Env, files: Files, set: &ProfileSet) -> Result<Self> {
+        let named = Named {
+            profile: args.sign_in.profile.as_deref(),
+            sso_session: args.sign_in.sso_session.as_deref(),
+        };
+        let target = selection::session_target(set, &files.config_file, named, env)?;
         Ok(Self {
             files,
             what: args.what,
@@ -440,38 +260,15 @@ pub struct PopulateSettings {
 }
 
 impl PopulateSettings {
-    pub fn resolve(args: &PopulateArgs, world: &World) -> Result<Self> {
-        let files = Files::resolve(world)?;
-        let set = ProfileSet::load(&files.locations())?;
-        let session = match &args.sso_session {
-            Some(name) => name.clone(),
-            None => {
-                let list = set.require_sessions()?;
-                let names: Vec<&str> = list
-                    .sessions
-                    .iter()
-                    .filter_map(|c| c.session.name.as_deref())
-                    .collect();
-                match names.as_slice() {
-                    [only] => (*only).to_owned(),
-                    [] => {
-                        return Err(crate::exit::config(format!(
-                            "{} has no [sso-session] section, and generated profiles sign in through one; add one (or run `aws-sso-rs configure sso`), then name it with --sso-session",
-                            files.config_file.display()
-                        )));
-                    }
-                    many => {
-                        return Err(crate::exit::config(format!(
-                            "{} has {} [sso-session] sections; name one with --sso-session: {}",
-                            files.config_file.display(),
-                            many.len(),
-                            many.join(", ")
-                        )));
-                    }
-                }
-            }
-        };
-        let target = SessionTarget::for_session(&set, &session, world.env.as_ref())?;
+    pub fn resolve(
+        args: &PopulateArgs,
+        env: &dyn Env,
+        files: Files,
+        set: &ProfileSet,
+    ) -> Result<Self> {
+        let session =
+            selection::populate_session(set, &files.config_file, args.sso_session.as_deref())?;
+        let target = SessionTarget::for_session(set, &session, env)?;
         Ok(Self {
             files,
             region: args
@@ -506,8 +303,7 @@ pub struct ConsoleSettings {
 }
 
 impl ConsoleSettings {
-    pub fn resolve(args: &ConsoleArgs, world: &World) -> Result<Self> {
-        let credentials = CredentialSettings::resolve(args.profile.as_deref(), false, true, world)?;
+    pub fn resolve(args: &ConsoleArgs, credentials: CredentialSettings, env: &dyn Env) -> Self {
         let region = args
             .region
             .clone()
@@ -516,13 +312,13 @@ impl ConsoleSettings {
             Some(&credentials.profile),
             &Service::Signin,
             &region,
-            world.env.as_ref(),
+            env,
             ClientEndpointConfig::default(),
         );
         let destination = args.destination.clone().unwrap_or_else(|| {
             aws_sso_role_credentials::console_destination(&region, args.service.as_deref())
         });
-        Ok(Self {
+        Self {
             destination_chosen: args.service.is_some()
                 || args.destination.is_some()
                 || args.region.is_some(),
@@ -533,6 +329,6 @@ impl ConsoleSettings {
             via_portal: args.via_portal,
             duration_seconds: args.duration,
             credentials,
-        })
+        }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use anyhow::{Context, Result};
 use aws_sso_device_auth::{Clock, SystemClock};
 use aws_sso_profile_config::env::vars;
-use aws_sso_profile_config::{Env, FileLocations, Platform, ProcessEnv, ProfileSet, home_dir};
+use aws_sso_profile_config::{Env, EnvSnapshot, FileLocations, Platform, ProfileSet, home_dir};
 use aws_sso_token_cache::TokenCache;
 use serde::Serialize;
 
@@ -43,7 +43,8 @@ impl World {
     pub fn real() -> Self {
         use std::io::IsTerminal;
         Self::new(
-            Box::new(ProcessEnv),
+            // Read once: every setting of the command sees the same environment.
+            Box::new(EnvSnapshot::of_process()),
             Platform::current(),
             std::sync::Arc::new(SystemClock),
             std::io::stdin().is_terminal(),
@@ -87,7 +88,7 @@ pub fn config_names() -> (Vec<String>, Vec<String>) {
 }
 
 /// Where the shared files and caches are.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Files {
     pub config_file: PathBuf,
     pub credentials_file: PathBuf,

@@ -28,6 +28,42 @@ impl Env for ProcessEnv {
     }
 }
 
+/// The process environment read once: every variable as it was when
+/// [`EnvSnapshot::of_process`] ran (those that are valid Unicode). A program reads its
+/// environment once into one of these, so that every setting it resolves sees the same
+/// values however long it runs. Names are case-insensitive on Windows, as there.
+#[derive(Debug, Clone, Default)]
+pub struct EnvSnapshot(HashMap<String, String>);
+
+/// The name as looked up: upper case on Windows, whose environment ignores case.
+fn lookup_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if cfg!(windows) {
+        std::borrow::Cow::Owned(name.to_ascii_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+impl EnvSnapshot {
+    /// The process's environment, now.
+    pub fn of_process() -> Self {
+        Self(
+            std::env::vars_os()
+                .filter_map(|(name, value)| {
+                    let name = name.into_string().ok()?;
+                    Some((lookup_name(&name).into_owned(), value.into_string().ok()?))
+                })
+                .collect(),
+        )
+    }
+}
+
+impl Env for EnvSnapshot {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0.get(lookup_name(name).as_ref()).cloned()
+    }
+}
+
 /// A fixed environment, for tests and for callers that build one by hand.
 #[derive(Debug, Clone, Default)]
 pub struct MapEnv(HashMap<String, String>);
@@ -153,4 +189,17 @@ pub mod vars {
     /// Set by the shell completion code to ask the binary for completions (clap_complete's
     /// dynamic completion).
     pub const COMPLETE: &str = "COMPLETE";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_keeps_the_environment_it_was_taken_from() {
+        let snapshot = EnvSnapshot::of_process();
+        let path = std::env::var("PATH").ok();
+        assert_eq!(snapshot.var("PATH"), path);
+        assert_eq!(snapshot.var("AWS_SSO_RS_TEST_NEVER_SET_ANYWHERE"), None);
+    }
 }

@@ -118,6 +118,29 @@ pub enum ErrorKind {
         /// The flag that chooses each: `--sso-session corp`, `--profile legacy-ro`.
         choices: Vec<String>,
     },
+    /// A command that needs a named `[sso-session]` (`configure populate`) was given none, and
+    /// the config has none.
+    #[error(
+        "{} has no [sso-session] section, and generated profiles sign in through one; add one (or run `aws-sso-rs configure sso`), then name it with --sso-session",
+        path.display()
+    )]
+    NoSsoSessionSection {
+        /// The config file.
+        path: PathBuf,
+    },
+    /// A command that needs a named `[sso-session]` was given none, and the config has several.
+    #[error(
+        "{} has {} [sso-session] sections; name one with --sso-session: {}",
+        path.display(),
+        names.len(),
+        names.join(", ")
+    )]
+    SeveralSsoSessions {
+        /// The config file.
+        path: PathBuf,
+        /// Their names.
+        names: Vec<String>,
+    },
     /// A profile names an `[sso-session]` that does not exist.
     #[error(
         "profile '{profile}' ({location}) names sso_session '{session}', but {} has no \

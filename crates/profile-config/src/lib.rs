@@ -68,7 +68,7 @@ pub use credentials_file::{
 };
 pub use edit::{ConfigDocument, NewSection, SectionRef};
 pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};
-pub use env::{Env, MapEnv, ProcessEnv};
+pub use env::{Env, EnvSnapshot, MapEnv, ProcessEnv};
 pub use error::{Error, ErrorKind, closest_name};
 pub use location::{FileLocations, Platform, expand_tilde, home_dir};
 pub use populate::{

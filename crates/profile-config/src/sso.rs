@@ -20,6 +20,24 @@ pub enum ProfileSource {
     Default,
 }
 
+impl ProfileSource {
+    /// Where `name` came from, said beside an error about it; `None` for `--profile`, which
+    /// the user just typed.
+    pub fn origin(self, name: &str) -> Option<String> {
+        Some(match self {
+            Self::Flag => return None,
+            Self::AwsProfile => format!("the profile '{name}' comes from AWS_PROFILE"),
+            Self::AwsDefaultProfile => {
+                format!("the profile '{name}' comes from AWS_DEFAULT_PROFILE")
+            }
+            Self::OuterExec => format!(
+                "the profile '{name}' comes from AWS_SSO_RS_PROFILE (this runs inside `aws-sso-rs exec`)"
+            ),
+            Self::Default => "no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'".to_owned(),
+        })
+    }
+}
+
 /// The profile to use and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SelectedProfile {
@@ -158,6 +176,31 @@ impl SessionList {
             choices,
         }
         .into())
+    }
+
+    /// The `[sso-session]` a command that needs a named one uses when given none (`configure
+    /// populate`): the config's only one (`config` names the file in the error).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NoSsoSessionSection`], [`ErrorKind::SeveralSsoSessions`].
+    pub fn only_named_session(&self, config: &std::path::Path) -> Result<&str, Error> {
+        let names: Vec<&str> = self
+            .sessions
+            .iter()
+            .filter_map(|c| c.session.name.as_deref())
+            .collect();
+        match names.as_slice() {
+            [only] => Ok(only),
+            [] => Err(ErrorKind::NoSsoSessionSection {
+                path: config.to_owned(),
+            }
+            .into()),
+            many => Err(ErrorKind::SeveralSsoSessions {
+                path: config.to_owned(),
+                names: many.iter().map(|n| (*n).to_owned()).collect(),
+            }
+            .into()),
+        }
     }
 
     /// The sign-in whose token cache key is `cache_key_source` (a session name, or the start

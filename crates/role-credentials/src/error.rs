@@ -41,6 +41,11 @@ impl Error {
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
+
+    /// What went wrong, taken out.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.kind
+    }
 }
 
 impl From<ErrorKind> for Error {
@@ -178,6 +183,15 @@ pub enum ErrorKind {
     /// The config is wrong.
     #[error(transparent)]
     Config(#[from] aws_sso_profile_config::Error),
+    /// The config lacks the selected profile, and its name did not come from `--profile`:
+    /// where it came from, then the config's error.
+    #[error("{origin}: {error}")]
+    Selected {
+        /// `the profile 'dev' comes from AWS_PROFILE`.
+        origin: String,
+        /// The config's error (the profiles it has, the closest name).
+        error: aws_sso_profile_config::Error,
+    },
     /// Refreshing the token failed in a way that is not "sign in again".
     #[error(transparent)]
     SignIn(#[from] aws_sso_device_auth::Error),

@@ -1,6 +1,8 @@
 //! Role credentials for programs, from an IAM Identity Center sign-in, with the AWS CLI v2's
 //! role-credential cache.
 //!
+//! - [`selection`]: which profile or sign-in a command acts on, and the region of its
+//!   service calls, with one explanation of a profile the config lacks.
 //! - [`cached`]: the fast path. Reads the cache and returns credentials with more than 5 minutes
 //!   (configurable) left; no network, no SDK client, no runtime.
 //! - [`Resolver::credentials`]: the slow path. Under a per-role lock (so N processes make one
@@ -57,6 +59,7 @@ mod portal;
 mod provider;
 mod report;
 mod resolver;
+pub mod selection;
 mod sts;
 mod target;
 

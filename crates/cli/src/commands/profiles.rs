@@ -226,9 +226,8 @@ mod tests {
                 output: Output::Table,
                 names: false,
             },
-            &world,
-        )
-        .expect("settings");
+            crate::world::Files::resolve(&world).expect("files"),
+        );
         let (mut out, mut err) = (Vec::new(), Vec::new());
         super::run(&settings, &world, &mut out, &mut err).expect("run");
         assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
