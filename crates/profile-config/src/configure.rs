@@ -4,7 +4,105 @@
 
 use crate::edit::{ConfigDocument, NewSection, SectionRef};
 use crate::error::{Error, ErrorKind};
-use crate::sso::SsoSession;
+use crate::profile::ProfileSet;
+use crate::sso::{SsoSession, is_region};
+
+/// A start URL `configure sso` accepts: `https://` and something after it.
+///
+/// # Errors
+/// A sentence saying what a start URL looks like.
+pub fn check_start_url(url: &str) -> Result<(), String> {
+    if url.starts_with("https://") && url.len() > "https://".len() {
+        Ok(())
+    } else {
+        Err(
+            "the start URL must begin with https:// (as https://d-XXXXXXXXXX.awsapps.com/start)"
+                .into(),
+        )
+    }
+}
+
+/// A region name (see [`is_region`]).
+///
+/// # Errors
+/// A sentence saying what a region name looks like.
+pub fn check_region(region: &str) -> Result<(), String> {
+    if is_region(region) {
+        Ok(())
+    } else {
+        Err("not a region name (lower-case letters, digits and dashes, as eu-west-1)".into())
+    }
+}
+
+/// A profile or `[sso-session]` name `configure sso` writes: letters, digits and
+/// `- / . % @ _ : +`, as the AWS CLI accepts.
+///
+/// # Errors
+/// A sentence naming the characters allowed.
+pub fn check_section_name(name: &str) -> Result<(), String> {
+    if !name.is_empty()
+        && name.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | '%' | '@' | '_' | ':' | '+')
+        })
+    {
+        Ok(())
+    } else {
+        Err("names may hold only letters, digits and - / . % @ _ : +".into())
+    }
+}
+
+/// An `[sso-session]` that writing a new version of it would change: what it was, and how
+/// many profiles sign in through it (`configure sso` asks before changing it under them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionChange {
+    /// The session as the config has it.
+    pub old: SsoSession,
+    /// As it would become.
+    pub new: SsoSession,
+    /// The profiles that use it.
+    pub profiles: usize,
+}
+
+impl SessionChange {
+    /// The change in one sentence, naming the config file at `path`.
+    pub fn describe(&self, path: &std::path::Path) -> String {
+        format!(
+            "[sso-session {}] in {} has start URL {}, region {} and scopes {}; this would change it to {}, {} and {} for its {} profile(s)",
+            self.new.name.as_deref().unwrap_or_default(),
+            path.display(),
+            self.old.start_url,
+            self.old.region,
+            self.old.registration_scopes.join(","),
+            self.new.start_url,
+            self.new.region,
+            self.new.registration_scopes.join(","),
+            self.profiles,
+        )
+    }
+}
+
+impl ProfileSet {
+    /// What writing `new` (a named session) would change of the session of that name, or
+    /// `None` when there is none or it stays as it is.
+    pub fn session_change(&self, new: &SsoSession) -> Option<SessionChange> {
+        let old = self.sso_session_named(new.name.as_deref()?).ok()?;
+        if old.start_url == new.start_url
+            && old.region == new.region
+            && old.registration_scopes == new.registration_scopes
+        {
+            return None;
+        }
+        let profiles = self
+            .sessions()
+            .find(old.cache_key_source())
+            .map_or(0, |c| c.profiles.len());
+        Some(SessionChange {
+            old,
+            new: new.clone(),
+            profiles,
+        })
+    }
+}
 
 /// The profile to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,5 +269,57 @@ mod tests {
         let p = set.sso_profile("dev").expect("valid").expect("sso");
         assert_eq!(p.role(), Some(("111122223333", "Admin")));
         assert!(doc.as_str().starts_with(users));
+    }
+
+    #[test]
+    fn configure_sso_accepts_what_the_aws_cli_accepts() {
+        assert!(check_start_url("https://d-1.awsapps.com/start").is_ok());
+        assert!(check_start_url("http://d-1.awsapps.com/start").is_err());
+        assert!(check_start_url("https://").is_err());
+        assert!(check_region("eu-west-1").is_ok());
+        assert!(check_region("EU west").is_err());
+        assert!(check_section_name("team/dev@corp:ro+1").is_ok());
+        assert!(check_section_name("dev ro").is_err());
+        assert!(check_section_name("").is_err());
+    }
+
+    #[test]
+    fn a_changed_session_is_described_with_the_profiles_it_moves() {
+        let set = ProfileSet::parse(
+            Some(crate::Source {
+                path: std::path::Path::new("config"),
+                text: "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n[profile a]\nsso_session = corp\n[profile b]\nsso_session = corp\n",
+            }),
+            None,
+        )
+        .expect("parses");
+        let same = set.sso_session_named("corp").expect("corp");
+        assert_eq!(set.session_change(&same), None);
+        let moved = SsoSession {
+            region: "us-east-1".into(),
+            ..same.clone()
+        };
+        let change = set.session_change(&moved).expect("a change");
+        assert_eq!(change.profiles, 2);
+        let text = change.describe(std::path::Path::new("/home/u/.aws/config"));
+        assert!(
+            text.starts_with("[sso-session corp] in /home/u/.aws/config has start URL https://d-1.awsapps.com/start, region eu-west-1"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "this would change it to https://d-1.awsapps.com/start, us-east-1 and sso:account:access for its 2 profile(s)"
+            ),
+            "{text}"
+        );
+        let new = SsoSession {
+            name: Some("other".into()),
+            ..moved
+        };
+        assert_eq!(
+            set.session_change(&new),
+            None,
+            "a new session changes nothing"
+        );
     }
 }

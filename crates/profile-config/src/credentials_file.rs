@@ -66,6 +66,48 @@ pub fn put_exported_credentials(
     Ok(ours)
 }
 
+/// What [`export_credentials`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exported {
+    /// The section already held these keys (aws-sso-rs wrote it): the file is unchanged.
+    AlreadyCurrent,
+    /// The section was written.
+    Written,
+    /// The section aws-sso-rs wrote before was replaced.
+    Renewed,
+}
+
+/// `export --to-credentials-file` as one call: the credentials file at `path` is read, left
+/// as it is when section `name` (written by aws-sso-rs) already holds these keys, else the
+/// section is put with [`put_exported_credentials`] and the file saved atomically (comments
+/// and order kept; not over a change made on disk meanwhile).
+///
+/// # Errors
+/// The file cannot be read, parsed or written; [`ErrorKind::InvalidEdit`] when `name` is a
+/// section the user wrote or cannot be written.
+pub fn export_credentials(
+    path: &std::path::Path,
+    name: &str,
+    credentials: &ExportedCredentials<'_>,
+) -> Result<Exported, Error> {
+    let mut doc = ConfigDocument::load(path, crate::FileKind::Credentials)?;
+    let current = doc
+        .profile_set()?
+        .profile(name)
+        .and_then(|p| p.get("aws_access_key_id"))
+        .is_some_and(|key| key == credentials.access_key_id);
+    if current && doc.marked_profiles(EXPORT_MARKER).iter().any(|n| n == name) {
+        return Ok(Exported::AlreadyCurrent);
+    }
+    let replaced = put_exported_credentials(&mut doc, name, credentials)?;
+    doc.save()?;
+    Ok(if replaced {
+        Exported::Renewed
+    } else {
+        Exported::Written
+    })
+}
+
 /// Removes the sections written by `export --to-credentials-file` whose profile satisfies
 /// `which`; returns the removed section names.
 pub fn remove_exported_credentials(

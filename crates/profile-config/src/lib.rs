@@ -62,9 +62,13 @@ mod populate;
 mod profile;
 mod sso;
 
-pub use configure::{SsoProfileSpec, WrittenProfile, write_sso_profile};
+pub use configure::{
+    SessionChange, SsoProfileSpec, WrittenProfile, check_region, check_section_name,
+    check_start_url, write_sso_profile,
+};
 pub use credentials_file::{
-    EXPORT_MARKER, ExportedCredentials, put_exported_credentials, remove_exported_credentials,
+    EXPORT_MARKER, Exported, ExportedCredentials, export_credentials, put_exported_credentials,
+    remove_exported_credentials,
 };
 pub use edit::{ConfigDocument, NewSection, SectionRef};
 pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};

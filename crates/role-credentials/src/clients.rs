@@ -1,8 +1,10 @@
 //! [`SdkClients`]: the AWS SDK clients a [`Resolver`] of one target reaches IAM Identity
 //! Center with.
 
-use aws_sso_device_auth::{Clock, SdkOidc, TokioSleeper};
-use aws_sso_token_cache::TokenCache;
+use aws_sso_device_auth::{Clock, LoginOptions, Presenter, SdkOidc, TokioSleeper};
+use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials, TokenCache};
+
+use crate::Error;
 
 use crate::portal::SdkPortal;
 use crate::resolver::Resolver;
@@ -50,5 +52,31 @@ impl SdkClients {
         cache: &'a TokenCache,
     ) -> Resolver<'a, SdkOidc, SdkPortal, C, TokioSleeper> {
         Resolver::new(&self.oidc, &self.portal, clock, &TokioSleeper, cache)
+    }
+}
+
+/// The slow path of the credential commands as one call, after a miss of
+/// [`cached`](crate::cached): the SDK clients of `target`, then [`Resolver::credentials`], or,
+/// with `sign_in` (what the person sees, and how to sign in), [`Resolver::credentials_or_sign_in`]
+/// (signing in first when no valid sign-in is left, with the cooldown).
+///
+/// # Errors
+/// As [`Resolver::credentials`] and [`Resolver::credentials_or_sign_in`].
+pub async fn fetch_credentials<C: Clock, P: Presenter>(
+    target: &RoleTarget,
+    cache: &TokenCache,
+    clock: &C,
+    policy: ExpiryPolicy,
+    sign_in: Option<(&P, LoginOptions)>,
+) -> Result<RoleCredentials, Error> {
+    let clients = SdkClients::for_target(target);
+    let resolver = clients.resolver(clock, cache).with_policy(policy);
+    match sign_in {
+        None => resolver.credentials(target).await,
+        Some((presenter, options)) => {
+            resolver
+                .credentials_or_sign_in(target, presenter, options)
+                .await
+        }
     }
 }

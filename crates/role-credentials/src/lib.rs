@@ -11,7 +11,9 @@
 //! - [`Resolver::credentials_or_sign_in`]: the same, signing in first when needed, with the
 //!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one).
 //! - [`Resolver::directory`]: the accounts and roles of a sign-in, fetched with bounded,
-//!   adaptive concurrency and cached in a [`DirectoryCache`] of this crate's own.
+//!   adaptive concurrency and cached in a [`DirectoryCache`] of this crate's own;
+//!   [`Resolver::populate`]: a generated profile for each of them in the config
+//!   (`configure populate`).
 //! - [`federation_url`] / [`portal_console_url`]: the AWS Management Console for a role, by
 //!   federation or through the portal's own link.
 //! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
@@ -55,6 +57,7 @@ mod environment;
 mod error;
 mod fast_path;
 mod logout;
+mod populate;
 mod portal;
 mod provider;
 mod report;
@@ -64,7 +67,7 @@ mod sts;
 mod target;
 
 pub use active::{ActiveProfile, ActiveSource, Lasting, active_profile};
-pub use clients::SdkClients;
+pub use clients::{SdkClients, fetch_credentials};
 pub use console::{
     ConsoleRequest, console_destination, console_host, federation_url, portal_console_url,
 };
@@ -83,6 +86,7 @@ pub use logout::{
     Leftovers, LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with,
     remove_leftovers,
 };
+pub use populate::PopulateOutcome;
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use provider::{Providers, SsoBearerToken, SsoRoleCredentials};
 pub use report::{

@@ -6,7 +6,7 @@ use anyhow::Result;
 use aws_sso_device_auth::{NamedBy, SignInTarget};
 use aws_sso_profile_config::{
     ClientEndpointConfig, ConfigDocument, DEFAULT_SCOPE, FileKind, Service, SsoProfileSpec,
-    SsoSession, is_region, write_sso_profile,
+    SsoSession, check_region, check_section_name, check_start_url, write_sso_profile,
 };
 use aws_sso_role_credentials::{Freshness, SessionTarget};
 
@@ -56,37 +56,6 @@ impl Asker {
     }
 }
 
-fn https_url(v: &str) -> Result<(), String> {
-    if v.starts_with("https://") && v.len() > "https://".len() {
-        Ok(())
-    } else {
-        Err(
-            "the start URL must begin with https:// (as https://d-XXXXXXXXXX.awsapps.com/start)"
-                .into(),
-        )
-    }
-}
-
-fn region(v: &str) -> Result<(), String> {
-    if is_region(v) {
-        Ok(())
-    } else {
-        Err("not a region name (lower-case letters, digits and dashes, as eu-west-1)".into())
-    }
-}
-
-fn name(v: &str) -> Result<(), String> {
-    if !v.is_empty()
-        && v.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.' | '%' | '@' | '_' | ':' | '+')
-        })
-    {
-        Ok(())
-    } else {
-        Err("names may hold only letters, digits and - / . % @ _ : +".into())
-    }
-}
-
 fn anything(_: &str) -> Result<(), String> {
     Ok(())
 }
@@ -104,7 +73,7 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         "SSO session name",
         None,
         "--session-name",
-        name,
+        check_section_name,
     )?;
     let existing = set.sso_session_named(&session_name).ok();
     let start_url = ask.text(
@@ -112,14 +81,14 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         "SSO start URL",
         existing.as_ref().map(|s| s.start_url.as_str()),
         "--start-url",
-        https_url,
+        check_start_url,
     )?;
     let sso_region = ask.text(
         args.region.as_deref(),
         "SSO region",
         existing.as_ref().map(|s| s.region.as_str()),
         "--region",
-        region,
+        check_region,
     )?;
     let scopes_default = existing
         .as_ref()
@@ -144,25 +113,8 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
             .map(str::to_owned)
             .collect(),
     };
-    if let Some(old) = &existing
-        && (old.start_url != session.start_url
-            || old.region != session.region
-            || old.registration_scopes != session.registration_scopes)
-    {
-        let users = set
-            .sessions()
-            .find(old.cache_key_source())
-            .map_or(0, |c| c.profiles.len());
-        let what = format!(
-            "[sso-session {session_name}] in {} has start URL {}, region {} and scopes {}; this would change it to {}, {} and {} for its {users} profile(s)",
-            path.display(),
-            old.start_url,
-            old.region,
-            old.registration_scopes.join(","),
-            session.start_url,
-            session.region,
-            session.registration_scopes.join(","),
-        );
+    if let Some(change) = set.session_change(&session) {
+        let what = change.describe(path);
         let agreed = args.yes
             || (ask.interactive
                 && dialoguer::Confirm::with_theme(&dialoguer::theme::ColorfulTheme::default())
@@ -287,7 +239,7 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         "Default client region",
         Some(&region_default),
         "--default-region",
-        region,
+        check_region,
     )?;
     let output_default = current.and_then(|p| p.get("output")).unwrap_or("");
     let output = ask.text(
@@ -303,7 +255,7 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         "Profile name",
         Some(&suggested),
         "--profile-name",
-        name,
+        check_section_name,
     )?;
     if set.profile(&profile).is_some() && !args.yes {
         let overwrite = ask.interactive

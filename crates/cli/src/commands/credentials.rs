@@ -3,8 +3,8 @@
 //! only a miss starts the slow path, which is one library call.
 
 use anyhow::Result;
-use aws_sso_device_auth::{LoginOptions, PkceOptions};
-use aws_sso_role_credentials::{SdkClients, cached};
+use aws_sso_device_auth::LoginOptions;
+use aws_sso_role_credentials::{cached, fetch_credentials};
 use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials};
 
 use crate::exit::Interrupted;
@@ -33,24 +33,18 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
     crate::presenter::tighten_cache_folders(&cache);
     let runtime = world.runtime()?;
     runtime.block_on(async {
-        let clients = SdkClients::for_target(target);
-        let resolver = clients.resolver(&world.clock, &cache).with_policy(policy);
-        if !settings.login {
-            return Ok(resolver.credentials(target).await?);
-        }
-        let presenter = CliPresenter::new(world, &target.sign_in, true, false, false);
-        let options = LoginOptions {
-            force: false,
-            pkce: PkceOptions::default(),
-        };
+        let presenter = settings
+            .login
+            .then(|| CliPresenter::new(world, &target.sign_in, true, false, false));
+        let sign_in = presenter.as_ref().map(|p| (p, LoginOptions::default()));
         let result = tokio::select! {
-            r = resolver.credentials_or_sign_in(target, &presenter, options) => r,
+            r = fetch_credentials(target, &cache, &world.clock, policy, sign_in) => r,
             _ = tokio::signal::ctrl_c() => {
-                presenter.finish();
+                presenter.iter().for_each(CliPresenter::finish);
                 return Err(Interrupted.into());
             }
         };
-        presenter.finish();
+        presenter.iter().for_each(CliPresenter::finish);
         Ok(result?)
     })
 }

@@ -4,9 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use aws_sso_profile_config::{
-    ConfigDocument, ExportedCredentials, FileKind, put_exported_credentials,
-};
+use aws_sso_profile_config::{Exported, ExportedCredentials, export_credentials};
 use aws_sso_role_credentials::credential_variables;
 
 use crate::cli::{ExportArgs, ExportFormat};
@@ -69,30 +67,11 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
         return Ok(());
     }
     let path = &settings.files.credentials_file;
-    let mut doc = ConfigDocument::load(path, FileKind::Credentials)?;
     let expiration = isoformat(creds.expiration);
     let left = aws_sso_token_cache::timestamp::human_duration(creds.expiration - world.clock.now());
-    let written_before = doc
-        .profile_set()?
-        .profile(section)
-        .and_then(|p| p.get("aws_access_key_id"))
-        .map(str::to_owned);
     let renew = "they are replaced by new ones when you run this in their last 5 minutes or after; `aws-sso-rs logout` removes them";
-    if written_before.as_deref() == Some(creds.access_key_id.as_str())
-        && doc
-            .marked_profiles(aws_sso_profile_config::EXPORT_MARKER)
-            .iter()
-            .any(|n| n == section)
-    {
-        eprintln!(
-            "[{section}] in {} already holds the current role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",
-            path.display(),
-            settings.profile,
-        );
-        return Ok(());
-    }
-    let replaced = put_exported_credentials(
-        &mut doc,
+    let exported = export_credentials(
+        path,
         section,
         &ExportedCredentials {
             profile: &settings.profile,
@@ -109,12 +88,22 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
                 path.display()
             ))
         }
-        _ => anyhow::Error::from(e).context(format!("cannot write {}", path.display())),
+        _ => e.into(),
     })?;
-    doc.save()?;
+    let done = match exported {
+        Exported::AlreadyCurrent => {
+            eprintln!(
+                "[{section}] in {} already holds the current role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",
+                path.display(),
+                settings.profile,
+            );
+            return Ok(());
+        }
+        Exported::Renewed => "Renewed",
+        Exported::Written => "Wrote",
+    };
     eprintln!(
-        "{} [{section}] in {} with the role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",
-        if replaced { "Renewed" } else { "Wrote" },
+        "{done} [{section}] in {} with the role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",
         path.display(),
         settings.profile,
     );

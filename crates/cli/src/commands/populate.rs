@@ -2,11 +2,11 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{Context, Result};
-use aws_sso_profile_config::{Assignment, ConfigDocument, FileKind, PopulateOptions, populate};
-use aws_sso_role_credentials::Freshness;
+use anyhow::Result;
+use aws_sso_profile_config::PopulateOptions;
+use aws_sso_role_credentials::{ErrorKind, SdkClients};
 
-use crate::commands::directory::directory;
+use crate::commands::directory::Bar;
 use crate::settings::PopulateSettings;
 use crate::world::World;
 
@@ -17,48 +17,51 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<()> {
     let path = &settings.files.config_file;
-    let original = ConfigDocument::load(path, FileKind::Config)?;
-    // Always the current assignments: pruning on an hour-old list could remove a new role's
-    // neighbour or keep a removed one.
-    let dir = directory(&settings.target, &settings.files, world, Freshness::Refetch)?;
-    let assignments: Vec<Assignment> = dir
-        .roles()
-        .map(|(account, role)| Assignment {
-            account_id: account.account_id.clone(),
-            account_name: account.account_name.clone(),
-            role_name: role.to_owned(),
-        })
-        .collect();
-    let mut doc = original.clone();
-    let plan = populate(
-        &mut doc,
-        &assignments,
-        &PopulateOptions {
-            session: settings.session.clone(),
-            template: settings.template.clone(),
-            region: settings.region.clone(),
-            prune: settings.prune,
-            include_covered: settings.include_covered,
-        },
-    )
-    .map_err(|e| match e.kind() {
-        aws_sso_profile_config::ErrorKind::InvalidEdit {
-            what: "profile name template",
-            reason,
-            ..
-        } => crate::exit::usage(format!("--template {:?}: {reason}", settings.template)),
-        _ => e.into(),
+    let target = &settings.target;
+    let clients = SdkClients::for_listing(target);
+    let cache = settings.files.cache();
+    let bar = Bar::new(&format!(
+        "Listing the accounts and roles of {}",
+        target.sign_in.label()
+    ));
+    let outcome = world
+        .runtime()?
+        .block_on(clients.resolver(&world.clock, &cache).populate(
+            target,
+            &settings.files.directory_cache(),
+            &bar,
+            path,
+            &PopulateOptions {
+                session: settings.session.clone(),
+                template: settings.template.clone(),
+                region: settings.region.clone(),
+                prune: settings.prune,
+                include_covered: settings.include_covered,
+            },
+            settings.dry_run,
+        ));
+    drop(bar);
+    // A bad --template is a usage error, named by its flag.
+    let outcome = outcome.map_err(|e| {
+        if let ErrorKind::Config(c) = e.kind()
+            && let aws_sso_profile_config::ErrorKind::InvalidEdit {
+                what: "profile name template",
+                reason,
+                ..
+            } = c.kind()
+        {
+            return crate::exit::usage(format!("--template {:?}: {reason}", settings.template));
+        }
+        e.into()
     })?;
+    let plan = &outcome.plan;
     if settings.dry_run {
         let colour = std::io::stdout().is_terminal()
             && world
                 .env
                 .non_empty(aws_sso_profile_config::env::vars::NO_COLOR)
                 .is_none();
-        diff(original.as_str(), doc.as_str(), path, colour, out)?;
-    } else if plan.changes() {
-        doc.save()
-            .with_context(|| format!("cannot write {}", path.display()))?;
+        diff(&outcome.before, &outcome.after, path, colour, out)?;
     }
     let verb = |done: &str, planned: &str| if settings.dry_run { planned } else { done }.to_owned();
     let mut parts = Vec::new();
@@ -104,8 +107,8 @@ pub fn run(
         writeln!(
             err,
             "{} in {} of sso-session '{}' ({}{}): {}; {} unchanged.",
-            count(assignments.len(), "role"),
-            count(dir.accounts.len(), "account"),
+            count(outcome.roles, "role"),
+            count(outcome.accounts, "account"),
             settings.session,
             path.display(),
             if settings.dry_run {
