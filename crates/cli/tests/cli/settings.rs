@@ -69,3 +69,26 @@ fn credential_settings_follow_profile_and_region_precedence() {
     assert!(out.status.success(), "{}", crate::stderr(&out));
     home.insta().bind(|| insta::assert_snapshot!(stdout(&out)));
 }
+
+#[test]
+fn listing_logout_and_populate_settings_take_the_only_session_when_none_is_named() {
+    let home = home();
+    home.write_config(crate::EXAMPLE_CONFIG);
+    let show = |args: &[&str]| {
+        let out = home
+            .command(args)
+            .env("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", crate::stderr(&out));
+        stdout(&out)
+    };
+    let list = show(&["list", "--show-settings"]);
+    let logout = show(&["logout", "--show-settings", "--profile", "dev-account-ro"]);
+    let populate = show(&["configure", "populate", "--show-settings"]);
+    home.insta().bind(|| {
+        insta::assert_snapshot!("list", list);
+        insta::assert_snapshot!("logout", logout);
+        insta::assert_snapshot!("populate", populate);
+    });
+}
