@@ -221,7 +221,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::List(args) => {
             let files = files()?;
             let set = ProfileSet::load(&files.locations())?;
-            let s = settings::ListSettings::resolve(&args, env, files, &set)?;
+            let s = settings::ListSettings::resolve(&args, env, files, set)?;
             if show {
                 settings::show(&s)
             } else {

@@ -214,15 +214,18 @@ pub struct ListSettings {
     pub refresh: bool,
     #[serde(skip)]
     pub target: SessionTarget,
+    /// The config as read, for the profiles beside each role.
+    #[serde(skip)]
+    pub set: ProfileSet,
 }
 
 impl ListSettings {
-    pub fn resolve(args: &ListArgs, env: &dyn Env, files: Files, set: &ProfileSet) -> Result<Self> {
+    pub fn resolve(args: &ListArgs, env: &dyn Env, files: Files, set: ProfileSet) -> Result<Self> {
         let named = Named {
             profile: args.sign_in.profile.as_deref(),
             sso_session: args.sign_in.sso_session.as_deref(),
         };
-        let target = selection::session_target(set, &files.config_file, named, env)?;
+        let target = selection::session_target(&set, &files.config_file, named, env)?;
         Ok(Self {
             files,
             what: args.what,
@@ -233,6 +236,7 @@ impl ListSettings {
             output: args.output,
             refresh: args.refresh,
             target,
+            set,
         })
     }
 

@@ -203,6 +203,18 @@ impl SessionList {
         }
     }
 
+    /// The profiles that sign in to `role` of `account` through `start_url` (any session of
+    /// that start URL), in config order: what `list roles` shows beside each role.
+    pub fn profiles_for_role(&self, start_url: &str, account: &str, role: &str) -> Vec<String> {
+        self.sessions
+            .iter()
+            .filter(|c| c.session.start_url == start_url)
+            .flat_map(|c| &c.profiles)
+            .filter(|p| p.role() == Some((account, role)))
+            .map(|p| p.profile.clone())
+            .collect()
+    }
+
     /// The sign-in whose token cache key is `cache_key_source` (a session name, or the start
     /// URL of a legacy profile).
     pub fn find(&self, cache_key_source: &str) -> Option<&ConfiguredSession> {

@@ -64,6 +64,31 @@ impl ContainerServer {
         &self.token
     }
 
+    /// Serves `target`'s role credentials until the future is dropped: each authorized
+    /// request is answered from the cache when fresh, else fetched (a token refreshed when
+    /// due), never with a sign-in (what `aws-sso-rs exec --server` runs).
+    pub async fn serve_role(
+        self,
+        target: crate::RoleTarget,
+        cache: aws_sso_token_cache::TokenCache,
+        clock: Arc<dyn aws_sso_token_cache::Clock>,
+    ) {
+        let clients = crate::SdkClients::for_target(&target);
+        let shared = Arc::new((clients, cache, target, clock));
+        self.serve(move || {
+            let shared = shared.clone();
+            async move {
+                let (clients, cache, target, clock) = &*shared;
+                tracing::debug!(
+                    "credential server: request for profile '{}'",
+                    target.profile
+                );
+                clients.resolver(clock, cache).credentials(target).await
+            }
+        })
+        .await;
+    }
+
     /// Serves until the future is dropped, answering each authorized request with the
     /// credentials `get` returns.
     pub async fn serve<F, Fut>(self, get: F)

@@ -5,12 +5,11 @@
 //! and exits with the program's status.
 
 use std::process::Command;
-use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use aws_sso_profile_config::env::vars;
 use aws_sso_role_credentials::{
-    ContainerServer, Handover, ProgramEnvironment, SdkClients, outer_exec, program_environment,
+    ContainerServer, Handover, ProgramEnvironment, outer_exec, program_environment,
 };
 
 use crate::commands::credentials::role_credentials;
@@ -80,21 +79,11 @@ fn run_with_server(settings: &CredentialSettings, command: &[String], world: &Wo
         .block_on(ContainerServer::bind())
         .context("cannot listen on 127.0.0.1 for the credential server")?;
     let (url, token) = (server.url().to_owned(), server.token().clone());
-    let t = settings.target.clone();
-    let clients = SdkClients::for_target(&t);
-    let shared = Arc::new((clients, settings.files.cache(), t, world.clock.clone()));
-    runtime.spawn(server.serve(move || {
-        let shared = shared.clone();
-        async move {
-            let (clients, cache, target, clock) = &*shared;
-            tracing::debug!(
-                "credential server: request for profile '{}'",
-                target.profile
-            );
-            clients.resolver(clock, cache).credentials(target).await
-        }
-    }));
-    // Ctrl-C goes to the whole process group: let the program decide, and wait for it.
+    runtime.spawn(server.serve_role(
+        settings.target.clone(),
+        settings.files.cache(),
+        world.clock.clone(),
+    ));
     runtime.spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
     let mut cmd = command_with(
         command,

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use anyhow::Result;
-use aws_sso_profile_config::ProfileSet;
 use aws_sso_role_credentials::{Directory, DirectoryAccount};
 use serde::Serialize;
 
@@ -35,18 +34,6 @@ struct RoleRow<'a> {
 }
 
 /// The profiles of `set` that use `account` and `role` through the session of `start_url`.
-fn profiles_using(set: &ProfileSet, start_url: &str, account: &str, role: &str) -> Vec<String> {
-    set.sessions()
-        .sessions
-        .iter()
-        .filter(|c| c.session.start_url == start_url)
-        .flat_map(|c| &c.profiles)
-        .filter(|p| p.role() == Some((account, role)))
-        .map(|p| p.profile.clone())
-        .collect()
-}
-
-/// The flag that names the sign-in `settings` lists, for commands to suggest.
 fn sign_in_flag(settings: &ListSettings) -> String {
     match &settings.target.sign_in.named_by {
         aws_sso_device_auth::NamedBy::SsoSession(s) => format!("--sso-session {s}"),
@@ -80,7 +67,7 @@ pub fn run(settings: &ListSettings, world: &World, out: &mut dyn Write) -> Resul
     let accounts = accounts(&dir, settings.account.as_deref(), &sign_in_flag(settings))?;
     match settings.what {
         Some(ListWhat::Roles) => {
-            let set = ProfileSet::load(&settings.files.locations())?;
+            let sessions = settings.set.sessions();
             let rows: Vec<RoleRow> = accounts
                 .iter()
                 .flat_map(|a| {
@@ -88,7 +75,11 @@ pub fn run(settings: &ListSettings, world: &World, out: &mut dyn Write) -> Resul
                         account_id: &a.account.account_id,
                         account_name: &a.account.account_name,
                         role_name: role,
-                        profiles: profiles_using(&set, &dir.start_url, &a.account.account_id, role),
+                        profiles: sessions.profiles_for_role(
+                            &dir.start_url,
+                            &a.account.account_id,
+                            role,
+                        ),
                     })
                 })
                 .collect();
