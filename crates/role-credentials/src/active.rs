@@ -80,6 +80,41 @@ pub struct ActiveProfile {
     pub login_command: String,
 }
 
+impl ActiveProfile {
+    /// What a person should be told at the prompt, if anything: a sign-in that ends within
+    /// the refresh window and cannot be renewed without a browser (inside `aws-sso-rs exec`,
+    /// whose keys are fixed, any that ends soon), one that has expired, or one the service
+    /// refused; each with what to do.
+    pub fn warning(&self) -> Option<String> {
+        let window = ExpiryPolicy::default().token_refresh_window;
+        let inside_exec = self.source == ActiveSource::Exec;
+        let left = match &self.lasting {
+            Lasting::For(left) if *left < window && (!self.refreshable || inside_exec) => {
+                format!("has {} left", timestamp::human_duration(*left))
+            }
+            Lasting::Expired => "has expired".to_owned(),
+            Lasting::Refused if !inside_exec => {
+                return Some(format!(
+                    "aws-sso-rs: IAM Identity Center refused the sign-in of profile '{}' (ended or revoked on the server); run: {}",
+                    self.profile, self.login_command
+                ));
+            }
+            _ => return None,
+        };
+        Some(if inside_exec {
+            format!(
+                "aws-sso-rs: the credentials of profile '{}' in this shell {left}; exit this `aws-sso-rs exec` shell and start a new one",
+                self.profile
+            )
+        } else {
+            format!(
+                "aws-sso-rs: the sign-in of profile '{}' {left} and cannot be renewed without a browser; run: {}",
+                self.profile, self.login_command
+            )
+        })
+    }
+}
+
 /// The active profile of `env`; `None` when neither variable is set.
 pub fn active_profile(
     env: &dyn Env,

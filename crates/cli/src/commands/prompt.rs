@@ -25,37 +25,6 @@ fn remaining(active: &ActiveProfile) -> String {
     }
 }
 
-/// `{warning}`: a sentence when the access ends within the refresh window (15 minutes) and
-/// cannot be renewed without a browser; nothing otherwise.
-fn warning(active: &ActiveProfile) -> String {
-    let window = aws_sso_token_cache::ExpiryPolicy::default().token_refresh_window;
-    let inside_exec = active.source == aws_sso_role_credentials::ActiveSource::Exec;
-    let left = match &active.lasting {
-        Lasting::For(left) if *left < window && (!active.refreshable || inside_exec) => {
-            format!("has {} left", human_duration(*left))
-        }
-        Lasting::Expired => "has expired".to_owned(),
-        Lasting::Refused if !inside_exec => {
-            return format!(
-                "aws-sso-rs: IAM Identity Center refused the sign-in of profile '{}' (ended or revoked on the server); run: {}",
-                active.profile, active.login_command
-            );
-        }
-        _ => return String::new(),
-    };
-    if inside_exec {
-        format!(
-            "aws-sso-rs: the credentials of profile '{}' in this shell {left}; exit this `aws-sso-rs exec` shell and start a new one",
-            active.profile
-        )
-    } else {
-        format!(
-            "aws-sso-rs: the sign-in of profile '{}' {left} and cannot be renewed without a browser; run: {}",
-            active.profile, active.login_command
-        )
-    }
-}
-
 /// `format` with the placeholders of `active` filled in; unknown placeholders stay as they are.
 pub fn render(format: &str, active: &ActiveProfile) -> String {
     let seconds = match &active.lasting {
@@ -69,7 +38,7 @@ pub fn render(format: &str, active: &ActiveProfile) -> String {
     };
     let fields: [(&str, String); 12] = [
         ("{state}", active.lasting.name().to_owned()),
-        ("{warning}", warning(active)),
+        ("{warning}", active.warning().unwrap_or_default()),
         ("{profile}", active.profile.clone()),
         ("{remaining}", remaining(active)),
         ("{seconds}", seconds),
