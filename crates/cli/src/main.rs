@@ -48,14 +48,22 @@ fn init_debug_log() {
     );
 }
 
+/// The arguments after the program's name, when the command line may skip clap: not while
+/// the shell asks for completions (`COMPLETE=...`, which clap_complete answers whatever the
+/// arguments), and only for `command`.
+fn fast_args(command: &str) -> Option<std::iter::Skip<std::env::ArgsOs>> {
+    if std::env::var_os("COMPLETE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return None;
+    }
+    let mut args = std::env::args_os().skip(1);
+    (args.next()? == command).then_some(args)
+}
+
 /// `aws-sso-rs prompt [--format F]` runs on every shell prompt: it skips building the whole
 /// command line (clap) when its arguments are that simple. Anything else (`--help`, a typo)
 /// goes through clap as usual.
 fn fast_prompt() -> Option<()> {
-    let mut args = std::env::args_os().skip(1);
-    if args.next()? != "prompt" {
-        return None;
-    }
+    let mut args = fast_args("prompt")?;
     let mut format = None;
     while let Some(arg) = args.next() {
         let arg = arg.into_string().ok()?;
@@ -74,9 +82,39 @@ fn fast_prompt() -> Option<()> {
     Some(())
 }
 
+/// `aws-sso-rs credential-process --profile P [--login]` runs for every AWS SDK client that
+/// uses the profile, and most often answers from the cache: like `prompt`, it skips clap when
+/// its arguments are that simple (building clap's command line was a sixth of its time).
+/// Anything else (`--debug`, `--show-settings`, a value clap would refuse or read otherwise,
+/// such as an empty one or one starting with `-`) goes through clap as usual.
+fn fast_credential_process() -> Option<anyhow::Result<()>> {
+    let mut args = fast_args("credential-process")?;
+    let (mut profile, mut login) = (None, false);
+    while let Some(arg) = args.next() {
+        let arg = arg.into_string().ok()?;
+        match arg.as_str() {
+            "--login" if !login => login = true,
+            "--profile" if profile.is_none() => profile = Some(args.next()?.into_string().ok()?),
+            _ => match arg.strip_prefix("--profile=") {
+                Some(value) if profile.is_none() => profile = Some(value.to_owned()),
+                _ => return None,
+            },
+        }
+    }
+    let profile = profile.filter(|p| !p.is_empty() && !p.starts_with('-'))?;
+    let world = world::World::real();
+    Some(
+        settings::CredentialSettings::resolve(Some(&profile), login, false, &world)
+            .and_then(|s| commands::credential_process::run(&s, &world)),
+    )
+}
+
 fn main() -> ExitCode {
     if fast_prompt().is_some() {
         return ExitCode::SUCCESS;
+    }
+    if let Some(result) = fast_credential_process() {
+        return exit_code(result);
     }
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
         .complete();
@@ -84,7 +122,12 @@ fn main() -> ExitCode {
     if cli.global.debug {
         init_debug_log();
     }
-    match run(cli) {
+    exit_code(run(cli))
+}
+
+/// The exit code of a command's result, its error (if any) printed on stderr.
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`aws-sso-rs ... | head -1`): nothing more to say, as for any
         // Unix tool.
