@@ -69,6 +69,16 @@ fn trust_store(bundle: Option<&CaBundle>) -> Result<TrustStore, String> {
     Ok(TrustStore::empty().with_pem_certificate(pem))
 }
 
+/// Makes aws-lc (rustls' crypto) ready: it detects the CPU's features once per process, here
+/// rather than before `main`. The workspace builds aws-lc without its static constructor
+/// (`BORINGSSL_NO_STATIC_INITIALIZER`, in .cargo/config.toml) so that a command answered from
+/// the cache runs no CPUID, which traps to the hypervisor in virtual machines; without this
+/// call aws-lc would still be correct, on its slower portable code. Every HTTP client is
+/// built in this module, so every TLS connection comes after it.
+fn crypto_ready() {
+    aws_lc_rs::init();
+}
+
 /// The proxy settings for `endpoint_url`.
 fn proxy_config(transport: &Transport, endpoint_url: &str) -> Result<ProxyConfig, String> {
     match transport.proxy_for(endpoint_url) {
@@ -90,6 +100,7 @@ fn proxy_config(transport: &Transport, endpoint_url: &str) -> Result<ProxyConfig
 /// The CA bundle cannot be read or holds no usable certificate, or the proxy URL is invalid:
 /// a sentence naming the file or variable.
 pub fn connector(transport: &Transport, endpoint_url: &str) -> Result<Connector, String> {
+    crypto_ready();
     let tls = TlsContext::builder()
         .with_trust_store(trust_store(transport.ca_bundle.as_ref())?)
         .build()
@@ -117,6 +128,7 @@ pub fn connector(transport: &Transport, endpoint_url: &str) -> Result<Connector,
 /// fails at once with that sentence, so the error reaches the user from the command that
 /// needed the network, with the endpoint named.
 pub fn http_client(transport: &Transport, endpoint_url: &str) -> SharedHttpClient {
+    crypto_ready();
     let settings = trust_store(transport.ca_bundle.as_ref())
         .and_then(|store| {
             TlsContext::builder()
