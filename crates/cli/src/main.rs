@@ -17,6 +17,7 @@ mod world;
 use std::io::Write;
 use std::process::ExitCode;
 
+use aws_sso_profile_config::env::vars::COMPLETE;
 use clap::Parser;
 
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
@@ -52,7 +53,7 @@ fn init_debug_log() {
 /// the shell asks for completions (`COMPLETE=...`, which clap_complete answers whatever the
 /// arguments), and only for `command`.
 fn fast_args(command: &str) -> Option<std::iter::Skip<std::env::ArgsOs>> {
-    if std::env::var_os("COMPLETE").is_some_and(|v| !v.is_empty() && v != "0") {
+    if std::env::var_os(COMPLETE).is_some_and(|v| !v.is_empty() && v != "0") {
         return None;
     }
     let mut args = std::env::args_os().skip(1);
@@ -117,6 +118,7 @@ fn main() -> ExitCode {
         return exit_code(result);
     }
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .var(COMPLETE)
         .complete();
     let cli = cli::Cli::parse();
     if cli.global.debug {

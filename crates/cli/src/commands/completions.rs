@@ -22,7 +22,7 @@ pub fn write(shell: CompletionShell, binary: &Path, out: &mut dyn Write) -> Resu
         .completer(name)
         .with_context(|| format!("no completer for {name}"))?;
     completer.write_registration(
-        "COMPLETE",
+        aws_sso_profile_config::env::vars::COMPLETE,
         "aws-sso-rs",
         "aws-sso-rs",
         &binary.to_string_lossy(),
