@@ -400,7 +400,15 @@ fn populate_at_scale(report: &mut Report) -> Result<()> {
     // Both sign-ins: the session's for aws-sso-rs, the start URL's (legacy) for aws-sso-util.
     run(&["login", "--all", "--use-device-code", "--no-browser"])?;
     let start = Instant::now();
-    let out = run(&["configure", "populate", "--sso-session", "my-sso"])?;
+    // --include-covered: every role, as aws-sso-util writes them (the config's own
+    // dev-account-ro covers one, which populate would otherwise only report).
+    let out = run(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "my-sso",
+        "--include-covered",
+    ])?;
     let took = start.elapsed().as_secs_f64();
     // The peer, against the same throttled mock, from a home with the same sign-in.
     let peer = aws_sso_util_populate(&home.path().join(".aws/sso"), &env);
