@@ -18,6 +18,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use aws_sso_profile_config::ProfileSet;
+use aws_sso_profile_config::env::vars::COMPLETE;
 use clap::Parser;
 
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
@@ -49,14 +50,22 @@ fn init_debug_log() {
     );
 }
 
+/// The arguments after the program's name, when the command line may skip clap: not while
+/// the shell asks for completions (`COMPLETE=...`, which clap_complete answers whatever the
+/// arguments), and only for `command`.
+fn fast_args(world: &world::World, command: &str) -> Option<std::iter::Skip<std::env::ArgsOs>> {
+    if world.env.non_empty(COMPLETE).is_some_and(|v| v != "0") {
+        return None;
+    }
+    let mut args = std::env::args_os().skip(1);
+    (args.next()? == command).then_some(args)
+}
+
 /// `aws-sso-rs prompt [--format F]` runs on every shell prompt: it skips building the whole
 /// command line (clap) when its arguments are that simple. Anything else (`--help`, a typo)
 /// goes through clap as usual.
-fn fast_prompt() -> Option<()> {
-    let mut args = std::env::args_os().skip(1);
-    if args.next()? != "prompt" {
-        return None;
-    }
+fn fast_prompt(world: &world::World) -> Option<()> {
+    let mut args = fast_args(world, "prompt")?;
     let mut format = None;
     while let Some(arg) = args.next() {
         let arg = arg.into_string().ok()?;
@@ -67,26 +76,66 @@ fn fast_prompt() -> Option<()> {
         });
     }
     let format = format.unwrap_or_else(|| commands::prompt::DEFAULT_FORMAT.to_owned());
-    let _ = commands::prompt::run(
-        &format,
-        &world::World::real(),
-        &mut std::io::stdout().lock(),
-    );
+    let _ = commands::prompt::run(&format, world, &mut std::io::stdout().lock());
     Some(())
 }
 
+/// `aws-sso-rs credential-process --profile P [--login]` runs for every AWS SDK client that
+/// uses the profile, and most often answers from the cache: like `prompt`, it skips clap when
+/// its arguments are that simple (building clap's command line was a sixth of its time).
+/// Anything else (`--debug`, `--show-settings`, a value clap would refuse or read otherwise,
+/// such as an empty one or one starting with `-`) goes through clap as usual.
+fn fast_credential_process(world: &world::World) -> Option<anyhow::Result<()>> {
+    let mut args = fast_args(world, "credential-process")?;
+    let (mut profile, mut login) = (None, false);
+    while let Some(arg) = args.next() {
+        let arg = arg.into_string().ok()?;
+        match arg.as_str() {
+            "--login" if !login => login = true,
+            "--profile" if profile.is_none() => profile = Some(args.next()?.into_string().ok()?),
+            _ => match arg.strip_prefix("--profile=") {
+                Some(value) if profile.is_none() => profile = Some(value.to_owned()),
+                _ => return None,
+            },
+        }
+    }
+    let profile = profile.filter(|p| !p.is_empty() && !p.starts_with('-'))?;
+    Some(
+        world::Files::resolve(world)
+            .and_then(|files| {
+                settings::CredentialSettings::resolve(
+                    Some(&profile),
+                    login,
+                    world.env.as_ref(),
+                    files,
+                )
+            })
+            .and_then(|s| commands::credential_process::run(&s, world)),
+    )
+}
+
 fn main() -> ExitCode {
-    if fast_prompt().is_some() {
+    // The environment, read once for the whole command.
+    let world = world::World::real();
+    if fast_prompt(&world).is_some() {
         return ExitCode::SUCCESS;
     }
+    if let Some(result) = fast_credential_process(&world) {
+        return exit_code(result);
+    }
     clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .var(aws_sso_profile_config::env::vars::COMPLETE)
+        .var(COMPLETE)
         .complete();
     let cli = cli::Cli::parse();
     if cli.global.debug {
         init_debug_log();
     }
-    match run(cli) {
+    exit_code(run(cli, &world))
+}
+
+/// The exit code of a command's result, its error (if any) printed on stderr.
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (`aws-sso-rs ... | head -1`): nothing more to say, as for any
         // Unix tool.
@@ -115,8 +164,7 @@ fn this_binary() -> std::path::PathBuf {
     std::env::current_exe().unwrap_or_else(|_| "aws-sso-rs".into())
 }
 
-fn run(cli: cli::Cli) -> anyhow::Result<()> {
-    let world = world::World::real();
+fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
     let show = cli.global.show_settings;
     let has_settings = !matches!(
         cli.command,
@@ -133,7 +181,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         ));
     }
     let env = world.env.as_ref();
-    let files = || world::Files::resolve(&world);
+    let files = || world::Files::resolve(world);
     match cli.command {
         cli::Command::Profiles(args) => {
             let s = settings::ProfilesSettings::resolve(&args, files()?);
@@ -142,7 +190,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             } else {
                 commands::profiles::run(
                     &s,
-                    &world,
+                    world,
                     &mut std::io::stdout().lock(),
                     &mut std::io::stderr().lock(),
                 )
@@ -151,13 +199,13 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
         cli::Command::Login(args) => {
             let files = files()?;
             let set = ProfileSet::load(&files.locations())?;
-            let s = picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+            let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
                 settings::LoginSettings::resolve(&args, profile, env, files.clone(), &set)
             })?;
             if show {
                 settings::show(&s)
             } else {
-                commands::login::run(&s, &world)
+                commands::login::run(&s, world)
             }
         }
         cli::Command::Logout(args) => {
@@ -167,7 +215,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::logout::run(&s, &world)
+                commands::logout::run(&s, world)
             }
         }
         cli::Command::CredentialProcess(args) => {
@@ -180,7 +228,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::credential_process::run(&s, &world)
+                commands::credential_process::run(&s, world)
             }
         }
         cli::Command::Export(args) => {
@@ -193,29 +241,29 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::export::run(&s, &args, &world)
+                commands::export::run(&s, &args, world)
             }
         }
         cli::Command::Exec(args) => {
             let files = files()?;
-            let s = picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+            let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
                 settings::CredentialSettings::resolve(profile, args.login, env, files.clone())
             })?;
             if show {
                 settings::show(&s)
             } else {
-                commands::exec::run(&s, &args.command, args.force, args.server, &world)
+                commands::exec::run(&s, &args.command, args.force, args.server, world)
             }
         }
         cli::Command::Whoami(args) => {
             let files = files()?;
-            let s = picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
+            let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
                 settings::CredentialSettings::resolve(profile, false, env, files.clone())
             })?;
             if show {
                 settings::show(&s)
             } else {
-                commands::whoami::run(&s, args.output, &world)
+                commands::whoami::run(&s, args.output, world)
             }
         }
         cli::Command::List(args) => {
@@ -225,20 +273,19 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             if show {
                 settings::show(&s)
             } else {
-                commands::list::run(&s, &world, &mut std::io::stdout().lock())
+                commands::list::run(&s, world, &mut std::io::stdout().lock())
             }
         }
         cli::Command::Console(args) => {
             let files = files()?;
-            let credentials =
-                picker::or_pick(&world, &files, args.profile.as_deref(), |profile| {
-                    settings::CredentialSettings::resolve(profile, false, env, files.clone())
-                })?;
+            let credentials = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
+                settings::CredentialSettings::resolve(profile, false, env, files.clone())
+            })?;
             let s = settings::ConsoleSettings::resolve(&args, credentials, env);
             if show {
                 settings::show(&s)
             } else {
-                commands::console::run(&s, &world)
+                commands::console::run(&s, world)
             }
         }
         cli::Command::ShellInit(args) => {
@@ -254,12 +301,12 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             &mut std::io::stdout().lock(),
         ),
         cli::Command::Manpage(args) => commands::manpage::run(&args, &mut std::io::stdout().lock()),
-        cli::Command::Pick => commands::pick::run(&world),
+        cli::Command::Pick => commands::pick::run(world),
         cli::Command::Prompt(args) => {
-            commands::prompt::run(&args.format, &world, &mut std::io::stdout().lock())
+            commands::prompt::run(&args.format, world, &mut std::io::stdout().lock())
         }
         cli::Command::Configure(cli::ConfigureCommand::Sso(args)) => {
-            commands::configure_sso::run(&args, &world)
+            commands::configure_sso::run(&args, world)
         }
         cli::Command::Configure(cli::ConfigureCommand::Populate(args)) => {
             let files = files()?;
@@ -270,7 +317,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             } else {
                 commands::populate::run(
                     &s,
-                    &world,
+                    world,
                     &mut std::io::stdout().lock(),
                     &mut std::io::stderr().lock(),
                 )
@@ -283,7 +330,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<()> {
             } else {
                 commands::status::run(
                     &s,
-                    &world,
+                    world,
                     &mut std::io::stdout().lock(),
                     &mut std::io::stderr().lock(),
                 )

@@ -101,7 +101,18 @@ fn key(transport: &Transport, endpoint_url: &str) -> Key {
     )
 }
 
+/// Makes aws-lc (rustls' crypto) ready: it detects the CPU's features once per process, here
+/// rather than before `main`. The workspace builds aws-lc without its static constructor
+/// (`BORINGSSL_NO_STATIC_INITIALIZER`, in .cargo/config.toml) so that a command answered from
+/// the cache runs no CPUID, which traps to the hypervisor in virtual machines; without this
+/// call aws-lc would still be correct, on its slower portable code. Every TLS context of the
+/// workspace is made in [`prepare`], so every TLS connection comes after it.
+fn crypto_ready() {
+    aws_lc_rs::init();
+}
+
 fn prepare(transport: &Transport, endpoint_url: &str) -> Prepared {
+    crypto_ready();
     let tls = trust_store(transport.ca_bundle.as_ref()).and_then(|store| {
         TlsContext::builder()
             .with_trust_store(store)

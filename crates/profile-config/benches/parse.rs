@@ -90,3 +90,19 @@ fn load_from_disk_and_resolve_one_of_10_000(bencher: divan::Bencher<'_, '_>) {
             .expect("an SSO profile")
     });
 }
+
+#[divan::bench]
+fn load_one_profile_from_disk_of_10_000(bencher: divan::Bencher<'_, '_>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let locations = FileLocations {
+        config: dir.path().join("config"),
+        credentials: dir.path().join("credentials"),
+    };
+    std::fs::write(&locations.config, config(10_000)).expect("write");
+    bencher.bench(|| {
+        let set = ProfileSet::load_profile(&locations, "p-9997").expect("valid");
+        set.sso_profile("p-9997")
+            .expect("valid")
+            .expect("an SSO profile")
+    });
+}

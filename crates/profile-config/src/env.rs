@@ -158,6 +158,9 @@ pub mod vars {
         "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE";
     /// Set by `aws-sso-rs exec` to the profile whose credentials the program runs with.
     pub const AWS_SSO_RS_PROFILE: &str = "AWS_SSO_RS_PROFILE";
+    /// Set by the shell's completion code: the command line is a completion request, which
+    /// clap_complete answers whatever the arguments are.
+    pub const COMPLETE: &str = "COMPLETE";
     /// A PEM file of certificates to trust instead of the system's (above the profile's
     /// `ca_bundle`).
     pub const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
@@ -186,9 +189,6 @@ pub mod vars {
     pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
     /// Set (to anything) to turn colour off (no-color.org).
     pub const NO_COLOR: &str = "NO_COLOR";
-    /// Set by the shell completion code to ask the binary for completions (clap_complete's
-    /// dynamic completion).
-    pub const COMPLETE: &str = "COMPLETE";
 }
 
 #[cfg(test)]

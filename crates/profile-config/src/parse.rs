@@ -71,15 +71,27 @@ pub(crate) struct ScanError {
 
 const WHITESPACE: [char; 2] = [' ', '\t'];
 
-/// Splits `text` into lines (without terminators) with their byte ranges. A byte-order mark
-/// at the start of the text is not part of the first line's content (it stays in its range).
-fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        if start >= text.len() {
+/// The lines of `text` (without terminators), numbered from 1, with their byte ranges. A
+/// byte-order mark at the start of the text is not part of the first line's content (it stays
+/// in its range).
+struct PhysicalLines<'a> {
+    text: &'a str,
+    /// Where the next line starts.
+    start: usize,
+    /// The number of the line last returned.
+    number: usize,
+}
+
+impl<'a> Iterator for PhysicalLines<'a> {
+    /// The line's number, its byte range (terminator included) and its content.
+    type Item = (usize, std::ops::Range<usize>, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.start;
+        if start >= self.text.len() {
             return None;
         }
-        let rest = &text[start..];
+        let rest = &self.text[start..];
         // `str::find` of an ASCII char is the standard library's word-at-a-time search, which
         // needs no CPU feature detection (CPUID is slow in virtual machines, and `prompt`
         // parses the config at every shell prompt).
@@ -93,10 +105,37 @@ fn physical_lines(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &
         } else {
             content
         };
-        let range = start..start + len;
-        start += len;
-        Some((range, content))
-    })
+        self.start += len;
+        self.number += 1;
+        Some((self.number, start..start + len, content))
+    }
+}
+
+impl PhysicalLines<'_> {
+    /// Passes over the lines up to the next one that starts with `[` (the next section
+    /// header, whatever the lines before it hold), counting them. Kept out of line: the scan
+    /// that reads every line stays as tight as before.
+    #[inline(never)]
+    fn skip_to_header(&mut self) {
+        let rest = &self.text[self.start..];
+        let mut from = 0;
+        // `[` is rare inside a section, so its word-at-a-time search mostly lands on the next
+        // header at once; a `[` inside a line is passed over.
+        let end = loop {
+            match rest[from..].find('[') {
+                Some(i) if from + i == 0 || rest.as_bytes()[from + i - 1] == b'\n' => {
+                    break from + i;
+                }
+                Some(i) => from += i + 1,
+                None => break rest.len(),
+            }
+        };
+        self.number += rest.as_bytes()[..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.start += end;
+    }
 }
 
 /// Byte offset of the comment that ends `line`, if any. On property lines a comment must
@@ -134,12 +173,36 @@ fn split_colon_property(line: &str) -> Option<(&str, &str)> {
     (!key.is_empty() && !line.contains('=')).then(|| (key, value.trim_matches(WHITESPACE)))
 }
 
+/// What [`scan_sections`] does with the lines of the section that a header opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// Scan them.
+    Read,
+    /// Pass over them, unread and unchecked, to the next header: for a reader that does not
+    /// want the section (never in [`Mode::Strict`], which must see every line).
+    Skip,
+}
+
 /// Scans `text`, calling `visit` for each line in order. In [`Mode::Strict`] it stops at the
 /// first line the cross-SDK rules refuse; in [`Mode::Lenient`] it never fails.
 pub(crate) fn scan<'a>(
     text: &'a str,
     mode: Mode,
     mut visit: impl FnMut(Line<'a>),
+) -> Result<(), ScanError> {
+    scan_sections(text, mode, |line| {
+        visit(line);
+        Body::Read
+    })
+}
+
+/// Like [`scan`], but after each header `visit` says whether the section's lines are to be
+/// read or passed over ([`Body::Skip`]: none of them is visited, and the scan goes on at the
+/// next line that starts with `[`). What `visit` answers for other lines is not used.
+pub(crate) fn scan_sections<'a>(
+    text: &'a str,
+    mode: Mode,
+    mut visit: impl FnMut(Line<'a>) -> Body,
 ) -> Result<(), ScanError> {
     #[derive(PartialEq)]
     enum State {
@@ -148,8 +211,12 @@ pub(crate) fn scan<'a>(
         InProperty { sub_properties: bool },
     }
     let mut state = State::BeforeSection;
-    for (index, (range, content)) in physical_lines(text).enumerate() {
-        let number = index + 1;
+    let mut lines = PhysicalLines {
+        text,
+        start: 0,
+        number: 0,
+    };
+    while let Some((number, range, content)) = lines.next() {
         let refused = |message| Problem {
             message,
             read_by_aws_cli: false,
@@ -267,12 +334,16 @@ pub(crate) fn scan<'a>(
                 message: p.message,
             });
         }
-        visit(Line {
+        let header = matches!(kind, LineKind::Header(_));
+        let body = visit(Line {
             number,
             range,
             kind,
             problem,
         });
+        if header && body == Body::Skip {
+            lines.skip_to_header();
+        }
     }
     Ok(())
 }

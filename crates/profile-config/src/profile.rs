@@ -14,7 +14,7 @@ type Map<V> = IndexMap<CompactString, V, foldhash::fast::RandomState>;
 
 use crate::error::{Error, ErrorKind};
 use crate::location::FileLocations;
-use crate::parse::{self, LineKind, is_valid_identifier};
+use crate::parse::{self, Body, LineKind, is_valid_identifier};
 
 /// Which of the two shared files a text comes from: they name profiles differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -197,9 +197,11 @@ impl ProfileSet {
     }
 
     /// Like [`ProfileSet::load`], but keeps only the profile `name` (with every sso-session
-    /// and services section): the fast path of commands that act on one profile. The whole
-    /// files are still scanned; a line that breaks the format makes only its own section
-    /// invalid, so another profile's broken line does not stop this one.
+    /// and services section): the fast path of commands that act on one profile. A line that
+    /// breaks the format makes only its own section invalid, so another profile's broken line
+    /// does not stop this one; the other profiles' lines are passed over unread (from their
+    /// header to the next line that starts with `[`), so a large config costs little more
+    /// than its headers.
     ///
     /// # Errors
     /// As [`ProfileSet::load`].
@@ -366,7 +368,7 @@ impl ProfileSet {
         mode: parse::Mode,
     ) -> Result<(), Error> {
         let path: Arc<Path> = Arc::from(source.path);
-        let (sections, properties, stray) = raw_sections(source.text, &path, mode)?;
+        let (sections, properties, stray) = raw_sections(source.text, &path, mode, kind, only)?;
         for (line, message) in stray {
             let at = Location {
                 path: path.clone(),
@@ -550,15 +552,31 @@ type RawFile<'a> = (
     Vec<(usize, &'static str)>,
 );
 
+/// Whether a reader that keeps only the profile `only` passes over the section `class`
+/// unread: another profile (the `[default]` section too, unless `default` is wanted).
+fn unwanted(class: Class<'_>, only: Option<&str>) -> bool {
+    match (only, class) {
+        (Some(wanted), Class::Profile(name)) => wanted != name,
+        (Some(wanted), Class::BareDefault) => wanted != "default",
+        _ => false,
+    }
+}
+
+/// The sections of `text`. A lenient scan that keeps only the profile `only` passes over the
+/// bodies of the other profiles (the caller drops those sections anyway, and in a lenient
+/// scan their lines cannot fail): a 10,000-profile config is then read header to header.
 fn raw_sections<'a>(
     text: &'a str,
     path: &Arc<Path>,
     mode: parse::Mode,
+    kind: FileKind,
+    only: Option<&str>,
 ) -> Result<RawFile<'a>, Error> {
     let mut sections: Vec<RawSection<'a>> = Vec::new();
     let mut properties: Vec<RawProperty<'a>> = Vec::new();
     let mut stray = Vec::new();
-    parse::scan(text, mode, |line| {
+    let skipping = mode == parse::Mode::Lenient && only.is_some();
+    parse::scan_sections(text, mode, |line| {
         // A header's own problem goes with the section it opens (below).
         if let Some(problem) = line.problem
             && !matches!(line.kind, LineKind::Header(_))
@@ -569,10 +587,13 @@ fn raw_sections<'a>(
             }
             if !problem.read_by_aws_cli {
                 // Nothing to read on this line: its section is invalid from here on.
-                return;
+                return Body::Read;
             }
         }
         match line.kind {
+            LineKind::Header(header) if skipping && unwanted(classify(header, kind), only) => {
+                return Body::Skip;
+            }
             LineKind::Header(header) => {
                 let at = properties.len();
                 let problems = match line.problem {
@@ -605,6 +626,7 @@ fn raw_sections<'a>(
             }
             LineKind::Blank | LineKind::Comment => {}
         }
+        Body::Read
     })
     .map_err(|e| {
         Error::from(ErrorKind::Parse {
