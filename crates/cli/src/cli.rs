@@ -45,7 +45,7 @@ fn session_candidates() -> ArgValueCandidates {
     about,
     long_about,
     max_term_width = 100,
-    after_long_help = "Environment: AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, \
+    after_long_help = "Environment: AWS_PROFILE (AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`), AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, \
 AWS_ENDPOINT_URL_<SERVICE>; AWS_CA_BUNDLE (else the profile's ca_bundle) for a TLS-inspecting \
 proxy's certificates; HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case). Exit codes: 0 ok, 1 \
 other, 2 usage, 3 config, 4 cache, 5 sign-in, 6 network or service, 7 sign in again, 8 no \
@@ -155,7 +155,8 @@ pub struct ManpageArgs {
 #[command(group = clap::ArgGroup::new("page").args(["service", "destination"]))]
 pub struct ConsoleArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`).
+    /// AWS_DEFAULT_PROFILE, `default`; when none is set and `default` is not an IAM Identity
+    /// Center profile, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Land on this service's console (`s3`, `ec2`, `cloudwatch`...).
@@ -229,8 +230,8 @@ pub struct PromptArgs {
     /// `refused`, `not-sso`, `no-such-profile`, `unknown`), {closest} (for `no-such-profile`,
     /// the profile probably meant), {seconds}, {refreshable} (`yes`/`no`), {account}, {role},
     /// {session}, {region}, {login} (the command that signs in), {warning} (a sentence when
-    /// under 15 minutes are left and a browser is needed to renew them, or the sign-in was
-    /// refused).
+    /// under 15 minutes are left and a browser is needed to renew them, when the sign-in has
+    /// expired, or when it was refused).
     #[arg(long, default_value = DEFAULT_PROMPT_FORMAT)]
     pub format: String,
 }
@@ -422,7 +423,8 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`).
+    /// AWS_DEFAULT_PROFILE, `default`; when none is set and `default` is not an IAM Identity
+    /// Center profile, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// Sign in interactively if no valid sign-in is cached.
@@ -449,7 +451,8 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`).
+    /// AWS_DEFAULT_PROFILE, `default`; when none is set and `default` is not an IAM Identity
+    /// Center profile, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// `json` (as the AWS CLI prints it) or `text`.

@@ -23,7 +23,8 @@ use clap::Parser;
 
 /// `--debug`: the libraries' and the AWS SDK's `tracing` events at debug level on stderr.
 /// Secrets never reach them: the libraries trace no secret (they are `Secret`s, which print
-/// as `<redacted>`), and the SDK's request interceptor traces method, path and status only.
+/// as `<redacted>`), and the SDK's request interceptor traces method, path, operation, status
+/// and time taken, never headers, query strings or bodies.
 fn init_debug_log() {
     // Ours, and the SDK's endpoint resolution, attempts, timeouts and retries; not its
     // phase-by-phase chatter.
@@ -35,6 +36,7 @@ fn init_debug_log() {
             "aws_sso_device_auth",
             "aws_sso_role_credentials",
             "aws_smithy_runtime::client::retries",
+            "aws_smithy_runtime::client::orchestrator::endpoints",
         ]
         .map(|t| (t, LevelFilter::DEBUG)),
     );

@@ -145,7 +145,7 @@ impl SdkOidc {
     /// `aws_sso_profile_config::ProfileSet::endpoint`), set on the client unless it is the
     /// public default, which the SDK resolves itself, through `transport` (CA bundle,
     /// proxy), as `aws-sso-http` builds every client. Requests and responses are traced
-    /// (method, path and status only) for `--debug`.
+    /// (method, path, operation, status and time; never headers or bodies) for `--debug`.
     pub fn new(
         region: &str,
         endpoint: &aws_sso_profile_config::Endpoint,

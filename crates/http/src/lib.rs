@@ -8,8 +8,9 @@
 //!   certificates, through the proxy; the bundle read and the client built once per process.
 //! - [`sdk_config`] and [`sdk_client!`]: the settings every SDK client shares (region,
 //!   endpoint, time limits of [`sdk_timeouts`], retries of [`sdk_retries`]) and the client of
-//!   any service crate, with the request log ([`RequestLog`], `--debug`: method, path and
-//!   status only) and [`NoPointRetrying`] (no retry of what cannot pass).
+//!   any service crate, with the request log ([`RequestLog`], `--debug`: method, path,
+//!   operation, status and time, never headers or bodies) and [`NoPointRetrying`] (no retry of
+//!   what cannot pass).
 //! - [`classify`]: any SDK error as a [`Failure`] (the service's error code, no answer, or
 //!   an answer that is not the service's), with [`describe_failure`]'s sentence naming the
 //!   endpoint, the CA bundle or the proxy and what to do.

@@ -215,8 +215,9 @@ fn cidr_contains(net: &str, bits: &str, host: &str) -> bool {
 impl Transport {
     /// The network settings for `profile` of `set`: the environment's, with the profile's
     /// `ca_bundle` when `AWS_CA_BUNDLE` is not set (the environment wins, as in the AWS CLI).
-    /// Without a profile (a session named directly), the active profile's (`AWS_PROFILE`,
-    /// else `AWS_DEFAULT_PROFILE`, else `default`), as the AWS CLI reads `ca_bundle` for
+    /// Without a profile (a session named directly), the active profile's
+    /// (`AWS_SSO_RS_PROFILE` inside `aws-sso-rs exec`, else `AWS_PROFILE`, else
+    /// `AWS_DEFAULT_PROFILE`, else `default`), as the AWS CLI reads `ca_bundle` for
     /// `aws sso login --sso-session`.
     pub fn for_profile(set: &ProfileSet, profile: Option<&str>, env: &dyn Env) -> Self {
         let mut transport = Self::from_env(env);

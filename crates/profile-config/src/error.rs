@@ -105,7 +105,7 @@ pub enum ErrorKind {
         /// It does not exist.
         file_missing: bool,
     },
-    /// A command given no sign-in, and the config has several (`login`, `list`, `populate`).
+    /// A command given no sign-in, and the config has several (`login`, `list`).
     #[error(
         "{} has {} IAM Identity Center sign-ins; name one: {}",
         path.display(),

@@ -7,7 +7,8 @@
 //!   the cross-SDK profile-file rules, every value remembering its file and line.
 //! - [`select_profile`] and [`ProfileSet::sso_profile`]: which profile, and its typed
 //!   IAM Identity Center settings ([`SsoProfile`]), validated with errors that name the file,
-//!   line and key.
+//!   line and key; [`ProfileSet::sessions`], every sign-in once ([`SessionList::only_sign_in`],
+//!   [`SessionList::only_named_session`], [`SessionList::profiles_for_role`]).
 //! - [`ProfileSet::endpoint`]: the endpoint URL of a service, honouring `AWS_ENDPOINT_URL_*`,
 //!   `[services]` sections and `endpoint_url`.
 //! - [`ConfigDocument`]: edits that keep every comment, blank line and key order, saved
@@ -15,7 +16,8 @@
 //!   sections it marked.
 //!
 //! The environment is injected ([`Env`]) so nothing here reads the process environment unless
-//! asked to ([`ProcessEnv`]).
+//! asked to ([`ProcessEnv`], or [`EnvSnapshot`]: read once); every variable's name is in
+//! [`env::vars`].
 //!
 //! ```
 //! use aws_sso_profile_config::{MapEnv, ProfileSet, Service, Source, ClientEndpointConfig, select_profile};

@@ -9,7 +9,8 @@
 //!   request), it takes a valid token (refreshed through `aws-sso-device-auth` when due, itself
 //!   single-flight), calls `GetRoleCredentials`, and caches the answer.
 //! - [`Resolver::credentials_or_sign_in`]: the same, signing in first when needed, with the
-//!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one).
+//!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one);
+//!   [`fetch_credentials`]: either, with the SDK clients of a target, as one call.
 //! - [`Resolver::directory`]: the accounts and roles of a sign-in, fetched with bounded,
 //!   adaptive concurrency and cached in a [`DirectoryCache`] of this crate's own;
 //!   [`Resolver::populate`]: a generated profile for each of them in the config
@@ -24,6 +25,10 @@
 //! - [`program_environment`]: what a program run with a profile's credentials gets (and
 //!   [`credential_variables`], [`outer_exec`]).
 //! - [`why_signed_out`]: why a sign-in cannot be used, as the cache tells it.
+//! - [`active_profile`]: the active profile and how long it lasts, for prompts, and
+//!   [`ActiveProfile::warning`], what a person should be told.
+//! - [`caller_identity`]: who the credentials belong to (STS); [`ContainerServer`]: a local
+//!   container-credentials endpoint ([`ContainerServer::serve_role`]).
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).

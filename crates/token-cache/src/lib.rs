@@ -11,7 +11,8 @@
 //!
 //! Writes replace a file atomically (temporary file in the same folder, flushed, renamed), so
 //! a reader never sees half a file; files are `0600` in `0700` folders. Advisory locks
-//! ([`TokenCache::lock`]) let concurrent processes agree that one of them refreshes or fetches
+//! ([`TokenCache::try_lock`], [`TokenCache::lock_waiting`] for async callers, whose sleeper
+//! spends the pauses) let concurrent processes agree that one of them refreshes or fetches
 //! while the others wait and then read what it wrote. Secrets are [`Secret`]s, which never
 //! print. Time is injected: callers pass `now` to the [`ExpiryPolicy`], and the [`Clock`]
 //! trait (with [`SystemClock`], the one place aws-sso-rs reads the real time, and

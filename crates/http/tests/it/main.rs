@@ -1,0 +1,3 @@
+//! Integration tests of aws-sso-http: its example program against the mock.
+
+mod examples;
