@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use aws_sso_profile_config::{MapEnv, ProfileSet, Source};
+use aws_sso_profile_config::{ClientEndpointConfig, MapEnv, ProfileSet, Service, Source};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,7 +32,13 @@ fuzz_target!(|data: &[u8]| {
     let env = MapEnv::new().with("HOME", "/home/fuzz");
     for p in lenient.profiles() {
         let _ = lenient.sso_profile(p.name());
-        let _ = lenient.transport(Some(p.name()), &env);
+        let _ = lenient.endpoint(
+            Some(p.name()),
+            &Service::SsoOidc,
+            "us-east-1",
+            &env,
+            ClientEndpointConfig::default(),
+        );
         for (_, prop) in p.properties() {
             let _ = prop.sub_properties();
         }
