@@ -748,7 +748,8 @@ fn configure_sso_by_flags_writes_a_working_profile_and_keeps_the_file() {
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("3 AWS accounts are available to you; pass --account-id"),
+        stderr(&out).contains("3 AWS accounts are available to you; pass --account-id, one of: ")
+            && stderr(&out).contains("400000000000 (team 00)"),
         "{}",
         stderr(&out)
     );

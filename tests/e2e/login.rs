@@ -622,3 +622,39 @@ fn login_with_no_profile_uses_the_configs_only_sign_in_and_names_the_flag_when_t
         stderr(&out)
     );
 }
+
+#[test]
+fn with_no_browser_and_no_terminal_login_uses_the_device_code_instead_of_waiting() {
+    let w = world(Scenario::default());
+    // No BROWSER, no display, stdin not a terminal: a browser sign-in could never finish.
+    let out = w
+        .cmd(&["login", "--profile", "dev-account-ro"])
+        .env_remove("BROWSER")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("no browser can be started here (there is no graphical display here")
+            && err.contains("so the sign-in uses the device code"),
+        "says why the flow changed: {err}"
+    );
+    assert_eq!(
+        err.matches(&format!("{}/device?user_code=", w.mock.url()))
+            .count(),
+        1,
+        "the device code's address, to open on any device: {err}"
+    );
+    assert!(!err.contains("Waiting for the browser"), "{err}");
+    // What --show-settings says, for the same run.
+    let settings = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--show-settings"])
+        .env_remove("BROWSER")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&settings.stdout).expect("json");
+    assert_eq!(json["targets"][0]["flow"], "device-code", "{json}");
+    assert!(json["device_code_instead"].is_string(), "{json}");
+}

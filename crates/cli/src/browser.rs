@@ -59,6 +59,15 @@ pub fn open(url: &str, env: &dyn Env) -> Result<(), NoBrowser> {
     })
 }
 
+/// Whether a browser could be opened here: `BROWSER` is set, or the platform's opener can
+/// show a page (see [`open`]); `Err` says why not.
+pub fn can_open(env: &dyn Env) -> Result<(), NoBrowser> {
+    if env.non_empty(vars::BROWSER).is_some() {
+        return Ok(());
+    }
+    graphical_display(env)
+}
+
 /// Whether the platform's opener can show a page to the person at this terminal.
 fn graphical_display(env: &dyn Env) -> Result<(), NoBrowser> {
     if cfg!(target_os = "macos") {

@@ -109,6 +109,7 @@ fn fast_credential_process(world: &world::World) -> Option<anyhow::Result<()>> {
                     Some(&profile),
                     login,
                     world.env.as_ref(),
+                    world.interactive,
                     files,
                 )
             })
@@ -202,7 +203,14 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             let files = files()?;
             let set = ProfileSet::load(&files.locations())?;
             let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::LoginSettings::resolve(&args, profile, env, files.clone(), &set)
+                settings::LoginSettings::resolve(
+                    &args,
+                    profile,
+                    env,
+                    world.interactive,
+                    files.clone(),
+                    &set,
+                )
             })?;
             if show {
                 settings::show(&s)
@@ -225,6 +233,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
                 Some(&args.profile),
                 args.login,
                 env,
+                world.interactive,
                 files()?,
             )?;
             if show {
@@ -238,6 +247,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
                 args.profile.as_deref(),
                 false,
                 env,
+                world.interactive,
                 files()?,
             )?;
             if show {
@@ -249,7 +259,13 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
         cli::Command::Exec(args) => {
             let files = files()?;
             let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::CredentialSettings::resolve(profile, args.login, env, files.clone())
+                settings::CredentialSettings::resolve(
+                    profile,
+                    args.login,
+                    env,
+                    world.interactive,
+                    files.clone(),
+                )
             })?;
             if show {
                 settings::show(&s)
@@ -260,7 +276,13 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
         cli::Command::Whoami(args) => {
             let files = files()?;
             let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::CredentialSettings::resolve(profile, false, env, files.clone())
+                settings::CredentialSettings::resolve(
+                    profile,
+                    false,
+                    env,
+                    world.interactive,
+                    files.clone(),
+                )
             })?;
             if show {
                 settings::show(&s)
@@ -281,7 +303,13 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
         cli::Command::Console(args) => {
             let files = files()?;
             let credentials = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::CredentialSettings::resolve(profile, false, env, files.clone())
+                settings::CredentialSettings::resolve(
+                    profile,
+                    false,
+                    env,
+                    world.interactive,
+                    files.clone(),
+                )
             })?;
             let s = settings::ConsoleSettings::resolve(&args, credentials, env);
             if show {

@@ -25,6 +25,8 @@ pub struct CliPresenter<'a> {
     /// Run by `login` (or `configure sso`), whose flags can be suggested; else a credential
     /// command signing in on a program's behalf, which has none of them.
     in_login: bool,
+    /// The command that signs in to the target (`aws-sso-rs login --profile dev`).
+    login_command: String,
     terminal: bool,
     spinner: Mutex<Option<indicatif::ProgressBar>>,
 }
@@ -48,6 +50,7 @@ impl<'a> CliPresenter<'a> {
             device_code: target.flow == aws_sso_device_auth::Flow::DeviceCode,
             paste,
             in_login,
+            login_command: target.login_command(),
             terminal: std::io::stderr().is_terminal(),
             spinner: Mutex::new(None),
         }
@@ -67,16 +70,17 @@ impl<'a> CliPresenter<'a> {
                 let what_to_do = match (self.device_code, self.in_login) {
                     (true, true) => {
                         "open the address above on any device (--no-browser shows a QR code to scan)"
+                            .to_owned()
                     }
-                    (true, false) => "open the address above on any device",
-                    (false, true) => {
-                        "open the address above in a browser yourself, or sign in with\n\
+                    (true, false) => "open the address above on any device".to_owned(),
+                    (false, true) => "open the address above in a browser yourself, or sign in with\n\
                          --use-device-code (from any device)"
-                    }
-                    (false, false) => {
+                        .to_owned(),
+                    (false, false) => format!(
                         "open the address above in a browser yourself, or sign in first with\n\
-                         `aws-sso-rs login --use-device-code` (from any device)"
-                    }
+                         `{} --use-device-code` (from any device)",
+                        self.login_command
+                    ),
                 };
                 say(format_args!(
                     "No browser could be started on this machine: {why}.\nSo {what_to_do}.\n"

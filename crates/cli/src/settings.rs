@@ -7,7 +7,7 @@
 //! flag prints them (snapshot-tested).
 
 use anyhow::Result;
-use aws_sso_device_auth::SignInTarget;
+use aws_sso_device_auth::{Flow, SignInTarget};
 use aws_sso_profile_config::{
     ClientEndpointConfig, ConfiguredSession, Endpoint, Env, ProfileSet, Service, SessionList,
     select_profile,
@@ -22,6 +22,25 @@ use crate::cli::{
     StatusArgs,
 };
 use crate::world::Files;
+
+/// With no browser to open here and no terminal to paste an address into, a browser sign-in
+/// (PKCE) could never complete: `target` signs in with the device code instead, whose page
+/// any device can open. The reason, when it does; `None` when the flow stays as it is.
+fn headless_flow(
+    target: &mut SignInTarget,
+    env: &dyn Env,
+    interactive: bool,
+    no_browser: bool,
+) -> Option<String> {
+    if interactive || no_browser || target.flow == Flow::DeviceCode {
+        return None;
+    }
+    let why = crate::browser::can_open(env).err()?;
+    target.flow = Flow::DeviceCode;
+    Some(format!(
+        "no browser can be started here ({why}) and no address can be pasted (stdin is not a terminal), so the sign-in uses the device code"
+    ))
+}
 
 /// Prints settings as pretty JSON.
 pub fn show(settings: &impl Serialize) -> Result<()> {
@@ -57,19 +76,23 @@ pub struct LoginSettings {
     pub open_browser: bool,
     pub redirect_port: u16,
     pub force: bool,
+    /// Why the device code is used though the browser flow was asked for, if it is.
+    pub device_code_instead: Option<String>,
 }
 
 impl LoginSettings {
-    /// With `profile` in place of `--profile` (the one a person picked, when asked).
+    /// With `profile` in place of `--profile` (the one a person picked, when asked);
+    /// `interactive`: stdin is a terminal.
     pub fn resolve(
         args: &LoginArgs,
         profile: Option<&str>,
         env: &dyn Env,
+        interactive: bool,
         files: Files,
         set: &ProfileSet,
     ) -> Result<Self> {
         let device = args.use_device_code;
-        let (targets, skipped) = if args.all {
+        let (mut targets, skipped) = if args.all {
             selection::every_sign_in(set, env, device)?
         } else {
             let named = Named {
@@ -79,6 +102,10 @@ impl LoginSettings {
             let target = selection::sign_in_target(set, &files.config_file, named, env, device)?;
             (vec![target], Vec::new())
         };
+        let device_code_instead = targets
+            .iter_mut()
+            .map(|t| headless_flow(t, env, interactive, args.no_browser))
+            .fold(None, Option::or);
         Ok(Self {
             files,
             targets,
@@ -86,6 +113,7 @@ impl LoginSettings {
             open_browser: !args.no_browser,
             redirect_port: args.redirect_port.unwrap_or(0),
             force: args.force,
+            device_code_instead,
         })
     }
 }
@@ -157,6 +185,8 @@ pub struct CredentialSettings {
     pub sts_endpoint: Endpoint,
     /// Sign in interactively when needed.
     pub login: bool,
+    /// Why a sign-in would use the device code though the profile's flow is the browser's.
+    pub device_code_instead: Option<String>,
     #[serde(skip)]
     pub target: RoleTarget,
     /// The config as read (the selected profile and every session), for commands that need
@@ -167,15 +197,19 @@ pub struct CredentialSettings {
 
 impl CredentialSettings {
     /// The profile named by `profile` (else the environment's); the config is read once, for
-    /// that profile only.
+    /// that profile only. `interactive`: stdin is a terminal.
     pub fn resolve(
         profile: Option<&str>,
         login: bool,
         env: &dyn Env,
+        interactive: bool,
         files: Files,
     ) -> Result<Self> {
         let selected = select_profile(profile, env);
-        let (target, set) = selection::role_target(&files.locations(), &selected, env)?;
+        let (mut target, set) = selection::role_target(&files.locations(), &selected, env)?;
+        let device_code_instead = login
+            .then(|| headless_flow(&mut target.sign_in, env, interactive, false))
+            .flatten();
         let sts_region = selection::service_region(&target, env);
         let sts_endpoint = set.endpoint(
             Some(&selected.name),
@@ -195,6 +229,7 @@ impl CredentialSettings {
             portal_endpoint: target.portal.url.clone(),
             oidc_endpoint: target.sign_in.oidc.url.clone(),
             login,
+            device_code_instead,
             target,
             set,
         })

@@ -130,7 +130,17 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
     let env = world.env.as_ref();
     // The wizard cannot read a pasted callback address (its questions need stdin after the
     // sign-in), so without a browser it signs in with a device code.
-    let device = args.use_device_code || args.no_browser;
+    // Nothing is pasted here: without a browser to open, only the device code can finish.
+    let no_browser = crate::browser::can_open(env).err();
+    if let Some(why) = no_browser
+        .as_ref()
+        .filter(|_| !args.use_device_code && !args.no_browser)
+    {
+        eprintln!(
+            "aws-sso-rs: no browser can be started here ({why}), so the sign-in uses the device code."
+        );
+    }
+    let device = args.use_device_code || args.no_browser || no_browser.is_some();
     let sign_in_target = SignInTarget::resolve(
         NamedBy::SsoSession(session_name.clone()),
         session.clone(),
@@ -197,8 +207,12 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         }
         (None, all) => {
             return Err(crate::exit::usage(format!(
-                "{} AWS accounts are available to you; pass --account-id (`aws-sso-rs list accounts --sso-session {session_name}` lists them)",
-                all.len()
+                "{} AWS accounts are available to you; pass --account-id, one of: {}",
+                all.len(),
+                all.iter()
+                    .map(|a| format!("{} ({})", a.account.account_id, a.account.account_name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     };

@@ -28,6 +28,9 @@ pub fn run(settings: &LoginSettings, world: &World) -> Result<()> {
     for skipped in &settings.skipped {
         say(format_args!("aws-sso-rs: warning: skipped: {skipped}"));
     }
+    if let Some(why) = &settings.device_code_instead {
+        say(format_args!("aws-sso-rs: {why}."));
+    }
     sign_in(
         &settings.targets,
         &settings.files.cache(),
