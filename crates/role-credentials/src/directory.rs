@@ -31,6 +31,44 @@ pub struct DirectoryAccount {
     pub roles: Vec<String>,
 }
 
+/// Which one of several a command acts on, given the name it was told (if any): `configure
+/// sso`'s account and role, `list --account`'s account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice<'a, T> {
+    /// The one named.
+    Named(&'a T),
+    /// None named, and it is the only one.
+    Only(&'a T),
+    /// None named, and there are these: a person picks one, or the command asks for its name.
+    Several(&'a [T]),
+    /// The one named is not among them.
+    NotThere,
+    /// None named, and there are none.
+    NoneAtAll,
+}
+
+impl<'a, T> Choice<'a, T> {
+    /// The choice among `all` for `wanted`, matched by `is`.
+    fn among(all: &'a [T], wanted: Option<&str>, is: impl Fn(&T, &str) -> bool) -> Self {
+        match (wanted, all) {
+            (Some(name), all) => all
+                .iter()
+                .find(|t| is(t, name))
+                .map_or(Self::NotThere, Self::Named),
+            (None, []) => Self::NoneAtAll,
+            (None, [only]) => Self::Only(only),
+            (None, all) => Self::Several(all),
+        }
+    }
+}
+
+impl DirectoryAccount {
+    /// Which of this account's roles a command told `wanted` (a role name) acts on.
+    pub fn choose_role(&self, wanted: Option<&str>) -> Choice<'_, String> {
+        Choice::among(&self.roles, wanted, |role, name| role == name)
+    }
+}
+
 /// Every account and role of one sign-in, as fetched at one time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Directory {
@@ -53,6 +91,11 @@ impl Directory {
     /// The account with `id`.
     pub fn account(&self, id: &str) -> Option<&DirectoryAccount> {
         self.accounts.iter().find(|a| a.account.account_id == id)
+    }
+
+    /// Which account a command told `wanted` (an account id) acts on.
+    pub fn choose_account(&self, wanted: Option<&str>) -> Choice<'_, DirectoryAccount> {
+        Choice::among(&self.accounts, wanted, |a, id| a.account.account_id == id)
     }
 
     /// Whether it was fetched more than `max_age` before `now`.
@@ -427,6 +470,34 @@ mod tests {
             assert!(third >= Duration::from_millis(40) && third <= Duration::from_millis(80));
             assert!(t.backoff(30) <= t.max_backoff);
         }
+    }
+
+    #[test]
+    fn a_choice_is_the_one_named_the_only_one_or_several() {
+        let account = |id: &str, roles: &[&str]| DirectoryAccount {
+            account: Account {
+                account_id: id.into(),
+                account_name: format!("team {id}"),
+                email: String::new(),
+            },
+            roles: roles.iter().map(|r| (*r).to_owned()).collect(),
+        };
+        let d = Directory {
+            start_url: "https://d-1.awsapps.com/start".into(),
+            fetched_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time"),
+            accounts: vec![account("1", &["ReadOnly"]), account("2", &["Admin", "ReadOnly"])],
+        };
+        assert!(matches!(d.choose_account(Some("2")), Choice::Named(a) if a.account.account_id == "2"));
+        assert_eq!(d.choose_account(Some("3")), Choice::NotThere);
+        assert!(matches!(d.choose_account(None), Choice::Several(all) if all.len() == 2));
+        let one = &d.accounts[0];
+        assert_eq!(one.choose_role(None), Choice::Only(&"ReadOnly".to_owned()));
+        assert_eq!(one.choose_role(Some("Admin")), Choice::NotThere);
+        let none = Directory {
+            accounts: Vec::new(),
+            ..d.clone()
+        };
+        assert_eq!(none.choose_account(None), Choice::NoneAtAll);
     }
 
     #[test]

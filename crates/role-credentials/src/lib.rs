@@ -78,7 +78,7 @@ pub use console::{
 };
 pub use container::ContainerServer;
 pub use directory::{
-    Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning, Freshness,
+    Choice, Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning, Freshness,
     fetch_accounts_and_roles,
 };
 pub use environment::{

@@ -8,7 +8,7 @@ use aws_sso_profile_config::{
     ClientEndpointConfig, ConfigDocument, DEFAULT_SCOPE, FileKind, Service, SsoProfileSpec,
     SsoSession, check_region, check_section_name, check_start_url, write_sso_profile,
 };
-use aws_sso_role_credentials::{Freshness, SessionTarget};
+use aws_sso_role_credentials::{Choice, Freshness, SessionTarget};
 
 use crate::cli::ConfigureSsoArgs;
 use crate::commands::directory::directory;
@@ -171,27 +171,29 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
     };
     // The list `list` cached (up to an hour old) lets the pickers open at once.
     let dir = directory(&target, &files, world, Freshness::default())?;
-    let account = match (&args.account_id, dir.accounts.as_slice()) {
-        (Some(id), _) => dir.account(id).ok_or_else(|| {
-            crate::exit::access(format!(
-                "you have no access to account {id} through {} (or it was assigned in the last hour: `aws-sso-rs list --refresh --sso-session {session_name}` fetches the list anew); `aws-sso-rs list accounts --sso-session {session_name}` lists yours",
+    let account = match dir.choose_account(args.account_id.as_deref()) {
+        Choice::Named(account) => account,
+        Choice::NotThere => {
+            return Err(crate::exit::access(format!(
+                "you have no access to account {} through {} (or it was assigned in the last hour: `aws-sso-rs list --refresh --sso-session {session_name}` fetches the list anew); `aws-sso-rs list accounts --sso-session {session_name}` lists yours",
+                args.account_id.as_deref().unwrap_or_default(),
                 session.start_url
-            ))
-        })?,
-        (None, []) => {
+            )));
+        }
+        Choice::NoneAtAll => {
             return Err(crate::exit::access(format!(
                 "no AWS account is assigned to you through {}; ask your administrator to assign you one",
                 session.start_url
             )));
         }
-        (None, [only]) => {
+        Choice::Only(only) => {
             eprintln!(
                 "The only AWS account available to you: {} ({}).",
                 only.account.account_name, only.account.account_id
             );
             only
         }
-        (None, all) if ask.interactive => {
+        Choice::Several(all) if ask.interactive => {
             let rows: Vec<Vec<String>> = all
                 .iter()
                 .map(|a| {
@@ -205,7 +207,7 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
             let items = crate::picker::columns(&rows);
             &all[crate::picker::choose("Account", &items)?]
         }
-        (None, all) => {
+        Choice::Several(all) => {
             return Err(crate::exit::usage(format!(
                 "{} AWS accounts are available to you; pass --account-id, one of: {}",
                 all.len(),
@@ -217,24 +219,27 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         }
     };
     let account_id = account.account.account_id.clone();
-    let role = match (&args.role_name, account.roles.as_slice()) {
-        (Some(role), roles) if roles.contains(role) => role.clone(),
-        (Some(role), _) => {
+    let role = match account.choose_role(args.role_name.as_deref()) {
+        Choice::Named(role) => role.clone(),
+        Choice::NotThere => {
             return Err(crate::exit::access(format!(
-                "you have no role {role} in account {account_id}; `aws-sso-rs list roles --sso-session {session_name} --account {account_id}` lists yours"
+                "you have no role {} in account {account_id}; `aws-sso-rs list roles --sso-session {session_name} --account {account_id}` lists yours",
+                args.role_name.as_deref().unwrap_or_default()
             )));
         }
-        (None, []) => {
+        Choice::NoneAtAll => {
             return Err(crate::exit::access(format!(
                 "you have no role in account {account_id}; choose another account, or ask your administrator to assign you one"
             )));
         }
-        (None, [only]) => {
+        Choice::Only(only) => {
             eprintln!("The only role available to you in {account_id}: {only}.");
             only.clone()
         }
-        (None, roles) if ask.interactive => roles[crate::picker::choose("Role", roles)?].clone(),
-        (None, roles) => {
+        Choice::Several(roles) if ask.interactive => {
+            roles[crate::picker::choose("Role", roles)?].clone()
+        }
+        Choice::Several(roles) => {
             return Err(crate::exit::usage(format!(
                 "{} roles are available to you in account {account_id}; pass --role-name ({})",
                 roles.len(),
