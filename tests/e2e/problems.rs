@@ -637,3 +637,21 @@ fn a_config_that_is_not_utf8_is_read_with_a_warning_and_not_edited() {
     assert!(stderr(&out).contains("not valid UTF-8"), "{}", stderr(&out));
     assert_eq!(std::fs::read(&config).expect("config"), bytes, "untouched");
 }
+
+#[test]
+fn a_start_url_the_service_does_not_know_points_at_the_settings_not_at_trying_again() {
+    let w = world(Scenario::default());
+    w.home.write_config(&format!(
+        "{}\n[sso-session other]\nsso_start_url = https://d-YYYYYYYYY.awsapps.com/start\nsso_region = ap-northeast-1\n",
+        aws_sso_e2e::EXAMPLE_CONFIG
+    ));
+    let out = w.run(&["login", "--sso-session", "other", "--use-device-code"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        err.contains("InvalidRequestException")
+            && err.contains("check the session's sso_start_url")
+            && !err.contains("try again"),
+        "{err}"
+    );
+}

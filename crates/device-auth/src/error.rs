@@ -117,9 +117,7 @@ pub enum ErrorKind {
     )]
     Random(String),
     /// Another service error.
-    #[error(
-        "IAM Identity Center answered {code}: {message}; try again, and add --debug to see the requests"
-    )]
+    #[error("IAM Identity Center answered {code}: {message}; {}", what_to_do(code))]
     Service {
         /// The error code.
         code: String,
@@ -154,5 +152,16 @@ pub(crate) fn service_error(e: ApiError, endpoint: &str) -> Error {
         .into(),
         ApiError::SlowDown => ErrorKind::Throttled.into(),
         ApiError::Other { code, message } => ErrorKind::Service { code, message }.into(),
+    }
+}
+
+/// What to do about a service error with `code`: a request the service finds invalid comes
+/// from the session's settings (an unknown start URL, a start URL of another region), which
+/// trying again cannot change.
+fn what_to_do(code: &str) -> &'static str {
+    if code == "InvalidRequestException" {
+        "check the session's sso_start_url (the AWS access portal URL) and sso_region (the region of IAM Identity Center), then sign in again"
+    } else {
+        "try again, and add --debug to see the requests"
     }
 }

@@ -485,9 +485,14 @@ mod tests {
         let d = Directory {
             start_url: "https://d-1.awsapps.com/start".into(),
             fetched_at: OffsetDateTime::from_unix_timestamp(1_800_000_000).expect("time"),
-            accounts: vec![account("1", &["ReadOnly"]), account("2", &["Admin", "ReadOnly"])],
+            accounts: vec![
+                account("1", &["ReadOnly"]),
+                account("2", &["Admin", "ReadOnly"]),
+            ],
         };
-        assert!(matches!(d.choose_account(Some("2")), Choice::Named(a) if a.account.account_id == "2"));
+        assert!(
+            matches!(d.choose_account(Some("2")), Choice::Named(a) if a.account.account_id == "2")
+        );
         assert_eq!(d.choose_account(Some("3")), Choice::NotThere);
         assert!(matches!(d.choose_account(None), Choice::Several(all) if all.len() == 2));
         let one = &d.accounts[0];
