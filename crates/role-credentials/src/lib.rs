@@ -89,7 +89,7 @@ pub use error::{Error, ErrorKind, why_signed_out};
 pub use fast_path::cached;
 pub use logout::{
     Leftovers, LogoutReport, LogoutScope, ServerLogout, TokenLogout, logout, logout_with,
-    remove_leftovers,
+    remove_leftovers, sign_out,
 };
 pub use populate::PopulateOutcome;
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};

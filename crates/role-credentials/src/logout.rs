@@ -214,6 +214,28 @@ pub struct Leftovers {
     pub warnings: Vec<String>,
 }
 
+/// Everything `aws-sso-rs logout` does, as one call: [`logout`] (the server sessions ended,
+/// the tokens and role credentials removed), then [`remove_leftovers`] (the cached account
+/// directory, the keys `export` wrote to `credentials_file`).
+///
+/// # Errors
+/// As [`logout`]; what is left over and cannot be removed is in [`Leftovers::warnings`].
+pub async fn sign_out(
+    cache: &TokenCache,
+    set: &ProfileSet,
+    sessions: &SessionList,
+    env: &dyn Env,
+    scope: LogoutScope<'_>,
+    directories: &DirectoryCache,
+    credentials_file: &Path,
+) -> Result<(LogoutReport, Leftovers), Error> {
+    let report = logout(cache, set, sessions, env, scope).await?;
+    Ok((
+        report,
+        remove_leftovers(scope, directories, credentials_file),
+    ))
+}
+
 /// After [`logout`]: removes what else aws-sso-rs left for `scope`: the cached account
 /// directory (`directories`) and the exported keys in `credentials_file` (only the sections
 /// it wrote, of the profiles in scope; the file keeps every other line). What cannot be

@@ -2,7 +2,7 @@
 //! sign-in saying what was ended and removed.
 
 use anyhow::Result;
-use aws_sso_role_credentials::{LogoutScope, ServerLogout, logout, remove_leftovers};
+use aws_sso_role_credentials::{LogoutScope, ServerLogout, sign_out};
 
 use crate::settings::LogoutSettings;
 use crate::world::World;
@@ -27,13 +27,14 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
         None => LogoutScope::Everything,
         Some(s) => LogoutScope::Session(s),
     };
-    let runtime = world.runtime()?;
-    let report = runtime.block_on(logout(
+    let (report, leftovers) = world.runtime()?.block_on(sign_out(
         &cache,
         &settings.set,
         &settings.sessions,
         world.env.as_ref(),
         scope,
+        &settings.files.directory_cache(),
+        &settings.files.credentials_file,
     ))?;
     for t in &report.tokens {
         println!(
@@ -50,12 +51,6 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             if roles == 1 { "" } else { "s" }
         );
     }
-    // What else aws-sso-rs left: the directory cache, and keys exported to the credentials file.
-    let leftovers = remove_leftovers(
-        scope,
-        &settings.files.directory_cache(),
-        &settings.files.credentials_file,
-    );
     for warning in &leftovers.warnings {
         eprintln!("aws-sso-rs: warning: {warning}");
     }
