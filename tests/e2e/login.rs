@@ -531,9 +531,12 @@ fn when_no_browser_starts_the_address_is_printed_and_login_goes_on() {
     let err = stderr(&out);
     assert!(
         err.contains("No browser could be started")
-            && err.contains("open the address above on any device")
-            && err.contains("--no-browser"),
+            && err.contains("open the address above on any device"),
         "says plainly that no browser started, and what to do (already in the device flow): {err}"
+    );
+    assert!(
+        !err.contains("QR code"),
+        "no terminal here, so no QR code to promise: {err}"
     );
     assert!(
         !err.contains("/nonexistent/browser") && !err.contains("Os {"),

@@ -68,11 +68,12 @@ impl<'a> CliPresenter<'a> {
             Err(why) => {
                 // How to paste the address a browser elsewhere ends on was said with the address.
                 let what_to_do = match (self.device_code, self.in_login) {
-                    (true, true) => {
+                    // The QR code is drawn on a terminal only.
+                    (true, true) if self.terminal => {
                         "open the address above on any device (--no-browser shows a QR code to scan)"
                             .to_owned()
                     }
-                    (true, false) => "open the address above on any device".to_owned(),
+                    (true, _) => "open the address above on any device".to_owned(),
                     (false, true) => "open the address above in a browser yourself, or sign in with\n\
                          --use-device-code (from any device)"
                         .to_owned(),
