@@ -103,16 +103,7 @@ fn fast_credential_process(world: &world::World) -> Option<anyhow::Result<()>> {
     }
     let profile = profile.filter(|p| !p.is_empty() && !p.starts_with('-'))?;
     Some(
-        world::Files::resolve(world)
-            .and_then(|files| {
-                settings::CredentialSettings::resolve(
-                    Some(&profile),
-                    login,
-                    world.env.as_ref(),
-                    world.interactive,
-                    files,
-                )
-            })
+        credential_settings(world, Some(&profile), login, false)
             .and_then(|s| commands::credential_process::run(&s, world)),
     )
 }
@@ -165,6 +156,31 @@ fn exit_code(result: anyhow::Result<()>) -> ExitCode {
 /// This executable's absolute path, for the code `shell-init` and `completions` print.
 fn this_binary() -> std::path::PathBuf {
     std::env::current_exe().unwrap_or_else(|_| "aws-sso-rs".into())
+}
+
+/// The settings of a credential command for `profile` (else the environment's); with
+/// `may_pick`, a person at the terminal picks a profile when none is named and `default`
+/// will not do (`picker::or_pick`).
+fn credential_settings(
+    world: &world::World,
+    profile: Option<&str>,
+    login: bool,
+    may_pick: bool,
+) -> anyhow::Result<settings::CredentialSettings> {
+    let files = world::Files::resolve(world)?;
+    let env = world.env.as_ref();
+    if !may_pick {
+        return settings::CredentialSettings::resolve(
+            profile,
+            login,
+            env,
+            world.interactive,
+            files,
+        );
+    }
+    picker::or_pick(world, &files, profile, |profile| {
+        settings::CredentialSettings::resolve(profile, login, env, world.interactive, files.clone())
+    })
 }
 
 fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
@@ -229,13 +245,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::CredentialProcess(args) => {
-            let s = settings::CredentialSettings::resolve(
-                Some(&args.profile),
-                args.login,
-                env,
-                world.interactive,
-                files()?,
-            )?;
+            let s = credential_settings(world, Some(&args.profile), args.login, false)?;
             if show {
                 settings::show(&s)
             } else {
@@ -243,13 +253,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::Export(args) => {
-            let s = settings::CredentialSettings::resolve(
-                args.profile.as_deref(),
-                false,
-                env,
-                world.interactive,
-                files()?,
-            )?;
+            let s = credential_settings(world, args.profile.as_deref(), false, false)?;
             if show {
                 settings::show(&s)
             } else {
@@ -257,16 +261,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::Exec(args) => {
-            let files = files()?;
-            let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::CredentialSettings::resolve(
-                    profile,
-                    args.login,
-                    env,
-                    world.interactive,
-                    files.clone(),
-                )
-            })?;
+            let s = credential_settings(world, args.profile.as_deref(), args.login, true)?;
             if show {
                 settings::show(&s)
             } else {
@@ -274,16 +269,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::Whoami(args) => {
-            let files = files()?;
-            let s = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::CredentialSettings::resolve(
-                    profile,
-                    false,
-                    env,
-                    world.interactive,
-                    files.clone(),
-                )
-            })?;
+            let s = credential_settings(world, args.profile.as_deref(), false, true)?;
             if show {
                 settings::show(&s)
             } else {
@@ -301,16 +287,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::Console(args) => {
-            let files = files()?;
-            let credentials = picker::or_pick(world, &files, args.profile.as_deref(), |profile| {
-                settings::CredentialSettings::resolve(
-                    profile,
-                    false,
-                    env,
-                    world.interactive,
-                    files.clone(),
-                )
-            })?;
+            let credentials = credential_settings(world, args.profile.as_deref(), false, true)?;
             let s = settings::ConsoleSettings::resolve(&args, credentials, env);
             if show {
                 settings::show(&s)
