@@ -243,23 +243,13 @@ impl StdError for SettingsError {}
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CaBundleSource;
-
-    fn bundle(path: &std::path::Path) -> Transport {
-        Transport {
-            ca_bundle: Some(CaBundle {
-                path: path.to_owned(),
-                source: CaBundleSource::Env,
-            }),
-            ..Transport::default()
-        }
-    }
 
     #[test]
     fn a_bad_ca_bundle_is_named_not_a_panic() {
         let dir = tempfile::tempdir().expect("tempdir");
         let missing = dir.path().join("missing.pem");
-        let err = trust_store(bundle(&missing).ca_bundle.as_ref()).expect_err("missing");
+        let err = trust_store(Transport::bundle_for_tests(&missing).ca_bundle.as_ref())
+            .expect_err("missing");
         assert!(
             err.contains("missing.pem") && err.contains("AWS_CA_BUNDLE"),
             "{err}"
@@ -267,7 +257,8 @@ mod tests {
 
         let empty = dir.path().join("empty.pem");
         std::fs::write(&empty, "just text\n").expect("write");
-        let err = trust_store(bundle(&empty).ca_bundle.as_ref()).expect_err("empty");
+        let err =
+            trust_store(Transport::bundle_for_tests(&empty).ca_bundle.as_ref()).expect_err("empty");
         assert!(err.contains("holds no certificate"), "{err}");
 
         let garbage = dir.path().join("garbage.pem");
@@ -276,14 +267,18 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
         )
         .expect("write");
-        let err = trust_store(bundle(&garbage).ca_bundle.as_ref()).expect_err("garbage");
+        let err = trust_store(Transport::bundle_for_tests(&garbage).ca_bundle.as_ref())
+            .expect_err("garbage");
         assert!(
             err.contains("trust anchor") && err.contains("garbage.pem"),
             "{err}"
         );
 
         // The client built from such settings fails every call with that sentence.
-        let client = http_client(&bundle(&missing), "https://example.com");
+        let client = http_client(
+            &Transport::bundle_for_tests(&missing),
+            "https://example.com",
+        );
         assert!(format!("{client:?}").contains("missing.pem"));
     }
 
@@ -296,11 +291,15 @@ mod tests {
             "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n",
         )
         .expect("write");
-        let first = format!("{:?}", http_client(&bundle(&path), "https://a.example"));
+        let first = format!(
+            "{:?}",
+            http_client(&Transport::bundle_for_tests(&path), "https://a.example")
+        );
         assert!(first.contains("trust anchor"), "{first}");
         // Changed on disk afterwards: this process keeps what it read, for every client.
         std::fs::write(&path, "just text\n").expect("write");
-        let again = connector(&bundle(&path), "https://b.example").expect_err("the same bundle");
+        let again = connector(&Transport::bundle_for_tests(&path), "https://b.example")
+            .expect_err("the same bundle");
         assert!(again.contains("trust anchor"), "{again}");
     }
 }

@@ -262,18 +262,8 @@ pub fn describe_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{CaBundle, CaBundleSource};
-    use aws_sso_profile_config::MapEnv;
 
-    fn bundle(path: &std::path::Path) -> Transport {
-        Transport {
-            ca_bundle: Some(CaBundle {
-                path: path.to_owned(),
-                source: CaBundleSource::Env,
-            }),
-            ..Transport::default()
-        }
-    }
+    use aws_sso_profile_config::MapEnv;
 
     #[test]
     fn a_failure_through_a_proxy_names_the_proxy_without_its_password() {
@@ -295,7 +285,11 @@ mod tests {
         let io = std::io::Error::other("invalid peer certificate: UnknownIssuer");
         let text = describe_failure(&Transport::default(), "https://x", &io);
         assert!(text.contains("AWS_CA_BUNDLE"), "{text}");
-        let text = describe_failure(&bundle(std::path::Path::new("/b.pem")), "https://x", &io);
+        let text = describe_failure(
+            &Transport::bundle_for_tests(std::path::Path::new("/b.pem")),
+            "https://x",
+            &io,
+        );
         assert!(
             text.contains("/b.pem") && text.contains("add the root"),
             "{text}"

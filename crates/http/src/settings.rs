@@ -246,6 +246,20 @@ impl Transport {
 }
 
 #[cfg(test)]
+impl Transport {
+    /// Settings with only a CA bundle at `path`, as `AWS_CA_BUNDLE` names one.
+    pub(crate) fn bundle_for_tests(path: &std::path::Path) -> Self {
+        Self {
+            ca_bundle: Some(CaBundle {
+                path: path.to_owned(),
+                source: CaBundleSource::Env,
+            }),
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use aws_sso_profile_config::{MapEnv, Source};
