@@ -4,7 +4,7 @@
 //! one place to look for them. Library code never calls [`std::env::var`] directly: it takes an
 //! [`Env`], which is [`ProcessEnv`] in the binary and a [`MapEnv`] in tests.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// Read access to environment variables.
 pub trait Env {
@@ -32,8 +32,11 @@ impl Env for ProcessEnv {
 /// [`EnvSnapshot::of_process`] ran (those that are valid Unicode). A program reads its
 /// environment once into one of these, so that every setting it resolves sees the same
 /// values however long it runs. Names are case-insensitive on Windows, as there.
+// A sorted map, not a hash map: a few dozen names, read a few times, in a process that may
+// live a millisecond (the cached `credential-process`), where seeding and running SipHash
+// over every variable cost more than the look-ups it would speed up.
 #[derive(Debug, Clone, Default)]
-pub struct EnvSnapshot(HashMap<String, String>);
+pub struct EnvSnapshot(BTreeMap<String, String>);
 
 /// The name as looked up: upper case on Windows, whose environment ignores case.
 fn lookup_name(name: &str) -> std::borrow::Cow<'_, str> {
@@ -66,7 +69,7 @@ impl Env for EnvSnapshot {
 
 /// A fixed environment, for tests and for callers that build one by hand.
 #[derive(Debug, Clone, Default)]
-pub struct MapEnv(HashMap<String, String>);
+pub struct MapEnv(BTreeMap<String, String>);
 
 impl MapEnv {
     /// An empty environment.

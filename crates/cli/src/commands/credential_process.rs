@@ -10,6 +10,9 @@ use crate::world::World;
 
 pub fn run(settings: &CredentialSettings, world: &World) -> Result<()> {
     let creds = role_credentials(settings, world)?;
-    writeln!(std::io::stdout().lock(), "{}", creds.to_process_json())?;
+    // One write: the SDK reading our stdout gets the document at once.
+    std::io::stdout()
+        .lock()
+        .write_all((creds.to_process_json() + "\n").as_bytes())?;
     Ok(())
 }
