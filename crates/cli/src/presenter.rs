@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use aws_sso_device_auth::{DeviceAuthorization, Presenter, SignInTarget};
+use aws_sso_device_auth::{DeviceAuthorization, LoginOutcome, Presenter, SignInTarget};
 use aws_sso_token_cache::timestamp::human_duration;
 use time::OffsetDateTime;
 
@@ -17,6 +17,8 @@ use crate::world::World;
 pub struct CliPresenter<'a> {
     world: &'a World,
     label: String,
+    /// The target as the outcome names it (`profile 'dev' (https://...)`).
+    described: String,
     open_browser: bool,
     /// The device-code flow (so `--use-device-code` is not suggested again).
     device_code: bool,
@@ -46,6 +48,7 @@ impl<'a> CliPresenter<'a> {
         Self {
             world,
             label: target.label(),
+            described: target.described(),
             open_browser,
             device_code: target.flow == aws_sso_device_auth::Flow::DeviceCode,
             paste,
@@ -127,7 +130,7 @@ impl<'a> CliPresenter<'a> {
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(bar);
     }
 
-    pub fn finish(&self) {
+    fn finish(&self) {
         if let Some(bar) = self
             .spinner
             .lock()
@@ -139,7 +142,32 @@ impl<'a> CliPresenter<'a> {
     }
 }
 
+/// The spinner stops whenever the presenter goes away, Ctrl-C included.
+impl Drop for CliPresenter<'_> {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 impl Presenter for CliPresenter<'_> {
+    fn finished(&self, outcome: Result<&LoginOutcome, &aws_sso_device_auth::Error>) {
+        self.finish();
+        let Ok(outcome) = outcome else {
+            return;
+        };
+        let left = human_duration(outcome.token().expires_at - self.world.clock.now());
+        match outcome {
+            LoginOutcome::AlreadySignedIn(_) => say(format_args!(
+                "Already signed in to {}; the token is valid for {left} more. Use --force to sign in again.",
+                self.described
+            )),
+            LoginOutcome::SignedIn(_) => say(format_args!(
+                "Signed in to {}; the token is valid for {left}.",
+                self.described
+            )),
+        }
+    }
+
     fn device_code(&self, a: &DeviceAuthorization, deadline: OffsetDateTime) {
         say(format_args!(
             "To sign in to {}, open\n\n    {}\n\nand check that the page shows the code\n\n    {}\n",

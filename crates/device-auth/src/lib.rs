@@ -13,7 +13,8 @@
 //! [`SignInTarget`] (the session, its OIDC endpoint and the [`Flow`]), it takes the
 //! cross-process login lock, reuses a token with more than the refresh window left unless
 //! forced, refreshes one that is due (signing in anew when it cannot be refreshed),
-//! runs the flow and caches the token. [`SignIn`] is the same over injected parts: the OIDC
+//! runs the flow and caches the token; [`login_each`] signs in to several targets in turn.
+//! [`SignIn`] is the same over injected parts: the OIDC
 //! calls behind [`OidcApi`] ([`SdkOidc`] uses `aws-sdk-ssooidc`), time behind [`Clock`] and
 //! [`Sleeper`], and what the person sees behind [`Presenter`]. The SDK client is built by
 //! `aws-sso-http` (CA bundle, proxy, time limits, retries, the request log).
@@ -69,5 +70,7 @@ pub use error::{Error, ErrorKind};
 pub use pkce::{CALLBACK_PATH, DEFAULT_WAIT, PkceFlow, REGISTERED_REDIRECT, challenge};
 pub use presenter::{Presenter, PrintPresenter};
 pub use registration::DEVICE_GRANT;
-pub use sign_in::{LoginOptions, LoginOutcome, PkceOptions, SignIn, login};
+pub use sign_in::{
+    LoginOptions, LoginOutcome, PkceOptions, SignIn, TargetFailed, login, login_each,
+};
 pub use target::{Flow, NamedBy, SignInTarget};

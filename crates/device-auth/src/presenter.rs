@@ -19,6 +19,9 @@ pub trait Presenter: Send + Sync {
     fn bad_paste(&self, _error: &Error) {}
     /// The cached token file is damaged; the login replaces it.
     fn replacing_damaged(&self, _error: &aws_sso_token_cache::Error) {}
+    /// [`login_each`](crate::login_each) finished this target's sign-in (the next one has not
+    /// started).
+    fn finished(&self, _outcome: Result<&crate::LoginOutcome, &Error>) {}
 }
 
 /// A [`Presenter`] that prints to stderr.

@@ -67,6 +67,50 @@ pub async fn login(
         .await
 }
 
+/// A sign-in of [`login_each`] that failed: to which target, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot sign in to {label}")]
+pub struct TargetFailed {
+    /// The target, as [`SignInTarget::label`] names it.
+    pub label: String,
+    /// Why.
+    #[source]
+    pub error: Error,
+}
+
+/// Signs in to each of `targets` in turn, as [`login`] does for one: the use case of
+/// `aws-sso-rs login` with several sessions (`--all`, several `--sso-session`), as one call.
+/// Each target gets its own presenter (`presenter_for`) and options (`options_for`), and
+/// hears how its sign-in ended ([`Presenter::finished`]) before the next starts; the first
+/// failure ends the run.
+///
+/// # Errors
+/// The first sign-in that fails, with its target.
+pub async fn login_each<P: Presenter>(
+    targets: &[SignInTarget],
+    cache: &TokenCache,
+    clock: &impl Clock,
+    mut presenter_for: impl FnMut(&SignInTarget) -> P,
+    mut options_for: impl FnMut(&SignInTarget) -> LoginOptions,
+) -> Result<Vec<LoginOutcome>, TargetFailed> {
+    let mut outcomes = Vec::with_capacity(targets.len());
+    for target in targets {
+        let presenter = presenter_for(target);
+        let result = login(target, cache, clock, &presenter, options_for(target)).await;
+        presenter.finished(result.as_ref());
+        match result {
+            Ok(outcome) => outcomes.push(outcome),
+            Err(error) => {
+                return Err(TargetFailed {
+                    label: target.label(),
+                    error,
+                });
+            }
+        }
+    }
+    Ok(outcomes)
+}
+
 /// Options of a PKCE login.
 #[derive(Debug, Default)]
 pub struct PkceOptions {

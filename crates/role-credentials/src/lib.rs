@@ -32,6 +32,8 @@
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).
+//! - [`SsoSetup`]: the guided set-up of one profile (`aws-sso-rs configure sso`): its
+//!   questions, defaults, checks and consents, asked through [`Questions`].
 //!
 //! ```no_run
 //! use aws_config::BehaviorVersion;
@@ -68,6 +70,7 @@ mod provider;
 mod report;
 mod resolver;
 pub mod selection;
+mod setup;
 mod sts;
 mod target;
 
@@ -99,5 +102,6 @@ pub use report::{
     damaged_token, profile_report, sign_in_report,
 };
 pub use resolver::Resolver;
+pub use setup::{Question, Questions, SetupAnswers, SetupError, SetupPlan, SsoSetup};
 pub use sts::{CallerIdentity, caller_identity};
 pub use target::{RoleTarget, SessionTarget};

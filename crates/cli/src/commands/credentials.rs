@@ -37,14 +37,10 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
             .login
             .then(|| CliPresenter::new(world, &target.sign_in, true, false, false));
         let sign_in = presenter.as_ref().map(|p| (p, LoginOptions::default()));
-        let result = tokio::select! {
-            r = fetch_credentials(target, &cache, &world.clock, policy, sign_in) => r,
-            _ = tokio::signal::ctrl_c() => {
-                presenter.iter().for_each(CliPresenter::finish);
-                return Err(Interrupted.into());
-            }
-        };
-        presenter.iter().for_each(CliPresenter::finish);
-        Ok(result?)
+        // The presenter's spinner stops when it is dropped, Ctrl-C or not.
+        tokio::select! {
+            r = fetch_credentials(target, &cache, &world.clock, policy, sign_in) => Ok(r?),
+            _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+        }
     })
 }

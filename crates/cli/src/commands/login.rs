@@ -1,13 +1,12 @@
 //! `aws-sso-rs login`: signs in to each target and says how it went. The use case (lock,
-//! reuse, refresh, flow, cache) is `aws_sso_device_auth::login`; what the person sees during
-//! it is the terminal presenter (`crate::presenter`).
+//! reuse, refresh, flow, cache; one target after another) is `aws_sso_device_auth::login_each`;
+//! what the person sees during it is the terminal presenter (`crate::presenter`).
 
 use std::io::IsTerminal;
 
-use anyhow::{Context, Result};
-use aws_sso_device_auth::{LoginOptions, LoginOutcome, PkceOptions, SignInTarget};
+use anyhow::Result;
+use aws_sso_device_auth::{LoginOptions, PkceOptions, SignInTarget, login_each};
 use aws_sso_token_cache::TokenCache;
-use aws_sso_token_cache::timestamp::human_duration;
 
 use crate::exit::Interrupted;
 use crate::presenter::{CliPresenter, say, stdin_lines, tighten_cache_folders};
@@ -45,7 +44,7 @@ pub fn run(settings: &LoginSettings, world: &World) -> Result<()> {
 }
 
 /// Signs in to each of `targets` in turn (reusing a valid token unless forced), saying what
-/// happened.
+/// happened (`aws_sso_device_auth::login_each`, shown by the terminal presenter).
 pub fn sign_in(
     targets: &[SignInTarget],
     cache: &TokenCache,
@@ -56,38 +55,22 @@ pub fn sign_in(
     let runtime = world.runtime()?;
     // A pasted callback is accepted on a terminal in every mode, and always with --no-browser.
     let paste = choices.accept_paste && (!choices.open_browser || std::io::stdin().is_terminal());
+    let presenter_for =
+        |target: &SignInTarget| CliPresenter::new(world, target, choices.open_browser, paste, true);
+    let options_for = |_: &SignInTarget| LoginOptions {
+        force: choices.force,
+        pkce: PkceOptions {
+            redirect_port: choices.redirect_port,
+            wait: None,
+            pasted: paste.then(stdin_lines),
+        },
+    };
     runtime.block_on(async {
-        for target in targets {
-            let presenter = CliPresenter::new(world, target, choices.open_browser, paste, true);
-            let options = LoginOptions {
-                force: choices.force,
-                pkce: PkceOptions {
-                    redirect_port: choices.redirect_port,
-                    wait: None,
-                    pasted: paste.then(stdin_lines),
-                },
-            };
-            let result = tokio::select! {
-                r = aws_sso_device_auth::login(target, cache, &world.clock, &presenter, options) => r,
-                _ = tokio::signal::ctrl_c() => {
-                    presenter.finish();
-                    return Err(Interrupted.into());
-                }
-            };
-            presenter.finish();
-            let outcome = result.with_context(|| format!("cannot sign in to {}", target.label()))?;
-            let left = human_duration(outcome.token().expires_at - world.clock.now());
-            match outcome {
-                LoginOutcome::AlreadySignedIn(_) => say(format_args!(
-                    "Already signed in to {}; the token is valid for {left} more. Use --force to sign in again.",
-                    target.described()
-                )),
-                LoginOutcome::SignedIn(_) => say(format_args!(
-                    "Signed in to {}; the token is valid for {left}.",
-                    target.described()
-                )),
+        tokio::select! {
+            r = login_each(targets, cache, &world.clock, presenter_for, options_for) => {
+                r.map(drop).map_err(Into::into)
             }
+            _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
         }
-        Ok(())
     })
 }

@@ -1,5 +1,6 @@
 //! docs/troubleshooting.md quotes every user-facing error message in the code: the message
-//! literals of the libraries' error types (`#[error("...")]`) and the command line's own
+//! literals of the libraries' error types (`#[error("...")]`, and messages built whole for an
+//! error variant: `SetupError::NoAccess(format!("..."))`) and the command line's own
 //! errors (`bail!`, `anyhow!`, `exit::usage/config/access`). For each, the longest run of fixed
 //! text (between `{...}` placeholders) must appear on the page, so a message cannot change or
 //! appear without the page following.
@@ -81,6 +82,7 @@ fn messages() -> Vec<(PathBuf, String)> {
     for lib in [
         "profile-config",
         "token-cache",
+        "http",
         "device-auth",
         "role-credentials",
     ] {
@@ -93,6 +95,21 @@ fn messages() -> Vec<(PathBuf, String)> {
         for (at, _) in text.match_indices("#[error(") {
             let after = at + "#[error(".len();
             if let Some(m) = literal_at(&text, after).as_deref().and_then(fixed_part) {
+                found.push((file.clone(), m));
+            }
+        }
+        // Messages built for an error variant that holds them whole:
+        // `SomeError::Variant(format!("..."))`.
+        for (at, _) in text.match_indices("(format!(") {
+            let before = &text[..at];
+            let token = &before[before
+                .rfind(|c: char| c.is_whitespace() || c == '(')
+                .map_or(0, |i| i + 1)..];
+            if token.contains("Error::")
+                && let Some(m) = literal_at(&text, at + "(format!(".len())
+                    .as_deref()
+                    .and_then(fixed_part)
+            {
                 found.push((file.clone(), m));
             }
         }

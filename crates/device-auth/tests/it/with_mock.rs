@@ -354,3 +354,94 @@ async fn the_login_use_case_reuses_waits_for_others_and_replaces_damaged_files()
     );
     assert!(cache.load_token(&key).expect("readable again").is_some());
 }
+
+/// Records how each target's sign-in ended, in order.
+struct Outcomes<'a>(&'a std::sync::Mutex<Vec<String>>, String);
+impl Presenter for Outcomes<'_> {
+    fn device_code(&self, _: &DeviceAuthorization, _: OffsetDateTime) {}
+    fn authorize_url(&self, _: &str, _: OffsetDateTime) {}
+    fn finished(
+        &self,
+        outcome: Result<&aws_sso_device_auth::LoginOutcome, &aws_sso_device_auth::Error>,
+    ) {
+        let what = match outcome {
+            Ok(aws_sso_device_auth::LoginOutcome::SignedIn(_)) => "signed in",
+            Ok(aws_sso_device_auth::LoginOutcome::AlreadySignedIn(_)) => "already",
+            Err(_) => "failed",
+        };
+        self.0.lock().expect("lock").push(format!("{} {what}", self.1));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_each_signs_in_in_turn_and_stops_at_the_first_failure() {
+    use aws_sso_device_auth::{LoginOptions, NamedBy, SignInTarget, login_each};
+    use aws_sso_profile_config::{MapEnv, ProfileSet};
+
+    let server = MockServer::start(Scenario::default()).expect("mock");
+    let home = tempfile::tempdir().expect("home");
+    let cache = TokenCache::new(home.path());
+    let set = ProfileSet::default();
+    let target = |name: &str, endpoint: &str| {
+        let mut session = session();
+        session.name = Some(name.into());
+        SignInTarget::resolve(
+            NamedBy::SsoSession(name.into()),
+            session,
+            &set,
+            &MapEnv::new().with("AWS_ENDPOINT_URL_SSO_OIDC", endpoint),
+            true,
+        )
+    };
+    // A port nothing listens on: the second sign-in cannot reach its service.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+        format!("http://{}", listener.local_addr().expect("addr"))
+    };
+    let heard = std::sync::Mutex::new(Vec::new());
+    let targets = [
+        target("first", server.url()),
+        target("second", &closed),
+        target("third", server.url()),
+    ];
+    let failed = login_each(
+        &targets,
+        &cache,
+        &SystemClock,
+        |t| Outcomes(&heard, t.label()),
+        |_| LoginOptions::default(),
+    )
+    .await
+    .expect_err("the second cannot sign in");
+    assert_eq!(failed.label, targets[1].label());
+    assert!(
+        failed.to_string().starts_with("cannot sign in to "),
+        "{failed}"
+    );
+    // The third was never tried; the first is signed in, and a second run reuses it.
+    assert_eq!(
+        *heard.lock().expect("lock"),
+        [
+            format!("{} signed in", targets[0].label()),
+            format!("{} failed", targets[1].label()),
+        ]
+    );
+    heard.lock().expect("lock").clear();
+    let outcomes = login_each(
+        &targets[..1],
+        &cache,
+        &SystemClock,
+        |t| Outcomes(&heard, t.label()),
+        |_| LoginOptions::default(),
+    )
+    .await
+    .expect("reused");
+    assert!(matches!(
+        outcomes[..],
+        [aws_sso_device_auth::LoginOutcome::AlreadySignedIn(_)]
+    ));
+    assert_eq!(
+        *heard.lock().expect("lock"),
+        [format!("{} already", targets[0].label())]
+    );
+}
