@@ -98,6 +98,18 @@ def load_credentials(profile):
     return {"access_key": creds.access_key, "method": botocore.session.Session(profile=profile).get_credentials().method}
 
 
+def load_assumed_role(profile):
+    """The credentials botocore resolves for a role_arn profile, configured as the AWS CLI
+    configures it (awscli.customizations.assumerole): the assume-role provider caches in
+    ~/.aws/cli/cache."""
+    session = botocore.session.Session(profile=profile)
+    provider = session.get_component("credential_provider").get_provider("assume-role")
+    provider.cache = JSONFileCache(CLI_CACHE)
+    creds = session.get_credentials()
+    frozen = creds.get_frozen_credentials()
+    return {"access_key": frozen.access_key, "method": creds.method}
+
+
 def scoped_config(profile):
     """The settings botocore reads for a profile (its config-file parser)."""
     return botocore.session.Session(profile=profile).get_scoped_config()
@@ -112,6 +124,7 @@ COMMANDS = {
     "role-key": role_key,
     "registration-key": registration_key,
     "load-role-credentials": load_role_credentials,
+    "load-assumed-role": load_assumed_role,
 }
 
 if __name__ == "__main__":

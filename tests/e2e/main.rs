@@ -2,6 +2,7 @@
 
 mod botocore;
 mod browser_login;
+mod chains;
 mod corpus;
 mod credentials;
 pub mod everyday;

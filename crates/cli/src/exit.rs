@@ -130,7 +130,15 @@ fn credentials(e: &CredentialsError) -> Code {
         CredentialsKind::NeedsLogin { .. } | CredentialsKind::LoginCoolingDown { .. } => {
             Code::NeedsLogin
         }
-        CredentialsKind::RoleNotAssigned { .. } => Code::AccessDenied,
+        CredentialsKind::RoleNotAssigned { .. } | CredentialsKind::AssumeRoleDenied { .. } => {
+            Code::AccessDenied
+        }
+        CredentialsKind::AssumeRole { code, .. }
+            if code == "Throttling" || aws_sso_http::is_server_failure(code) =>
+        {
+            Code::Network
+        }
+        CredentialsKind::MfaCodeNeeded { .. } => Code::Usage,
         CredentialsKind::Throttled
         | CredentialsKind::Unreachable { .. }
         | CredentialsKind::StsUnreachable { .. }
@@ -142,6 +150,7 @@ fn credentials(e: &CredentialsError) -> Code {
             Code::Network
         }
         CredentialsKind::NoRole { .. }
+        | CredentialsKind::NoSignInBehind { .. }
         | CredentialsKind::Config(_)
         | CredentialsKind::Selected { .. } => Code::Config,
         CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,

@@ -13,7 +13,7 @@ use aws_sso_profile_config::{
     select_profile,
 };
 use aws_sso_role_credentials::selection::{self, Named};
-use aws_sso_role_credentials::{Freshness, RoleTarget, SessionTarget};
+use aws_sso_role_credentials::{CredentialTarget, Freshness, SessionTarget};
 use aws_sso_token_cache::TokenKey;
 use serde::Serialize;
 
@@ -175,11 +175,18 @@ impl StatusSettings {
 pub struct CredentialSettings {
     pub files: Files,
     pub profile: String,
+    /// For a profile that assumes a role: the chain (`deploy -> dev -> sso-session corp`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<String>,
     pub account_id: String,
     pub role_name: String,
     pub region: Option<String>,
-    pub portal_endpoint: String,
-    pub oidc_endpoint: String,
+    /// The IAM Identity Center portal and OIDC endpoints (of the chain's bottom, for a
+    /// chain that stands on a sign-in).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub portal_endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oidc_endpoint: Option<String>,
     /// STS for `whoami`: `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` > `sso_region`.
     pub sts_region: String,
     pub sts_endpoint: Endpoint,
@@ -188,7 +195,7 @@ pub struct CredentialSettings {
     /// Why a sign-in would use the device code though the profile's flow is the browser's.
     pub device_code_instead: Option<String>,
     #[serde(skip)]
-    pub target: RoleTarget,
+    pub target: CredentialTarget,
     /// The config as read (the selected profile and every session), for commands that need
     /// more of it without reading the files again.
     #[serde(skip)]
@@ -206,28 +213,46 @@ impl CredentialSettings {
         files: Files,
     ) -> Result<Self> {
         let selected = select_profile(profile, env);
-        let (mut target, set) = selection::role_target(&files.locations(), &selected, env)?;
-        let device_code_instead = login
-            .then(|| headless_flow(&mut target.sign_in, env, interactive, false))
-            .flatten();
-        let sts_region = selection::service_region(&target, env);
-        let sts_endpoint = set.endpoint(
-            Some(&selected.name),
-            &Service::Sts,
-            &sts_region,
-            env,
-            ClientEndpointConfig::default(),
-        );
+        let (mut target, set) = selection::credential_target(&files.locations(), &selected, env)?;
+        let device_code_instead = match (login, target.sign_in_mut()) {
+            (true, Some(sign_in)) => headless_flow(sign_in, env, interactive, false),
+            _ => None,
+        };
+        let (sts_region, sts_endpoint) = match &target {
+            CredentialTarget::Sso(role) => {
+                let region = selection::service_region(role, env);
+                let endpoint = set.endpoint(
+                    Some(&selected.name),
+                    &Service::Sts,
+                    &region,
+                    env,
+                    ClientEndpointConfig::default(),
+                );
+                (region, endpoint)
+            }
+            CredentialTarget::Chain(chain) => {
+                (chain.sts_region.clone(), chain.sts_endpoint.clone())
+            }
+        };
+        let (account_id, role_name) = target.account_and_role();
+        let region = match &target {
+            CredentialTarget::Sso(role) => role.region.clone(),
+            CredentialTarget::Chain(_) => set
+                .profile(&selected.name)
+                .and_then(|p| p.get("region"))
+                .map(str::to_owned),
+        };
         Ok(Self {
             files,
             sts_region,
             sts_endpoint,
             profile: selected.name,
-            account_id: target.account_id.clone(),
-            role_name: target.role_name.clone(),
-            region: target.region.clone(),
-            portal_endpoint: target.portal.url.clone(),
-            oidc_endpoint: target.sign_in.oidc.url.clone(),
+            chain: target.chain_description(),
+            account_id,
+            role_name,
+            region,
+            portal_endpoint: target.sso_role().map(|r| r.portal.url.clone()),
+            oidc_endpoint: target.sign_in().map(|s| s.oidc.url.clone()),
             login,
             device_code_instead,
             target,

@@ -79,7 +79,7 @@ pub struct TargetFailed {
 }
 
 /// Signs in to each of `targets` in turn, as [`login`] does for one: the use case of
-/// `aws-sso-rs login` with several sessions (`--all`, several `--sso-session`), as one call.
+/// `aws-sso-rs login` with several sessions (`--all`), as one call.
 /// Each target gets its own presenter (`presenter_for`) and options (`options_for`), and
 /// hears how its sign-in ended ([`Presenter::finished`]) before the next starts; the first
 /// failure ends the run.

@@ -43,7 +43,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 pub use error::ApiError;
-pub use scenario::{Account, Approval, Scenario};
+pub use scenario::{Account, Approval, IamUser, Scenario, Sts};
 pub use state::{LogEntry, s256};
 
 /// A running mock. Dropping it stops the server.

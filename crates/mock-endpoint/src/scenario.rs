@@ -44,6 +44,52 @@ pub struct Scenario {
     /// Fixed answers per API, whatever the request (hostile-server tests: missing fields,
     /// wrong types, oversized bodies). The request is still counted and logged.
     pub canned: BTreeMap<String, Canned>,
+    /// STS: IAM users' static keys it accepts, roles it refuses to let anyone assume, MFA.
+    pub sts: Sts,
+}
+
+/// What STS accepts beyond the credentials the mock issued itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sts {
+    /// IAM users whose long-term keys sign requests (static keys in a profile).
+    pub users: Vec<IamUser>,
+    /// Role ARNs `AssumeRole` refuses (`AccessDenied`) whoever asks.
+    pub deny_assume: Vec<String>,
+    /// Role ARNs `AssumeRole` grants only with an MFA code (`SerialNumber` and `TokenCode`).
+    pub require_mfa: Vec<String>,
+    /// The one MFA code accepted.
+    pub mfa_code: String,
+}
+
+impl Default for Sts {
+    fn default() -> Self {
+        Self {
+            users: vec![IamUser {
+                access_key_id: "AKIAMOCKSTATICKEY001".into(),
+                secret_access_key: "mock/static/secret/key/0000000000000000".into(),
+                account: "123456789011".into(),
+                name: "ci-user".into(),
+            }],
+            deny_assume: Vec::new(),
+            require_mfa: Vec::new(),
+            mfa_code: "123456".into(),
+        }
+    }
+}
+
+/// An IAM user with a long-term access key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IamUser {
+    /// `AKIA...`.
+    pub access_key_id: String,
+    /// Its secret.
+    pub secret_access_key: String,
+    /// The account (12 digits).
+    pub account: String,
+    /// The user name.
+    pub name: String,
 }
 
 /// A fixed answer.
@@ -244,6 +290,7 @@ impl Default for Scenario {
             failures: Failures::default(),
             verification_base: None,
             canned: BTreeMap::new(),
+            sts: Sts::default(),
         }
     }
 }

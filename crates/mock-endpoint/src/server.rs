@@ -129,6 +129,20 @@ async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Re
     let Some((api, family)) = api_of(&method, &path, request.uri().query()) else {
         return next.run(request).await;
     };
+    // STS names its API in the form body (`Action=AssumeRole`): read it (a few hundred
+    // bytes) and hand the handler the same bytes.
+    let (api, request) = if matches!(family, Family::Sts) {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, 1 << 20)
+            .await
+            .unwrap_or_default();
+        (
+            sts::api_of_body(&bytes),
+            Request::from_parts(parts, Body::from(bytes)),
+        )
+    } else {
+        (api, request)
+    };
     enum Fault {
         None,
         Throttle,
@@ -326,7 +340,7 @@ async fn sts_post(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match sts::handle(&app.lock(), &method, &uri, &headers, &body, app.now()) {
+    match sts::handle(&mut app.lock(), &method, &uri, &headers, &body, app.now()) {
         Ok(xml) => ([(header::CONTENT_TYPE, "text/xml")], xml).into_response(),
         Err(e) => e.into_response(),
     }

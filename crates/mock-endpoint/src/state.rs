@@ -9,6 +9,8 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use axum::http::StatusCode;
+
 use crate::error::ApiError;
 use crate::scenario::{Account, Approval, Scenario};
 
@@ -149,6 +151,9 @@ pub struct IssuedCredentials {
     pub account_id: String,
     /// The role.
     pub role_name: String,
+    /// For credentials of `AssumeRole`: the assumed-role ARN
+    /// (`arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`); `None` for `GetRoleCredentials`'.
+    pub assumed_arn: Option<String>,
 }
 
 /// One line of the request log.
@@ -814,6 +819,7 @@ impl State {
             expires_at: now + self.scenario.lifetimes.role_credentials * 1000,
             account_id: account.to_owned(),
             role_name: role.to_owned(),
+            assumed_arn: None,
         };
         self.secrets.push(creds.secret_access_key.clone());
         self.secrets.push(creds.session_token.clone());
@@ -919,6 +925,121 @@ impl State {
     /// Role credentials issued with `access_key_id`.
     pub fn issued(&self, access_key_id: &str) -> Option<&IssuedCredentials> {
         self.credentials.get(access_key_id)
+    }
+
+    /// `AssumeRole` for a caller whose ARN is `caller_arn` (`chained`: the caller is itself an
+    /// assumed role, which limits the session to an hour, as AWS does), with the request's
+    /// form: the answer's XML.
+    ///
+    /// # Errors
+    /// `ValidationError` for a malformed request, `AccessDenied` for a role the scenario
+    /// refuses or an MFA code it does not accept.
+    pub fn assume_role(
+        &mut self,
+        caller_arn: &str,
+        chained: bool,
+        form: &HashMap<String, String>,
+        now: Millis,
+    ) -> Result<String, ApiError> {
+        let invalid = |m: String| ApiError::sts(StatusCode::BAD_REQUEST, "ValidationError", m);
+        let denied = |m: String| ApiError::sts(StatusCode::FORBIDDEN, "AccessDenied", m);
+        let role_arn = form.get("RoleArn").map(String::as_str).unwrap_or_default();
+        let parts: Vec<&str> = role_arn.splitn(6, ':').collect();
+        let (account, role_name) = match parts.as_slice() {
+            ["arn", _, "iam", "", account, resource]
+                if account.len() == 12 && resource.starts_with("role/") =>
+            {
+                let name = resource.rsplit('/').next().unwrap_or_default();
+                ((*account).to_owned(), name.to_owned())
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "{role_arn:?} is invalid for parameter RoleArn: not a role ARN"
+                )));
+            }
+        };
+        let session = form
+            .get("RoleSessionName")
+            .map(String::as_str)
+            .unwrap_or_default();
+        let session_ok = (2..=64).contains(&session.len())
+            && session
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c));
+        if !session_ok {
+            return Err(invalid(format!(
+                "1 validation error detected: Value '{session}' at 'roleSessionName' failed to satisfy constraint"
+            )));
+        }
+        let duration: i64 = match form.get("DurationSeconds") {
+            None => 3600,
+            Some(d) => d
+                .parse()
+                .ok()
+                .filter(|d| (900..=43_200).contains(d))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "1 validation error detected: Value '{d}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200"
+                    ))
+                })?,
+        };
+        if chained && duration > 3600 {
+            return Err(invalid(
+                "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.".into(),
+            ));
+        }
+        let sts = &self.scenario.sts;
+        let not_authorized = || {
+            denied(format!(
+                "User: {caller_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+            ))
+        };
+        if sts.deny_assume.iter().any(|r| r == role_arn) {
+            return Err(not_authorized());
+        }
+        match (form.get("SerialNumber"), form.get("TokenCode")) {
+            (Some(_), Some(code)) if *code == sts.mfa_code => {}
+            (Some(_), _) => {
+                return Err(denied(
+                    "MultiFactorAuthentication failed with invalid MFA one time pass code.".into(),
+                ));
+            }
+            (None, _) if sts.require_mfa.iter().any(|r| r == role_arn) => {
+                return Err(not_authorized());
+            }
+            (None, _) => {}
+        }
+        let arn = format!("arn:aws:sts::{account}:assumed-role/{role_name}/{session}");
+        let creds = IssuedCredentials {
+            access_key_id: format!("ASIA{}", upper(16)),
+            secret_access_key: random("", 40),
+            session_token: random("FwoGZXIvYXdzE", 300),
+            expires_at: now + duration * 1000,
+            account_id: account.clone(),
+            role_name: role_name.clone(),
+            assumed_arn: Some(arn.clone()),
+        };
+        self.secrets.push(creds.secret_access_key.clone());
+        self.secrets.push(creds.session_token.clone());
+        let expiration = time::OffsetDateTime::from_unix_timestamp(creds.expires_at / 1000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let role_id = format!(
+            "AROA{}",
+            Self::role_suffix(&account, &role_name).to_ascii_uppercase()
+        );
+        let xml = format!(
+            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <AssumeRoleResult>\n    <AssumedRoleUser>\n      <AssumedRoleId>{role_id}:{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n  </AssumeRoleResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</AssumeRoleResponse>\n",
+            crate::error::xml_escape(session),
+            crate::error::xml_escape(&arn),
+            creds.access_key_id,
+            creds.secret_access_key,
+            creds.session_token,
+            fastrand::u64(..),
+        );
+        self.credentials.insert(creds.access_key_id.clone(), creds);
+        Ok(xml)
     }
 
     /// Issues a sign-in token for issued credentials.

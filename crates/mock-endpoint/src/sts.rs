@@ -1,5 +1,6 @@
-//! STS `GetCallerIdentity` (awsQuery, XML), accepting only requests whose SigV4 signature
-//! verifies against the secret of role credentials the mock issued.
+//! STS `GetCallerIdentity` and `AssumeRole` (awsQuery, XML), accepting only requests whose
+//! SigV4 signature verifies against the secret of credentials the mock issued (role
+//! credentials, assumed roles) or of an IAM user of the scenario (static keys).
 
 use std::time::{Duration, SystemTime};
 
@@ -13,7 +14,29 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use time::format_description::well_known::Iso8601;
 
 use crate::error::{ApiError, xml_escape};
+use crate::scenario::IamUser;
 use crate::state::{IssuedCredentials, Millis, State};
+
+/// Who signed a request.
+enum Caller {
+    /// Credentials the mock issued (`GetRoleCredentials`, `AssumeRole`).
+    Issued(IssuedCredentials),
+    /// An IAM user's long-term key.
+    User(IamUser),
+}
+
+impl Caller {
+    fn keys(&self) -> (&str, &str, Option<&str>) {
+        match self {
+            Self::Issued(c) => (
+                &c.access_key_id,
+                &c.secret_access_key,
+                Some(&c.session_token),
+            ),
+            Self::User(u) => (&u.access_key_id, &u.secret_access_key, None),
+        }
+    }
+}
 
 /// The parts of `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...`.
 #[derive(Debug, PartialEq, Eq)]
@@ -78,13 +101,14 @@ fn verify(
     headers: &HeaderMap,
     body: &[u8],
     auth: &Authorization<'_>,
-    creds: &IssuedCredentials,
+    caller: &Caller,
     time: SystemTime,
 ) -> bool {
+    let (access_key_id, secret, token) = caller.keys();
     let identity: Identity = Credentials::new(
-        &creds.access_key_id,
-        &creds.secret_access_key,
-        Some(creds.session_token.clone()),
+        access_key_id,
+        secret,
+        token.map(str::to_owned),
         None,
         "mock",
     )
@@ -148,9 +172,23 @@ fn verify(
     }
 }
 
+/// The API a POST to `/` calls (its `Action`), as the mock counts it.
+pub fn api_of_body(body: &[u8]) -> &'static str {
+    match form_urlencoded::parse(body)
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v)
+        .as_deref()
+    {
+        Some("GetCallerIdentity") => "GetCallerIdentity",
+        Some("AssumeRole") => "AssumeRole",
+        Some("AssumeRoleWithWebIdentity") => "AssumeRoleWithWebIdentity",
+        _ => "UnknownStsAction",
+    }
+}
+
 /// Handles a POST to `/`.
 pub fn handle(
-    state: &State,
+    state: &mut State,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -159,8 +197,9 @@ pub fn handle(
 ) -> Result<String, ApiError> {
     let form: std::collections::HashMap<String, String> =
         form_urlencoded::parse(body).into_owned().collect();
-    match form.get("Action").map(String::as_str) {
-        Some("GetCallerIdentity") => {}
+    let action = form.get("Action").map(String::as_str);
+    match action {
+        Some("GetCallerIdentity" | "AssumeRole") => {}
         Some(other) => {
             return Err(ApiError::sts(
                 StatusCode::BAD_REQUEST,
@@ -188,16 +227,28 @@ pub fn handle(
             "The request signature does not conform to AWS standards",
         ));
     };
-    let Some(creds) = state.issued(auth.access_key_id) else {
-        return Err(denied(
-            "InvalidClientTokenId",
-            "The security token included in the request is invalid.",
-        ));
+    let caller = match state.issued(auth.access_key_id) {
+        Some(creds) => Caller::Issued(creds.clone()),
+        None => match state
+            .scenario
+            .sts
+            .users
+            .iter()
+            .find(|u| u.access_key_id == auth.access_key_id)
+        {
+            Some(user) => Caller::User(user.clone()),
+            None => {
+                return Err(denied(
+                    "InvalidClientTokenId",
+                    "The security token included in the request is invalid.",
+                ));
+            }
+        },
     };
     let token = headers
         .get("x-amz-security-token")
         .and_then(|v| v.to_str().ok());
-    if token != Some(creds.session_token.as_str()) {
+    if token != caller.keys().2 {
         return Err(denied(
             "InvalidClientTokenId",
             "The security token included in the request is invalid.",
@@ -224,31 +275,64 @@ pub fn handle(
             "Signature expired: the request time is more than 15 minutes from the server time",
         ));
     }
-    if auth.service != "sts" || !verify(method, uri, headers, body, &auth, creds, time) {
+    if auth.service != "sts" || !verify(method, uri, headers, body, &auth, &caller, time) {
         return Err(denied(
             "SignatureDoesNotMatch",
             "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
         ));
     }
-    if creds.expires_at <= now {
+    if let Caller::Issued(creds) = &caller
+        && creds.expires_at <= now
+    {
         return Err(denied(
             "ExpiredToken",
             "The security token included in the request is expired",
         ));
     }
-    let suffix = State::role_suffix(&creds.account_id, &creds.role_name);
-    let user = &state.scenario.user;
-    let arn = format!(
-        "arn:aws:sts::{}:assumed-role/AWSReservedSSO_{}_{suffix}/{user}",
-        creds.account_id, creds.role_name
-    );
-    let role_id: String = format!("AROA{}", suffix.to_ascii_uppercase());
+    let (arn, user_id, account) = match &caller {
+        Caller::User(user) => (
+            format!("arn:aws:iam::{}:user/{}", user.account, user.name),
+            format!(
+                "AIDA{}",
+                State::role_suffix(&user.account, &user.name).to_ascii_uppercase()
+            ),
+            user.account.clone(),
+        ),
+        Caller::Issued(creds) => {
+            let suffix = State::role_suffix(&creds.account_id, &creds.role_name);
+            let role_id = format!("AROA{}", suffix.to_ascii_uppercase());
+            match &creds.assumed_arn {
+                Some(arn) => {
+                    let session = arn.rsplit('/').next().unwrap_or_default();
+                    (
+                        arn.clone(),
+                        format!("{role_id}:{session}"),
+                        creds.account_id.clone(),
+                    )
+                }
+                None => {
+                    let user = &state.scenario.user;
+                    (
+                        format!(
+                            "arn:aws:sts::{}:assumed-role/AWSReservedSSO_{}_{suffix}/{user}",
+                            creds.account_id, creds.role_name
+                        ),
+                        format!("{role_id}:{user}"),
+                        creds.account_id.clone(),
+                    )
+                }
+            }
+        }
+    };
+    if action == Some("AssumeRole") {
+        let chained = matches!(&caller, Caller::Issued(c) if c.assumed_arn.is_some());
+        return state.assume_role(&arn, chained, &form, now);
+    }
     Ok(format!(
-        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetCallerIdentityResult>\n    <Arn>{}</Arn>\n    <UserId>{}:{}</UserId>\n    <Account>{}</Account>\n  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</GetCallerIdentityResponse>\n",
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetCallerIdentityResult>\n    <Arn>{}</Arn>\n    <UserId>{}</UserId>\n    <Account>{}</Account>\n  </GetCallerIdentityResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</GetCallerIdentityResponse>\n",
         xml_escape(&arn),
-        role_id,
-        xml_escape(user),
-        creds.account_id,
+        xml_escape(&user_id),
+        account,
         fastrand::u64(..),
     ))
 }

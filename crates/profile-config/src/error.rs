@@ -229,6 +229,61 @@ pub enum ErrorKind {
         /// What a valid value looks like.
         reason: &'static str,
     },
+    /// A profile's `source_profile` names a profile the config does not have.
+    #[error(
+        "profile '{profile}' ({location}): source_profile = {source_profile} names no profile of the config{}; point it at a profile with credentials",
+        closest.as_ref().map(|c| format!(" (did you mean '{c}'?)")).unwrap_or_default()
+    )]
+    SourceNotFound {
+        /// The profile.
+        profile: String,
+        /// Its `source_profile`.
+        source_profile: String,
+        /// Where it is set.
+        location: Location,
+        /// The profile probably meant.
+        closest: Option<String>,
+    },
+    /// `source_profile` leads back to a profile already in the chain.
+    #[error(
+        "the source_profile chain {chain} goes round in a circle ({location}); point one of them at a profile with credentials (a profile may be its own source only when it holds aws_access_key_id and aws_secret_access_key)"
+    )]
+    SourceCycle {
+        /// The profiles, the repeated one last: `a -> b -> a`.
+        chain: String,
+        /// The `source_profile` line that closes it.
+        location: Location,
+    },
+    /// `role_arn` without `source_profile` or `credential_source`.
+    #[error(
+        "profile '{profile}' ({location}) sets role_arn but neither source_profile nor credential_source: add source_profile = the profile whose credentials assume the role"
+    )]
+    RoleWithoutSource {
+        /// The profile.
+        profile: String,
+        /// Where `role_arn` is set.
+        location: Location,
+    },
+    /// Both `source_profile` and `credential_source`.
+    #[error(
+        "profile '{profile}' ({location}) sets both source_profile and credential_source; keep one of them"
+    )]
+    TwoRoleSources {
+        /// The profile.
+        profile: String,
+        /// Where `credential_source` is set.
+        location: Location,
+    },
+    /// A profile with nothing that gives credentials.
+    #[error(
+        "profile '{profile}' ({location}) has no credentials: it sets none of sso_session, sso_start_url, role_arn, aws_access_key_id, credential_process or web_identity_token_file; choose another with --profile NAME, or list them with: aws-sso-rs profiles"
+    )]
+    NoCredentials {
+        /// The profile.
+        profile: String,
+        /// Its section header.
+        location: Location,
+    },
     /// An edit was asked with a name or value the format cannot hold.
     #[error("cannot write {what} {value:?}: {reason}")]
     InvalidEdit {

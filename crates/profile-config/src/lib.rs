@@ -9,6 +9,10 @@
 //!   IAM Identity Center settings ([`SsoProfile`]), validated with errors that name the file,
 //!   line and key; [`ProfileSet::sessions`], every sign-in once ([`SessionList::only_sign_in`],
 //!   [`SessionList::only_named_session`], [`SessionList::profiles_for_role`]).
+//! - [`ProfileSet::credential_chain`]: where any profile's credentials come from, as botocore
+//!   reads it ([`CredentialChain`]: roles assumed through `source_profile`, down to an IAM
+//!   Identity Center profile, static keys, a `credential_process`, the environment or a web
+//!   identity token); [`ProfileSet::role_link`], one profile's own role.
 //! - [`ProfileSet::endpoint`]: the endpoint URL of a service, honouring `AWS_ENDPOINT_URL_*`,
 //!   `[services]` sections and `endpoint_url`.
 //! - [`ConfigDocument`]: edits that keep every comment, blank line and key order, saved
@@ -52,6 +56,7 @@
 pub struct ReadmeDoctests;
 
 pub mod atomic;
+mod chain;
 mod configure;
 mod credentials_file;
 mod edit;
@@ -64,6 +69,7 @@ mod populate;
 mod profile;
 mod sso;
 
+pub use chain::{ChainSource, CredentialChain, RoleLink, StaticKeys, is_role_arn};
 pub use configure::{
     SessionChange, SsoProfileSpec, WrittenProfile, check_region, check_section_name,
     check_start_url, write_sso_profile,

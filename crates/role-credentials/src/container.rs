@@ -89,6 +89,42 @@ impl ContainerServer {
         .await;
     }
 
+    /// Serves the credentials of `target`, any profile the credential commands serve (an IAM
+    /// Identity Center role or a chain of roles): the cached answer, else fetched (never a
+    /// sign-in, never an MFA prompt).
+    pub async fn serve_target(
+        self,
+        target: crate::CredentialTarget,
+        cache: aws_sso_token_cache::TokenCache,
+        clock: Arc<dyn aws_sso_token_cache::Clock>,
+    ) {
+        let shared = Arc::new((target, cache, clock));
+        self.serve(move || {
+            let shared = shared.clone();
+            async move {
+                let (target, cache, clock) = &*shared;
+                tracing::debug!(
+                    "credential server: request for profile '{}'",
+                    target.profile()
+                );
+                let policy = aws_sso_token_cache::ExpiryPolicy::default();
+                if let Some(c) = crate::cached_credentials(cache, target, &policy, clock.now()) {
+                    return Ok(c);
+                }
+                crate::credentials_for(
+                    target,
+                    cache,
+                    clock,
+                    policy,
+                    None::<(&aws_sso_device_auth::PrintPresenter, _)>,
+                    &crate::NoMfa,
+                )
+                .await
+            }
+        })
+        .await;
+    }
+
     /// Serves until the future is dropped, answering each authorized request with the
     /// credentials `get` returns.
     pub async fn serve<F, Fut>(self, get: F)

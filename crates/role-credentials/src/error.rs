@@ -177,6 +177,72 @@ pub enum ErrorKind {
         /// What went wrong.
         reason: String,
     },
+    /// STS refused to let a profile's credentials assume the next role of a chain.
+    #[error(
+        "STS refused to let profile '{source_profile}' assume {role_arn} (profile '{profile}'): {message}; check role_arn and the role's trust policy, or the source profile's permissions"
+    )]
+    AssumeRoleDenied {
+        /// The role.
+        role_arn: String,
+        /// The profile that names it.
+        profile: String,
+        /// The profile whose credentials asked.
+        source_profile: String,
+        /// STS's message.
+        message: String,
+    },
+    /// STS refused an `AssumeRole` for another reason.
+    #[error(
+        "STS answered {code} when assuming {role_arn} (profile '{profile}'): {message}; check the profile's role_arn, duration_seconds and external_id"
+    )]
+    AssumeRole {
+        /// The role.
+        role_arn: String,
+        /// The profile that names it.
+        profile: String,
+        /// The error code.
+        code: String,
+        /// STS's message.
+        message: String,
+    },
+    /// A link needs an MFA code and nobody can type one.
+    #[error(
+        "profile '{profile}' needs the code of the MFA device {serial} (mfa_serial), and no terminal is here to ask for it; run the command once on a terminal (the assumed role is then cached), or remove mfa_serial"
+    )]
+    MfaCodeNeeded {
+        /// The profile.
+        profile: String,
+        /// `mfa_serial`.
+        serial: String,
+    },
+    /// A chained profile that stands on no IAM Identity Center sign-in (`login`, `logout`).
+    #[error(
+        "profile '{profile}' does not sign in with IAM Identity Center: its credentials come from {chain}, so there is no sign-in to log in to or out of"
+    )]
+    NoSignInBehind {
+        /// The profile.
+        profile: String,
+        /// Its chain.
+        chain: String,
+    },
+    /// The bottom of a chain gives no credentials.
+    #[error("profile '{profile}' gives no credentials for the roles above it: {reason}")]
+    ChainSource {
+        /// The profile.
+        profile: String,
+        /// Why.
+        reason: String,
+    },
+    /// A `credential_process` failed.
+    #[error("the credential_process of profile '{profile}' ({command}) failed: {reason}")]
+    CredentialProcess {
+        /// The profile.
+        profile: String,
+        /// The command line.
+        command: String,
+        /// What went wrong.
+        reason: String,
+    },
     /// Another portal error.
     #[error(transparent)]
     Portal(PortalError),

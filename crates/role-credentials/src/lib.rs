@@ -11,14 +11,21 @@
 //! - [`Resolver::credentials_or_sign_in`]: the same, signing in first when needed, with the
 //!   no-browser-flood guarantee (one sign-in at a time, a cooldown after a failed one);
 //!   [`fetch_credentials`]: either, with the SDK clients of a target, as one call.
+//! - [`CredentialTarget`]: any profile the credential commands serve, its own IAM Identity
+//!   Center role or a [`ChainTarget`] (a role assumed through `source_profile`), with
+//!   [`cached_credentials`] (one file) and [`credentials_for`] for either;
+//!   [`chain_credentials`]: one STS `AssumeRole` per link, each cached as the AWS CLI caches
+//!   it, single-flight per link.
 //! - [`Resolver::directory`]: the accounts and roles of a sign-in, fetched with bounded,
 //!   adaptive concurrency and cached in a [`DirectoryCache`] of this crate's own;
-//!   [`Resolver::populate`]: a generated profile for each of them in the config
+//!   [`Directory::choose_account`] / [`DirectoryAccount::choose_role`] say which one a
+//!   command was told ([`Choice`]); [`Resolver::populate`]: a generated profile for each of them in the config
 //!   (`configure populate`).
 //! - [`federation_url`] / [`portal_console_url`]: the AWS Management Console for a role, by
 //!   federation or through the portal's own link.
 //! - [`logout`]: ends the server sessions and removes tokens and role credentials, returning a
-//!   [`LogoutReport`].
+//!   [`LogoutReport`]; [`remove_leftovers`], the cached directory and exported keys;
+//!   [`sign_out`], both in one call.
 //! - [`SsoRoleCredentials`]: the fast and slow paths, as an AWS SDK credentials provider
 //!   ([`Providers`] makes it, and [`SsoBearerToken`], from a given environment, clock and
 //!   timer, or the process's).
@@ -56,9 +63,11 @@
 pub struct ReadmeDoctests;
 
 mod active;
+mod chain;
 mod clients;
 mod console;
 mod container;
+mod credential_target;
 mod directory;
 mod environment;
 mod error;
@@ -66,6 +75,7 @@ mod fast_path;
 mod logout;
 mod populate;
 mod portal;
+mod process;
 mod provider;
 mod report;
 mod resolver;
@@ -75,11 +85,13 @@ mod sts;
 mod target;
 
 pub use active::{ActiveProfile, ActiveSource, Lasting, active_profile};
+pub use chain::{ChainTarget, MfaCode, NoMfa, cached_assumed, chain_credentials, link_key};
 pub use clients::{SdkClients, fetch_credentials};
 pub use console::{
     ConsoleRequest, console_destination, console_host, federation_url, portal_console_url,
 };
 pub use container::ContainerServer;
+pub use credential_target::{CredentialTarget, cached_credentials, credentials_for};
 pub use directory::{
     Choice, Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning, Freshness,
     fetch_accounts_and_roles,

@@ -11,7 +11,7 @@ use aws_sso_profile_config::{
     select_profile,
 };
 
-use crate::{Error, ErrorKind, RoleTarget, SessionTarget};
+use crate::{CredentialTarget, Error, ErrorKind, RoleTarget, SessionTarget};
 
 /// What a command was given to name its sign-in: `--profile`, `--sso-session`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -101,6 +101,62 @@ pub fn role_target(
     }
 }
 
+/// The IAM Identity Center profile behind `name`: the profile itself, or, for a profile that
+/// assumes a role through `source_profile`, the one at the bottom of its chain (`login` and
+/// `logout` of a chained profile act on that sign-in).
+///
+/// # Errors
+/// The profile is missing or does not sign in with IAM Identity Center, nor stands on a
+/// profile that does; its chain is broken.
+pub fn sso_behind(
+    set: &ProfileSet,
+    name: &str,
+) -> Result<aws_sso_profile_config::SsoProfile, Error> {
+    match set.require_sso_profile(name) {
+        Ok(profile) => Ok(profile),
+        Err(e) if matches!(set.role_link(name), Ok(Some(_))) => {
+            drop(e);
+            let chain = set.credential_chain(name)?;
+            match chain.sso() {
+                Some(sso) => Ok(sso.clone()),
+                None => Err(ErrorKind::NoSignInBehind {
+                    profile: name.to_owned(),
+                    chain: chain.describe(),
+                }
+                .into()),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The credential target of `selected`: its IAM Identity Center role (only that profile
+/// read, with every session: the fast path of the credential commands), or, when it assumes a
+/// role, the chain (the whole config read, for its source profiles). A profile the config
+/// lacks is explained from the whole file.
+///
+/// # Errors
+/// The config cannot be read, lacks the profile (explained), the profile has no role, or its
+/// chain is broken.
+pub fn credential_target(
+    locations: &FileLocations,
+    selected: &SelectedProfile,
+    env: &dyn Env,
+) -> Result<(CredentialTarget, ProfileSet), Error> {
+    let mut set = ProfileSet::load_profile(locations, &selected.name)?;
+    if matches!(set.role_link(&selected.name), Ok(Some(_))) {
+        set = ProfileSet::load(locations)?;
+    }
+    match CredentialTarget::resolve(&set, &selected.name, env) {
+        Ok(target) => Ok((target, set)),
+        Err(e) => Err(explained(
+            e,
+            selected,
+            ProfileSet::load(locations).ok().as_ref(),
+        )),
+    }
+}
+
 /// How a configured sign-in is named in messages and commands: by its session, or by the
 /// first profile of a legacy start URL.
 pub fn named_by(configured: &ConfiguredSession) -> NamedBy {
@@ -153,9 +209,7 @@ pub fn sign_in_target(
             ));
         }
     }
-    let sso = set
-        .require_sso_profile(&selected.name)
-        .map_err(|e| explained(e.into(), &selected, Some(set)))?;
+    let sso = sso_behind(set, &selected.name).map_err(|e| explained(e, &selected, Some(set)))?;
     Ok(SignInTarget::resolve(
         NamedBy::Profile(selected.name),
         sso.session,
@@ -227,7 +281,7 @@ pub fn logout_scope(
     let session = match (named.profile, named.sso_session) {
         (None, None) => return Ok(None),
         (_, Some(name)) => set.sso_session_named(name)?,
-        (Some(profile), None) => set.require_sso_profile(profile)?.session,
+        (Some(profile), None) => sso_behind(set, profile)?.session,
     };
     Ok(Some(
         set.sessions()

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use aws_sso_profile_config::atomic::write_atomic;
 
 use crate::error::{Error, ErrorKind, io};
-use crate::key::{RegistrationKey, RoleKey, TokenKey};
+use crate::key::{AssumedRoleKey, RegistrationKey, RoleKey, TokenKey};
 use crate::lock::{self, CacheLock, LockKey};
 use crate::policy::ExpiryPolicy;
 use crate::record::{ClientRegistration, RoleCredentials, SsoToken};
@@ -100,6 +100,43 @@ impl TokenCache {
     /// The role-credential file of `key`.
     pub fn role_credentials_path(&self, key: &RoleKey) -> PathBuf {
         self.cli_dir.join(format!("{}.json", key.hash()))
+    }
+
+    /// The assumed-role credential file of `key` (botocore's assume-role cache, in the same
+    /// folder as the role credentials, as the AWS CLI keeps it).
+    pub fn assumed_role_path(&self, key: &AssumedRoleKey) -> PathBuf {
+        self.cli_dir.join(format!("{}.json", key.hash()))
+    }
+
+    /// Reads the assumed role's credentials of `key`; `None` when there is no file.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`].
+    pub fn load_assumed_role(
+        &self,
+        key: &AssumedRoleKey,
+    ) -> Result<Option<RoleCredentials>, Error> {
+        load(
+            &self.assumed_role_path(key),
+            RoleCredentials::from_assume_role_json,
+        )
+    }
+
+    /// Writes the assumed role's credentials of `key`, as botocore writes its `AssumeRole`
+    /// answer; `assumed_role_arn` is the answer's `AssumedRoleUser.Arn`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn store_assumed_role(
+        &self,
+        key: &AssumedRoleKey,
+        credentials: &RoleCredentials,
+        assumed_role_arn: Option<&str>,
+    ) -> Result<(), Error> {
+        store(
+            &self.assumed_role_path(key),
+            &credentials.to_assume_role_json(assumed_role_arn),
+        )
     }
 
     /// Reads the token of `key`; `None` when there is no file.

@@ -148,9 +148,94 @@ impl RoleKey {
     }
 }
 
+/// The arguments of one `AssumeRole` that name its cached credentials (the MFA code is not
+/// one of them: it changes at every call).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AssumeRoleArgs<'a> {
+    /// `RoleArn`.
+    pub role_arn: &'a str,
+    /// `RoleSessionName`, only when the profile sets one (a made-up name is not hashed).
+    pub role_session_name: Option<&'a str>,
+    /// `ExternalId`.
+    pub external_id: Option<&'a str>,
+    /// `SerialNumber` (the profile's `mfa_serial`).
+    pub serial_number: Option<&'a str>,
+    /// `DurationSeconds`.
+    pub duration_seconds: Option<i64>,
+}
+
+/// Names an assumed role's credential file `~/.aws/cli/cache/<sha1>.json`, as botocore's
+/// `AssumeRoleCredentialFetcher` names it when the AWS CLI gives it that folder: the SHA-1 of
+/// `json.dumps(arguments, sort_keys=True)` (Python's default separators, `", "` and `": "`),
+/// with `:` and `/` made `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AssumedRoleKey {
+    hash: String,
+}
+
+impl AssumedRoleKey {
+    /// The key of `args`.
+    pub fn new(args: &AssumeRoleArgs<'_>) -> Self {
+        // Sorted as Python sorts the keys.
+        let mut fields: Vec<String> = Vec::new();
+        if let Some(d) = args.duration_seconds {
+            fields.push(format!("\"DurationSeconds\": {d}"));
+        }
+        if let Some(e) = args.external_id {
+            fields.push(format!("\"ExternalId\": {}", python_json_string(e)));
+        }
+        fields.push(format!(
+            "\"RoleArn\": {}",
+            python_json_string(args.role_arn)
+        ));
+        if let Some(n) = args.role_session_name {
+            fields.push(format!("\"RoleSessionName\": {}", python_json_string(n)));
+        }
+        if let Some(s) = args.serial_number {
+            fields.push(format!("\"SerialNumber\": {}", python_json_string(s)));
+        }
+        let json = format!("{{{}}}", fields.join(", "));
+        Self {
+            hash: sha1_hex(&json).replace([':', '/'], "_"),
+        }
+    }
+
+    /// The hex SHA-1 that names the file.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn assumed_role_keys_hash_the_arguments_as_botocore_dumps_them() {
+        // sha1(b'{"RoleArn": "arn:aws:iam::222222222222:role/Deployer"}')
+        let plain = AssumedRoleKey::new(&AssumeRoleArgs {
+            role_arn: "arn:aws:iam::222222222222:role/Deployer",
+            ..AssumeRoleArgs::default()
+        });
+        assert_eq!(
+            plain.hash(),
+            sha1_hex("{\"RoleArn\": \"arn:aws:iam::222222222222:role/Deployer\"}")
+        );
+        let all = AssumeRoleArgs {
+            role_arn: "arn:aws:iam::222222222222:role/Deployer",
+            role_session_name: Some("alice"),
+            external_id: Some("ext-\u{e9}"),
+            serial_number: Some("arn:aws:iam::111111111111:mfa/alice"),
+            duration_seconds: Some(900),
+        };
+        assert_eq!(
+            AssumedRoleKey::new(&all).hash(),
+            sha1_hex(
+                "{\"DurationSeconds\": 900, \"ExternalId\": \"ext-\\u00e9\", \"RoleArn\": \"arn:aws:iam::222222222222:role/Deployer\", \"RoleSessionName\": \"alice\", \"SerialNumber\": \"arn:aws:iam::111111111111:mfa/alice\"}"
+            )
+        );
+        assert_ne!(plain, AssumedRoleKey::new(&all));
+    }
 
     #[test]
     fn token_key_of_a_session_name() {

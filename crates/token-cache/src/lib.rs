@@ -64,7 +64,7 @@ pub use cache::{CachedToken, TokenCache, TokenListing, Unreadable};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind};
 pub use folders::LooseFolder;
-pub use key::{RegistrationKey, RoleKey, TokenKey};
+pub use key::{AssumeRoleArgs, AssumedRoleKey, RegistrationKey, RoleKey, TokenKey};
 pub use lock::{CacheLock, LockKey};
 pub use policy::{ExpiryPolicy, REGISTRATION_REUSE_MARGIN, TokenState};
 pub use record::{ClientRegistration, RoleCredentials, SsoToken};

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, io};
-use crate::key::{RoleKey, TokenKey};
+use crate::key::{AssumedRoleKey, RoleKey, TokenKey};
 
 /// What a lock guards.
 #[derive(Debug, Clone, Copy)]
@@ -21,6 +21,8 @@ pub enum LockKey<'a> {
     Login(&'a TokenKey),
     /// Fetching one role's credentials.
     Role(&'a RoleKey),
+    /// Assuming one role (one link of a `source_profile` chain).
+    AssumedRole(&'a AssumedRoleKey),
 }
 
 impl LockKey<'_> {
@@ -29,6 +31,7 @@ impl LockKey<'_> {
             Self::Token(k) => format!("token-{}.lock", k.hash()),
             Self::Login(k) => format!("login-{}.lock", k.hash()),
             Self::Role(k) => format!("role-{}.lock", k.hash()),
+            Self::AssumedRole(k) => format!("assume-{}.lock", k.hash()),
         }
     }
 }

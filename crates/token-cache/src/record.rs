@@ -302,6 +302,58 @@ impl RoleCredentials {
         })
     }
 
+    /// Parses an assumed role's cache file, as botocore's `AssumeRoleCredentialFetcher` writes
+    /// it (the whole `AssumeRole` answer; only `Credentials` is read).
+    ///
+    /// # Errors
+    /// A reason (never containing secrets) when the text holds no credentials.
+    pub fn from_assume_role_json(text: &str) -> Result<Self, String> {
+        let mut outer = object(text)?;
+        let mut f = match outer.take("Credentials") {
+            Some(Value::Object(map)) => Fields(map),
+            _ => return Err("Credentials is missing".into()),
+        };
+        Ok(Self {
+            access_key_id: f.required_string("AccessKeyId")?,
+            secret_access_key: Secret::new(f.required_string("SecretAccessKey")?),
+            session_token: Secret::new(f.required_string("SessionToken")?),
+            expiration: f.time("Expiration")?.ok_or("Expiration is missing")?,
+            account_id: f.string("AccountId")?,
+        })
+    }
+
+    /// The cache file botocore writes for an assumed role: its `AssumeRole` answer
+    /// (`Credentials` with the account added, `AssumedRoleUser`), `Expiration` in
+    /// `isoformat`.
+    pub fn to_assume_role_json(&self, assumed_role_arn: Option<&str>) -> String {
+        let mut creds = Map::new();
+        put(&mut creds, "AccessKeyId", Some(self.access_key_id.clone()));
+        put(
+            &mut creds,
+            "SecretAccessKey",
+            Some(self.secret_access_key.expose()),
+        );
+        put(
+            &mut creds,
+            "SessionToken",
+            Some(self.session_token.expose()),
+        );
+        put(
+            &mut creds,
+            "Expiration",
+            Some(timestamp::isoformat(self.expiration)),
+        );
+        put(&mut creds, "AccountId", self.account_id.clone());
+        let mut m = Map::new();
+        m.insert("Credentials".into(), Value::Object(creds));
+        if let Some(arn) = assumed_role_arn {
+            let mut user = Map::new();
+            user.insert("Arn".into(), arn.into());
+            m.insert("AssumedRoleUser".into(), Value::Object(user));
+        }
+        Value::Object(m).to_string()
+    }
+
     /// The JSON text botocore writes.
     pub fn to_json(&self) -> String {
         let mut creds = Map::new();

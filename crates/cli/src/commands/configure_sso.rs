@@ -59,9 +59,14 @@ impl Questions for Terminal {
             return Ok(None);
         }
         let items = crate::picker::columns(rows);
-        crate::picker::choose(title, &items)
-            .map(Some)
-            .map_err(std::io::Error::other)
+        crate::picker::choose(title, &items).map(Some).map_err(|e| {
+            // Escape: the person chose nothing (exit 130, as every picker).
+            if e.downcast_ref::<crate::exit::Cancelled>().is_some() {
+                std::io::Error::new(std::io::ErrorKind::Interrupted, e.to_string())
+            } else {
+                std::io::Error::other(e)
+            }
+        })
     }
 
     fn note(&self, text: &str) {
@@ -73,6 +78,9 @@ impl Questions for Terminal {
 /// usage (2) otherwise.
 fn refused(e: SetupError) -> anyhow::Error {
     match e {
+        SetupError::Terminal(e) if e.kind() == std::io::ErrorKind::Interrupted => {
+            crate::exit::Cancelled.into()
+        }
         SetupError::Terminal(e) => e.into(),
         e if e.is_access() => crate::exit::access(e.to_string()),
         e => crate::exit::usage(e.to_string()),

@@ -13,10 +13,21 @@ use crate::world::World;
 
 pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
     let c = &settings.credentials;
-    let start_url = &c.target.sign_in.session.start_url;
+    let sso = c.target.sso_role();
+    // The console's "issuer" (where its sign-out sends the person): the portal when there
+    // is one.
+    let start_url = sso.map_or("", |r| r.sign_in.session.start_url.as_str());
     let url = if settings.via_portal {
+        let Some(role) = c.target.sso_role().filter(|_| c.chain.is_none()) else {
+            return Err(crate::exit::usage(format!(
+                "--via-portal: profile '{}' assumes {} through source_profile ({}), a role the AWS access portal does not list; leave out --via-portal to open the console by federation",
+                c.profile,
+                c.role_name,
+                c.chain.as_deref().unwrap_or_default()
+            )));
+        };
         portal_console_url(
-            start_url,
+            &role.sign_in.session.start_url,
             &c.account_id,
             &c.role_name,
             settings
@@ -29,10 +40,10 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
         runtime.block_on(federation_url(
             &creds,
             &settings.signin_endpoint,
-            &c.target.sign_in.transport,
+            c.target.transport(),
             &ConsoleRequest {
                 destination: settings.destination.clone(),
-                issuer: start_url.clone(),
+                issuer: start_url.to_owned(),
                 duration: settings.duration_seconds.map(Duration::from_secs),
             },
             &aws_sso_device_auth::TokioSleeper,

@@ -79,7 +79,7 @@ fn run_with_server(settings: &CredentialSettings, command: &[String], world: &Wo
         .block_on(ContainerServer::bind())
         .context("cannot listen on 127.0.0.1 for the credential server")?;
     let (url, token) = (server.url().to_owned(), server.token().clone());
-    runtime.spawn(server.serve_role(
+    runtime.spawn(server.serve_target(
         settings.target.clone(),
         settings.files.cache(),
         world.clock.clone(),

@@ -25,7 +25,7 @@ pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -
         &creds,
         &settings.sts_region,
         &settings.sts_endpoint,
-        &settings.target.sign_in.transport,
+        settings.target.transport(),
     ))?;
     let mut out = std::io::stdout().lock();
     match output {

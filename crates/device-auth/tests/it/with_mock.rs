@@ -369,7 +369,10 @@ impl Presenter for Outcomes<'_> {
             Ok(aws_sso_device_auth::LoginOutcome::AlreadySignedIn(_)) => "already",
             Err(_) => "failed",
         };
-        self.0.lock().expect("lock").push(format!("{} {what}", self.1));
+        self.0
+            .lock()
+            .expect("lock")
+            .push(format!("{} {what}", self.1));
     }
 }
 

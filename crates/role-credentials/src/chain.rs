@@ -1,0 +1,389 @@
+//! Credentials of a role assumed through `source_profile` ([`ChainTarget`]): the source's
+//! credentials (an IAM Identity Center role, static keys, a `credential_process`, the
+//! environment), then one STS `AssumeRole` per link, each cached where and as the AWS CLI
+//! caches it (`~/.aws/cli/cache`, named by the hash of the `AssumeRole` arguments), so the
+//! AWS CLI, botocore and aws-sso-rs reuse each other's assumed roles.
+//!
+//! Single-flight along the chain: each link is assumed under its own cache lock, and the cache
+//! is read again once the lock is held, so many processes asking at once make one
+//! `AssumeRole` per link (and, below, one `GetRoleCredentials`).
+
+use std::time::Duration;
+
+use aws_sso_device_auth::{Clock, LoginOptions, Presenter, Sleeper, TokioSleeper};
+use aws_sso_http::Transport;
+use aws_sso_profile_config::env::vars;
+use aws_sso_profile_config::{
+    ChainSource, ClientEndpointConfig, CredentialChain, Endpoint, Env, ProfileSet, RoleLink,
+    Service, StaticKeys,
+};
+use aws_sso_token_cache::{
+    AssumeRoleArgs, AssumedRoleKey, ExpiryPolicy, LockKey, RoleCredentials, Secret, TokenCache,
+};
+use time::OffsetDateTime;
+
+use crate::clients::fetch_credentials;
+use crate::error::{Error, ErrorKind};
+use crate::target::RoleTarget;
+
+/// How long a process waits for another one assuming the same role.
+const LINK_WAIT: Duration = Duration::from_secs(60);
+
+/// A profile that assumes a role on another profile's credentials, resolved: the chain, the
+/// IAM Identity Center role at its bottom (if it stands on one), and where STS is.
+#[derive(Debug, Clone)]
+pub struct ChainTarget {
+    /// The chain, as the config gives it.
+    pub chain: CredentialChain,
+    /// The role of the IAM Identity Center profile at the bottom, named for the profile
+    /// asked for (its sign-in is `aws-sso-rs login --profile <that profile>`).
+    pub sso: Option<RoleTarget>,
+    /// The region of the `AssumeRole` calls: `AWS_REGION` > `AWS_DEFAULT_REGION` > the asked
+    /// profile's `region` > the source's region, else `us-east-1`.
+    pub sts_region: String,
+    /// STS (`AWS_ENDPOINT_URL_STS`, `[services]`, `endpoint_url`, else the regional one).
+    pub sts_endpoint: Endpoint,
+    /// The CA bundle and proxy of the asked profile.
+    pub transport: Transport,
+    /// For `credential_source = Environment`: `AWS_ACCESS_KEY_ID` and the rest, as the
+    /// environment had them (`None` when they are not both set).
+    pub environment_keys: Option<StaticKeys>,
+}
+
+/// The `AssumeRole` arguments of `link` that name its cached credentials.
+fn args(link: &RoleLink) -> AssumeRoleArgs<'_> {
+    AssumeRoleArgs {
+        role_arn: &link.role_arn,
+        role_session_name: link.role_session_name.as_deref(),
+        external_id: link.external_id.as_deref(),
+        serial_number: link.mfa_serial.as_deref(),
+        duration_seconds: link.duration_seconds,
+    }
+}
+
+/// The cache key of `link`'s assumed credentials (the AWS CLI's file name).
+pub fn link_key(link: &RoleLink) -> AssumedRoleKey {
+    AssumedRoleKey::new(&args(link))
+}
+
+impl ChainTarget {
+    /// Resolves `profile`, which assumes a role (see [`ProfileSet::credential_chain`]).
+    ///
+    /// # Errors
+    /// The chain is broken (a config error naming the file and line), or stands on an IAM
+    /// Identity Center profile without a role.
+    pub fn resolve(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
+        let chain = set.credential_chain(profile)?;
+        let sso = match &chain.source {
+            ChainSource::Sso(source) => {
+                let mut target = RoleTarget::resolve(set, &source.profile, env)?;
+                // Messages and the sign-in command name the profile the person asked for.
+                target.profile = profile.to_owned();
+                target.sign_in.named_by = aws_sso_device_auth::NamedBy::Profile(profile.to_owned());
+                Some(target)
+            }
+            _ => None,
+        };
+        let own_region = set.profile(profile).and_then(|p| p.get("region"));
+        let source_region = set
+            .profile(chain.source.profile())
+            .and_then(|p| p.get("region"));
+        let sts_region = env
+            .non_empty(vars::AWS_REGION)
+            .or_else(|| env.non_empty(vars::AWS_DEFAULT_REGION))
+            .or_else(|| own_region.map(str::to_owned))
+            .or_else(|| source_region.map(str::to_owned))
+            .or_else(|| chain.sso().map(|s| s.session.region.clone()))
+            .unwrap_or_else(|| "us-east-1".to_owned());
+        let sts_endpoint = set.endpoint(
+            Some(profile),
+            &Service::Sts,
+            &sts_region,
+            env,
+            ClientEndpointConfig::default(),
+        );
+        let transport = Transport::for_profile(set, Some(profile), env);
+        let environment_keys = match &chain.source {
+            ChainSource::Environment { profile } => env
+                .non_empty(vars::AWS_ACCESS_KEY_ID)
+                .zip(env.non_empty(vars::AWS_SECRET_ACCESS_KEY))
+                .map(|(id, secret)| StaticKeys {
+                    profile: profile.clone(),
+                    access_key_id: id,
+                    secret_access_key: secret,
+                    session_token: env.non_empty(vars::AWS_SESSION_TOKEN),
+                }),
+            _ => None,
+        };
+        Ok(Self {
+            chain,
+            sso,
+            sts_region,
+            sts_endpoint,
+            transport,
+            environment_keys,
+        })
+    }
+
+    /// The cache key of the asked profile's own role (the last link).
+    pub fn key(&self) -> Option<AssumedRoleKey> {
+        self.chain.links.last().map(link_key)
+    }
+}
+
+/// The fast path of a chained profile: the cached credentials of its own role (`link`, from
+/// [`ProfileSet::role_link`]) with more than the policy's window left. Reads one file.
+pub fn cached_assumed(
+    cache: &TokenCache,
+    link: &RoleLink,
+    policy: &ExpiryPolicy,
+    now: OffsetDateTime,
+) -> Option<RoleCredentials> {
+    cache
+        .load_assumed_role(&link_key(link))
+        .ok()
+        .flatten()
+        .filter(|c| policy.role_credentials_fresh(c, now))
+}
+
+/// Asks for the MFA code of a link whose profile sets `mfa_serial`.
+pub trait MfaCode: Sync {
+    /// The current code of the device `serial`, for `profile`; `None` when nobody can
+    /// answer (no terminal).
+    fn code(&self, profile: &str, serial: &str) -> Option<String>;
+}
+
+/// Nobody to ask: a link with `mfa_serial` fails with a clear error unless its credentials
+/// are cached.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoMfa;
+
+impl MfaCode for NoMfa {
+    fn code(&self, _: &str, _: &str) -> Option<String> {
+        None
+    }
+}
+
+/// Source credentials, as the STS client takes them.
+fn sdk_credentials(c: &RoleCredentials) -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new(
+        &c.access_key_id,
+        c.secret_access_key.expose(),
+        Some(c.session_token.expose().to_owned()).filter(|t| !t.is_empty()),
+        None,
+        "aws-sso-rs",
+    )
+}
+
+/// The credentials of `target`'s profile: each link's cached credentials when fresh, else the
+/// source's and one `AssumeRole` per link from the highest fresh one up, each cached. With
+/// `sign_in`, an IAM Identity Center source signs in first when needed (as
+/// [`fetch_credentials`]).
+///
+/// # Errors
+/// The source gives no credentials (signed out: the message names `aws-sso-rs login --profile
+/// <asked profile>`), STS refuses a link ([`ErrorKind::AssumeRoleDenied`] names the role and
+/// the profile whose credentials asked), an MFA code is needed and nobody can give it, the
+/// cache cannot be used.
+pub async fn chain_credentials<C: Clock, P: Presenter>(
+    target: &ChainTarget,
+    cache: &TokenCache,
+    clock: &C,
+    policy: ExpiryPolicy,
+    sign_in: Option<(&P, LoginOptions)>,
+    mfa: &dyn MfaCode,
+) -> Result<RoleCredentials, Error> {
+    let links = &target.chain.links;
+    let keys: Vec<AssumedRoleKey> = links.iter().map(link_key).collect();
+    let fresh = |key: &AssumedRoleKey| {
+        cache
+            .load_assumed_role(key)
+            .ok()
+            .flatten()
+            .filter(|c| policy.role_credentials_fresh(c, clock.now()))
+    };
+    // The highest link already cached: start above it.
+    let mut start = 0;
+    let mut creds = None;
+    for (i, key) in keys.iter().enumerate().rev() {
+        if let Some(c) = fresh(key) {
+            if i + 1 == keys.len() {
+                return Ok(c);
+            }
+            start = i + 1;
+            creds = Some(c);
+            break;
+        }
+    }
+    let mut creds = match creds {
+        Some(c) => c,
+        None => source_credentials(target, cache, clock, policy, sign_in).await?,
+    };
+    for (i, link) in links.iter().enumerate().skip(start) {
+        let key = &keys[i];
+        let _lock = cache
+            .lock_waiting(LockKey::AssumedRole(key), LINK_WAIT, |p| {
+                TokioSleeper.sleep(p)
+            })
+            .await?;
+        if let Some(c) = fresh(key) {
+            creds = c;
+            continue;
+        }
+        let source_profile = if i == 0 {
+            target.chain.source.profile().to_owned()
+        } else {
+            links[i - 1].profile.clone()
+        };
+        let (assumed, arn) = assume_role(target, link, &source_profile, &creds, clock, mfa).await?;
+        cache.store_assumed_role(key, &assumed, arn.as_deref())?;
+        tracing::debug!(
+            "assumed {} for profile '{}' (cached in {})",
+            link.role_arn,
+            link.profile,
+            cache.assumed_role_path(key).display()
+        );
+        creds = assumed;
+    }
+    Ok(creds)
+}
+
+/// The credentials the chain stands on.
+async fn source_credentials<C: Clock, P: Presenter>(
+    target: &ChainTarget,
+    cache: &TokenCache,
+    clock: &C,
+    policy: ExpiryPolicy,
+    sign_in: Option<(&P, LoginOptions)>,
+) -> Result<RoleCredentials, Error> {
+    let profile = target.chain.source.profile().to_owned();
+    let keys_now = |keys: &StaticKeys| RoleCredentials {
+        access_key_id: keys.access_key_id.clone(),
+        secret_access_key: Secret::new(keys.secret_access_key.clone()),
+        session_token: Secret::new(keys.session_token.clone().unwrap_or_default()),
+        // Long-term keys do not expire; they are used at once.
+        expiration: clock.now() + time::Duration::hours(1),
+        account_id: None,
+    };
+    match &target.chain.source {
+        ChainSource::Sso(_) => {
+            let Some(role) = &target.sso else {
+                return Err(ErrorKind::ChainSource {
+                    profile,
+                    reason: "it names no role (sso_account_id and sso_role_name)".into(),
+                }
+                .into());
+            };
+            if let Some(c) = crate::cached(cache, role, &policy, clock.now()) {
+                return Ok(c);
+            }
+            fetch_credentials(role, cache, clock, policy, sign_in).await
+        }
+        ChainSource::StaticKeys(keys) => Ok(keys_now(keys)),
+        ChainSource::Environment { .. } => match &target.environment_keys {
+            Some(keys) => Ok(keys_now(keys)),
+            None => Err(ErrorKind::ChainSource {
+                profile,
+                reason: "credential_source = Environment, but AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set".into(),
+            }
+            .into()),
+        },
+        ChainSource::Process { command, .. } => crate::process::run(&profile, command, clock.now()),
+        ChainSource::WebIdentity { .. } => Err(ErrorKind::ChainSource {
+            profile,
+            reason: "aws-sso-rs does not read web_identity_token_file; use the AWS CLI or an AWS SDK for this profile".into(),
+        }
+        .into()),
+    }
+}
+
+/// One `AssumeRole` of `link` with `creds` (the credentials of `source_profile`): the new
+/// credentials and the assumed-role ARN.
+async fn assume_role<C: Clock>(
+    target: &ChainTarget,
+    link: &RoleLink,
+    source_profile: &str,
+    creds: &RoleCredentials,
+    clock: &C,
+    mfa: &dyn MfaCode,
+) -> Result<(RoleCredentials, Option<String>), Error> {
+    let config =
+        aws_sso_http::sdk_config(&target.sts_region, &target.sts_endpoint, &target.transport)
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(sdk_credentials(
+                    creds,
+                )),
+            )
+            .build();
+    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
+    let session_name = link.role_session_name.clone().unwrap_or_else(|| {
+        // As botocore names it when the profile does not: not part of the cache key.
+        format!("aws-sso-rs-{}", clock.now().unix_timestamp())
+    });
+    let mut call = client
+        .assume_role()
+        .role_arn(&link.role_arn)
+        .role_session_name(session_name)
+        .set_external_id(link.external_id.clone())
+        .set_duration_seconds(link.duration_seconds.and_then(|d| i32::try_from(d).ok()));
+    if let Some(serial) = &link.mfa_serial {
+        let Some(code) = mfa.code(&link.profile, serial) else {
+            return Err(ErrorKind::MfaCodeNeeded {
+                profile: link.profile.clone(),
+                serial: serial.clone(),
+            }
+            .into());
+        };
+        call = call.serial_number(serial).token_code(code.trim());
+    }
+    let out = call.send().await.map_err(|e| {
+        use aws_sso_http::Failure;
+        let endpoint = target.sts_endpoint.url.clone();
+        match aws_sso_http::classify(&e, &target.transport, &endpoint) {
+            Failure::Service { code, message } if code == "AccessDenied" => {
+                Error::from(ErrorKind::AssumeRoleDenied {
+                    role_arn: link.role_arn.clone(),
+                    profile: link.profile.clone(),
+                    source_profile: source_profile.to_owned(),
+                    message,
+                })
+            }
+            Failure::Service { code, message } => Error::from(ErrorKind::AssumeRole {
+                role_arn: link.role_arn.clone(),
+                profile: link.profile.clone(),
+                code,
+                message,
+            }),
+            Failure::Unreachable(reason) => {
+                Error::from(ErrorKind::StsUnreachable { endpoint, reason })
+            }
+            Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed { endpoint, reason }),
+        }
+    })?;
+    let malformed = |what: &str| {
+        Error::from(ErrorKind::StsMalformed {
+            endpoint: target.sts_endpoint.url.clone(),
+            reason: format!("AssumeRole: no {what}"),
+        })
+    };
+    let c = out.credentials().ok_or_else(|| malformed("Credentials"))?;
+    let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
+        .map_err(|_| malformed("valid Expiration"))?;
+    let arn = out.assumed_role_user().map(|u| u.arn().to_owned());
+    // The account, from the assumed-role ARN, as botocore adds it.
+    let account_id = arn
+        .as_deref()
+        .and_then(|a| a.split(':').nth(4))
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
+    Ok((
+        RoleCredentials {
+            access_key_id: c.access_key_id().to_owned(),
+            secret_access_key: Secret::new(c.secret_access_key().to_owned()),
+            session_token: Secret::new(c.session_token().to_owned()),
+            expiration,
+            account_id,
+        },
+        arn,
+    ))
+}

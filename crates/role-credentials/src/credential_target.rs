@@ -1,0 +1,139 @@
+//! [`CredentialTarget`]: a profile the credential commands can serve, whichever way it gets
+//! its credentials (an IAM Identity Center role, or a role assumed through `source_profile`),
+//! with the one cached answer ([`cached_credentials`]) and the one fetch
+//! ([`credentials_for`]) of every credential command.
+
+use aws_sso_device_auth::{Clock, LoginOptions, Presenter, SignInTarget};
+use aws_sso_http::Transport;
+use aws_sso_profile_config::{Env, ProfileSet};
+use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials, TokenCache};
+use time::OffsetDateTime;
+
+use crate::chain::{ChainTarget, MfaCode, cached_assumed, chain_credentials};
+use crate::error::Error;
+use crate::target::RoleTarget;
+
+/// A profile's credentials, resolved: its own IAM Identity Center role, or a chain.
+#[derive(Debug, Clone)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per command, built once; boxing the role would only add an allocation"
+)]
+pub enum CredentialTarget {
+    /// An IAM Identity Center profile with a role.
+    Sso(RoleTarget),
+    /// A profile that assumes a role (`role_arn`) on another profile's credentials.
+    Chain(Box<ChainTarget>),
+}
+
+impl CredentialTarget {
+    /// Resolves `profile` in `set` (which must hold the profiles of its chain).
+    ///
+    /// # Errors
+    /// As [`RoleTarget::resolve`] or [`ChainTarget::resolve`].
+    pub fn resolve(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
+        if set.role_link(profile)?.is_some() {
+            return Ok(Self::Chain(Box::new(ChainTarget::resolve(
+                set, profile, env,
+            )?)));
+        }
+        RoleTarget::resolve(set, profile, env).map(Self::Sso)
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &str {
+        match self {
+            Self::Sso(t) => &t.profile,
+            Self::Chain(c) => &c.chain.profile,
+        }
+    }
+
+    /// The IAM Identity Center role it fetches (for a chain, the one at its bottom, if any).
+    pub fn sso_role(&self) -> Option<&RoleTarget> {
+        match self {
+            Self::Sso(t) => Some(t),
+            Self::Chain(c) => c.sso.as_ref(),
+        }
+    }
+
+    /// The sign-in that renews it, if it stands on one.
+    pub fn sign_in(&self) -> Option<&SignInTarget> {
+        self.sso_role().map(|t| &t.sign_in)
+    }
+
+    /// The sign-in, mutable (to choose its flow).
+    pub fn sign_in_mut(&mut self) -> Option<&mut SignInTarget> {
+        match self {
+            Self::Sso(t) => Some(&mut t.sign_in),
+            Self::Chain(c) => c.sso.as_mut().map(|t| &mut t.sign_in),
+        }
+    }
+
+    /// The CA bundle and proxy its calls use.
+    pub fn transport(&self) -> &Transport {
+        match self {
+            Self::Sso(t) => &t.sign_in.transport,
+            Self::Chain(c) => &c.transport,
+        }
+    }
+
+    /// The account and role the credentials are for: the SSO role's, or the last link's
+    /// (from its ARN).
+    pub fn account_and_role(&self) -> (String, String) {
+        match self {
+            Self::Sso(t) => (t.account_id.clone(), t.role_name.clone()),
+            Self::Chain(c) => {
+                let arn = c.chain.links.last().map_or("", |l| l.role_arn.as_str());
+                let account = arn.split(':').nth(4).unwrap_or_default().to_owned();
+                let role = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                (account, role)
+            }
+        }
+    }
+
+    /// The chain as people read it (`deploy-prod -> dev -> sso-session corp`), for a chain.
+    pub fn chain_description(&self) -> Option<String> {
+        match self {
+            Self::Sso(_) => None,
+            Self::Chain(c) => Some(c.chain.describe()),
+        }
+    }
+}
+
+/// The cached answer of any credential command: fresh cached credentials of `target`'s own
+/// role (one small file), or `None`. No network, no SDK client, no runtime.
+pub fn cached_credentials(
+    cache: &TokenCache,
+    target: &CredentialTarget,
+    policy: &ExpiryPolicy,
+    now: OffsetDateTime,
+) -> Option<RoleCredentials> {
+    match target {
+        CredentialTarget::Sso(t) => crate::cached(cache, t, policy, now),
+        CredentialTarget::Chain(c) => cached_assumed(cache, c.chain.links.last()?, policy, now),
+    }
+}
+
+/// The credentials of `target`, after a miss of [`cached_credentials`]: fetched (and, with
+/// `sign_in`, signed in first when needed), as [`crate::fetch_credentials`] or
+/// [`chain_credentials`].
+///
+/// # Errors
+/// As those.
+pub async fn credentials_for<C: Clock, P: Presenter>(
+    target: &CredentialTarget,
+    cache: &TokenCache,
+    clock: &C,
+    policy: ExpiryPolicy,
+    sign_in: Option<(&P, LoginOptions)>,
+    mfa: &dyn MfaCode,
+) -> Result<RoleCredentials, Error> {
+    match target {
+        CredentialTarget::Sso(t) => {
+            crate::fetch_credentials(t, cache, clock, policy, sign_in).await
+        }
+        CredentialTarget::Chain(c) => {
+            chain_credentials(c, cache, clock, policy, sign_in, mfa).await
+        }
+    }
+}

@@ -1,0 +1,67 @@
+//! A profile's `credential_process`, run as botocore runs it: the command line split as a
+//! POSIX shell would (no shell runs it), stdin and the environment inherited, stdout read as
+//! the credential_process document (`Version` 1, `AccessKeyId`, `SecretAccessKey`, and
+//! optionally `SessionToken`, `Expiration`), stderr shown only when it fails.
+
+use aws_sso_token_cache::{RoleCredentials, Secret};
+use time::OffsetDateTime;
+
+use crate::error::{Error, ErrorKind};
+
+/// How long credentials without an `Expiration` are used for: they are used at once.
+const NO_EXPIRY: time::Duration = time::Duration::hours(1);
+
+/// Runs `command` (profile `profile`'s `credential_process`) and reads its credentials.
+///
+/// # Errors
+/// The command cannot be split or started, fails, or prints no usable document.
+pub fn run(profile: &str, command: &str, now: OffsetDateTime) -> Result<RoleCredentials, Error> {
+    let fail = |reason: String| -> Error {
+        ErrorKind::CredentialProcess {
+            profile: profile.to_owned(),
+            command: command.to_owned(),
+            reason,
+        }
+        .into()
+    };
+    let words = shlex::split(command)
+        .filter(|w| !w.is_empty())
+        .ok_or_else(|| fail("the command line cannot be split (an unmatched quote?)".into()))?;
+    // The program runs to its end before the answer is read; callers wait for it anyway.
+    let out = std::process::Command::new(&words[0])
+        .args(&words[1..])
+        .stdin(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| fail(format!("cannot start {}: {e}", words[0])))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(fail(format!(
+            "it exited with {}: {}",
+            out.status,
+            stderr.trim()
+        )));
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .map_err(|e| fail(format!("its output is not JSON ({e})")))?;
+    if doc.get("Version").and_then(serde_json::Value::as_i64) != Some(1) {
+        return Err(fail("its output does not say \"Version\": 1".into()));
+    }
+    let text = |name: &str| doc.get(name).and_then(serde_json::Value::as_str);
+    let (Some(id), Some(secret)) = (text("AccessKeyId"), text("SecretAccessKey")) else {
+        return Err(fail(
+            "its output lacks AccessKeyId or SecretAccessKey".into(),
+        ));
+    };
+    let expiration = match text("Expiration") {
+        Some(e) => aws_sso_token_cache::timestamp::parse(e)
+            .ok_or_else(|| fail(format!("its Expiration {e:?} is not a date")))?,
+        None => now + NO_EXPIRY,
+    };
+    Ok(RoleCredentials {
+        access_key_id: id.to_owned(),
+        secret_access_key: Secret::new(secret.to_owned()),
+        session_token: Secret::new(text("SessionToken").unwrap_or_default().to_owned()),
+        expiration,
+        account_id: text("AccountId").map(str::to_owned),
+    })
+}

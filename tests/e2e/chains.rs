@@ -1,0 +1,308 @@
+//! Profiles that assume a role through `source_profile`: one and two links on an IAM Identity
+//! Center profile, static keys and a `credential_process` at the bottom, the AWS CLI's
+//! assume-role cache shared both ways with botocore, single-flight, and every refusal.
+
+use aws_sso_mock::Scenario;
+use aws_sso_token_cache::{AssumeRoleArgs, AssumedRoleKey};
+
+use crate::{World, stderr, stdout, world};
+
+const CHAINS: &str = "
+[profile deploy-prod]
+role_arn = arn:aws:iam::222222222222:role/Deployer
+source_profile = dev-account-ro
+role_session_name = alice
+
+[profile deploy-ops]
+role_arn = arn:aws:iam::333333333333:role/Ops
+source_profile = deploy-prod
+
+[profile static-base]
+aws_access_key_id = AKIAMOCKSTATICKEY001
+aws_secret_access_key = mock/static/secret/key/0000000000000000
+
+[profile via-static]
+role_arn = arn:aws:iam::222222222222:role/Deployer
+source_profile = static-base
+region = eu-west-1
+
+[profile loop-a]
+role_arn = arn:aws:iam::222222222222:role/A
+source_profile = loop-b
+
+[profile loop-b]
+role_arn = arn:aws:iam::222222222222:role/B
+source_profile = loop-a
+
+[profile not-an-arn]
+role_arn = Deployer
+source_profile = dev-account-ro
+
+[profile needs-mfa]
+role_arn = arn:aws:iam::222222222222:role/Guarded
+source_profile = dev-account-ro
+mfa_serial = arn:aws:iam::123456789011:mfa/alice
+";
+
+/// The example config with the chained profiles above.
+fn chain_world(scenario: Scenario) -> World {
+    let w = world(scenario);
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(CHAINS);
+    std::fs::write(&config, text).expect("config");
+    w
+}
+
+fn process_json(out: &std::process::Output) -> serde_json::Value {
+    assert!(out.status.success(), "{}", stderr(out));
+    serde_json::from_str(&stdout(out)).expect("credential_process JSON")
+}
+
+fn login(w: &World) {
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn deployer_key() -> AssumedRoleKey {
+    AssumedRoleKey::new(&AssumeRoleArgs {
+        role_arn: "arn:aws:iam::222222222222:role/Deployer",
+        role_session_name: Some("alice"),
+        ..AssumeRoleArgs::default()
+    })
+}
+
+#[test]
+fn a_two_link_chain_is_assumed_once_per_link_and_cached_as_the_aws_cli_caches_it() {
+    let w = chain_world(Scenario::default());
+    login(&w);
+    let first = process_json(&w.run(&["credential-process", "--profile", "deploy-ops"]));
+    let key = first["AccessKeyId"].as_str().expect("key").to_owned();
+    assert!(key.starts_with("ASIA"), "{first}");
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+    assert_eq!(w.mock.count("AssumeRole"), 2, "one AssumeRole per link");
+
+    // Each link is cached under the AWS CLI's file name for its AssumeRole arguments.
+    let cache = w.cache();
+    let deployer = cache
+        .load_assumed_role(&deployer_key())
+        .expect("readable")
+        .expect("the first link is cached");
+    assert_eq!(deployer.account_id.as_deref(), Some("222222222222"));
+    let ops_key = AssumedRoleKey::new(&AssumeRoleArgs {
+        role_arn: "arn:aws:iam::333333333333:role/Ops",
+        ..AssumeRoleArgs::default()
+    });
+    let ops = cache
+        .load_assumed_role(&ops_key)
+        .expect("readable")
+        .expect("the second link is cached");
+    assert_eq!(ops.access_key_id, key);
+
+    // The cached answer: no call at all.
+    let again = process_json(&w.run(&["credential-process", "--profile", "deploy-ops"]));
+    assert_eq!(again["AccessKeyId"], first["AccessKeyId"]);
+    assert_eq!(w.mock.count("AssumeRole"), 2);
+
+    // whoami, exec and export use the same credentials.
+    let me = w.run(&["whoami", "--profile", "deploy-ops", "--output", "text"]);
+    assert!(me.status.success(), "{}", stderr(&me));
+    let text = stdout(&me);
+    assert!(
+        text.starts_with("333333333333\tarn:aws:sts::333333333333:assumed-role/Ops/"),
+        "{text}"
+    );
+    let env = w.run(&["exec", "--profile", "deploy-prod", "--", "env"]);
+    assert!(env.status.success(), "{}", stderr(&env));
+    assert!(
+        stdout(&env).contains(&format!("AWS_ACCESS_KEY_ID={}", deployer.access_key_id)),
+        "{}",
+        stdout(&env)
+    );
+    let shown = w.run(&[
+        "credential-process",
+        "--profile",
+        "deploy-ops",
+        "--show-settings",
+    ]);
+    assert!(
+        stdout(&shown)
+            .contains("deploy-ops -> deploy-prod -> dev-account-ro -> sso-session my-sso"),
+        "{}",
+        stdout(&shown)
+    );
+    assert_eq!(w.mock.count("AssumeRole"), 2);
+}
+
+#[test]
+fn static_keys_and_a_credential_process_can_stand_at_the_bottom() {
+    let w = chain_world(Scenario::default());
+    let got = process_json(&w.run(&["credential-process", "--profile", "via-static"]));
+    assert!(
+        got["AccessKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("ASIA"))
+    );
+    assert_eq!(w.mock.count("GetRoleCredentials"), 0);
+    assert_eq!(w.mock.count("AssumeRole"), 1);
+
+    // A source profile whose credential_process prints the same static keys.
+    let script = w.path().join("keys.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAMOCKSTATICKEY001\", \"SecretAccessKey\": \"mock/static/secret/key/0000000000000000\"}'\n",
+    )
+    .expect("script");
+    #[cfg(unix)]
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!(
+        "\n[profile process-base]\ncredential_process = {}\n\n[profile via-process]\nrole_arn = arn:aws:iam::222222222222:role/Other\nsource_profile = process-base\n",
+        script.display()
+    ));
+    std::fs::write(&config, text).expect("config");
+    let got = process_json(&w.run(&["credential-process", "--profile", "via-process"]));
+    assert!(
+        got["AccessKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("ASIA"))
+    );
+    assert_eq!(w.mock.count("AssumeRole"), 2);
+}
+
+#[test]
+fn twenty_callers_at_once_make_one_call_per_link() {
+    let w = chain_world(Scenario::default());
+    login(&w);
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            w.cmd(&["credential-process", "--profile", "deploy-ops"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    let keys: std::collections::BTreeSet<String> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().expect("wait");
+            process_json(&out)["AccessKeyId"]
+                .as_str()
+                .expect("key")
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(keys.len(), 1, "every caller got the same credentials");
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+    assert_eq!(w.mock.count("AssumeRole"), 2);
+}
+
+#[test]
+fn a_signed_out_source_names_the_login_of_the_profile_asked_for_which_works() {
+    let w = chain_world(Scenario::default());
+    let out = w.run(&["credential-process", "--profile", "deploy-prod"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("aws-sso-rs login --profile deploy-prod"),
+        "{}",
+        stderr(&out)
+    );
+    let login = w.run(&["login", "--profile", "deploy-prod", "--use-device-code"]);
+    assert!(login.status.success(), "{}", stderr(&login));
+    assert!(
+        stderr(&login).contains("profile 'deploy-prod'"),
+        "{}",
+        stderr(&login)
+    );
+    process_json(&w.run(&["credential-process", "--profile", "deploy-prod"]));
+    // logout --profile of a chained profile ends its source's sign-in.
+    let out = w.run(&["logout", "--profile", "deploy-prod"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w.run(&["status", "--output", "json"]);
+    assert!(!stdout(&out).contains("\"valid\""), "{}", stdout(&out));
+}
+
+#[test]
+fn refusals_name_the_chain_the_role_and_the_line() {
+    let scenario = Scenario {
+        sts: aws_sso_mock::Sts {
+            deny_assume: vec!["arn:aws:iam::222222222222:role/Deployer".into()],
+            ..Default::default()
+        },
+        ..Scenario::default()
+    };
+    let w = chain_world(scenario);
+    login(&w);
+
+    let out = w.run(&["credential-process", "--profile", "deploy-prod"]);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("arn:aws:iam::222222222222:role/Deployer") && err.contains("'dev-account-ro'"),
+        "{err}"
+    );
+
+    let out = w.run(&["credential-process", "--profile", "loop-a"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("loop-a -> loop-b -> loop-a"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("line"), "{}", stderr(&out));
+
+    let out = w.run(&["whoami", "--profile", "not-an-arn"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("role_arn = \"Deployer\""),
+        "{}",
+        stderr(&out)
+    );
+
+    // No terminal to type the MFA code in: said at once, with what to do.
+    let out = w.run(&["credential-process", "--profile", "needs-mfa"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("mfa_serial"), "{}", stderr(&out));
+
+    // --via-portal cannot reach an assumed role.
+    let out = w.run(&[
+        "console",
+        "--profile",
+        "via-static",
+        "--via-portal",
+        "--print",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("leave out --via-portal"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn botocore_as_the_aws_cli_configures_it_and_aws_sso_rs_share_assumed_roles_both_ways() {
+    aws_sso_e2e::require_botocore!();
+    let w = chain_world(Scenario::default());
+    login(&w);
+    // aws-sso-rs assumes and caches; botocore (the AWS CLI's assume-role cache) reuses it.
+    let ours = process_json(&w.run(&["credential-process", "--profile", "deploy-prod"]));
+    let calls = w.mock.count("AssumeRole");
+    let theirs = w.botocore(&["load-assumed-role", "deploy-prod"]);
+    assert_eq!(theirs["access_key"], ours["AccessKeyId"], "{theirs}");
+    assert_eq!(w.mock.count("AssumeRole"), calls, "botocore read our cache");
+
+    // botocore assumes and caches another role; aws-sso-rs reuses it.
+    let theirs = w.botocore(&["load-assumed-role", "via-static"]);
+    let calls = w.mock.count("AssumeRole");
+    let ours = process_json(&w.run(&["credential-process", "--profile", "via-static"]));
+    assert_eq!(ours["AccessKeyId"], theirs["access_key"], "{theirs}");
+    assert_eq!(
+        w.mock.count("AssumeRole"),
+        calls,
+        "aws-sso-rs read botocore's cache"
+    );
+}
