@@ -639,7 +639,7 @@ fn with_no_browser_and_no_terminal_login_uses_the_device_code_instead_of_waiting
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("no browser can be started here (there is no graphical display here")
+        err.contains("no browser can be opened here (DISPLAY and WAYLAND_DISPLAY are unset")
             && err.contains("so the sign-in uses the device code"),
         "says why the flow changed: {err}"
     );
@@ -660,4 +660,37 @@ fn with_no_browser_and_no_terminal_login_uses_the_device_code_instead_of_waiting
     let json: serde_json::Value = serde_json::from_slice(&settings.stdout).expect("json");
     assert_eq!(json["targets"][0]["flow"], "device-code", "{json}");
     assert!(json["device_code_instead"].is_string(), "{json}");
+}
+
+#[test]
+fn no_browser_with_no_display_and_no_terminal_uses_the_device_code_and_says_so_once() {
+    let w = world(Scenario::default());
+    // --no-browser prints an address to open by hand: with no display here and no terminal
+    // to paste the redirect into, only the device code can finish (not a 10-minute wait).
+    let out = w
+        .cmd(&["login", "--all", "--no-browser"])
+        .env_remove("BROWSER")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(
+        err.matches("so the sign-in uses the device code").count(),
+        1,
+        "said once for the run: {err}"
+    );
+    assert!(err.contains("(--no-browser)"), "{err}");
+    assert!(!err.contains("Waiting for the browser"), "{err}");
+    // Nothing to sign in to: nothing said about the flow.
+    let again = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--no-browser"])
+        .env_remove("BROWSER")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    let err = stderr(&again);
+    assert!(again.status.success(), "{err}");
+    assert!(err.contains("Already signed in"), "{err}");
+    assert!(!err.contains("device code"), "{err}");
 }

@@ -29,7 +29,7 @@ impl fmt::Display for NoBrowser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::NoDisplay => {
-                "there is no graphical display here (DISPLAY and WAYLAND_DISPLAY are unset, as in an SSH session or a container)"
+                "DISPLAY and WAYLAND_DISPLAY are unset, as in an SSH session or a container"
             }
             Self::RemoteSession => {
                 "this is an SSH session: a browser would open on the remote machine's screen, not yours"

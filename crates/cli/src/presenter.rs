@@ -31,6 +31,9 @@ pub struct CliPresenter<'a> {
     login_command: String,
     terminal: bool,
     spinner: Mutex<Option<indicatif::ProgressBar>>,
+    /// Why the sign-in uses the device code though the profile's flow is the browser's: said
+    /// once, by the first presenter whose sign-in really starts (shared by a run's presenters).
+    note: Option<&'a Mutex<Option<String>>>,
 }
 
 pub fn say(text: std::fmt::Arguments<'_>) {
@@ -56,6 +59,25 @@ impl<'a> CliPresenter<'a> {
             login_command: target.login_command(),
             terminal: std::io::stderr().is_terminal(),
             spinner: Mutex::new(None),
+            note: None,
+        }
+    }
+
+    /// Says `note` (taken from the cell, so once per run) when a sign-in starts.
+    #[must_use]
+    pub fn with_note(mut self, note: &'a Mutex<Option<String>>) -> Self {
+        self.note = Some(note);
+        self
+    }
+
+    fn say_note(&self) {
+        let taken = self.note.and_then(|cell| {
+            cell.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+        });
+        if let Some(note) = taken {
+            say(format_args!("aws-sso-rs: {note}."));
         }
     }
 
@@ -169,6 +191,7 @@ impl Presenter for CliPresenter<'_> {
     }
 
     fn device_code(&self, a: &DeviceAuthorization, deadline: OffsetDateTime) {
+        self.say_note();
         say(format_args!(
             "To sign in to {}, open\n\n    {}\n\nand check that the page shows the code\n\n    {}\n",
             self.label, a.verification_uri_complete, a.user_code
@@ -192,6 +215,7 @@ impl Presenter for CliPresenter<'_> {
     }
 
     fn authorize_url(&self, url: &str, deadline: OffsetDateTime) {
+        self.say_note();
         let paste = if self.paste {
             "\nIf that browser runs on another machine, it ends on an address starting with\nhttp://127.0.0.1: that it cannot load; paste that whole address here and press Enter.\n"
         } else {

@@ -32,13 +32,20 @@ fn headless_flow(
     interactive: bool,
     no_browser: bool,
 ) -> Option<String> {
-    if interactive || no_browser || target.flow == Flow::DeviceCode {
+    // With a display, an address printed by --no-browser can still be opened here by hand,
+    // and its redirect reaches the loopback listener: the browser flow can finish.
+    if interactive || target.flow == Flow::DeviceCode {
         return None;
     }
     let why = crate::browser::can_open(env).err()?;
     target.flow = Flow::DeviceCode;
+    let opened = if no_browser {
+        "no browser is opened (--no-browser), none could be here"
+    } else {
+        "no browser can be opened here"
+    };
     Some(format!(
-        "no browser can be started here ({why}) and no address can be pasted (stdin is not a terminal), so the sign-in uses the device code"
+        "{opened} ({why}) and no address can be pasted (stdin is not a terminal), so the sign-in uses the device code"
     ))
 }
 

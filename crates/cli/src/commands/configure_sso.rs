@@ -115,14 +115,12 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
     // The wizard cannot read a pasted callback address (its questions need stdin after the
     // sign-in), so without a browser it signs in with a device code.
     let no_browser = crate::browser::can_open(env).err();
-    if let Some(why) = no_browser
+    let device_code_instead = no_browser
         .as_ref()
         .filter(|_| !args.use_device_code && !args.no_browser)
-    {
-        eprintln!(
-            "aws-sso-rs: no browser can be started here ({why}), so the sign-in uses the device code."
-        );
-    }
+        .map(|why| {
+            format!("no browser can be opened here ({why}), so the sign-in uses the device code")
+        });
     let device = args.use_device_code || args.no_browser || no_browser.is_some();
     let sign_in_target = SignInTarget::resolve(
         NamedBy::SsoSession(session_name.clone()),
@@ -135,10 +133,12 @@ pub fn run(args: &ConfigureSsoArgs, world: &World) -> Result<()> {
         std::slice::from_ref(&sign_in_target),
         &files.cache(),
         &SignInChoices {
-            open_browser: !args.no_browser,
+            // Where none can be opened, the device code's address is enough said.
+            open_browser: !args.no_browser && no_browser.is_none(),
             redirect_port: 0,
             force: args.force,
             accept_paste: false,
+            device_code_instead,
         },
         world,
     )?;

@@ -55,12 +55,13 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
     let mfa = TerminalMfa {
         interactive: world.interactive,
     };
+    let note = std::sync::Mutex::new(settings.device_code_instead.clone());
     runtime.block_on(async {
         let presenter = settings
             .login
             .then(|| target.sign_in())
             .flatten()
-            .map(|sign_in| CliPresenter::new(world, sign_in, true, false, false));
+            .map(|sign_in| CliPresenter::new(world, sign_in, true, false, false).with_note(&note));
         let sign_in = presenter.as_ref().map(|p| (p, LoginOptions::default()));
         // The presenter's spinner stops when it is dropped, Ctrl-C or not.
         tokio::select! {

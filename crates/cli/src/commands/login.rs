@@ -21,14 +21,13 @@ pub struct SignInChoices {
     /// Whether a pasted callback address is read from stdin (PKCE). The reader keeps stdin
     /// until the process ends, so a command that asks more questions afterwards says no.
     pub accept_paste: bool,
+    /// Why the sign-in uses the device code instead of the browser, said when one starts.
+    pub device_code_instead: Option<String>,
 }
 
 pub fn run(settings: &LoginSettings, world: &World) -> Result<()> {
     for skipped in &settings.skipped {
         say(format_args!("aws-sso-rs: warning: skipped: {skipped}"));
-    }
-    if let Some(why) = &settings.device_code_instead {
-        say(format_args!("aws-sso-rs: {why}."));
     }
     sign_in(
         &settings.targets,
@@ -38,6 +37,7 @@ pub fn run(settings: &LoginSettings, world: &World) -> Result<()> {
             redirect_port: settings.redirect_port,
             force: settings.force,
             accept_paste: true,
+            device_code_instead: settings.device_code_instead.clone(),
         },
         world,
     )
@@ -55,8 +55,10 @@ pub fn sign_in(
     let runtime = world.runtime()?;
     // A pasted callback is accepted on a terminal in every mode, and always with --no-browser.
     let paste = choices.accept_paste && (!choices.open_browser || std::io::stdin().is_terminal());
-    let presenter_for =
-        |target: &SignInTarget| CliPresenter::new(world, target, choices.open_browser, paste, true);
+    let note = std::sync::Mutex::new(choices.device_code_instead.clone());
+    let presenter_for = |target: &SignInTarget| {
+        CliPresenter::new(world, target, choices.open_browser, paste, true).with_note(&note)
+    };
     let options_for = |_: &SignInTarget| LoginOptions {
         force: choices.force,
         pkce: PkceOptions {

@@ -46,6 +46,9 @@ fn login_settings_pick_the_flow_and_the_endpoint() {
     let out = home
         .command(&["login", "--show-settings", "--all", "--no-browser"])
         .env("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:4566")
+        // A display: the printed address can be opened here by hand, so each profile keeps
+        // its own flow (without one, and no terminal, every sign-in would use the device code).
+        .env("DISPLAY", ":0")
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", crate::stderr(&out));
