@@ -306,3 +306,62 @@ fn botocore_as_the_aws_cli_configures_it_and_aws_sso_rs_share_assumed_roles_both
         "aws-sso-rs read botocore's cache"
     );
 }
+
+#[test]
+fn profiles_and_the_prompt_show_a_chain_and_the_time_it_lasts() {
+    let w = chain_world(Scenario::default());
+    login(&w);
+    let out = w.run(&["profiles", "--output", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let ops = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "deploy-ops")
+        .expect("deploy-ops listed");
+    assert_eq!(ops["kind"], "assume-role", "{ops}");
+    assert_eq!(
+        ops["chain"],
+        "deploy-ops -> deploy-prod -> dev-account-ro -> sso-session my-sso"
+    );
+    assert_eq!(ops["account_id"], "333333333333");
+    assert_eq!(ops["role_name"], "Ops");
+    assert_eq!(ops["token"]["state"], "valid", "the sign-in at its bottom");
+    let table = stdout(&w.run(&["profiles"]));
+    assert!(
+        table.lines().any(|l| l.starts_with("deploy-prod")
+            && l.contains("assume-role")
+            && l.contains("222222222222")),
+        "{table}"
+    );
+
+    // The prompt: the sign-in's time, until the assumed role is cached and ends first.
+    let prompt = |w: &World| {
+        let out = w
+            .cmd(&["prompt"])
+            .env("AWS_PROFILE", "deploy-prod")
+            .output()
+            .expect("prompt");
+        stdout(&out).trim().to_owned()
+    };
+    assert!(prompt(&w).starts_with("deploy-prod 7h"), "{}", prompt(&w));
+    process_json(&w.run(&["credential-process", "--profile", "deploy-prod"]));
+    let shown = prompt(&w);
+    assert!(
+        shown == "deploy-prod 59m" || shown == "deploy-prod 58m",
+        "the assumed role's hour: {shown}"
+    );
+
+    // configure populate leaves such profiles alone.
+    let config = w.path().join(".aws/config");
+    let before = std::fs::read_to_string(&config).expect("config");
+    let out = w.run(&["configure", "populate", "--sso-session", "my-sso"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = std::fs::read_to_string(&config).expect("config");
+    assert_ne!(before, after, "populate wrote its profiles");
+    assert!(
+        after.contains(CHAINS.trim()),
+        "the chained profiles are untouched"
+    );
+}

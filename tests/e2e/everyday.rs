@@ -440,7 +440,7 @@ fn console_without_a_display_prints_the_address_and_says_why_instead_of_claiming
     let err = stderr(&out);
     assert!(
         err.contains("No browser could be opened")
-            && err.contains("no graphical display here (DISPLAY and WAYLAND_DISPLAY are unset")
+            && err.contains("No browser could be opened: DISPLAY and WAYLAND_DISPLAY are unset")
             && !err.contains("Opened"),
         "{err}"
     );

@@ -8,7 +8,9 @@
 //!    the same profile; `--version` alone; aws-sso-rs with a 10,000-profile config. Wall-time
 //!    median and p90 over many runs, peak RSS of the runs (`getrusage(RUSAGE_CHILDREN)` in a
 //!    fresh process). Then the cached `credential-process` against `cat` of the same config,
-//!    the example config and the 10,000-profile one, alternating as for `prompt`.
+//!    the example config and the 10,000-profile one, alternating as for `prompt`; and a
+//!    cached profile that assumes a role through `source_profile` against the cached IAM
+//!    Identity Center profile it stands on.
 //! 4. `prompt` against `cat` of the config file.
 //! 5. `configure populate` at scale against a throttled mock, against the throttle's bound.
 
@@ -129,6 +131,10 @@ region = ap-northeast-1
 sso_start_url = https://d-XXXXXXXXX.awsapps.com/start
 sso_region = ap-northeast-1
 sso_registration_scopes = sso:account:access
+
+[profile deploy-prod]
+role_arn = arn:aws:iam::222222222222:role/Deployer
+source_profile = dev-account-ro
 ";
 
 fn big_config() -> String {
@@ -253,6 +259,11 @@ fn whole_process(root: &Path, report: &mut Report) -> Result<()> {
         measure_in_child(200, &cached, &env)?,
     ));
     let big_vs_cat = against_cat(&cached, cfg, &env, 100)?;
+    // A role assumed on dev-account-ro, cached: against dev-account-ro's own cached answer.
+    std::fs::write(&config, CONFIG)?;
+    let chained = [rs, "credential-process", "--profile", "deploy-prod"];
+    run(&chained[1..])?;
+    let chained_vs_sso = alternating(&chained, &cached, &env, 200)?;
     let _ = mock.kill();
     let _ = mock.wait();
 
@@ -327,6 +338,16 @@ fn whole_process(root: &Path, report: &mut Report) -> Result<()> {
     println!("{against}");
     report.line(against);
     report.line("");
+    let chain = format!(
+        "The cached `credential-process --profile deploy-prod` (a role assumed through `source_profile = dev-account-ro`) against the cached `dev-account-ro` itself, median of 5 x 200 runs each, alternating: {:.3} ms against {:.3} ms, {:.2}x (target <= {CHAINED_VS_SSO}x: {}).",
+        chained_vs_sso.0,
+        chained_vs_sso.1,
+        chained_vs_sso.0 / chained_vs_sso.1,
+        verdict(chained_vs_sso.0 / chained_vs_sso.1 <= CHAINED_VS_SSO)
+    );
+    println!("{chain}");
+    report.line(chain);
+    report.line("");
     Ok(())
 }
 
@@ -344,16 +365,30 @@ fn against_cat(
     env: &[(String, String)],
     runs: usize,
 ) -> Result<(f64, f64)> {
-    let mut ours = Vec::new();
-    let mut cat = Vec::new();
-    for _ in 0..5 {
-        ours.push(measure_in_child(runs, cmd, env)?.median);
-        cat.push(measure_in_child(runs, &["cat", file], env)?.median);
-    }
-    ours.sort_by(f64::total_cmp);
-    cat.sort_by(f64::total_cmp);
-    Ok((ours[2], cat[2]))
+    alternating(cmd, &["cat", file], env, runs)
 }
+
+/// `a` against `b`, alternating 5 times `runs` runs of each: the medians of the medians.
+fn alternating(
+    a: &[&str],
+    b: &[&str],
+    env: &[(String, String)],
+    runs: usize,
+) -> Result<(f64, f64)> {
+    let mut first = Vec::new();
+    let mut second = Vec::new();
+    for _ in 0..5 {
+        first.push(measure_in_child(runs, a, env)?.median);
+        second.push(measure_in_child(runs, b, env)?.median);
+    }
+    first.sort_by(f64::total_cmp);
+    second.sort_by(f64::total_cmp);
+    Ok((first[2], second[2]))
+}
+
+/// The cached answer of a profile that assumes a role on `dev-account-ro` may take at most
+/// this many times as long as the cached answer of `dev-account-ro` itself.
+const CHAINED_VS_SSO: f64 = 1.3;
 
 /// A mock on any free port playing `scenario` (a TOML file, or the default), with the
 /// `export` lines it prints as environment variables.

@@ -85,8 +85,9 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
         .collect()
 }
 
-/// Asks to choose a profile of `set`: IAM Identity Center profiles first, each with its
-/// account, role and session, in aligned columns.
+/// Asks to choose a profile of `set`: IAM Identity Center profiles and roles assumed through
+/// `source_profile` first, each with its account, role and session (or chain), in aligned
+/// columns.
 pub fn choose_profile(set: &ProfileSet) -> Result<String> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut others: Vec<Vec<String>> = Vec::new();
@@ -105,7 +106,20 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
                     .unwrap_or_else(|| sso.session.start_url.clone());
                 rows.push(vec![name, account, role, session]);
             }
-            Ok(None) => others.push(vec![name, "(not IAM Identity Center)".to_owned()]),
+            Ok(None) => match set.credential_chain(&name) {
+                Ok(chain) if !chain.links.is_empty() => {
+                    let arn = chain.links.last().map_or("", |l| l.role_arn.as_str());
+                    let account = arn.split(':').nth(4).unwrap_or_default().to_owned();
+                    let role = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                    let via = chain
+                        .describe()
+                        .strip_prefix(&format!("{name} -> "))
+                        .map(|rest| format!("via {rest}"))
+                        .unwrap_or_default();
+                    rows.push(vec![name, account, role, via]);
+                }
+                _ => others.push(vec![name, "(not IAM Identity Center)".to_owned()]),
+            },
             Err(_) => others.push(vec![
                 name,
                 "(invalid: `aws-sso-rs profiles` says why)".to_owned(),

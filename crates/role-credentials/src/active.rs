@@ -148,20 +148,51 @@ pub fn active_profile(
         active.lasting = Lasting::NoSuchProfile { closest };
         return Some(active);
     }
+    // A role assumed through `source_profile`: the sign-in at the bottom of its chain (every
+    // profile read, for the chain), and its own cached role.
+    let mut assumed = None;
     let sso = match set.sso_profile(&active.profile) {
         Ok(Some(sso)) => sso,
-        Ok(None) => {
-            active.lasting = Lasting::NotSso;
-            return Some(active);
-        }
+        Ok(None) => match set.role_link(&active.profile) {
+            Ok(Some(link)) => {
+                let chain = ProfileSet::load(locations)
+                    .ok()
+                    .and_then(|all| all.credential_chain(&active.profile).ok());
+                let Some(sso) = chain.as_ref().and_then(|c| c.sso()).cloned() else {
+                    active.lasting = Lasting::NotSso;
+                    return Some(active);
+                };
+                assumed = cache
+                    .load_assumed_role(&crate::chain::link_key(&link))
+                    .ok()
+                    .flatten()
+                    .map(|c| c.expiration);
+                let arn = &link.role_arn;
+                active.region = set
+                    .profile(&active.profile)
+                    .and_then(|p| p.get("region"))
+                    .map(str::to_owned)
+                    .or_else(|| sso.region.clone());
+                active.account_id = arn.split(':').nth(4).map(str::to_owned);
+                active.role_name = arn.rsplit('/').next().map(str::to_owned);
+                active.session = sso.session.name.clone();
+                sso
+            }
+            _ => {
+                active.lasting = Lasting::NotSso;
+                return Some(active);
+            }
+        },
         Err(_) => return Some(active),
     };
-    active.account_id = sso.account_id.clone();
-    active.role_name = sso.role_name.clone();
-    active.region = sso.region.clone();
-    active.session = sso.session.name.clone();
-    if let Some(name) = &sso.session.name {
-        active.login_command = format!("aws-sso-rs login --sso-session {name}");
+    if assumed.is_none() && active.account_id.is_none() {
+        active.account_id = sso.account_id.clone();
+        active.role_name = sso.role_name.clone();
+        active.region = sso.region.clone();
+        active.session = sso.session.name.clone();
+        if let Some(name) = &sso.session.name {
+            active.login_command = format!("aws-sso-rs login --sso-session {name}");
+        }
     }
     // Inside `exec` with static keys, those keys are what runs out.
     let exported = (source == ActiveSource::Exec)
@@ -180,7 +211,13 @@ pub fn active_profile(
         (None, Ok(TokenStatus::Missing)) => Lasting::SignedOut,
         (None, Ok(TokenStatus::Refused { .. })) => Lasting::Refused,
         (None, Ok(TokenStatus::Present { state, .. })) => match state.remaining() {
-            Some(left) => Lasting::For(left),
+            // A chain lasts as long as its sign-in, or its cached role when that ends first.
+            Some(left) => match assumed.map(|until| until - now) {
+                Some(role_left) if role_left > time::Duration::ZERO && role_left < left => {
+                    Lasting::For(role_left)
+                }
+                _ => Lasting::For(left),
+            },
             None if active.refreshable => Lasting::Renewable,
             None => Lasting::Expired,
         },

@@ -132,7 +132,17 @@ pub enum ProfileAccess {
         /// Its token, as every command reports one.
         token: TokenStatus,
     },
-    /// Some other way (keys, a role to assume, a process): not aws-sso-rs's to report.
+    /// A role assumed through `source_profile`: the chain, the role, and the sign-in at its
+    /// bottom (when it stands on one) with its token.
+    Chain {
+        /// As people read it: `deploy-prod -> dev -> sso-session corp`.
+        chain: String,
+        /// The profile's own `role_arn`.
+        role_arn: String,
+        /// The IAM Identity Center profile at the bottom and its token.
+        sso: Option<(aws_sso_profile_config::SsoProfile, TokenStatus)>,
+    },
+    /// Some other way (keys, a process): not aws-sso-rs's to report.
     Other,
     /// The profile cannot be used: why (with file and line).
     Invalid(String),
@@ -167,6 +177,35 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
     let mut warnings: Vec<String> = set.warnings().iter().map(ToString::to_string).collect();
     for section in set.profiles() {
         let access = match set.sso_profile(section.name()) {
+            Ok(None) if matches!(set.role_link(section.name()), Ok(Some(_))) => {
+                match set.credential_chain(section.name()) {
+                    Ok(chain) => {
+                        let sso = chain.sso().cloned().map(|profile| {
+                            let token = cache
+                                .token_status(
+                                    &TokenKey::for_session(&profile.session),
+                                    &policy,
+                                    now,
+                                )
+                                .unwrap_or_else(TokenStatus::Damaged);
+                            (profile, token)
+                        });
+                        ProfileAccess::Chain {
+                            chain: chain.describe(),
+                            role_arn: chain
+                                .links
+                                .last()
+                                .map(|l| l.role_arn.clone())
+                                .unwrap_or_default(),
+                            sso,
+                        }
+                    }
+                    Err(e) => {
+                        warnings.push(e.to_string());
+                        ProfileAccess::Invalid(e.to_string())
+                    }
+                }
+            }
             Ok(None) => ProfileAccess::Other,
             Err(e) => {
                 warnings.push(e.to_string());
@@ -286,7 +325,7 @@ mod tests {
         let set = ProfileSet::parse_lenient(
             Some(aws_sso_profile_config::Source {
                 path: std::path::Path::new("config"),
-                text: "[profile a]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = R\nregion = eu-west-1\n\n[profile b]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = S\n\n[profile keys]\nregion = us-east-1\n\n[profile broken]\nsso_session = nowhere\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n",
+                text: "[profile a]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = R\nregion = eu-west-1\n\n[profile b]\nsso_session = corp\nsso_account_id = 123456789011\nsso_role_name = S\n\n[profile keys]\nregion = us-east-1\n\n[profile broken]\nsso_session = nowhere\n\n[profile up]\nrole_arn = arn:aws:iam::222222222222:role/Up\nsource_profile = a\n\n[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n",
             }),
             None,
         );
@@ -299,6 +338,7 @@ mod tests {
             .map(|p| {
                 let kind = match &p.access {
                     ProfileAccess::Sso { token, .. } => token.name(),
+                    ProfileAccess::Chain { .. } => "chain",
                     ProfileAccess::Other => "other",
                     ProfileAccess::Invalid(_) => "invalid",
                 };
@@ -311,7 +351,8 @@ mod tests {
                 ("a", "damaged"),
                 ("b", "damaged"),
                 ("keys", "other"),
-                ("broken", "invalid")
+                ("broken", "invalid"),
+                ("up", "chain")
             ]
         );
         assert_eq!(report.profiles[0].region.as_deref(), Some("eu-west-1"));

@@ -20,6 +20,9 @@ use crate::world::World;
 struct Row {
     name: String,
     kind: &'static str,
+    /// For a role assumed through `source_profile`: the chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     session: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -84,6 +87,7 @@ fn row(state: &ProfileState, now: OffsetDateTime) -> Row {
     let base = |kind| Row {
         name: state.name.clone(),
         kind,
+        chain: None,
         session: None,
         start_url: None,
         sso_region: None,
@@ -95,6 +99,20 @@ fn row(state: &ProfileState, now: OffsetDateTime) -> Row {
     };
     match &state.access {
         ProfileAccess::Other => base("other"),
+        ProfileAccess::Chain {
+            chain,
+            role_arn,
+            sso,
+        } => Row {
+            chain: Some(chain.clone()),
+            account_id: role_arn.split(':').nth(4).map(str::to_owned),
+            role_name: role_arn.rsplit('/').next().map(str::to_owned),
+            session: sso.as_ref().and_then(|(p, _)| p.session.name.clone()),
+            start_url: sso.as_ref().map(|(p, _)| p.session.start_url.clone()),
+            sso_region: sso.as_ref().map(|(p, _)| p.session.region.clone()),
+            token: sso.as_ref().map(|(_, t)| token_row(t, now)),
+            ..base("assume-role")
+        },
         ProfileAccess::Invalid(why) => Row {
             error: Some(why.clone()),
             ..base("invalid")
