@@ -365,3 +365,91 @@ fn profiles_and_the_prompt_show_a_chain_and_the_time_it_lasts() {
         "the chained profiles are untouched"
     );
 }
+
+#[test]
+fn a_chain_of_ten_links_is_assumed_link_by_link() {
+    let w = chain_world(Scenario::default());
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    for i in 1..=10 {
+        let source = if i == 1 {
+            "dev-account-ro".to_owned()
+        } else {
+            format!("link-{}", i - 1)
+        };
+        text.push_str(&format!(
+            "\n[profile link-{i}]\nrole_arn = arn:aws:iam::222222222222:role/Link{i}\nsource_profile = {source}\n"
+        ));
+    }
+    std::fs::write(&config, text).expect("config");
+    login(&w);
+    let got = process_json(&w.run(&["credential-process", "--profile", "link-10"]));
+    assert!(
+        got["AccessKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("ASIA"))
+    );
+    assert_eq!(w.mock.count("AssumeRole"), 10);
+    let me = w.run(&["whoami", "--profile", "link-10", "--output", "text"]);
+    assert!(
+        stdout(&me).contains("assumed-role/Link10/"),
+        "{}",
+        stdout(&me)
+    );
+}
+
+#[test]
+fn exec_server_serves_a_chained_profile() {
+    let w = chain_world(Scenario::default());
+    login(&w);
+    let script = "import json, os, urllib.request as u\n\
+        r = u.Request(os.environ['AWS_CONTAINER_CREDENTIALS_FULL_URI'], headers={'Authorization': os.environ['AWS_CONTAINER_AUTHORIZATION_TOKEN']})\n\
+        print(json.load(u.urlopen(r))['AccessKeyId'])";
+    let out = w.run(&[
+        "exec",
+        "--server",
+        "--profile",
+        "deploy-prod",
+        "--",
+        "python3",
+        "-c",
+        script,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cached = w
+        .cache()
+        .load_assumed_role(&deployer_key())
+        .expect("readable")
+        .expect("cached by the server");
+    assert_eq!(stdout(&out).trim(), cached.access_key_id);
+}
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn on_a_terminal_the_mfa_code_is_asked_and_the_role_cached_for_programs() {
+    let scenario = Scenario {
+        sts: aws_sso_mock::Sts {
+            require_mfa: vec!["arn:aws:iam::222222222222:role/Guarded".into()],
+            ..Default::default()
+        },
+        ..Scenario::default()
+    };
+    let w = chain_world(scenario);
+    login(&w);
+    let session = crate::terminal::Session::start(
+        &w,
+        "mfa",
+        160,
+        "",
+        "whoami --profile needs-mfa --output text",
+    );
+    let asked = session.screen("MFA code for arn:aws:iam::123456789011:mfa/alice");
+    assert!(asked.contains("(profile 'needs-mfa')"), "{asked}");
+    session.type_line("123456");
+    let done = session.screen("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    assert!(done.contains("assumed-role/Guarded/"), "{done}");
+    // Cached: a program, which no one can ask, gets it without a code.
+    let out = w.run(&["credential-process", "--profile", "needs-mfa"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
