@@ -11,7 +11,7 @@ fn creds(tag: &str) -> RoleCredentials {
         access_key_id: format!("ASIA{tag}"),
         secret_access_key: Secret::new(format!("secret-{tag}")),
         session_token: Secret::new(format!("session-{tag}")),
-        expiration: OffsetDateTime::now_utc() + Duration::hours(1),
+        expiration: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
         account_id: Some("123456789011".into()),
     }
 }

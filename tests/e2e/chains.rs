@@ -453,3 +453,71 @@ fn on_a_terminal_the_mfa_code_is_asked_and_the_role_cached_for_programs() {
     let out = w.run(&["credential-process", "--profile", "needs-mfa"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn profiles_of_static_keys_or_a_credential_process_work_in_the_credential_commands() {
+    let w = chain_world(Scenario::default());
+    // Static keys: as they are, with no session token and no expiry.
+    let got = process_json(&w.run(&["credential-process", "--profile", "static-base"]));
+    assert_eq!(got["AccessKeyId"], "AKIAMOCKSTATICKEY001");
+    assert!(
+        got.get("SessionToken").is_none() && got.get("Expiration").is_none(),
+        "{got}"
+    );
+    let me = w.run(&["whoami", "--profile", "static-base", "--output", "text"]);
+    assert!(me.status.success(), "{}", stderr(&me));
+    assert!(
+        stdout(&me).contains("arn:aws:iam::123456789011:user/ci-user"),
+        "{}",
+        stdout(&me)
+    );
+    let env = w.run(&["exec", "--profile", "static-base", "--", "env"]);
+    assert!(env.status.success(), "{}", stderr(&env));
+    let vars = stdout(&env);
+    assert!(
+        vars.contains("AWS_ACCESS_KEY_ID=AKIAMOCKSTATICKEY001"),
+        "{vars}"
+    );
+    assert!(!vars.contains("AWS_SESSION_TOKEN="), "{vars}");
+    let out = w.run(&[
+        "export",
+        "--profile",
+        "static-base",
+        "--format",
+        "ini",
+        "--to-credentials-file",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let out = w.run(&["console", "--profile", "static-base", "--print"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("long-term keys"), "{}", stderr(&out));
+    assert_eq!(w.mock.count("AssumeRole"), 0);
+
+    // A credential_process: its answer, as botocore would read it.
+    let script = w.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS\", \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \"Expiration\": \"2099-01-01T00:00:00Z\"}'\n",
+    )
+    .expect("script");
+    #[cfg(unix)]
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("chmod");
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!(
+        "\n[profile by-process]\ncredential_process = {}\n",
+        script.display()
+    ));
+    std::fs::write(&config, text).expect("config");
+    let got = process_json(&w.run(&["credential-process", "--profile", "by-process"]));
+    assert_eq!(got["AccessKeyId"], "ASIAPROCESS");
+    assert_eq!(got["SessionToken"], "t");
+    assert_eq!(got["Expiration"], "2099-01-01T00:00:00+00:00");
+    let env = w.run(&["exec", "--profile", "by-process", "--", "env"]);
+    assert!(
+        stdout(&env).contains("AWS_SESSION_TOKEN=t"),
+        "{}",
+        stdout(&env)
+    );
+}

@@ -10,7 +10,7 @@ fn role_creds() -> RoleCredentials {
         access_key_id: "ASIAX".into(),
         secret_access_key: Secret::new("s"),
         session_token: Secret::new("t"),
-        expiration: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        expiration: Some(time::OffsetDateTime::now_utc() + time::Duration::hours(1)),
         account_id: Some("123456789011".into()),
     }
 }

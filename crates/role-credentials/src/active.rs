@@ -166,7 +166,7 @@ pub fn active_profile(
                     .load_assumed_role(&crate::chain::link_key(&link))
                     .ok()
                     .flatten()
-                    .map(|c| c.expiration);
+                    .and_then(|c| c.expiration);
                 let arn = &link.role_arn;
                 active.region = set
                     .profile(&active.profile)

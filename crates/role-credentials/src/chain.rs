@@ -169,7 +169,7 @@ fn sdk_credentials(c: &RoleCredentials) -> aws_credential_types::Credentials {
     aws_credential_types::Credentials::new(
         &c.access_key_id,
         c.secret_access_key.expose(),
-        Some(c.session_token.expose().to_owned()).filter(|t| !t.is_empty()),
+        c.session_token().map(str::to_owned),
         None,
         "aws-sso-rs",
     )
@@ -261,8 +261,8 @@ async fn source_credentials<C: Clock, P: Presenter>(
         access_key_id: keys.access_key_id.clone(),
         secret_access_key: Secret::new(keys.secret_access_key.clone()),
         session_token: Secret::new(keys.session_token.clone().unwrap_or_default()),
-        // Long-term keys do not expire; they are used at once.
-        expiration: clock.now() + time::Duration::hours(1),
+        // Long-term keys do not expire.
+        expiration: None,
         account_id: None,
     };
     match &target.chain.source {
@@ -288,7 +288,7 @@ async fn source_credentials<C: Clock, P: Presenter>(
             }
             .into()),
         },
-        ChainSource::Process { command, .. } => crate::process::run(&profile, command, clock.now()),
+        ChainSource::Process { command, .. } => crate::process::run(&profile, command),
         ChainSource::WebIdentity { .. } => Err(ErrorKind::ChainSource {
             profile,
             reason: "aws-sso-rs does not read web_identity_token_file; use the AWS CLI or an AWS SDK for this profile".into(),
@@ -381,7 +381,7 @@ async fn assume_role<C: Clock>(
             access_key_id: c.access_key_id().to_owned(),
             secret_access_key: Secret::new(c.secret_access_key().to_owned()),
             session_token: Secret::new(c.session_token().to_owned()),
-            expiration,
+            expiration: Some(expiration),
             account_id,
         },
         arn,

@@ -210,7 +210,7 @@ mod tests {
             access_key_id: "ASIA".into(),
             secret_access_key: aws_sso_token_cache::Secret::new("s"),
             session_token: aws_sso_token_cache::Secret::new("t"),
-            expiration: time::OffsetDateTime::now_utc(),
+            expiration: Some(time::OffsetDateTime::now_utc()),
             account_id: None,
         };
         let request = ConsoleRequest {

@@ -221,7 +221,7 @@ mod tests {
                 access_key_id: "ASIATEST".into(),
                 secret_access_key: Secret::new("s"),
                 session_token: Secret::new("t"),
-                expiration: time::OffsetDateTime::now_utc(),
+                expiration: Some(time::OffsetDateTime::now_utc()),
                 account_id: None,
             })
         }));

@@ -5,7 +5,7 @@
 
 use aws_sso_device_auth::{Clock, LoginOptions, Presenter, SignInTarget};
 use aws_sso_http::Transport;
-use aws_sso_profile_config::{Env, ProfileSet};
+use aws_sso_profile_config::{ChainSource, Env, ProfileSet};
 use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials, TokenCache};
 use time::OffsetDateTime;
 
@@ -22,7 +22,8 @@ use crate::target::RoleTarget;
 pub enum CredentialTarget {
     /// An IAM Identity Center profile with a role.
     Sso(RoleTarget),
-    /// A profile that assumes a role (`role_arn`) on another profile's credentials.
+    /// A profile that assumes a role (`role_arn`) on another profile's credentials, or that is
+    /// its own source (static keys, a `credential_process`: a chain of no links).
     Chain(Box<ChainTarget>),
 }
 
@@ -37,7 +38,24 @@ impl CredentialTarget {
                 set, profile, env,
             )?)));
         }
-        RoleTarget::resolve(set, profile, env).map(Self::Sso)
+        match RoleTarget::resolve(set, profile, env) {
+            Ok(target) => Ok(Self::Sso(target)),
+            // A profile that is its own source (static keys, a `credential_process`): a chain
+            // of no links. Anything else keeps the IAM Identity Center error.
+            Err(e) => match set.credential_chain(profile) {
+                Ok(chain)
+                    if matches!(
+                        chain.source,
+                        ChainSource::StaticKeys(_) | ChainSource::Process { .. }
+                    ) =>
+                {
+                    Ok(Self::Chain(Box::new(ChainTarget::resolve(
+                        set, profile, env,
+                    )?)))
+                }
+                _ => Err(e),
+            },
+        }
     }
 
     /// The profile.

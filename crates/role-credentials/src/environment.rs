@@ -38,15 +38,17 @@ pub fn credential_variables(
             vars::AWS_SECRET_ACCESS_KEY,
             credentials.secret_access_key.expose().to_owned(),
         ),
-        (
-            vars::AWS_SESSION_TOKEN,
-            credentials.session_token.expose().to_owned(),
-        ),
-        (
-            vars::AWS_CREDENTIAL_EXPIRATION,
-            timestamp::isoformat(credentials.expiration),
-        ),
     ];
+    // Long-term keys have neither.
+    if let Some(token) = credentials.session_token() {
+        pairs.push((vars::AWS_SESSION_TOKEN, token.to_owned()));
+    }
+    if let Some(expiration) = credentials.expiration {
+        pairs.push((
+            vars::AWS_CREDENTIAL_EXPIRATION,
+            timestamp::isoformat(expiration),
+        ));
+    }
     pairs.extend(region_variables(region));
     pairs
 }
@@ -130,7 +132,7 @@ mod tests {
             access_key_id: "ASIA1".into(),
             secret_access_key: Secret::new("sk"),
             session_token: Secret::new("st"),
-            expiration: datetime!(2030-01-01 1:00 UTC),
+            expiration: Some(datetime!(2030-01-01 1:00 UTC)),
             account_id: None,
         }
     }

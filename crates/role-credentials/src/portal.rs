@@ -235,7 +235,7 @@ impl PortalApi for SdkPortal {
             access_key_id: field(rc.access_key_id(), "accessKeyId")?,
             secret_access_key: Secret::new(field(rc.secret_access_key(), "secretAccessKey")?),
             session_token: Secret::new(field(rc.session_token(), "sessionToken")?),
-            expiration,
+            expiration: Some(expiration),
             account_id: Some(account_id.to_owned()),
         })
     }

@@ -4,18 +4,14 @@
 //! optionally `SessionToken`, `Expiration`), stderr shown only when it fails.
 
 use aws_sso_token_cache::{RoleCredentials, Secret};
-use time::OffsetDateTime;
 
 use crate::error::{Error, ErrorKind};
-
-/// How long credentials without an `Expiration` are used for: they are used at once.
-const NO_EXPIRY: time::Duration = time::Duration::hours(1);
 
 /// Runs `command` (profile `profile`'s `credential_process`) and reads its credentials.
 ///
 /// # Errors
 /// The command cannot be split or started, fails, or prints no usable document.
-pub fn run(profile: &str, command: &str, now: OffsetDateTime) -> Result<RoleCredentials, Error> {
+pub fn run(profile: &str, command: &str) -> Result<RoleCredentials, Error> {
     let fail = |reason: String| -> Error {
         ErrorKind::CredentialProcess {
             profile: profile.to_owned(),
@@ -53,9 +49,11 @@ pub fn run(profile: &str, command: &str, now: OffsetDateTime) -> Result<RoleCred
         ));
     };
     let expiration = match text("Expiration") {
-        Some(e) => aws_sso_token_cache::timestamp::parse(e)
-            .ok_or_else(|| fail(format!("its Expiration {e:?} is not a date")))?,
-        None => now + NO_EXPIRY,
+        Some(e) => Some(
+            aws_sso_token_cache::timestamp::parse(e)
+                .ok_or_else(|| fail(format!("its Expiration {e:?} is not a date")))?,
+        ),
+        None => None,
     };
     Ok(RoleCredentials {
         access_key_id: id.to_owned(),

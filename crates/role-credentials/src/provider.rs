@@ -171,13 +171,15 @@ impl<C: Clock, S: Sleeper> SsoRoleCredentials<C, S> {
 }
 
 fn to_sdk(c: RoleCredentials) -> Credentials {
-    let expiry = SystemTime::UNIX_EPOCH
-        + std::time::Duration::from_secs(u64::try_from(c.expiration.unix_timestamp()).unwrap_or(0));
+    let expiry = c.expiration.map(|e| {
+        SystemTime::UNIX_EPOCH
+            + std::time::Duration::from_secs(u64::try_from(e.unix_timestamp()).unwrap_or(0))
+    });
     Credentials::new(
-        c.access_key_id,
+        &c.access_key_id,
         c.secret_access_key.expose(),
-        Some(c.session_token.expose().to_owned()),
-        Some(expiry),
+        c.session_token().map(str::to_owned),
+        expiry,
         "aws-sso-rs",
     )
 }

@@ -170,7 +170,7 @@ fn creds(expiration: OffsetDateTime) -> RoleCredentials {
         access_key_id: "ASIAFAKE".into(),
         secret_access_key: Secret::new("sk"),
         session_token: Secret::new("st"),
-        expiration,
+        expiration: Some(expiration),
         account_id: Some("123456789011".into()),
     }
 }
@@ -223,7 +223,7 @@ async fn fetches_once_then_serves_the_cache_until_the_window() {
     let r = Resolver::new(&oidc, &portal, &w.clock, &sleeper, &w.cache);
     let t = target();
     let first = r.credentials(&t).await.expect("fetched");
-    assert_eq!(first.expiration, START + Duration::hours(1));
+    assert_eq!(first.expiration, Some(START + Duration::hours(1)));
     assert_eq!(portal.calls(), 1);
 
     // With 5 minutes and 1 second left they are still handed out; at 5 minutes, fetched again.
@@ -234,14 +234,14 @@ async fn fetches_once_then_serves_the_cache_until_the_window() {
     w.clock.set(START + Duration::minutes(55));
     let renewed = r.credentials(&t).await.expect("renewed");
     assert_eq!(portal.calls(), 2);
-    assert_eq!(renewed.expiration, START + Duration::hours(2));
+    assert_eq!(renewed.expiration, Some(START + Duration::hours(2)));
     assert_eq!(
         w.cache
             .load_role_credentials(&t.key())
             .expect("read")
             .expect("stored")
             .expiration,
-        START + Duration::hours(2),
+        Some(START + Duration::hours(2)),
         "the new ones are cached"
     );
     assert_eq!(oidc.token_calls(), 0, "a valid token needs no OIDC call");
@@ -626,7 +626,7 @@ fn no_public_type_shows_a_secret_in_its_debug() {
                 access_key_id: "ASIAFAKE".into(),
                 secret_access_key: s("role-key"),
                 session_token: s("role-session"),
-                expiration: now,
+                expiration: Some(now),
                 account_id: None,
             }
         ),

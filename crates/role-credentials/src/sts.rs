@@ -29,7 +29,7 @@ pub async fn caller_identity(
     let creds = aws_credential_types::Credentials::new(
         &credentials.access_key_id,
         credentials.secret_access_key.expose(),
-        Some(credentials.session_token.expose().to_owned()),
+        credentials.session_token().map(str::to_owned),
         None,
         "aws-sso-rs",
     );

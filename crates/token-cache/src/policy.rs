@@ -87,7 +87,7 @@ impl ExpiryPolicy {
 
     /// Whether cached role credentials may still be handed out at `now`.
     pub fn role_credentials_fresh(&self, creds: &RoleCredentials, now: OffsetDateTime) -> bool {
-        creds.expiration - now > self.role_credentials_window
+        !creds.expire_within(self.role_credentials_window, now)
     }
 
     /// Whether `registration` may be reused at `now`: more than the margin left, and (when

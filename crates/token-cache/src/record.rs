@@ -236,18 +236,20 @@ impl ClientRegistration {
     }
 }
 
-/// Short-lived role credentials as botocore and the AWS CLI v2 cache them in
-/// `~/.aws/cli/cache/<sha1>.json` (with `"ProviderType": "sso"`).
+/// Credentials as every command hands them out: short-lived role credentials as botocore and
+/// the AWS CLI v2 cache them in `~/.aws/cli/cache/<sha1>.json` (with `"ProviderType": "sso"`),
+/// an assumed role's, or a profile's own static keys or `credential_process` answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoleCredentials {
     /// `AccessKeyId`.
     pub access_key_id: String,
     /// `SecretAccessKey`.
     pub secret_access_key: Secret,
-    /// `SessionToken`.
+    /// `SessionToken`; empty for long-term keys (an IAM user's), which have none.
     pub session_token: Secret,
-    /// `Expiration`.
-    pub expiration: OffsetDateTime,
+    /// `Expiration`; `None` for credentials that do not expire (long-term keys, a
+    /// `credential_process` that gives no expiry).
+    pub expiration: Option<OffsetDateTime>,
     /// `AccountId`.
     pub account_id: Option<String>,
 }
@@ -256,27 +258,46 @@ impl RoleCredentials {
     /// The `credential_process` document, as `aws configure export-credentials --format
     /// process` prints it (`Version` 1, `Expiration` in `isoformat`), pretty-printed.
     pub fn to_process_json(&self) -> String {
-        let doc = serde_json::json!({
+        let mut doc = serde_json::json!({
             "Version": 1,
             "AccessKeyId": self.access_key_id,
             "SecretAccessKey": self.secret_access_key.expose(),
-            "SessionToken": self.session_token.expose(),
-            "Expiration": timestamp::isoformat(self.expiration),
         });
+        if let Some(token) = self.session_token() {
+            doc["SessionToken"] = token.into();
+        }
+        if let Some(expiration) = self.expiration {
+            doc["Expiration"] = timestamp::isoformat(expiration).into();
+        }
         serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    /// The session token, unless these are long-term keys.
+    pub fn session_token(&self) -> Option<&str> {
+        Some(self.session_token.expose()).filter(|t| !t.is_empty())
+    }
+
+    /// Whether they expire within `window` of `now` (never, for credentials that do not
+    /// expire).
+    pub fn expire_within(&self, window: time::Duration, now: OffsetDateTime) -> bool {
+        self.expiration.is_some_and(|e| e - now <= window)
     }
 
     /// The answer of a container credential endpoint (`AWS_CONTAINER_CREDENTIALS_FULL_URI`),
     /// as the AWS SDKs read it: `Token` for the session token.
     pub fn to_container_json(&self) -> String {
-        serde_json::json!({
+        let mut doc = serde_json::json!({
             "AccessKeyId": self.access_key_id,
             "SecretAccessKey": self.secret_access_key.expose(),
-            "Token": self.session_token.expose(),
-            "Expiration": timestamp::format(self.expiration),
-            "AccountId": self.account_id,
-        })
-        .to_string()
+        });
+        if let Some(token) = self.session_token() {
+            doc["Token"] = token.into();
+        }
+        if let Some(expiration) = self.expiration {
+            doc["Expiration"] = timestamp::format(expiration).into();
+        }
+        doc["AccountId"] = self.account_id.clone().into();
+        doc.to_string()
     }
 
     /// Parses a cache file's text.
@@ -297,7 +318,7 @@ impl RoleCredentials {
             access_key_id: f.required_string("AccessKeyId")?,
             secret_access_key: Secret::new(f.required_string("SecretAccessKey")?),
             session_token: Secret::new(f.required_string("SessionToken")?),
-            expiration: f.time("Expiration")?.ok_or("Expiration is missing")?,
+            expiration: Some(f.time("Expiration")?.ok_or("Expiration is missing")?),
             account_id: f.string("AccountId")?,
         })
     }
@@ -317,7 +338,7 @@ impl RoleCredentials {
             access_key_id: f.required_string("AccessKeyId")?,
             secret_access_key: Secret::new(f.required_string("SecretAccessKey")?),
             session_token: Secret::new(f.required_string("SessionToken")?),
-            expiration: f.time("Expiration")?.ok_or("Expiration is missing")?,
+            expiration: Some(f.time("Expiration")?.ok_or("Expiration is missing")?),
             account_id: f.string("AccountId")?,
         })
     }
@@ -341,7 +362,7 @@ impl RoleCredentials {
         put(
             &mut creds,
             "Expiration",
-            Some(timestamp::isoformat(self.expiration)),
+            self.expiration.map(timestamp::isoformat),
         );
         put(&mut creds, "AccountId", self.account_id.clone());
         let mut m = Map::new();
@@ -371,7 +392,7 @@ impl RoleCredentials {
         put(
             &mut creds,
             "Expiration",
-            Some(timestamp::format(self.expiration)),
+            self.expiration.map(timestamp::format),
         );
         put(&mut creds, "AccountId", self.account_id.clone());
         let mut m = Map::new();
@@ -392,7 +413,7 @@ mod tests {
             access_key_id: "ASIA1".into(),
             secret_access_key: Secret::new("sk"),
             session_token: Secret::new("st"),
-            expiration: datetime!(2030-01-01 1:00 +02:00),
+            expiration: Some(datetime!(2030-01-01 1:00 +02:00)),
             account_id: Some("123456789011".into()),
         };
         assert_eq!(
@@ -463,7 +484,7 @@ mod tests {
             access_key_id: "ASIA1".into(),
             secret_access_key: "sk".into(),
             session_token: "st".into(),
-            expiration: datetime!(2030-01-01 1:00 UTC),
+            expiration: Some(datetime!(2030-01-01 1:00 UTC)),
             account_id: Some("123456789011".into()),
         };
         let json = c.to_json();

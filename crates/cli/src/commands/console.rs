@@ -36,6 +36,12 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
         )
     } else {
         let creds = role_credentials(c, world)?;
+        if creds.session_token().is_none() {
+            return Err(crate::exit::usage(format!(
+                "the console signs in with short-lived credentials, and profile '{}' gives an IAM user's long-term keys; use a profile that assumes a role with them (role_arn with source_profile = {})",
+                c.profile, c.profile
+            )));
+        }
         let runtime = world.runtime()?;
         runtime.block_on(federation_url(
             &creds,

@@ -40,7 +40,7 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
     let target = &settings.target;
     if let Some(c) = cached_credentials(&cache, target, &policy, world.clock.now()) {
         tracing::debug!(
-            "credentials of profile '{}' from the cache, valid until {}",
+            "credentials of profile '{}' from the cache, valid until {:?}",
             settings.profile,
             c.expiration
         );

@@ -43,12 +43,17 @@ pub fn render(
             serde_json::to_string_pretty(&map).unwrap_or_default() + "\n"
         }
         ExportFormat::Process => c.to_process_json() + "\n",
-        ExportFormat::Ini => format!(
-            "[{section}]\naws_access_key_id = {}\naws_secret_access_key = {}\naws_session_token = {}\n",
-            c.access_key_id,
-            c.secret_access_key.expose(),
-            c.session_token.expose()
-        ),
+        ExportFormat::Ini => {
+            let mut text = format!(
+                "[{section}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+                c.access_key_id,
+                c.secret_access_key.expose(),
+            );
+            if let Some(token) = c.session_token() {
+                text.push_str(&format!("aws_session_token = {token}\n"));
+            }
+            text
+        }
     }
 }
 
@@ -67,8 +72,14 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
         return Ok(());
     }
     let path = &settings.files.credentials_file;
-    let expiration = isoformat(creds.expiration);
-    let left = aws_sso_token_cache::timestamp::human_duration(creds.expiration - world.clock.now());
+    let Some(expires) = creds.expiration else {
+        return Err(crate::exit::usage(format!(
+            "--to-credentials-file writes short-lived credentials, and profile '{}' gives keys that do not expire; they are in your files already: use the profile itself",
+            settings.profile
+        )));
+    };
+    let expiration = isoformat(expires);
+    let left = aws_sso_token_cache::timestamp::human_duration(expires - world.clock.now());
     let renew = "they are replaced by new ones when you run this in their last 5 minutes or after; `aws-sso-rs logout` removes them";
     let exported = export_credentials(
         path,

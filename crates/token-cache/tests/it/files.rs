@@ -15,7 +15,7 @@ fn role_creds() -> RoleCredentials {
         access_key_id: "ASIA".into(),
         secret_access_key: "sk".into(),
         session_token: "st".into(),
-        expiration: OffsetDateTime::now_utc() + Duration::hours(1),
+        expiration: Some(OffsetDateTime::now_utc() + Duration::hours(1)),
         account_id: Some("123456789011".into()),
     }
 }

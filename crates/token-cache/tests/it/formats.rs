@@ -49,7 +49,7 @@ proptest! {
         prop_assert_eq!(ClientRegistration::from_json(&reg.to_json()).expect("reads back"), reg);
         let creds = RoleCredentials {
             access_key_id: key, secret_access_key: Secret::new(secret), session_token: Secret::new(session),
-            expiration: expires, account_id: Some(id),
+            expiration: Some(expires), account_id: Some(id),
         };
         prop_assert_eq!(RoleCredentials::from_json(&creds.to_json()).expect("reads back"), creds);
     }
