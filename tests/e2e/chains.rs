@@ -521,3 +521,54 @@ fn profiles_of_static_keys_or_a_credential_process_work_in_the_credential_comman
         stdout(&env)
     );
 }
+
+#[test]
+fn a_web_identity_token_file_gives_credentials_alone_or_at_the_bottom_of_a_chain() {
+    let w = chain_world(Scenario::default());
+    std::fs::write(w.path().join("token.jwt"), "eyJhbGciOiJSUzI1NiJ9.ci.job\n").expect("token");
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(
+        "\n[profile web]\nrole_arn = arn:aws:iam::444444444444:role/WebRole\nweb_identity_token_file = ~/token.jwt\nrole_session_name = ci-job\n\n[profile via-web]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = web\n",
+    );
+    std::fs::write(&config, text).expect("config");
+    let me = w.run(&["whoami", "--profile", "web", "--output", "text"]);
+    assert!(me.status.success(), "{}", stderr(&me));
+    assert!(
+        stdout(&me).contains("arn:aws:sts::444444444444:assumed-role/WebRole/ci-job"),
+        "{}",
+        stdout(&me)
+    );
+    assert_eq!(w.mock.count("AssumeRoleWithWebIdentity"), 1);
+    let got = process_json(&w.run(&["credential-process", "--profile", "via-web"]));
+    assert!(
+        got["AccessKeyId"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("ASIA"))
+    );
+    assert_eq!(w.mock.count("AssumeRole"), 1);
+    assert_eq!(
+        w.mock.count("AssumeRoleWithWebIdentity"),
+        1,
+        "the web identity's role came from the cache"
+    );
+
+    // A token STS refuses, and a file that is not there, are named.
+    std::fs::write(w.path().join("token.jwt"), "invalid").expect("token");
+    std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).expect("clear the cache");
+    let out = w.run(&["credential-process", "--profile", "web"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("InvalidIdentityToken"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(w.path().join("token.jwt")).expect("remove");
+    let out = w.run(&["credential-process", "--profile", "web"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("cannot read web_identity_token_file"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -151,6 +151,7 @@ fn credentials(e: &CredentialsError) -> Code {
         }
         CredentialsKind::NoRole { .. }
         | CredentialsKind::NoSignInBehind { .. }
+        | CredentialsKind::InvalidSetting { .. }
         | CredentialsKind::Config(_)
         | CredentialsKind::Selected { .. } => Code::Config,
         CredentialsKind::Cache(_) | CredentialsKind::DamagedToken { .. } => Code::Cache,

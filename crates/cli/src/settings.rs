@@ -226,17 +226,12 @@ impl CredentialSettings {
             _ => None,
         };
         let (sts_region, sts_endpoint) = match &target {
-            CredentialTarget::Sso(role) => {
-                let region = selection::service_region(role, env);
-                let endpoint = set.endpoint(
-                    Some(&selected.name),
-                    &Service::Sts,
-                    &region,
-                    env,
-                    ClientEndpointConfig::default(),
-                );
-                (region, endpoint)
-            }
+            CredentialTarget::Sso(role) => selection::sts_endpoint(
+                &set,
+                Some(&selected.name),
+                &selection::service_region(role, env),
+                env,
+            )?,
             CredentialTarget::Chain(chain) => {
                 (chain.sts_region.clone(), chain.sts_endpoint.clone())
             }

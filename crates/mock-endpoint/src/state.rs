@@ -929,7 +929,8 @@ impl State {
 
     /// `AssumeRole` for a caller whose ARN is `caller_arn` (`chained`: the caller is itself an
     /// assumed role, which limits the session to an hour, as AWS does), with the request's
-    /// form: the answer's XML.
+    /// form: the answer's XML. An empty `caller_arn` is `AssumeRoleWithWebIdentity`'s caller
+    /// (the web identity token, already checked).
     ///
     /// # Errors
     /// `ValidationError` for a malformed request, `AccessDenied` for a role the scenario
@@ -1010,6 +1011,11 @@ impl State {
             (None, _) => {}
         }
         let arn = format!("arn:aws:sts::{account}:assumed-role/{role_name}/{session}");
+        let action = if caller_arn.is_empty() {
+            "AssumeRoleWithWebIdentity"
+        } else {
+            "AssumeRole"
+        };
         let creds = IssuedCredentials {
             access_key_id: format!("ASIA{}", upper(16)),
             secret_access_key: random("", 40),
@@ -1030,7 +1036,7 @@ impl State {
             Self::role_suffix(&account, &role_name).to_ascii_uppercase()
         );
         let xml = format!(
-            "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <AssumeRoleResult>\n    <AssumedRoleUser>\n      <AssumedRoleId>{role_id}:{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n  </AssumeRoleResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</AssumeRoleResponse>\n",
+            "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <{action}Result>\n    <AssumedRoleUser>\n      <AssumedRoleId>{role_id}:{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n  </{action}Result>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</{action}Response>\n",
             crate::error::xml_escape(session),
             crate::error::xml_escape(&arn),
             creds.access_key_id,

@@ -198,6 +198,19 @@ pub fn handle(
     let form: std::collections::HashMap<String, String> =
         form_urlencoded::parse(body).into_owned().collect();
     let action = form.get("Action").map(String::as_str);
+    if action == Some("AssumeRoleWithWebIdentity") {
+        // Unsigned: the web identity token is the credential.
+        return match form.get("WebIdentityToken").map(String::as_str) {
+            Some(token) if !token.trim().is_empty() && token.trim() != "invalid" => {
+                state.assume_role("", false, &form, now)
+            }
+            _ => Err(ApiError::sts(
+                StatusCode::BAD_REQUEST,
+                "InvalidIdentityToken",
+                "The web identity token that was passed could not be validated by AWS",
+            )),
+        };
+    }
     match action {
         Some("GetCallerIdentity" | "AssumeRole") => {}
         Some(other) => {

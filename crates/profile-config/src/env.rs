@@ -121,6 +121,9 @@ pub mod vars {
     pub const AWS_REGION: &str = "AWS_REGION";
     /// The region for service calls, older name.
     pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+    /// `regional` (the default) or `legacy`: whether STS calls in the older regions go to the
+    /// global endpoint `sts.amazonaws.com` (the profile's `sts_regional_endpoints` else).
+    pub const AWS_STS_REGIONAL_ENDPOINTS: &str = "AWS_STS_REGIONAL_ENDPOINTS";
     /// The endpoint URL for every service.
     pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
     /// Prefix of the per-service endpoint URL variables (`AWS_ENDPOINT_URL_SSO_OIDC`, ...).

@@ -14,8 +14,7 @@ use aws_sso_device_auth::{Clock, LoginOptions, Presenter, Sleeper, TokioSleeper}
 use aws_sso_http::Transport;
 use aws_sso_profile_config::env::vars;
 use aws_sso_profile_config::{
-    ChainSource, ClientEndpointConfig, CredentialChain, Endpoint, Env, ProfileSet, RoleLink,
-    Service, StaticKeys,
+    ChainSource, CredentialChain, Endpoint, Env, ProfileSet, RoleLink, StaticKeys,
 };
 use aws_sso_token_cache::{
     AssumeRoleArgs, AssumedRoleKey, ExpiryPolicy, LockKey, RoleCredentials, Secret, TokenCache,
@@ -48,6 +47,8 @@ pub struct ChainTarget {
     /// For `credential_source = Environment`: `AWS_ACCESS_KEY_ID` and the rest, as the
     /// environment had them (`None` when they are not both set).
     pub environment_keys: Option<StaticKeys>,
+    /// For a `web_identity_token_file` source: the file, `~` expanded.
+    pub web_identity_token: Option<std::path::PathBuf>,
 }
 
 /// The `AssumeRole` arguments of `link` that name its cached credentials.
@@ -95,13 +96,8 @@ impl ChainTarget {
             .or_else(|| source_region.map(str::to_owned))
             .or_else(|| chain.sso().map(|s| s.session.region.clone()))
             .unwrap_or_else(|| "us-east-1".to_owned());
-        let sts_endpoint = set.endpoint(
-            Some(profile),
-            &Service::Sts,
-            &sts_region,
-            env,
-            ClientEndpointConfig::default(),
-        );
+        let (sts_region, sts_endpoint) =
+            crate::selection::sts_endpoint(set, Some(profile), &sts_region, env)?;
         let transport = Transport::for_profile(set, Some(profile), env);
         let environment_keys = match &chain.source {
             ChainSource::Environment { profile } => env
@@ -115,6 +111,16 @@ impl ChainTarget {
                 }),
             _ => None,
         };
+        let web_identity_token = match &chain.source {
+            ChainSource::WebIdentity { token_file, .. } => {
+                Some(aws_sso_profile_config::expand_tilde(
+                    token_file,
+                    env,
+                    aws_sso_profile_config::Platform::current(),
+                )?)
+            }
+            _ => None,
+        };
         Ok(Self {
             chain,
             sso,
@@ -122,6 +128,7 @@ impl ChainTarget {
             sts_endpoint,
             transport,
             environment_keys,
+            web_identity_token,
         })
     }
 
@@ -289,12 +296,155 @@ async fn source_credentials<C: Clock, P: Presenter>(
             .into()),
         },
         ChainSource::Process { command, .. } => crate::process::run(&profile, command),
-        ChainSource::WebIdentity { .. } => Err(ErrorKind::ChainSource {
-            profile,
-            reason: "aws-sso-rs does not read web_identity_token_file; use the AWS CLI or an AWS SDK for this profile".into(),
+        ChainSource::WebIdentity {
+            role_arn,
+            role_session_name,
+            ..
+        } => {
+            web_identity(
+                target,
+                &profile,
+                role_arn,
+                role_session_name.as_deref(),
+                cache,
+                clock,
+                policy,
+            )
+            .await
         }
-        .into()),
     }
+}
+
+/// The credentials of a `web_identity_token_file` profile: cached as botocore caches them
+/// (the same kind of key as `AssumeRole`'s), else `AssumeRoleWithWebIdentity` with the file's
+/// token (an unsigned call: the token is the credential), under the key's lock.
+async fn web_identity<C: Clock>(
+    target: &ChainTarget,
+    profile: &str,
+    role_arn: &str,
+    role_session_name: Option<&str>,
+    cache: &TokenCache,
+    clock: &C,
+    policy: ExpiryPolicy,
+) -> Result<RoleCredentials, Error> {
+    let key = AssumedRoleKey::new(&AssumeRoleArgs {
+        role_arn,
+        role_session_name,
+        ..AssumeRoleArgs::default()
+    });
+    let fresh = || {
+        cache
+            .load_assumed_role(&key)
+            .ok()
+            .flatten()
+            .filter(|c| policy.role_credentials_fresh(c, clock.now()))
+    };
+    if let Some(c) = fresh() {
+        return Ok(c);
+    }
+    let _lock = cache
+        .lock_waiting(LockKey::AssumedRole(&key), LINK_WAIT, |p| {
+            TokioSleeper.sleep(p)
+        })
+        .await?;
+    if let Some(c) = fresh() {
+        return Ok(c);
+    }
+    let path = target.web_identity_token.clone().unwrap_or_default();
+    let token = std::fs::read_to_string(&path).map_err(|e| ErrorKind::ChainSource {
+        profile: profile.to_owned(),
+        reason: format!(
+            "cannot read web_identity_token_file {}: {e}",
+            path.display()
+        ),
+    })?;
+    let config =
+        aws_sso_http::sdk_config(&target.sts_region, &target.sts_endpoint, &target.transport)
+            .build();
+    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
+    let session_name = role_session_name
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("aws-sso-rs-{}", clock.now().unix_timestamp()));
+    let out = client
+        .assume_role_with_web_identity()
+        .role_arn(role_arn)
+        .role_session_name(session_name)
+        .web_identity_token(token.trim())
+        .send()
+        .await
+        .map_err(|e| sts_failure(target, &e, role_arn, profile, profile))?;
+    let (creds, arn) = issued(
+        target,
+        out.credentials(),
+        out.assumed_role_user().map(|u| u.arn()),
+    )?;
+    cache.store_assumed_role(&key, &creds, arn.as_deref())?;
+    Ok(creds)
+}
+
+/// A failed STS call of a chain, as the workspace's errors.
+fn sts_failure<E>(
+    target: &ChainTarget,
+    e: &aws_sdk_sts::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    role_arn: &str,
+    profile: &str,
+    source_profile: &str,
+) -> Error
+where
+    E: std::error::Error + Send + Sync + 'static + aws_sdk_sts::error::ProvideErrorMetadata,
+{
+    use aws_sso_http::Failure;
+    let endpoint = target.sts_endpoint.url.clone();
+    match aws_sso_http::classify(e, &target.transport, &endpoint) {
+        Failure::Service { code, message } if code == "AccessDenied" => {
+            Error::from(ErrorKind::AssumeRoleDenied {
+                role_arn: role_arn.to_owned(),
+                profile: profile.to_owned(),
+                source_profile: source_profile.to_owned(),
+                message,
+            })
+        }
+        Failure::Service { code, message } => Error::from(ErrorKind::AssumeRole {
+            role_arn: role_arn.to_owned(),
+            profile: profile.to_owned(),
+            code,
+            message,
+        }),
+        Failure::Unreachable(reason) => Error::from(ErrorKind::StsUnreachable { endpoint, reason }),
+        Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed { endpoint, reason }),
+    }
+}
+
+/// The credentials of an `AssumeRole` (or `AssumeRoleWithWebIdentity`) answer, with the
+/// account from the assumed-role ARN, as botocore adds it.
+fn issued(
+    target: &ChainTarget,
+    credentials: Option<&aws_sdk_sts::types::Credentials>,
+    arn: Option<&str>,
+) -> Result<(RoleCredentials, Option<String>), Error> {
+    let malformed = |what: &str| {
+        Error::from(ErrorKind::StsMalformed {
+            endpoint: target.sts_endpoint.url.clone(),
+            reason: format!("AssumeRole: no {what}"),
+        })
+    };
+    let c = credentials.ok_or_else(|| malformed("Credentials"))?;
+    let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
+        .map_err(|_| malformed("valid Expiration"))?;
+    let account_id = arn
+        .and_then(|a| a.split(':').nth(4))
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
+    Ok((
+        RoleCredentials {
+            access_key_id: c.access_key_id().to_owned(),
+            secret_access_key: Secret::new(c.secret_access_key().to_owned()),
+            session_token: Secret::new(c.session_token().to_owned()),
+            expiration: Some(expiration),
+            account_id,
+        },
+        arn.map(str::to_owned),
+    ))
 }
 
 /// One `AssumeRole` of `link` with `creds` (the credentials of `source_profile`): the new
@@ -336,54 +486,13 @@ async fn assume_role<C: Clock>(
         };
         call = call.serial_number(serial).token_code(code.trim());
     }
-    let out = call.send().await.map_err(|e| {
-        use aws_sso_http::Failure;
-        let endpoint = target.sts_endpoint.url.clone();
-        match aws_sso_http::classify(&e, &target.transport, &endpoint) {
-            Failure::Service { code, message } if code == "AccessDenied" => {
-                Error::from(ErrorKind::AssumeRoleDenied {
-                    role_arn: link.role_arn.clone(),
-                    profile: link.profile.clone(),
-                    source_profile: source_profile.to_owned(),
-                    message,
-                })
-            }
-            Failure::Service { code, message } => Error::from(ErrorKind::AssumeRole {
-                role_arn: link.role_arn.clone(),
-                profile: link.profile.clone(),
-                code,
-                message,
-            }),
-            Failure::Unreachable(reason) => {
-                Error::from(ErrorKind::StsUnreachable { endpoint, reason })
-            }
-            Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed { endpoint, reason }),
-        }
-    })?;
-    let malformed = |what: &str| {
-        Error::from(ErrorKind::StsMalformed {
-            endpoint: target.sts_endpoint.url.clone(),
-            reason: format!("AssumeRole: no {what}"),
-        })
-    };
-    let c = out.credentials().ok_or_else(|| malformed("Credentials"))?;
-    let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
-        .map_err(|_| malformed("valid Expiration"))?;
-    let arn = out.assumed_role_user().map(|u| u.arn().to_owned());
-    // The account, from the assumed-role ARN, as botocore adds it.
-    let account_id = arn
-        .as_deref()
-        .and_then(|a| a.split(':').nth(4))
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned);
-    Ok((
-        RoleCredentials {
-            access_key_id: c.access_key_id().to_owned(),
-            secret_access_key: Secret::new(c.secret_access_key().to_owned()),
-            session_token: Secret::new(c.session_token().to_owned()),
-            expiration: Some(expiration),
-            account_id,
-        },
-        arn,
-    ))
+    let out = call
+        .send()
+        .await
+        .map_err(|e| sts_failure(target, &e, &link.role_arn, &link.profile, source_profile))?;
+    issued(
+        target,
+        out.credentials(),
+        out.assumed_role_user().map(|u| u.arn()),
+    )
 }

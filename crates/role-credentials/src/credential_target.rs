@@ -40,13 +40,15 @@ impl CredentialTarget {
         }
         match RoleTarget::resolve(set, profile, env) {
             Ok(target) => Ok(Self::Sso(target)),
-            // A profile that is its own source (static keys, a `credential_process`): a chain
-            // of no links. Anything else keeps the IAM Identity Center error.
+            // A profile that is its own source (static keys, a `credential_process`, a web
+            // identity token): a chain of no links. Anything else keeps the IAM Identity Center error.
             Err(e) => match set.credential_chain(profile) {
                 Ok(chain)
                     if matches!(
                         chain.source,
-                        ChainSource::StaticKeys(_) | ChainSource::Process { .. }
+                        ChainSource::StaticKeys(_)
+                            | ChainSource::Process { .. }
+                            | ChainSource::WebIdentity { .. }
                     ) =>
                 {
                     Ok(Self::Chain(Box::new(ChainTarget::resolve(

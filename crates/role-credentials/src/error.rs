@@ -215,6 +215,18 @@ pub enum ErrorKind {
         /// `mfa_serial`.
         serial: String,
     },
+    /// A setting of the environment or the profile has a value aws-sso-rs does not know.
+    #[error(
+        "{name} = {value:?} is not valid: it is {expected}; fix it in the profile or the environment"
+    )]
+    InvalidSetting {
+        /// The setting (and its variable).
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it may be.
+        expected: &'static str,
+    },
     /// A chained profile that stands on no IAM Identity Center sign-in (`login`, `logout`).
     #[error(
         "profile '{profile}' does not sign in with IAM Identity Center: its credentials come from {chain}, so there is no sign-in to log in to or out of"

@@ -313,6 +313,80 @@ pub fn populate_session(
     }
 }
 
+/// The regions where `sts_regional_endpoints = legacy` sends STS calls to the global
+/// endpoint, as botocore lists them.
+const LEGACY_GLOBAL_STS_REGIONS: [&str; 16] = [
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "aws-global",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// STS for `profile`'s calls in `region`, as botocore finds it: `AWS_ENDPOINT_URL_STS`,
+/// `[services]` or `endpoint_url` when set; else, with `sts_regional_endpoints = legacy`
+/// (`AWS_STS_REGIONAL_ENDPOINTS`, else the profile's) in one of the older regions, the global
+/// `https://sts.amazonaws.com` signed for `us-east-1`; else the regional endpoint. Returns the
+/// signing region and the endpoint.
+///
+/// # Errors
+/// `sts_regional_endpoints` is neither `regional` nor `legacy`.
+pub fn sts_endpoint(
+    set: &ProfileSet,
+    profile: Option<&str>,
+    region: &str,
+    env: &dyn Env,
+) -> Result<(String, aws_sso_profile_config::Endpoint), Error> {
+    let endpoint = set.endpoint(
+        profile,
+        &aws_sso_profile_config::Service::Sts,
+        region,
+        env,
+        aws_sso_profile_config::ClientEndpointConfig::default(),
+    );
+    let setting = env.non_empty(vars::AWS_STS_REGIONAL_ENDPOINTS).or_else(|| {
+        profile
+            .and_then(|p| set.profile(p))
+            .and_then(|p| p.get("sts_regional_endpoints"))
+            .map(str::to_owned)
+    });
+    match setting.as_deref() {
+        None | Some("regional") => Ok((region.to_owned(), endpoint)),
+        Some("legacy") => {
+            if endpoint.source == aws_sso_profile_config::EndpointSource::Default
+                && LEGACY_GLOBAL_STS_REGIONS.contains(&region)
+            {
+                Ok((
+                    "us-east-1".to_owned(),
+                    aws_sso_profile_config::Endpoint {
+                        url: "https://sts.amazonaws.com".into(),
+                        source: aws_sso_profile_config::EndpointSource::Default,
+                    },
+                ))
+            } else {
+                Ok((region.to_owned(), endpoint))
+            }
+        }
+        Some(other) => Err(ErrorKind::InvalidSetting {
+            name: "sts_regional_endpoints (AWS_STS_REGIONAL_ENDPOINTS)",
+            value: other.to_owned(),
+            expected: "regional (the default) or legacy",
+        }
+        .into()),
+    }
+}
+
 /// The region of a role's service calls (STS for `whoami`, the console): `AWS_REGION` >
 /// `AWS_DEFAULT_REGION` > the profile's `region` > its `sso_region`, as the AWS CLI has it.
 pub fn service_region(target: &RoleTarget, env: &dyn Env) -> String {
@@ -458,6 +532,47 @@ region = eu-central-1
         assert_eq!(
             populate_session(&set, Path::new("config"), Some("lab")).expect("named"),
             "lab"
+        );
+    }
+
+    #[test]
+    fn sts_is_regional_unless_legacy_is_asked_for_in_an_older_region() {
+        let set = set(TWO_SESSIONS);
+        let url = |env: &MapEnv, region: &str| {
+            sts_endpoint(&set, Some("dev"), region, env)
+                .map(|(signing, e)| (signing, e.url))
+                .expect("resolves")
+        };
+        let none = MapEnv::new();
+        assert_eq!(
+            url(&none, "eu-west-1"),
+            (
+                "eu-west-1".into(),
+                "https://sts.eu-west-1.amazonaws.com".into()
+            )
+        );
+        let legacy = MapEnv::new().with("AWS_STS_REGIONAL_ENDPOINTS", "legacy");
+        assert_eq!(
+            url(&legacy, "eu-west-1"),
+            ("us-east-1".into(), "https://sts.amazonaws.com".into())
+        );
+        assert_eq!(
+            url(&legacy, "ap-east-1"),
+            (
+                "ap-east-1".into(),
+                "https://sts.ap-east-1.amazonaws.com".into()
+            ),
+            "a newer region has no global endpoint"
+        );
+        let overridden = legacy
+            .clone()
+            .with("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9");
+        assert_eq!(url(&overridden, "eu-west-1").1, "http://127.0.0.1:9");
+        let wrong = MapEnv::new().with("AWS_STS_REGIONAL_ENDPOINTS", "global");
+        let err = sts_endpoint(&set, Some("dev"), "eu-west-1", &wrong).unwrap_err();
+        assert!(
+            err.to_string().contains("regional (the default) or legacy"),
+            "{err}"
         );
     }
 }
