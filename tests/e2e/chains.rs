@@ -488,9 +488,15 @@ fn profiles_of_static_keys_or_a_credential_process_work_in_the_credential_comman
         "--to-credentials-file",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // The console: a federated user's session from the keys (GetFederationToken).
     let out = w.run(&["console", "--profile", "static-base", "--print"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("long-term keys"), "{}", stderr(&out));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("/federation?Action=login&") && stdout(&out).contains("SigninToken="),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(w.mock.count("GetFederationToken"), 1);
     assert_eq!(w.mock.count("AssumeRole"), 0);
 
     // A credential_process: its answer, as botocore would read it.

@@ -3,8 +3,9 @@
 //! One server on `127.0.0.1` answers, in the real wire protocols, the OIDC service
 //! (`RegisterClient`, `StartDeviceAuthorization`, `CreateToken` with the device-code,
 //! authorization-code and refresh-token grants), the access portal (`GetRoleCredentials`,
-//! `ListAccounts`, `ListAccountRoles`, `Logout`), STS `GetCallerIdentity` (checking the SigV4
-//! signature against the role credentials it issued) and the console sign-in federation
+//! `ListAccounts`, `ListAccountRoles`, `Logout`), STS `GetCallerIdentity`, `AssumeRole`,
+//! `AssumeRoleWithWebIdentity` and `GetFederationToken` (checking the SigV4 signature against
+//! the credentials it issued or a scenario's IAM user keys) and the console sign-in federation
 //! endpoint, plus the browser pages a person clicks through. The real botocore and the AWS
 //! SDK for Rust talk to it through the standard endpoint overrides ([`MockServer::env`]).
 //!

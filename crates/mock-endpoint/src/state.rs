@@ -1048,6 +1048,64 @@ impl State {
         Ok(xml)
     }
 
+    /// `GetFederationToken` for an IAM user of `account`: a federated user's session.
+    ///
+    /// # Errors
+    /// `ValidationError` for a name or duration out of bounds.
+    pub fn federation_token(
+        &mut self,
+        account: &str,
+        form: &HashMap<String, String>,
+        now: Millis,
+    ) -> Result<String, ApiError> {
+        let invalid = |m: String| ApiError::sts(StatusCode::BAD_REQUEST, "ValidationError", m);
+        let name = form.get("Name").map(String::as_str).unwrap_or_default();
+        if !(2..=32).contains(&name.len()) {
+            return Err(invalid(format!(
+                "1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint"
+            )));
+        }
+        let duration: i64 = match form.get("DurationSeconds") {
+            None => 43_200,
+            Some(d) => d
+                .parse()
+                .ok()
+                .filter(|d| (900..=129_600).contains(d))
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "Value '{d}' at 'durationSeconds' failed to satisfy constraint"
+                    ))
+                })?,
+        };
+        let arn = format!("arn:aws:sts::{account}:federated-user/{name}");
+        let creds = IssuedCredentials {
+            access_key_id: format!("ASIA{}", upper(16)),
+            secret_access_key: random("", 40),
+            session_token: random("FQoGZXIvYXdzE", 300),
+            expires_at: now + duration * 1000,
+            account_id: account.to_owned(),
+            role_name: format!("federated-user/{name}"),
+            assumed_arn: Some(arn.clone()),
+        };
+        self.secrets.push(creds.secret_access_key.clone());
+        self.secrets.push(creds.session_token.clone());
+        let expiration = time::OffsetDateTime::from_unix_timestamp(creds.expires_at / 1000)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let xml = format!(
+            "<GetFederationTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetFederationTokenResult>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n    <FederatedUser>\n      <FederatedUserId>{account}:{}</FederatedUserId>\n      <Arn>{}</Arn>\n    </FederatedUser>\n    <PackedPolicySize>6</PackedPolicySize>\n  </GetFederationTokenResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</GetFederationTokenResponse>\n",
+            creds.access_key_id,
+            creds.secret_access_key,
+            creds.session_token,
+            crate::error::xml_escape(name),
+            crate::error::xml_escape(&arn),
+            fastrand::u64(..),
+        );
+        self.credentials.insert(creds.access_key_id.clone(), creds);
+        Ok(xml)
+    }
+
     /// Issues a sign-in token for issued credentials.
     pub fn issue_signin_token(
         &mut self,

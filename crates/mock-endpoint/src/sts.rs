@@ -182,6 +182,7 @@ pub fn api_of_body(body: &[u8]) -> &'static str {
         Some("GetCallerIdentity") => "GetCallerIdentity",
         Some("AssumeRole") => "AssumeRole",
         Some("AssumeRoleWithWebIdentity") => "AssumeRoleWithWebIdentity",
+        Some("GetFederationToken") => "GetFederationToken",
         _ => "UnknownStsAction",
     }
 }
@@ -212,7 +213,7 @@ pub fn handle(
         };
     }
     match action {
-        Some("GetCallerIdentity" | "AssumeRole") => {}
+        Some("GetCallerIdentity" | "AssumeRole" | "GetFederationToken") => {}
         Some(other) => {
             return Err(ApiError::sts(
                 StatusCode::BAD_REQUEST,
@@ -337,6 +338,15 @@ pub fn handle(
             }
         }
     };
+    if action == Some("GetFederationToken") {
+        let Caller::User(user) = &caller else {
+            return Err(denied(
+                "AccessDenied",
+                "Cannot call GetFederationToken with session credentials",
+            ));
+        };
+        return state.federation_token(&user.account, &form, now);
+    }
     if action == Some("AssumeRole") {
         let chained = matches!(&caller, Caller::Issued(c) if c.assumed_arn.is_some());
         return state.assume_role(&arn, chained, &form, now);

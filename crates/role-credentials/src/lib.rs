@@ -115,5 +115,5 @@ pub use report::{
 };
 pub use resolver::Resolver;
 pub use setup::{Question, Questions, SetupAnswers, SetupError, SetupPlan, SsoSetup};
-pub use sts::{CallerIdentity, caller_identity};
+pub use sts::{CallerIdentity, caller_identity, federation_token};
 pub use target::{RoleTarget, SessionTarget};

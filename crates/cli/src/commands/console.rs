@@ -4,7 +4,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Result;
-use aws_sso_role_credentials::{ConsoleRequest, federation_url, portal_console_url};
+use aws_sso_role_credentials::{
+    ConsoleRequest, federation_token, federation_url, portal_console_url,
+};
 
 use crate::browser;
 use crate::commands::credentials::role_credentials;
@@ -35,14 +37,22 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
                 .then_some(settings.destination.as_str()),
         )
     } else {
-        let creds = role_credentials(c, world)?;
-        if creds.session_token().is_none() {
-            return Err(crate::exit::usage(format!(
-                "the console signs in with short-lived credentials, and profile '{}' gives an IAM user's long-term keys; use a profile that assumes a role with them (role_arn with source_profile = {})",
-                c.profile, c.profile
-            )));
-        }
+        let mut creds = role_credentials(c, world)?;
         let runtime = world.runtime()?;
+        if creds.session_token().is_none() {
+            // An IAM user's long-term keys: the console takes short-lived ones, which
+            // GetFederationToken gives for as long as the console session asks.
+            creds = runtime.block_on(federation_token(
+                &creds,
+                &c.profile,
+                settings
+                    .duration_seconds
+                    .map_or(Duration::from_secs(3600), Duration::from_secs),
+                &c.sts_region,
+                &c.sts_endpoint,
+                c.target.transport(),
+            ))?;
+        }
         runtime.block_on(federation_url(
             &creds,
             &settings.signin_endpoint,
