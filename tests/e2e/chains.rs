@@ -38,6 +38,14 @@ source_profile = loop-a
 role_arn = Deployer
 source_profile = dev-account-ro
 
+[profile bad-keys]
+aws_access_key_id = AKIAMOCKSTATICKEY001
+aws_secret_access_key = not-the-secret
+
+[profile via-bad-keys]
+role_arn = arn:aws:iam::222222222222:role/Deployer
+source_profile = bad-keys
+
 [profile needs-mfa]
 role_arn = arn:aws:iam::222222222222:role/Guarded
 source_profile = dev-account-ro
@@ -218,9 +226,23 @@ fn a_signed_out_source_names_the_login_of_the_profile_asked_for_which_works() {
         stderr(&login)
     );
     process_json(&w.run(&["credential-process", "--profile", "deploy-prod"]));
-    // logout --profile of a chained profile ends its source's sign-in.
+    // logout --profile of a chained profile ends its source's sign-in, and leaves no
+    // assumed role usable behind it.
     let out = w.run(&["logout", "--profile", "deploy-prod"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Removed 1 cached role assumed through source_profile."),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        w.cache()
+            .load_assumed_role(&deployer_key())
+            .expect("readable")
+            .is_none()
+    );
+    let out = w.run(&["credential-process", "--profile", "deploy-prod"]);
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     let out = w.run(&["status", "--output", "json"]);
     assert!(!stdout(&out).contains("\"valid\""), "{}", stdout(&out));
 }
@@ -266,6 +288,31 @@ fn refusals_name_the_chain_the_role_and_the_line() {
     let out = w.run(&["credential-process", "--profile", "needs-mfa"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("mfa_serial"), "{}", stderr(&out));
+
+    // Keys STS refuses are blamed on the profile that holds them.
+    let out = w.run(&["credential-process", "--profile", "via-bad-keys"]);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("STS refused the credentials of profile 'bad-keys'"),
+        "{}",
+        stderr(&out)
+    );
+
+    // profiles marks a bad role ARN as invalid, as every command refuses it.
+    let out = w.run(&["profiles", "--output", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let bad = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "not-an-arn")
+        .expect("listed");
+    assert_eq!(bad["kind"], "invalid", "{bad}");
+
+    // list follows a chain to the sign-in at its bottom.
+    let out = w.run(&["list", "--profile", "deploy-prod"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("123456789011"), "{}", stdout(&out));
 
     // --via-portal cannot reach an assumed role.
     let out = w.run(&[
@@ -471,7 +518,13 @@ fn profiles_of_static_keys_or_a_credential_process_work_in_the_credential_comman
         "{}",
         stdout(&me)
     );
-    let env = w.run(&["exec", "--profile", "static-base", "--", "env"]);
+    // A session token left in the shell by an earlier export does not reach the program.
+    let env = w
+        .cmd(&["exec", "--profile", "static-base", "--", "env"])
+        .env("AWS_SESSION_TOKEN", "stale")
+        .env("AWS_SECURITY_TOKEN", "stale")
+        .output()
+        .expect("exec");
     assert!(env.status.success(), "{}", stderr(&env));
     let vars = stdout(&env);
     assert!(
@@ -479,6 +532,15 @@ fn profiles_of_static_keys_or_a_credential_process_work_in_the_credential_comman
         "{vars}"
     );
     assert!(!vars.contains("AWS_SESSION_TOKEN="), "{vars}");
+    assert!(!vars.contains("AWS_SECURITY_TOKEN="), "{vars}");
+    // The container protocol carries short-lived credentials only.
+    let out = w.run(&["exec", "--server", "--profile", "static-base", "--", "true"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("run exec without --server"),
+        "{}",
+        stderr(&out)
+    );
     let out = w.run(&[
         "export",
         "--profile",
@@ -576,5 +638,71 @@ fn a_web_identity_token_file_gives_credentials_alone_or_at_the_bottom_of_a_chain
         stderr(&out).contains("cannot read web_identity_token_file"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn what_would_go_wrong_quietly_is_refused_instead() {
+    let w = chain_world(Scenario::default());
+    login(&w);
+    // A credential_process that runs aws-sso-rs for its own profile: refused, not a process
+    // starting itself until the machine's limit.
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!(
+        "\n[profile itself]\ncredential_process = {} credential-process --profile itself\n",
+        env!("CARGO_BIN_EXE_aws-sso-rs")
+    ));
+    std::fs::write(&config, text).expect("config");
+    let out = w.run(&["credential-process", "--profile", "itself"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("leads back to profile 'itself'"),
+        "{}",
+        stderr(&out)
+    );
+
+    // Exporting a chained profile's keys under its own name would make them stand in for its
+    // role wherever it is a source_profile: another name is asked for.
+    let out = w.run(&[
+        "export",
+        "--profile",
+        "deploy-prod",
+        "--format",
+        "ini",
+        "--to-credentials-file",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--as NAME"), "{}", stderr(&out));
+    let out = w.run(&[
+        "export",
+        "--profile",
+        "deploy-prod",
+        "--format",
+        "ini",
+        "--to-credentials-file",
+        "--as",
+        "deploy-prod-keys",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Nothing named and `default` holding long-term keys: not taken for the Identity Center
+    // access a command was asked for.
+    let text = std::fs::read_to_string(&config)
+        .expect("config")
+        .replace("[default]\nregion = us-east-1\n", "[default]\nregion = us-east-1\naws_access_key_id = AKIAMOCKSTATICKEY001\naws_secret_access_key = mock/static/secret/key/0000000000000000\n");
+    std::fs::write(&config, text).expect("config");
+    let out = w.run(&["whoami"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("does not sign in with IAM Identity Center"),
+        "{}",
+        stderr(&out)
+    );
+    let named = w.run(&["whoami", "--profile", "default", "--output", "text"]);
+    assert!(
+        named.status.success(),
+        "named, its keys are used: {}",
+        stderr(&named)
     );
 }

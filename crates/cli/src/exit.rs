@@ -130,9 +130,9 @@ fn credentials(e: &CredentialsError) -> Code {
         CredentialsKind::NeedsLogin { .. } | CredentialsKind::LoginCoolingDown { .. } => {
             Code::NeedsLogin
         }
-        CredentialsKind::RoleNotAssigned { .. } | CredentialsKind::AssumeRoleDenied { .. } => {
-            Code::AccessDenied
-        }
+        CredentialsKind::RoleNotAssigned { .. }
+        | CredentialsKind::AssumeRoleDenied { .. }
+        | CredentialsKind::SourceRefused { .. } => Code::AccessDenied,
         CredentialsKind::AssumeRole { code, .. }
             if code == "Throttling" || aws_sso_http::is_server_failure(code) =>
         {

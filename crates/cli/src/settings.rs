@@ -196,6 +196,10 @@ pub struct CredentialSettings {
     pub oidc_endpoint: Option<String>,
     /// STS for `whoami`: `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` > `sso_region`.
     pub sts_region: String,
+    /// The region of the profile's service calls (the console's): the one STS is reached in
+    /// unless `sts_regional_endpoints = legacy` signs for `us-east-1`.
+    #[serde(skip)]
+    pub service_region: String,
     pub sts_endpoint: Endpoint,
     /// Sign in interactively when needed.
     pub login: bool,
@@ -225,16 +229,16 @@ impl CredentialSettings {
             (true, Some(sign_in)) => headless_flow(sign_in, env, interactive, false),
             _ => None,
         };
-        let (sts_region, sts_endpoint) = match &target {
-            CredentialTarget::Sso(role) => selection::sts_endpoint(
-                &set,
-                Some(&selected.name),
-                &selection::service_region(role, env),
-                env,
-            )?,
-            CredentialTarget::Chain(chain) => {
-                (chain.sts_region.clone(), chain.sts_endpoint.clone())
+        let (service_region, (sts_region, sts_endpoint)) = match &target {
+            CredentialTarget::Sso(role) => {
+                let region = selection::service_region(role, env);
+                let sts = selection::sts_endpoint(&set, Some(&selected.name), &region, env)?;
+                (region, sts)
             }
+            CredentialTarget::Chain(chain) => (
+                chain.region.clone(),
+                (chain.sts_region.clone(), chain.sts_endpoint.clone()),
+            ),
         };
         let (account_id, role_name) = target.account_and_role();
         let region = match &target {
@@ -246,6 +250,7 @@ impl CredentialSettings {
         };
         Ok(Self {
             files,
+            service_region,
             sts_region,
             sts_endpoint,
             profile: selected.name,
@@ -373,7 +378,7 @@ impl ConsoleSettings {
         let region = args
             .region
             .clone()
-            .unwrap_or_else(|| credentials.sts_region.clone());
+            .unwrap_or_else(|| credentials.service_region.clone());
         let signin_endpoint = credentials.set.endpoint(
             Some(&credentials.profile),
             &Service::Signin,

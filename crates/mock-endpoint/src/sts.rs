@@ -1,6 +1,7 @@
-//! STS `GetCallerIdentity` and `AssumeRole` (awsQuery, XML), accepting only requests whose
-//! SigV4 signature verifies against the secret of credentials the mock issued (role
-//! credentials, assumed roles) or of an IAM user of the scenario (static keys).
+//! STS `GetCallerIdentity`, `AssumeRole` and `GetFederationToken` (awsQuery, XML), accepting
+//! only requests whose SigV4 signature verifies against the secret of credentials the mock
+//! issued (role credentials, assumed roles) or of an IAM user of the scenario (static keys);
+//! and the unsigned `AssumeRoleWithWebIdentity`.
 
 use std::time::{Duration, SystemTime};
 

@@ -282,7 +282,7 @@ impl ProfileSet {
                         key: "credential_source",
                         value: c.value().to_owned(),
                         location: c.location().clone(),
-                        reason: "aws-sso-rs reads only credential_source = Environment (Ec2InstanceMetadata and EcsContainer are for programs on AWS, which do not need it)",
+                        reason: "aws-sso-rs supports only credential_source = Environment (Ec2InstanceMetadata and EcsContainer give the credentials of the machine or container it runs on, which the AWS SDKs there read themselves)",
                     }
                     .into());
                 }
@@ -406,7 +406,11 @@ fn link(name: &str, p: &Section) -> Result<RoleLink, Error> {
     Ok(RoleLink {
         profile: name.to_owned(),
         role_arn: arn.value().to_owned(),
-        role_session_name: p.get("role_session_name").map(str::to_owned),
+        // An empty value is none, as botocore reads it (it makes a name up).
+        role_session_name: p
+            .get("role_session_name")
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned),
         external_id: p.get("external_id").map(str::to_owned),
         mfa_serial: p.get("mfa_serial").map(str::to_owned),
         duration_seconds: p.get("duration_seconds").and_then(|d| d.parse().ok()),

@@ -124,6 +124,9 @@ pub mod vars {
     /// `regional` (the default) or `legacy`: whether STS calls in the older regions go to the
     /// global endpoint `sts.amazonaws.com` (the profile's `sts_regional_endpoints` else).
     pub const AWS_STS_REGIONAL_ENDPOINTS: &str = "AWS_STS_REGIONAL_ENDPOINTS";
+    /// aws-sso-rs's own: the profiles whose `credential_process` is running above this
+    /// process, `,`-separated, so a process that leads back to one of them is refused.
+    pub const AWS_SSO_RS_RESOLVING: &str = "AWS_SSO_RS_RESOLVING";
     /// The endpoint URL for every service.
     pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
     /// Prefix of the per-service endpoint URL variables (`AWS_ENDPOINT_URL_SSO_OIDC`, ...).

@@ -168,11 +168,11 @@ pub fn active_profile(
                     .flatten()
                     .and_then(|c| c.expiration);
                 let arn = &link.role_arn;
+                // The region exec and export hand a program: the profile's own.
                 active.region = set
                     .profile(&active.profile)
                     .and_then(|p| p.get("region"))
-                    .map(str::to_owned)
-                    .or_else(|| sso.region.clone());
+                    .map(str::to_owned);
                 active.account_id = arn.split(':').nth(4).map(str::to_owned);
                 active.role_name = arn.rsplit('/').next().map(str::to_owned);
                 active.session = sso.session.name.clone();
@@ -213,7 +213,10 @@ pub fn active_profile(
         (None, Ok(TokenStatus::Present { state, .. })) => match state.remaining() {
             // A chain lasts as long as its sign-in, or its cached role when that ends first.
             Some(left) => match assumed.map(|until| until - now) {
+                // The role is assumed again from the sign-in, no browser needed: nothing to
+                // warn of while the sign-in lasts.
                 Some(role_left) if role_left > time::Duration::ZERO && role_left < left => {
+                    active.refreshable = true;
                     Lasting::For(role_left)
                 }
                 _ => Lasting::For(left),

@@ -37,8 +37,12 @@ pub struct ChainTarget {
     /// The role of the IAM Identity Center profile at the bottom, named for the profile
     /// asked for (its sign-in is `aws-sso-rs login --profile <that profile>`).
     pub sso: Option<RoleTarget>,
-    /// The region of the `AssumeRole` calls: `AWS_REGION` > `AWS_DEFAULT_REGION` > the asked
-    /// profile's `region` > the source's region, else `us-east-1`.
+    /// The region of its service calls (STS, the console): `AWS_REGION` >
+    /// `AWS_DEFAULT_REGION` > the asked profile's `region` > the source's `region` > the
+    /// bottom's `sso_region`, else `us-east-1`.
+    pub region: String,
+    /// The region the STS calls are signed for: `region`, or `us-east-1` when
+    /// `sts_regional_endpoints = legacy` sends them to the global endpoint.
     pub sts_region: String,
     /// STS (`AWS_ENDPOINT_URL_STS`, `[services]`, `endpoint_url`, else the regional one).
     pub sts_endpoint: Endpoint,
@@ -49,6 +53,9 @@ pub struct ChainTarget {
     pub environment_keys: Option<StaticKeys>,
     /// For a `web_identity_token_file` source: the file, `~` expanded.
     pub web_identity_token: Option<std::path::PathBuf>,
+    /// The profiles whose `credential_process` runs above this process
+    /// (`AWS_SSO_RS_RESOLVING`): a process leading back to one of them is refused.
+    pub resolving: Vec<String>,
 }
 
 /// The `AssumeRole` arguments of `link` that name its cached credentials.
@@ -89,7 +96,7 @@ impl ChainTarget {
         let source_region = set
             .profile(chain.source.profile())
             .and_then(|p| p.get("region"));
-        let sts_region = env
+        let region = env
             .non_empty(vars::AWS_REGION)
             .or_else(|| env.non_empty(vars::AWS_DEFAULT_REGION))
             .or_else(|| own_region.map(str::to_owned))
@@ -97,7 +104,7 @@ impl ChainTarget {
             .or_else(|| chain.sso().map(|s| s.session.region.clone()))
             .unwrap_or_else(|| "us-east-1".to_owned());
         let (sts_region, sts_endpoint) =
-            crate::selection::sts_endpoint(set, Some(profile), &sts_region, env)?;
+            crate::selection::sts_endpoint(set, Some(profile), &region, env)?;
         let transport = Transport::for_profile(set, Some(profile), env);
         let environment_keys = match &chain.source {
             ChainSource::Environment { profile } => env
@@ -121,9 +128,15 @@ impl ChainTarget {
             }
             _ => None,
         };
+        let resolving = env
+            .non_empty(vars::AWS_SSO_RS_RESOLVING)
+            .map(|v| v.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
         Ok(Self {
+            resolving,
             chain,
             sso,
+            region,
             sts_region,
             sts_endpoint,
             transport,
@@ -295,7 +308,25 @@ async fn source_credentials<C: Clock, P: Presenter>(
             }
             .into()),
         },
-        ChainSource::Process { command, .. } => crate::process::run(&profile, command),
+        ChainSource::Process { command, .. } => {
+            let mut resolving = target.resolving.clone();
+            for name in [target.chain.profile.clone(), profile.clone()] {
+                if target.resolving.contains(&name) {
+                    return Err(ErrorKind::CredentialProcess {
+                        profile,
+                        command: command.clone(),
+                        reason: format!(
+                            "it leads back to profile '{name}', whose credentials it is already being run for (a credential_process that runs aws-sso-rs for the same profile, or a chain through it); point it at another source"
+                        ),
+                    }
+                    .into());
+                }
+                if !resolving.contains(&name) {
+                    resolving.push(name);
+                }
+            }
+            crate::process::run(&profile, command, &resolving.join(","))
+        }
         ChainSource::WebIdentity {
             role_arn,
             role_session_name,
@@ -404,6 +435,20 @@ where
                 message,
             })
         }
+        Failure::Service { code, message }
+            if matches!(
+                code.as_str(),
+                "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken"
+            ) =>
+        {
+            Error::from(ErrorKind::SourceRefused {
+                role_arn: role_arn.to_owned(),
+                profile: profile.to_owned(),
+                source_profile: source_profile.to_owned(),
+                code,
+                message,
+            })
+        }
         Failure::Service { code, message } => Error::from(ErrorKind::AssumeRole {
             role_arn: role_arn.to_owned(),
             profile: profile.to_owned(),
@@ -467,7 +512,8 @@ async fn assume_role<C: Clock>(
             .build();
     let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
     let session_name = link.role_session_name.clone().unwrap_or_else(|| {
-        // As botocore names it when the profile does not: not part of the cache key.
+        // Made up when the profile sets none (botocore's is `botocore-session-<time>`): not
+        // part of the cache key, so either tool reuses the other's role.
         format!("aws-sso-rs-{}", clock.now().unix_timestamp())
     });
     let mut call = client

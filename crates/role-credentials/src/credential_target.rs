@@ -111,6 +111,13 @@ impl CredentialTarget {
         }
     }
 
+    /// Whether it is a profile of long-term keys itself (no role assumed on them).
+    pub fn long_term_keys(&self) -> bool {
+        matches!(self, Self::Chain(c)
+            if c.chain.links.is_empty()
+                && matches!(c.chain.source, ChainSource::StaticKeys(_)))
+    }
+
     /// The chain as people read it (`deploy-prod -> dev -> sso-session corp`), for a chain.
     pub fn chain_description(&self) -> Option<String> {
         match self {

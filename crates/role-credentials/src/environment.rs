@@ -100,7 +100,12 @@ pub fn program_environment(
         set: vec![(vars::AWS_SSO_RS_PROFILE, profile.to_owned())],
     };
     match handover {
-        Handover::Keys(credentials) => env.set.extend(credential_variables(credentials, region)),
+        Handover::Keys(credentials) => {
+            // Long-term keys come without a session token or expiry: none inherited may stay.
+            env.remove.extend(STATIC_KEYS);
+            env.remove.push("AWS_SECURITY_TOKEN");
+            env.set.extend(credential_variables(credentials, region));
+        }
         Handover::Endpoint { url, token } => {
             env.remove.extend(STATIC_KEYS);
             env.set.extend(region_variables(region));
@@ -141,7 +146,12 @@ mod tests {
     fn keys_replace_every_other_credential_source_and_carry_the_region() {
         let c = creds();
         let env = program_environment("dev", Some("eu-west-1"), Handover::Keys(&c));
-        assert_eq!(env.remove, OTHER_CREDENTIAL_SOURCES);
+        // The other sources, and any keys, token or expiry already in the environment (the
+        // ones set are set again; long-term keys set no token).
+        let mut removed = OTHER_CREDENTIAL_SOURCES.to_vec();
+        removed.extend(STATIC_KEYS);
+        removed.push("AWS_SECURITY_TOKEN");
+        assert_eq!(env.remove, removed);
         let set: Vec<(&str, &str)> = env.set.iter().map(|(k, v)| (*k, v.as_str())).collect();
         assert_eq!(
             set,

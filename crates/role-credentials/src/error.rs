@@ -179,7 +179,7 @@ pub enum ErrorKind {
     },
     /// STS refused to let a profile's credentials assume the next role of a chain.
     #[error(
-        "STS refused to let profile '{source_profile}' assume {role_arn} (profile '{profile}'): {message}; check role_arn and the role's trust policy, or the source profile's permissions"
+        "STS refused to let profile '{source_profile}' assume {role_arn} (profile '{profile}'): {message}; check role_arn and the role's trust policy, the source profile's permissions, and whether the role asks for MFA (mfa_serial)"
     )]
     AssumeRoleDenied {
         /// The role.
@@ -188,6 +188,23 @@ pub enum ErrorKind {
         profile: String,
         /// The profile whose credentials asked.
         source_profile: String,
+        /// STS's message.
+        message: String,
+    },
+    /// STS refused the credentials of a chain's source (keys that are wrong, expired or
+    /// revoked) when assuming the next role.
+    #[error(
+        "STS refused the credentials of profile '{source_profile}' ({code}: {message}) when assuming {role_arn} for profile '{profile}'; check that profile's keys (or what gives them)"
+    )]
+    SourceRefused {
+        /// The role.
+        role_arn: String,
+        /// The profile that names it.
+        profile: String,
+        /// The profile whose credentials were refused.
+        source_profile: String,
+        /// The error code.
+        code: String,
         /// STS's message.
         message: String,
     },
@@ -207,7 +224,7 @@ pub enum ErrorKind {
     },
     /// A link needs an MFA code and nobody can type one.
     #[error(
-        "profile '{profile}' needs the code of the MFA device {serial} (mfa_serial), and no terminal is here to ask for it; run the command once on a terminal (the assumed role is then cached), or remove mfa_serial"
+        "profile '{profile}' needs the code of the MFA device {serial} (mfa_serial), and no terminal is here to ask for it; run `aws-sso-rs whoami --profile {profile}` once on a terminal (the assumed role is then cached for programs), or remove mfa_serial"
     )]
     MfaCodeNeeded {
         /// The profile.
@@ -238,7 +255,7 @@ pub enum ErrorKind {
         chain: String,
     },
     /// The bottom of a chain gives no credentials.
-    #[error("profile '{profile}' gives no credentials for the roles above it: {reason}")]
+    #[error("profile '{profile}' gives no credentials: {reason}")]
     ChainSource {
         /// The profile.
         profile: String,

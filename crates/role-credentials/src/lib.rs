@@ -35,7 +35,9 @@
 //! - [`active_profile`]: the active profile and how long it lasts, for prompts, and
 //!   [`ActiveProfile::warning`], what a person should be told.
 //! - [`caller_identity`]: who the credentials belong to (STS); [`ContainerServer`]: a local
-//!   container-credentials endpoint ([`ContainerServer::serve_role`]).
+//!   container-credentials endpoint ([`ContainerServer::serve_target`] for any profile the
+//!   credential commands serve, [`ContainerServer::serve_role`] for an IAM Identity Center
+//!   role); [`federation_token`], a federated session for an IAM user's keys.
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).

@@ -210,6 +210,9 @@ pub async fn logout_with<P: PortalApi>(
 pub struct Leftovers {
     /// The sections of short-lived keys `export --to-credentials-file` wrote, removed.
     pub exports_removed: Vec<String>,
+    /// The cached roles assumed through `source_profile` on the sessions signed out of
+    /// (AWS CLI format, `~/.aws/cli/cache`), removed: how many files.
+    pub assumed_roles_removed: usize,
     /// What could not be removed, as sentences for the person.
     pub warnings: Vec<String>,
 }
@@ -230,20 +233,64 @@ pub async fn sign_out(
     credentials_file: &Path,
 ) -> Result<(LogoutReport, Leftovers), Error> {
     let report = logout(cache, set, sessions, env, scope).await?;
-    Ok((
-        report,
-        remove_leftovers(scope, directories, credentials_file),
-    ))
+    // The profiles that assume roles on the sessions signed out of: their cached roles and
+    // exported keys would otherwise outlive the sign-in.
+    let mut chained = Vec::new();
+    for section in set.profiles() {
+        if !matches!(set.role_link(section.name()), Ok(Some(_))) {
+            continue;
+        }
+        let Ok(chain) = set.credential_chain(section.name()) else {
+            continue;
+        };
+        let Some(sso) = chain.sso() else {
+            continue;
+        };
+        let in_scope = match scope {
+            LogoutScope::Everything => true,
+            LogoutScope::Session(s) => {
+                s.session.cache_key_source() == sso.session.cache_key_source()
+            }
+        };
+        if in_scope {
+            chained.push(chain);
+        }
+    }
+    let mut leftovers = remove_leftovers(
+        scope,
+        directories,
+        credentials_file,
+        &chained_names(&chained),
+    );
+    for chain in &chained {
+        for link in &chain.links {
+            match cache.remove_assumed_role(&crate::chain::link_key(link)) {
+                Ok(true) => leftovers.assumed_roles_removed += 1,
+                Ok(false) => {}
+                Err(e) => leftovers.warnings.push(format!(
+                    "the cached role of profile '{}' may remain: {e}",
+                    link.profile
+                )),
+            }
+        }
+    }
+    Ok((report, leftovers))
+}
+
+fn chained_names(chains: &[aws_sso_profile_config::CredentialChain]) -> Vec<String> {
+    chains.iter().map(|c| c.profile.clone()).collect()
 }
 
 /// After [`logout`]: removes what else aws-sso-rs left for `scope`: the cached account
 /// directory (`directories`) and the exported keys in `credentials_file` (only the sections
-/// it wrote, of the profiles in scope; the file keeps every other line). What cannot be
-/// removed is reported, not an error: the sign-out itself has happened.
+/// it wrote, of the profiles in scope and of `chained`, the profiles that assume roles on
+/// those sessions; the file keeps every other line). What cannot be removed is reported, not
+/// an error: the sign-out itself has happened.
 pub fn remove_leftovers(
     scope: LogoutScope<'_>,
     directories: &DirectoryCache,
     credentials_file: &Path,
+    chained: &[String],
 ) -> Leftovers {
     let mut leftovers = Leftovers::default();
     let cleared = match scope {
@@ -262,7 +309,10 @@ pub fn remove_leftovers(
         ConfigDocument::load(credentials_file, FileKind::Credentials).and_then(|mut doc| {
             let removed = remove_exported_credentials(&mut doc, |profile| match scope {
                 LogoutScope::Everything => true,
-                LogoutScope::Session(s) => s.profiles.iter().any(|p| p.profile == profile),
+                LogoutScope::Session(s) => {
+                    s.profiles.iter().any(|p| p.profile == profile)
+                        || chained.iter().any(|c| c == profile)
+                }
             });
             if !removed.is_empty() {
                 doc.save()?;
@@ -305,7 +355,7 @@ mod leftover_tests {
         .expect("put");
         doc.save().expect("save");
         let directories = DirectoryCache::new(home.path());
-        let leftovers = remove_leftovers(LogoutScope::Everything, &directories, &file);
+        let leftovers = remove_leftovers(LogoutScope::Everything, &directories, &file, &[]);
         assert_eq!(leftovers.exports_removed, ["ro"]);
         assert!(leftovers.warnings.is_empty(), "{:?}", leftovers.warnings);
         assert_eq!(std::fs::read_to_string(&file).expect("read"), users);

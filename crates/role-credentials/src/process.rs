@@ -7,11 +7,13 @@ use aws_sso_token_cache::{RoleCredentials, Secret};
 
 use crate::error::{Error, ErrorKind};
 
-/// Runs `command` (profile `profile`'s `credential_process`) and reads its credentials.
+/// Runs `command` (profile `profile`'s `credential_process`) and reads its credentials;
+/// `resolving` (the profiles being resolved above it, itself included) goes to it as
+/// `AWS_SSO_RS_RESOLVING`, so an aws-sso-rs it runs refuses to lead back to them.
 ///
 /// # Errors
 /// The command cannot be split or started, fails, or prints no usable document.
-pub fn run(profile: &str, command: &str) -> Result<RoleCredentials, Error> {
+pub fn run(profile: &str, command: &str, resolving: &str) -> Result<RoleCredentials, Error> {
     let fail = |reason: String| -> Error {
         ErrorKind::CredentialProcess {
             profile: profile.to_owned(),
@@ -27,6 +29,10 @@ pub fn run(profile: &str, command: &str) -> Result<RoleCredentials, Error> {
     let out = std::process::Command::new(&words[0])
         .args(&words[1..])
         .stdin(std::process::Stdio::inherit())
+        .env(
+            aws_sso_profile_config::env::vars::AWS_SSO_RS_RESOLVING,
+            resolving,
+        )
         .output()
         .map_err(|e| fail(format!("cannot start {}: {e}", words[0])))?;
     if !out.status.success() {

@@ -177,6 +177,12 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
     let mut warnings: Vec<String> = set.warnings().iter().map(ToString::to_string).collect();
     for section in set.profiles() {
         let access = match set.sso_profile(section.name()) {
+            Ok(None) if set.role_link(section.name()).is_err() => {
+                let e = set.role_link(section.name()).err().map(|e| e.to_string());
+                let e = e.unwrap_or_default();
+                warnings.push(e.clone());
+                ProfileAccess::Invalid(e)
+            }
             Ok(None) if matches!(set.role_link(section.name()), Ok(Some(_))) => {
                 match set.credential_chain(section.name()) {
                     Ok(chain) => {

@@ -148,6 +148,17 @@ pub fn credential_target(
         set = ProfileSet::load(locations)?;
     }
     match CredentialTarget::resolve(&set, &selected.name, env) {
+        // Nothing named: `default`'s own long-term keys (or process) are not taken for the
+        // IAM Identity Center access a command was asked for; a person picks (`wants_a_pick`),
+        // or the message says to name the profile. Named, they are used.
+        Ok(CredentialTarget::Chain(chain))
+            if selected.source == ProfileSource::Default && chain.chain.links.is_empty() =>
+        {
+            match RoleTarget::resolve(&set, &selected.name, env) {
+                Err(e) => Err(explained(e, selected, Some(&set))),
+                Ok(role) => Ok((CredentialTarget::Sso(role), set)),
+            }
+        }
         Ok(target) => Ok((target, set)),
         Err(e) => Err(explained(
             e,
@@ -264,8 +275,16 @@ pub fn session_target(
             None => SessionTarget::for_profile(set, &only.profiles[0].profile, env),
         };
     }
-    SessionTarget::for_profile(set, &selected.name, env)
-        .map_err(|e| explained(e, &selected, Some(set)))
+    match set.role_link(&selected.name) {
+        // A chained profile lists the accounts of the sign-in at its bottom.
+        Ok(Some(_)) => {
+            let sso =
+                sso_behind(set, &selected.name).map_err(|e| explained(e, &selected, Some(set)))?;
+            SessionTarget::for_profile(set, &sso.profile, env)
+        }
+        _ => SessionTarget::for_profile(set, &selected.name, env)
+            .map_err(|e| explained(e, &selected, Some(set))),
+    }
 }
 
 /// What `logout` ends: the sign-in of `--sso-session` or `--profile` (with the profiles that

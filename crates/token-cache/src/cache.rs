@@ -139,6 +139,14 @@ impl TokenCache {
         )
     }
 
+    /// Deletes the assumed role's credentials of `key`; returns whether there were any.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`].
+    pub fn remove_assumed_role(&self, key: &AssumedRoleKey) -> Result<bool, Error> {
+        remove(&self.assumed_role_path(key))
+    }
+
     /// Reads the token of `key`; `None` when there is no file.
     ///
     /// # Errors

@@ -39,7 +39,8 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
     } else {
         let mut creds = role_credentials(c, world)?;
         let runtime = world.runtime()?;
-        if creds.session_token().is_none() {
+        let federated = creds.session_token().is_none();
+        if federated {
             // An IAM user's long-term keys: the console takes short-lived ones, which
             // GetFederationToken gives for as long as the console session asks.
             creds = runtime.block_on(federation_token(
@@ -60,7 +61,12 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
             &ConsoleRequest {
                 destination: settings.destination.clone(),
                 issuer: start_url.to_owned(),
-                duration: settings.duration_seconds.map(Duration::from_secs),
+                // A federated user's session lasts as its token does; the sign-in endpoint
+                // takes SessionDuration only with a role's credentials.
+                duration: settings
+                    .duration_seconds
+                    .filter(|_| !federated)
+                    .map(Duration::from_secs),
             },
             &aws_sso_device_auth::TokioSleeper,
         ))?
@@ -69,10 +75,14 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
         writeln!(std::io::stdout().lock(), "{url}")?;
         return Ok(());
     }
-    let what = format!(
-        "the AWS Management Console as {} in account {} (profile '{}')",
-        c.role_name, c.account_id, c.profile
-    );
+    let what = if c.role_name.is_empty() {
+        format!("the AWS Management Console (profile '{}')", c.profile)
+    } else {
+        format!(
+            "the AWS Management Console as {} in account {} (profile '{}')",
+            c.role_name, c.account_id, c.profile
+        )
+    };
     match browser::open(&url, world.env.as_ref()) {
         Ok(()) => eprintln!("Opened {what} in your browser."),
         // As login does: the address, and why no browser opened it.

@@ -74,6 +74,12 @@ pub fn run(
 }
 
 fn run_with_server(settings: &CredentialSettings, command: &[String], world: &World) -> Result<()> {
+    if settings.target.long_term_keys() {
+        return Err(crate::exit::usage(format!(
+            "--server serves short-lived credentials (the AWS SDKs need their token and expiry), and profile '{}' holds long-term keys; run exec without --server",
+            settings.profile
+        )));
+    }
     let runtime = world.runtime()?;
     let server = runtime
         .block_on(ContainerServer::bind())

@@ -63,6 +63,16 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
             "--to-credentials-file and --as go with --format ini (the credentials file's own format)",
         ));
     }
+    if args.to_credentials_file && args.section.is_none() && settings.chain.is_some() {
+        // Keys in a section of that name would win over its role_arn for every profile
+        // whose source_profile it is, in the AWS CLI and here, until they expire.
+        return Err(crate::exit::usage(format!(
+            "--to-credentials-file: profile '{}' gets its credentials through {}; name another section with --as NAME (keys in [{}] would stand in for its role in every profile that uses it as source_profile)",
+            settings.profile,
+            settings.chain.as_deref().unwrap_or_default(),
+            settings.profile
+        )));
+    }
     let section = args.section.as_deref().unwrap_or(&settings.profile);
     let creds = role_credentials(settings, world)?;
     if !args.to_credentials_file {

@@ -51,6 +51,13 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             if roles == 1 { "" } else { "s" }
         );
     }
+    let assumed = leftovers.assumed_roles_removed;
+    if assumed > 0 {
+        println!(
+            "Removed {assumed} cached role{} assumed through source_profile.",
+            if assumed == 1 { "" } else { "s" }
+        );
+    }
     for warning in &leftovers.warnings {
         eprintln!("aws-sso-rs: warning: {warning}");
     }
@@ -62,7 +69,7 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             settings.files.credentials_file.display()
         );
     }
-    if report.tokens.is_empty() && roles == 0 && !exports_removed {
+    if report.tokens.is_empty() && roles == 0 && !exports_removed && assumed == 0 {
         let scope = settings
             .session
             .as_ref()
