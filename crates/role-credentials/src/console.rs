@@ -194,7 +194,10 @@ pub async fn federation_url(
         .ok_or_else(|| fail("the answer holds no SigninToken".into()))?;
     let mut login = form_urlencoded::Serializer::new(String::new());
     login.append_pair("Action", "login");
-    login.append_pair("Issuer", &request.issuer);
+    // No portal to send the person back to (a profile of keys): no Issuer.
+    if !request.issuer.is_empty() {
+        login.append_pair("Issuer", &request.issuer);
+    }
     login.append_pair("Destination", &request.destination);
     login.append_pair("SigninToken", &token);
     Ok(format!("{base}?{}", login.finish()))

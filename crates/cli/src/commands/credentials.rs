@@ -4,7 +4,9 @@
 
 use anyhow::Result;
 use aws_sso_device_auth::LoginOptions;
-use aws_sso_role_credentials::{MfaCode, cached_credentials, credentials_for};
+use aws_sso_role_credentials::{
+    CredentialTarget, MfaCode, cached_credentials, credentials_for, link_key,
+};
 use aws_sso_token_cache::{ExpiryPolicy, RoleCredentials};
 
 use crate::exit::Interrupted;
@@ -12,22 +14,60 @@ use crate::presenter::CliPresenter;
 use crate::settings::CredentialSettings;
 use crate::world::World;
 
-/// Asks for an MFA code on the terminal (stdin and stderr both terminals), as the AWS CLI
-/// does; nobody to ask otherwise.
+/// The MFA codes a chain will need, asked on the terminal (stdin and stderr both terminals),
+/// as the AWS CLI does, before any network call: a person can still press Ctrl-C at the
+/// prompt, which the async runtime would otherwise hold. Nobody to ask: none.
 struct TerminalMfa {
-    interactive: bool,
+    codes: Vec<(String, String)>,
+}
+
+impl TerminalMfa {
+    /// Asks for the code of every link of `target` with `mfa_serial` above the highest link
+    /// still cached (those below are not assumed again).
+    fn ask(
+        target: &CredentialTarget,
+        cache: &aws_sso_token_cache::TokenCache,
+        policy: &ExpiryPolicy,
+        now: time::OffsetDateTime,
+        interactive: bool,
+    ) -> Result<Self> {
+        use std::io::IsTerminal;
+        let mut codes = Vec::new();
+        let CredentialTarget::Chain(chain) = target else {
+            return Ok(Self { codes });
+        };
+        if !interactive || !std::io::stderr().is_terminal() {
+            return Ok(Self { codes });
+        }
+        for link in chain.chain.links.iter().rev() {
+            let cached = cache
+                .load_assumed_role(&link_key(link))
+                .ok()
+                .flatten()
+                .is_some_and(|c| policy.role_credentials_fresh(&c, now));
+            if cached {
+                break;
+            }
+            if let Some(serial) = &link.mfa_serial {
+                let code = dialoguer::Password::new()
+                    .with_prompt(format!(
+                        "MFA code for {serial} (profile '{}')",
+                        link.profile
+                    ))
+                    .interact()?;
+                codes.push((link.profile.clone(), code));
+            }
+        }
+        Ok(Self { codes })
+    }
 }
 
 impl MfaCode for TerminalMfa {
-    fn code(&self, profile: &str, serial: &str) -> Option<String> {
-        use std::io::IsTerminal;
-        if !self.interactive || !std::io::stderr().is_terminal() {
-            return None;
-        }
-        dialoguer::Password::new()
-            .with_prompt(format!("MFA code for {serial} (profile '{profile}')"))
-            .interact()
-            .ok()
+    fn code(&self, profile: &str, _serial: &str) -> Option<String> {
+        self.codes
+            .iter()
+            .find(|(p, _)| p == profile)
+            .map(|(_, code)| code.clone())
     }
 }
 
@@ -51,10 +91,14 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
         settings.profile
     );
     crate::presenter::tighten_cache_folders(&cache);
+    let mfa = TerminalMfa::ask(
+        target,
+        &cache,
+        &policy,
+        world.clock.now(),
+        world.interactive,
+    )?;
     let runtime = world.runtime()?;
-    let mfa = TerminalMfa {
-        interactive: world.interactive,
-    };
     let note = std::sync::Mutex::new(settings.device_code_instead.clone());
     runtime.block_on(async {
         let presenter = settings
