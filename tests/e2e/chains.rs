@@ -400,6 +400,21 @@ fn profiles_and_the_prompt_show_a_chain_and_the_time_it_lasts() {
         "the assumed role's hour: {shown}"
     );
 
+    // A role assumed on keys: its account, role and region, and no sign-in to offer.
+    let out = w
+        .cmd(&[
+            "prompt",
+            "--format",
+            "{account} {role} {region} [{login}] {state}",
+        ])
+        .env("AWS_PROFILE", "via-static")
+        .output()
+        .expect("prompt");
+    assert_eq!(
+        stdout(&out).trim(),
+        "222222222222 Deployer eu-west-1 [] not-sso"
+    );
+
     // configure populate leaves such profiles alone.
     let config = w.path().join(".aws/config");
     let before = std::fs::read_to_string(&config).expect("config");

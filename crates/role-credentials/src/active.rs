@@ -76,7 +76,8 @@ pub struct ActiveProfile {
     pub lasting: Lasting,
     /// Whether the sign-in can be renewed without a browser (a valid refresh token).
     pub refreshable: bool,
-    /// The command that signs in again.
+    /// The command that signs in again; empty for a profile with no IAM Identity Center
+    /// sign-in behind it.
     pub login_command: String,
 }
 
@@ -159,6 +160,16 @@ pub fn active_profile(
                     .ok()
                     .and_then(|all| all.credential_chain(&active.profile).ok());
                 let Some(sso) = chain.as_ref().and_then(|c| c.sso()).cloned() else {
+                    // A role assumed on keys, a process or a web identity: its account, role
+                    // and region, and no sign-in to run.
+                    let arn = &link.role_arn;
+                    active.account_id = arn.split(':').nth(4).map(str::to_owned);
+                    active.role_name = arn.rsplit('/').next().map(str::to_owned);
+                    active.region = set
+                        .profile(&active.profile)
+                        .and_then(|p| p.get("region"))
+                        .map(str::to_owned);
+                    active.login_command.clear();
                     active.lasting = Lasting::NotSso;
                     return Some(active);
                 };
@@ -179,6 +190,8 @@ pub fn active_profile(
                 sso
             }
             _ => {
+                // No sign-in behind it: no command to offer.
+                active.login_command.clear();
                 active.lasting = Lasting::NotSso;
                 return Some(active);
             }
