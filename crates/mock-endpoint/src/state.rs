@@ -1016,14 +1016,39 @@ impl State {
         } else {
             "AssumeRole"
         };
+        let credentials = self.issue_session(&account, &role_name, &arn, duration, now);
+        let role_id = format!(
+            "AROA{}",
+            Self::role_suffix(&account, &role_name).to_ascii_uppercase()
+        );
+        let xml = format!(
+            "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <{action}Result>\n    <AssumedRoleUser>\n      <AssumedRoleId>{role_id}:{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n{credentials}  </{action}Result>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</{action}Response>\n",
+            crate::error::xml_escape(session),
+            crate::error::xml_escape(&arn),
+            fastrand::u64(..),
+        );
+        Ok(xml)
+    }
+
+    /// Issues a session's credentials for `role_name` in `account` (`arn`: the caller
+    /// `GetCallerIdentity` will name) lasting `duration` seconds from `now`: its
+    /// `<Credentials>` element, as `AssumeRole*` and `GetFederationToken` answer it.
+    fn issue_session(
+        &mut self,
+        account: &str,
+        role_name: &str,
+        arn: &str,
+        duration: i64,
+        now: Millis,
+    ) -> String {
         let creds = IssuedCredentials {
             access_key_id: format!("ASIA{}", upper(16)),
             secret_access_key: random("", 40),
             session_token: random("FwoGZXIvYXdzE", 300),
             expires_at: now + duration * 1000,
-            account_id: account.clone(),
-            role_name: role_name.clone(),
-            assumed_arn: Some(arn.clone()),
+            account_id: account.to_owned(),
+            role_name: role_name.to_owned(),
+            assumed_arn: Some(arn.to_owned()),
         };
         self.secrets.push(creds.secret_access_key.clone());
         self.secrets.push(creds.session_token.clone());
@@ -1031,21 +1056,12 @@ impl State {
             .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let role_id = format!(
-            "AROA{}",
-            Self::role_suffix(&account, &role_name).to_ascii_uppercase()
-        );
-        let xml = format!(
-            "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <{action}Result>\n    <AssumedRoleUser>\n      <AssumedRoleId>{role_id}:{}</AssumedRoleId>\n      <Arn>{}</Arn>\n    </AssumedRoleUser>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n  </{action}Result>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</{action}Response>\n",
-            crate::error::xml_escape(session),
-            crate::error::xml_escape(&arn),
-            creds.access_key_id,
-            creds.secret_access_key,
-            creds.session_token,
-            fastrand::u64(..),
+        let element = format!(
+            "    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n",
+            creds.access_key_id, creds.secret_access_key, creds.session_token
         );
         self.credentials.insert(creds.access_key_id.clone(), creds);
-        Ok(xml)
+        element
     }
 
     /// `GetFederationToken` for an IAM user of `account`: a federated user's session.
@@ -1078,31 +1094,19 @@ impl State {
                 })?,
         };
         let arn = format!("arn:aws:sts::{account}:federated-user/{name}");
-        let creds = IssuedCredentials {
-            access_key_id: format!("ASIA{}", upper(16)),
-            secret_access_key: random("", 40),
-            session_token: random("FQoGZXIvYXdzE", 300),
-            expires_at: now + duration * 1000,
-            account_id: account.to_owned(),
-            role_name: format!("federated-user/{name}"),
-            assumed_arn: Some(arn.clone()),
-        };
-        self.secrets.push(creds.secret_access_key.clone());
-        self.secrets.push(creds.session_token.clone());
-        let expiration = time::OffsetDateTime::from_unix_timestamp(creds.expires_at / 1000)
-            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default();
+        let credentials = self.issue_session(
+            account,
+            &format!("federated-user/{name}"),
+            &arn,
+            duration,
+            now,
+        );
         let xml = format!(
-            "<GetFederationTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetFederationTokenResult>\n    <Credentials>\n      <AccessKeyId>{}</AccessKeyId>\n      <SecretAccessKey>{}</SecretAccessKey>\n      <SessionToken>{}</SessionToken>\n      <Expiration>{expiration}</Expiration>\n    </Credentials>\n    <FederatedUser>\n      <FederatedUserId>{account}:{}</FederatedUserId>\n      <Arn>{}</Arn>\n    </FederatedUser>\n    <PackedPolicySize>6</PackedPolicySize>\n  </GetFederationTokenResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</GetFederationTokenResponse>\n",
-            creds.access_key_id,
-            creds.secret_access_key,
-            creds.session_token,
+            "<GetFederationTokenResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <GetFederationTokenResult>\n{credentials}    <FederatedUser>\n      <FederatedUserId>{account}:{}</FederatedUserId>\n      <Arn>{}</Arn>\n    </FederatedUser>\n    <PackedPolicySize>6</PackedPolicySize>\n  </GetFederationTokenResult>\n  <ResponseMetadata>\n    <RequestId>{}</RequestId>\n  </ResponseMetadata>\n</GetFederationTokenResponse>\n",
             crate::error::xml_escape(name),
             crate::error::xml_escape(&arn),
             fastrand::u64(..),
         );
-        self.credentials.insert(creds.access_key_id.clone(), creds);
         Ok(xml)
     }
 

@@ -184,17 +184,6 @@ impl MfaCode for NoMfa {
     }
 }
 
-/// Source credentials, as the STS client takes them.
-fn sdk_credentials(c: &RoleCredentials) -> aws_credential_types::Credentials {
-    aws_credential_types::Credentials::new(
-        &c.access_key_id,
-        c.secret_access_key.expose(),
-        c.session_token().map(str::to_owned),
-        None,
-        "aws-sso-rs",
-    )
-}
-
 /// The credentials of `target`'s profile: each link's cached credentials when fresh, else the
 /// source's and one `AssumeRole` per link from the highest fresh one up, each cached. With
 /// `sign_in`, an IAM Identity Center source signs in first when needed (as
@@ -389,31 +378,33 @@ async fn web_identity<C: Clock>(
             path.display()
         ),
     })?;
-    let config =
-        aws_sso_http::sdk_config(&target.sts_region, &target.sts_endpoint, &target.transport)
-            .build();
-    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
-    let session_name = role_session_name
-        .map(str::to_owned)
-        .unwrap_or_else(|| format!("aws-sso-rs-{}", clock.now().unix_timestamp()));
+    let client = crate::sts::sts_client(
+        None,
+        &target.sts_region,
+        &target.sts_endpoint,
+        &target.transport,
+    );
     let out = client
         .assume_role_with_web_identity()
         .role_arn(role_arn)
-        .role_session_name(session_name)
+        .role_session_name(session_name(role_session_name, clock))
         .web_identity_token(token.trim())
         .send()
         .await
         .map_err(|e| sts_failure(target, &e, role_arn, profile, profile))?;
-    let (creds, arn) = issued(
-        target,
+    let arn = out.assumed_role_user().map(|u| u.arn());
+    let creds = crate::sts::answered_credentials(
         out.credentials(),
-        out.assumed_role_user().map(|u| u.arn()),
+        arn,
+        "AssumeRoleWithWebIdentity",
+        &target.sts_endpoint,
     )?;
-    cache.store_assumed_role(&key, &creds, arn.as_deref())?;
+    cache.store_assumed_role(&key, &creds, arn)?;
     Ok(creds)
 }
 
-/// A failed STS call of a chain, as the workspace's errors.
+/// A failed STS call of a chain, as the workspace's errors: STS's own refusal named with the
+/// role and the profiles (access denied, the source's keys refused, anything else).
 fn sts_failure<E>(
     target: &ChainTarget,
     e: &aws_sdk_sts::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
@@ -422,74 +413,44 @@ fn sts_failure<E>(
     source_profile: &str,
 ) -> Error
 where
-    E: std::error::Error + Send + Sync + 'static + aws_sdk_sts::error::ProvideErrorMetadata,
+    E: std::error::Error + 'static + aws_sdk_sts::error::ProvideErrorMetadata,
 {
-    use aws_sso_http::Failure;
-    let endpoint = target.sts_endpoint.url.clone();
-    match aws_sso_http::classify(e, &target.transport, &endpoint) {
-        Failure::Service { code, message } if code == "AccessDenied" => {
-            Error::from(ErrorKind::AssumeRoleDenied {
-                role_arn: role_arn.to_owned(),
-                profile: profile.to_owned(),
-                source_profile: source_profile.to_owned(),
+    let (role_arn, profile, source_profile) = (
+        role_arn.to_owned(),
+        profile.to_owned(),
+        source_profile.to_owned(),
+    );
+    crate::sts::sts_error(
+        e,
+        &target.sts_endpoint,
+        &target.transport,
+        |code, message| match code.as_str() {
+            "AccessDenied" => ErrorKind::AssumeRoleDenied {
+                role_arn,
+                profile,
+                source_profile,
                 message,
-            })
-        }
-        Failure::Service { code, message }
-            if matches!(
-                code.as_str(),
-                "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken"
-            ) =>
-        {
-            Error::from(ErrorKind::SourceRefused {
-                role_arn: role_arn.to_owned(),
-                profile: profile.to_owned(),
-                source_profile: source_profile.to_owned(),
+            }
+            .into(),
+            "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken" => {
+                ErrorKind::SourceRefused {
+                    role_arn,
+                    profile,
+                    source_profile,
+                    code,
+                    message,
+                }
+                .into()
+            }
+            _ => ErrorKind::AssumeRole {
+                role_arn,
+                profile,
                 code,
                 message,
-            })
-        }
-        Failure::Service { code, message } => Error::from(ErrorKind::AssumeRole {
-            role_arn: role_arn.to_owned(),
-            profile: profile.to_owned(),
-            code,
-            message,
-        }),
-        Failure::Unreachable(reason) => Error::from(ErrorKind::StsUnreachable { endpoint, reason }),
-        Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed { endpoint, reason }),
-    }
-}
-
-/// The credentials of an `AssumeRole` (or `AssumeRoleWithWebIdentity`) answer, with the
-/// account from the assumed-role ARN, as botocore adds it.
-fn issued(
-    target: &ChainTarget,
-    credentials: Option<&aws_sdk_sts::types::Credentials>,
-    arn: Option<&str>,
-) -> Result<(RoleCredentials, Option<String>), Error> {
-    let malformed = |what: &str| {
-        Error::from(ErrorKind::StsMalformed {
-            endpoint: target.sts_endpoint.url.clone(),
-            reason: format!("AssumeRole: no {what}"),
-        })
-    };
-    let c = credentials.ok_or_else(|| malformed("Credentials"))?;
-    let expiration = OffsetDateTime::from_unix_timestamp(c.expiration().secs())
-        .map_err(|_| malformed("valid Expiration"))?;
-    let account_id = arn
-        .and_then(|a| a.split(':').nth(4))
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned);
-    Ok((
-        RoleCredentials {
-            access_key_id: c.access_key_id().to_owned(),
-            secret_access_key: Secret::new(c.secret_access_key().to_owned()),
-            session_token: Secret::new(c.session_token().to_owned()),
-            expiration: Some(expiration),
-            account_id,
+            }
+            .into(),
         },
-        arn.map(str::to_owned),
-    ))
+    )
 }
 
 /// One `AssumeRole` of `link` with `creds` (the credentials of `source_profile`): the new
@@ -502,24 +463,16 @@ async fn assume_role<C: Clock>(
     clock: &C,
     mfa: &dyn MfaCode,
 ) -> Result<(RoleCredentials, Option<String>), Error> {
-    let config =
-        aws_sso_http::sdk_config(&target.sts_region, &target.sts_endpoint, &target.transport)
-            .credentials_provider(
-                aws_credential_types::provider::SharedCredentialsProvider::new(sdk_credentials(
-                    creds,
-                )),
-            )
-            .build();
-    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
-    let session_name = link.role_session_name.clone().unwrap_or_else(|| {
-        // Made up when the profile sets none (botocore's is `botocore-session-<time>`): not
-        // part of the cache key, so either tool reuses the other's role.
-        format!("aws-sso-rs-{}", clock.now().unix_timestamp())
-    });
+    let client = crate::sts::sts_client(
+        Some(creds),
+        &target.sts_region,
+        &target.sts_endpoint,
+        &target.transport,
+    );
     let mut call = client
         .assume_role()
         .role_arn(&link.role_arn)
-        .role_session_name(session_name)
+        .role_session_name(session_name(link.role_session_name.as_deref(), clock))
         .set_external_id(link.external_id.clone())
         .set_duration_seconds(link.duration_seconds.and_then(|d| i32::try_from(d).ok()));
     if let Some(serial) = &link.mfa_serial {
@@ -536,9 +489,22 @@ async fn assume_role<C: Clock>(
         .send()
         .await
         .map_err(|e| sts_failure(target, &e, &link.role_arn, &link.profile, source_profile))?;
-    issued(
-        target,
+    let arn = out.assumed_role_user().map(|u| u.arn());
+    let creds = crate::sts::answered_credentials(
         out.credentials(),
-        out.assumed_role_user().map(|u| u.arn()),
+        arn,
+        "AssumeRole",
+        &target.sts_endpoint,
+    )?;
+    Ok((creds, arn.map(str::to_owned)))
+}
+
+/// The `RoleSessionName` of an STS call: the profile's, else one made up (botocore's is
+/// `botocore-session-<time>`). A made-up name is not part of the cache key, so either tool
+/// reuses the other's role.
+fn session_name(configured: Option<&str>, clock: &impl Clock) -> String {
+    configured.map_or_else(
+        || format!("aws-sso-rs-{}", clock.now().unix_timestamp()),
+        str::to_owned,
     )
 }

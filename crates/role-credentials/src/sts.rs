@@ -26,30 +26,11 @@ pub async fn caller_identity(
     endpoint: &aws_sso_profile_config::Endpoint,
     transport: &aws_sso_http::Transport,
 ) -> Result<CallerIdentity, Error> {
-    let creds = aws_credential_types::Credentials::new(
-        &credentials.access_key_id,
-        credentials.secret_access_key.expose(),
-        credentials.session_token().map(str::to_owned),
-        None,
-        "aws-sso-rs",
-    );
-    let config = aws_sso_http::sdk_config(region, endpoint, transport)
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
-        .build();
-    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
+    let client = sts_client(Some(credentials), region, endpoint, transport);
     let out = client.get_caller_identity().send().await.map_err(|e| {
-        use aws_sso_http::Failure;
-        match aws_sso_http::classify(&e, transport, &endpoint.url) {
-            Failure::Service { code, message } => Error::from(ErrorKind::Sts { code, message }),
-            Failure::Unreachable(reason) => Error::from(ErrorKind::StsUnreachable {
-                endpoint: endpoint.url.clone(),
-                reason,
-            }),
-            Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed {
-                endpoint: endpoint.url.clone(),
-                reason,
-            }),
-        }
+        sts_error(&e, endpoint, transport, |code, message| {
+            ErrorKind::Sts { code, message }.into()
+        })
     })?;
     let field = |value: Option<&str>, name: &str| {
         value
@@ -89,17 +70,7 @@ pub async fn federation_token(
     endpoint: &aws_sso_profile_config::Endpoint,
     transport: &aws_sso_http::Transport,
 ) -> Result<RoleCredentials, Error> {
-    let creds = aws_credential_types::Credentials::new(
-        &credentials.access_key_id,
-        credentials.secret_access_key.expose(),
-        credentials.session_token().map(str::to_owned),
-        None,
-        "aws-sso-rs",
-    );
-    let config = aws_sso_http::sdk_config(region, endpoint, transport)
-        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
-        .build();
-    let client: aws_sdk_sts::Client = aws_sso_http::sdk_client!(aws_sdk_sts, &config);
+    let client = sts_client(Some(credentials), region, endpoint, transport);
     // 2 to 32 of the characters STS accepts.
     let mut name: String = name
         .chars()
@@ -123,26 +94,83 @@ pub async fn federation_token(
         .send()
         .await
         .map_err(|e| {
-            use aws_sso_http::Failure;
-            match aws_sso_http::classify(&e, transport, &endpoint.url) {
-                Failure::Service { code, message } => Error::from(ErrorKind::Sts { code, message }),
-                Failure::Unreachable(reason) => Error::from(ErrorKind::StsUnreachable {
-                    endpoint: endpoint.url.clone(),
-                    reason,
-                }),
-                Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed {
-                    endpoint: endpoint.url.clone(),
-                    reason,
-                }),
-            }
+            sts_error(&e, endpoint, transport, |code, message| {
+                ErrorKind::Sts { code, message }.into()
+            })
         })?;
+    answered_credentials(
+        out.credentials(),
+        out.federated_user().map(|u| u.arn()),
+        "GetFederationToken",
+        endpoint,
+    )
+}
+
+/// An STS client in `region` at `endpoint`, signing with `credentials` (`None`: for the
+/// unsigned `AssumeRoleWithWebIdentity`). The one place the workspace's STS clients are made.
+pub(crate) fn sts_client(
+    credentials: Option<&RoleCredentials>,
+    region: &str,
+    endpoint: &aws_sso_profile_config::Endpoint,
+    transport: &aws_sso_http::Transport,
+) -> aws_sdk_sts::Client {
+    let mut config = aws_sso_http::sdk_config(region, endpoint, transport);
+    if let Some(c) = credentials {
+        config = config.credentials_provider(
+            aws_credential_types::provider::SharedCredentialsProvider::new(
+                aws_credential_types::Credentials::new(
+                    &c.access_key_id,
+                    c.secret_access_key.expose(),
+                    c.session_token().map(str::to_owned),
+                    None,
+                    "aws-sso-rs",
+                ),
+            ),
+        );
+    }
+    aws_sso_http::sdk_client!(aws_sdk_sts, &config.build())
+}
+
+/// A failed STS call as the workspace's errors; `service` words the service's own refusal
+/// (its code and message).
+pub(crate) fn sts_error<E>(
+    e: &aws_sdk_sts::error::SdkError<E, aws_smithy_runtime_api::client::orchestrator::HttpResponse>,
+    endpoint: &aws_sso_profile_config::Endpoint,
+    transport: &aws_sso_http::Transport,
+    service: impl FnOnce(String, String) -> Error,
+) -> Error
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    use aws_sso_http::Failure;
+    match aws_sso_http::classify(e, transport, &endpoint.url) {
+        Failure::Service { code, message } => service(code, message),
+        Failure::Unreachable(reason) => Error::from(ErrorKind::StsUnreachable {
+            endpoint: endpoint.url.clone(),
+            reason,
+        }),
+        Failure::Malformed(reason) => Error::from(ErrorKind::StsMalformed {
+            endpoint: endpoint.url.clone(),
+            reason,
+        }),
+    }
+}
+
+/// The credentials of an STS answer (`AssumeRole*`, `GetFederationToken`) of `operation`,
+/// with the account of `arn` (the assumed role's or federated user's), as botocore adds it.
+pub(crate) fn answered_credentials(
+    credentials: Option<&aws_sdk_sts::types::Credentials>,
+    arn: Option<&str>,
+    operation: &str,
+    endpoint: &aws_sso_profile_config::Endpoint,
+) -> Result<RoleCredentials, Error> {
     let malformed = |what: &str| {
         Error::from(ErrorKind::StsMalformed {
             endpoint: endpoint.url.clone(),
-            reason: format!("GetFederationToken: no {what}"),
+            reason: format!("{operation}: no {what}"),
         })
     };
-    let c = out.credentials().ok_or_else(|| malformed("Credentials"))?;
+    let c = credentials.ok_or_else(|| malformed("Credentials"))?;
     let expiration = time::OffsetDateTime::from_unix_timestamp(c.expiration().secs())
         .map_err(|_| malformed("valid Expiration"))?;
     Ok(RoleCredentials {
@@ -150,9 +178,9 @@ pub async fn federation_token(
         secret_access_key: aws_sso_token_cache::Secret::new(c.secret_access_key().to_owned()),
         session_token: aws_sso_token_cache::Secret::new(c.session_token().to_owned()),
         expiration: Some(expiration),
-        account_id: out
-            .federated_user()
-            .and_then(|u| u.arn().split(':').nth(4))
+        account_id: arn
+            .and_then(|a| a.split(':').nth(4))
+            .filter(|a| !a.is_empty())
             .map(str::to_owned),
     })
 }

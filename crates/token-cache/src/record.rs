@@ -310,17 +310,7 @@ impl RoleCredentials {
             Some(p) if p == "sso" => {}
             _ => return Err("ProviderType is not sso".into()),
         }
-        let mut f = match outer.take("Credentials") {
-            Some(Value::Object(map)) => Fields(map),
-            _ => return Err("Credentials is missing".into()),
-        };
-        Ok(Self {
-            access_key_id: f.required_string("AccessKeyId")?,
-            secret_access_key: Secret::new(f.required_string("SecretAccessKey")?),
-            session_token: Secret::new(f.required_string("SessionToken")?),
-            expiration: Some(f.time("Expiration")?.ok_or("Expiration is missing")?),
-            account_id: f.string("AccountId")?,
-        })
+        Self::from_credentials(&mut outer)
     }
 
     /// Parses an assumed role's cache file, as botocore's `AssumeRoleCredentialFetcher` writes
@@ -330,6 +320,11 @@ impl RoleCredentials {
     /// A reason (never containing secrets) when the text holds no credentials.
     pub fn from_assume_role_json(text: &str) -> Result<Self, String> {
         let mut outer = object(text)?;
+        Self::from_credentials(&mut outer)
+    }
+
+    /// The `Credentials` object of both cache files.
+    fn from_credentials(outer: &mut Fields) -> Result<Self, String> {
         let mut f = match outer.take("Credentials") {
             Some(Value::Object(map)) => Fields(map),
             _ => return Err("Credentials is missing".into()),
@@ -347,26 +342,11 @@ impl RoleCredentials {
     /// (`Credentials` with the account added, `AssumedRoleUser`), `Expiration` in
     /// `isoformat`.
     pub fn to_assume_role_json(&self, assumed_role_arn: Option<&str>) -> String {
-        let mut creds = Map::new();
-        put(&mut creds, "AccessKeyId", Some(self.access_key_id.clone()));
-        put(
-            &mut creds,
-            "SecretAccessKey",
-            Some(self.secret_access_key.expose()),
-        );
-        put(
-            &mut creds,
-            "SessionToken",
-            Some(self.session_token.expose()),
-        );
-        put(
-            &mut creds,
-            "Expiration",
-            self.expiration.map(timestamp::isoformat),
-        );
-        put(&mut creds, "AccountId", self.account_id.clone());
         let mut m = Map::new();
-        m.insert("Credentials".into(), Value::Object(creds));
+        m.insert(
+            "Credentials".into(),
+            self.credentials_object(timestamp::isoformat),
+        );
         if let Some(arn) = assumed_role_arn {
             let mut user = Map::new();
             user.insert("Arn".into(), arn.into());
@@ -377,6 +357,17 @@ impl RoleCredentials {
 
     /// The JSON text botocore writes.
     pub fn to_json(&self) -> String {
+        let mut m = Map::new();
+        m.insert("ProviderType".into(), "sso".into());
+        m.insert(
+            "Credentials".into(),
+            self.credentials_object(timestamp::format),
+        );
+        Value::Object(m).to_string()
+    }
+
+    /// The `Credentials` object of both cache files, `Expiration` written by `time`.
+    fn credentials_object(&self, time: fn(OffsetDateTime) -> String) -> Value {
         let mut creds = Map::new();
         put(&mut creds, "AccessKeyId", Some(self.access_key_id.clone()));
         put(
@@ -389,16 +380,9 @@ impl RoleCredentials {
             "SessionToken",
             Some(self.session_token.expose()),
         );
-        put(
-            &mut creds,
-            "Expiration",
-            self.expiration.map(timestamp::format),
-        );
+        put(&mut creds, "Expiration", self.expiration.map(time));
         put(&mut creds, "AccountId", self.account_id.clone());
-        let mut m = Map::new();
-        m.insert("ProviderType".into(), "sso".into());
-        m.insert("Credentials".into(), Value::Object(creds));
-        Value::Object(m).to_string()
+        Value::Object(creds)
     }
 }
 
