@@ -426,6 +426,21 @@ fn profiles_and_the_prompt_show_a_chain_and_the_time_it_lasts() {
         after.contains(CHAINS.trim()),
         "the chained profiles are untouched"
     );
+
+    // A profile whose settings are wrong is marked so, not passed off as another kind.
+    std::fs::write(
+        &config,
+        format!("{after}\n[profile loop-a]\nrole_arn = arn:aws:iam::222222222222:role/A\nsource_profile = loop-b\n\n[profile loop-b]\nrole_arn = arn:aws:iam::222222222222:role/B\nsource_profile = loop-a\n\n[profile bad-arn]\nrole_arn = Deployer\nsource_profile = dev-account-ro\n"),
+    )
+    .expect("config");
+    for name in ["loop-a", "bad-arn"] {
+        let out = w
+            .cmd(&["prompt", "--format", "{state} {remaining} [{login}]"])
+            .env("AWS_PROFILE", name)
+            .output()
+            .expect("prompt");
+        assert_eq!(stdout(&out).trim(), "invalid invalid []", "{name}");
+    }
 }
 
 #[test]

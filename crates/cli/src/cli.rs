@@ -226,8 +226,8 @@ pub const DEFAULT_PROMPT_FORMAT: &str = "{profile} {remaining}";
 #[derive(Debug, Args)]
 pub struct PromptArgs {
     /// What to print: {profile}, {remaining} (`7h12m`, `expired`, `renewable`, `signed-out`,
-    /// `refused`, `no-such-profile`), {state} (`valid`, `renewable`, `expired`, `signed-out`,
-    /// `refused`, `not-sso`, `no-such-profile`, `unknown`), {closest} (for `no-such-profile`,
+    /// `refused`, `invalid`, `no-such-profile`), {state} (`valid`, `renewable`, `expired`,
+    /// `signed-out`, `refused`, `not-sso`, `invalid`, `no-such-profile`, `unknown`), {closest} (for `no-such-profile`,
     /// the profile probably meant), {seconds}, {refreshable} (`yes`/`no`), {account}, {role},
     /// {session}, {region}, {login} (the command that signs in), {warning} (a sentence when
     /// under 15 minutes are left and a browser is needed to renew them, when the sign-in has

@@ -12,8 +12,8 @@
 //! - A source profile with static keys gives those keys, even when it has a `role_arn` too
 //!   (a profile may name itself as its source to keep its keys and its role together). One
 //!   without `role_arn` gives what it holds: a web identity token, an IAM Identity Center
-//!   sign-in, static keys or a `credential_process`, in that order. One with `role_arn` is
-//!   the next link.
+//!   sign-in, static keys in the credentials file, a `credential_process` or static keys in
+//!   the config file, in that order. One with `role_arn` is the next link.
 //! - A profile met twice is a cycle, unless it is its own source and holds static keys.
 //!
 //! The chain is followed in a loop, so a long chain or a cycle ends at once.
@@ -346,10 +346,17 @@ impl ProfileSet {
         {
             return Ok(ChainSource::Sso(sso));
         }
-        if has_static_keys(p) {
+        // botocore's order: keys in the credentials file, then a `credential_process`, then
+        // keys in the config file.
+        let process = p.property("credential_process");
+        let keys_in_credentials_file = ["aws_access_key_id", "aws_secret_access_key"]
+            .into_iter()
+            .filter_map(|k| p.property(k))
+            .any(|k| Some(&*k.location().path) != self.config_path());
+        if has_static_keys(p) && (process.is_none() || keys_in_credentials_file) {
             return static_keys(name, p);
         }
-        if let Some(command) = p.property("credential_process") {
+        if let Some(command) = process {
             return Ok(ChainSource::Process {
                 profile: name.to_owned(),
                 command: command.value().to_owned(),
@@ -504,6 +511,22 @@ sso_region = eu-west-1
         };
         assert_eq!(keys.access_key_id, "AKIAEXAMPLE");
         assert!(!format!("{keys:?}").contains("secret\""), "{keys:?}");
+    }
+
+    #[test]
+    fn a_process_wins_over_keys_in_the_config_file_but_not_over_the_credentials_file() {
+        let config = "[profile p]\ncredential_process = /bin/creds\naws_access_key_id = AKIACONFIG\naws_secret_access_key = s\n";
+        let chain = set(config, "").credential_chain("p").unwrap();
+        assert!(
+            matches!(&chain.source, ChainSource::Process { command, .. } if command == "/bin/creds"),
+            "{chain:?}"
+        );
+        let credentials = "[p]\naws_access_key_id = AKIAFILE\naws_secret_access_key = s\n";
+        let chain = set(config, credentials).credential_chain("p").unwrap();
+        let ChainSource::StaticKeys(keys) = &chain.source else {
+            panic!("static keys: {chain:?}");
+        };
+        assert_eq!(keys.access_key_id, "AKIAFILE");
     }
 
     #[test]

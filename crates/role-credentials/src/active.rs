@@ -29,8 +29,12 @@ pub enum Lasting {
     SignedOut,
     /// The service refused the cached sign-in (revoked on the server): sign in again.
     Refused,
-    /// Not an IAM Identity Center profile (static keys, a role to assume...).
+    /// No IAM Identity Center sign-in behind it (static keys, a `credential_process`, a role
+    /// assumed on either...).
     NotSso,
+    /// Its settings are wrong (a `source_profile` cycle or missing source, a `role_arn` that
+    /// is not one...): `aws-sso-rs profiles` names the line.
+    Invalid,
     /// No such profile in the config files.
     NoSuchProfile {
         /// The profile name closest to it, when one is close enough to be a typo of it.
@@ -41,8 +45,8 @@ pub enum Lasting {
 }
 
 impl Lasting {
-    /// `valid`, `renewable`, `expired`, `signed-out`, `refused`, `not-sso`, `no-such-profile`,
-    /// `unknown`.
+    /// `valid`, `renewable`, `expired`, `signed-out`, `refused`, `not-sso`, `invalid`,
+    /// `no-such-profile`, `unknown`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::For(_) => "valid",
@@ -51,6 +55,7 @@ impl Lasting {
             Self::SignedOut => "signed-out",
             Self::Refused => "refused",
             Self::NotSso => "not-sso",
+            Self::Invalid => "invalid",
             Self::NoSuchProfile { .. } => "no-such-profile",
             Self::Unknown => "unknown",
         }
@@ -156,10 +161,18 @@ pub fn active_profile(
         Ok(Some(sso)) => sso,
         Ok(None) => match set.role_link(&active.profile) {
             Ok(Some(link)) => {
-                let chain = ProfileSet::load(locations)
-                    .ok()
-                    .and_then(|all| all.credential_chain(&active.profile).ok());
-                let Some(sso) = chain.as_ref().and_then(|c| c.sso()).cloned() else {
+                let chain = match ProfileSet::load(locations) {
+                    Ok(all) => match all.credential_chain(&active.profile) {
+                        Ok(chain) => chain,
+                        Err(_) => {
+                            active.login_command.clear();
+                            active.lasting = Lasting::Invalid;
+                            return Some(active);
+                        }
+                    },
+                    Err(_) => return Some(active),
+                };
+                let Some(sso) = chain.sso().cloned() else {
                     // A role assumed on keys, a process or a web identity: its account, role
                     // and region, and no sign-in to run.
                     let arn = &link.role_arn;
@@ -189,14 +202,22 @@ pub fn active_profile(
                 active.session = sso.session.name.clone();
                 sso
             }
-            _ => {
+            Ok(None) => {
                 // No sign-in behind it: no command to offer.
                 active.login_command.clear();
                 active.lasting = Lasting::NotSso;
                 return Some(active);
             }
+            Err(_) => {
+                active.login_command.clear();
+                active.lasting = Lasting::Invalid;
+                return Some(active);
+            }
         },
-        Err(_) => return Some(active),
+        Err(_) => {
+            active.lasting = Lasting::Invalid;
+            return Some(active);
+        }
     };
     if assumed.is_none() && active.account_id.is_none() {
         active.account_id = sso.account_id.clone();

@@ -11,7 +11,7 @@ use crate::world::{Files, World};
 
 pub use crate::cli::DEFAULT_PROMPT_FORMAT as DEFAULT_FORMAT;
 
-/// `{remaining}`: `7h12m`, `expired`, `renewable`, `signed-out`, `refused`,
+/// `{remaining}`: `7h12m`, `expired`, `renewable`, `signed-out`, `refused`, `invalid`,
 /// `no-such-profile`, or nothing.
 fn remaining(active: &ActiveProfile) -> String {
     match &active.lasting {
@@ -20,6 +20,7 @@ fn remaining(active: &ActiveProfile) -> String {
         | Lasting::Expired
         | Lasting::SignedOut
         | Lasting::Refused
+        | Lasting::Invalid
         | Lasting::NoSuchProfile { .. } => active.lasting.name().into(),
         Lasting::NotSso | Lasting::Unknown => String::new(),
     }
@@ -30,7 +31,9 @@ pub fn render(format: &str, active: &ActiveProfile) -> String {
     let seconds = match &active.lasting {
         Lasting::For(left) => left.whole_seconds().to_string(),
         Lasting::Expired | Lasting::Renewable | Lasting::SignedOut | Lasting::Refused => "0".into(),
-        Lasting::NotSso | Lasting::NoSuchProfile { .. } | Lasting::Unknown => String::new(),
+        Lasting::NotSso | Lasting::Invalid | Lasting::NoSuchProfile { .. } | Lasting::Unknown => {
+            String::new()
+        }
     };
     let closest = match &active.lasting {
         Lasting::NoSuchProfile { closest } => closest.clone().unwrap_or_default(),
@@ -118,6 +121,7 @@ mod tests {
             "dev-ro no-such-profile",
             "a name the config does not define is marked"
         );
+        assert_eq!(t(Lasting::Invalid), "dev-ro invalid");
         assert_eq!(t(Lasting::Unknown), "dev-ro");
         assert_eq!(t(Lasting::NotSso), "dev-ro");
         let w = |l| render("{warning}", &active(l));
