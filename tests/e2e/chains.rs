@@ -399,6 +399,36 @@ fn profiles_and_the_prompt_show_a_chain_and_the_time_it_lasts() {
         shown == "deploy-prod 59m" || shown == "deploy-prod 58m",
         "the assumed role's hour: {shown}"
     );
+    let warned = |w: &World| {
+        let out = w
+            .cmd(&[
+                "prompt",
+                "--format",
+                "{remaining} {refreshable} [{warning}]",
+            ])
+            .env("AWS_PROFILE", "deploy-prod")
+            .output()
+            .expect("prompt");
+        stdout(&out).trim().to_owned()
+    };
+    assert!(
+        warned(&w).ends_with(" yes []"),
+        "a role renewed from a lasting sign-in: nothing to warn of: {}",
+        warned(&w)
+    );
+    // The sign-in itself ends in 9 minutes and cannot be renewed: that is what is shown and
+    // warned of, though the role ends sooner... or later.
+    let now = time::OffsetDateTime::now_utc();
+    w.edit_token("my-sso", |t| {
+        t.expires_at = now + time::Duration::minutes(9);
+        t.refresh_token = None;
+    });
+    let shown = warned(&w);
+    assert!(
+        (shown.starts_with("8m") || shown.starts_with("9m"))
+            && shown.contains(" no [aws-sso-rs: the sign-in of profile 'deploy-prod'"),
+        "{shown}"
+    );
 
     // A role assumed on keys: its account, role and region, and no sign-in to offer.
     let out = w
@@ -627,7 +657,7 @@ fn a_web_identity_token_file_gives_credentials_alone_or_at_the_bottom_of_a_chain
     let config = w.path().join(".aws/config");
     let mut text = std::fs::read_to_string(&config).expect("config");
     text.push_str(
-        "\n[profile web]\nrole_arn = arn:aws:iam::444444444444:role/WebRole\nweb_identity_token_file = ~/token.jwt\nrole_session_name = ci-job\n\n[profile via-web]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = web\n",
+        "\n[profile web]\nrole_arn = arn:aws:iam::444444444444:role/WebRole\nweb_identity_token_file = ~/token.jwt\nrole_session_name = ci-job\n\n[profile via-web]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = web\n\n[profile web-and-sso]\nrole_arn = arn:aws:iam::444444444444:role/WebRole\nweb_identity_token_file = ~/token.jwt\nsso_session = my-sso\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\nregion = eu-north-1\n",
     );
     std::fs::write(&config, text).expect("config");
     let me = w.run(&["whoami", "--profile", "web", "--output", "text"]);
@@ -638,6 +668,27 @@ fn a_web_identity_token_file_gives_credentials_alone_or_at_the_bottom_of_a_chain
         stdout(&me)
     );
     assert_eq!(w.mock.count("AssumeRoleWithWebIdentity"), 1);
+    // Its account, role and region in the prompt and in `profiles`.
+    let out = w
+        .cmd(&["prompt", "--format", "{account} {role}"])
+        .env("AWS_PROFILE", "web")
+        .output()
+        .expect("prompt");
+    assert_eq!(stdout(&out).trim(), "444444444444 WebRole");
+    // A web identity comes before an IAM Identity Center sign-in in the same profile, as in
+    // botocore (no sign-in is needed for it).
+    let me = w.run(&["whoami", "--profile", "web-and-sso", "--output", "text"]);
+    assert!(me.status.success(), "{}", stderr(&me));
+    assert!(
+        stdout(&me).contains("assumed-role/WebRole/"),
+        "{}",
+        stdout(&me)
+    );
+    assert_eq!(
+        w.mock.count("AssumeRoleWithWebIdentity"),
+        2,
+        "another session name, another role"
+    );
     let got = process_json(&w.run(&["credential-process", "--profile", "via-web"]));
     assert!(
         got["AccessKeyId"]
@@ -647,7 +698,7 @@ fn a_web_identity_token_file_gives_credentials_alone_or_at_the_bottom_of_a_chain
     assert_eq!(w.mock.count("AssumeRole"), 1);
     assert_eq!(
         w.mock.count("AssumeRoleWithWebIdentity"),
-        1,
+        2,
         "the web identity's role came from the cache"
     );
 
@@ -655,9 +706,11 @@ fn a_web_identity_token_file_gives_credentials_alone_or_at_the_bottom_of_a_chain
     std::fs::write(w.path().join("token.jwt"), "invalid").expect("token");
     std::fs::remove_dir_all(w.path().join(".aws/cli/cache")).expect("clear the cache");
     let out = w.run(&["credential-process", "--profile", "web"]);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("InvalidIdentityToken"),
+        stderr(&out).contains("STS refused the web identity token of profile 'web'")
+            && stderr(&out).contains("InvalidIdentityToken")
+            && stderr(&out).contains("web_identity_token_file"),
         "{}",
         stderr(&out)
     );
@@ -735,4 +788,93 @@ fn what_would_go_wrong_quietly_is_refused_instead() {
         "named, its keys are used: {}",
         stderr(&named)
     );
+}
+
+/// What a reviewer met trying each kind of profile: each error names what is wrong and where,
+/// with the exit code of its class.
+#[test]
+fn each_mistake_is_named_for_what_it_is() {
+    let w = chain_world(Scenario::default());
+    login(&w);
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(
+        "
+[profile half-keys]
+aws_access_key_id = AKIAMOCKSTATICKEY001
+
+[profile unterminated]
+credential_process = \"/bin/echo
+region = eu-central-1
+
+[profile plain-keys]
+aws_access_key_id = AKIAMOCKSTATICKEY001
+aws_secret_access_key = mock/static/secret/key/0000000000000000
+region = eu-west-3
+",
+    );
+    std::fs::write(&config, text).expect("config");
+
+    // `login` of a profile whose role_arn is not one: that line, not "not IAM Identity Center".
+    let out = w.run(&["login", "--profile", "not-an-arn", "--use-device-code"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("role_arn"), "{}", stderr(&out));
+    // Half a pair of keys: the missing key.
+    let out = w.run(&["whoami", "--profile", "half-keys"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("aws_secret_access_key"),
+        "{}",
+        stderr(&out)
+    );
+    let listed = w.run(&["profiles", "--output", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let half = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "half-keys")
+        .expect("listed");
+    assert_eq!(half["kind"], "invalid", "{half}");
+    // A command line that cannot be split: a config error naming the line.
+    let out = w.run(&["credential-process", "--profile", "unterminated"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains("config line"), "{}", stderr(&out));
+    // A profile's own keys that STS refuses: the profile named, exit 8.
+    let out = w.run(&["whoami", "--profile", "bad-keys"]);
+    assert_eq!(out.status.code(), Some(8), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("STS refused the credentials of profile 'bad-keys'"),
+        "{}",
+        stderr(&out)
+    );
+    // --via-portal of keys says where they come from, with no role that is not there.
+    let out = w.run(&[
+        "console",
+        "--profile",
+        "plain-keys",
+        "--via-portal",
+        "--print",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("gets its credentials from plain-keys -> static keys"),
+        "{}",
+        stderr(&out)
+    );
+    // The prompt shows the region of a profile of keys.
+    let out = w
+        .cmd(&["prompt", "--format", "{region} {state} [{login}]"])
+        .env("AWS_PROFILE", "plain-keys")
+        .output()
+        .expect("prompt");
+    assert_eq!(stdout(&out).trim(), "eu-west-3 not-sso []");
+    // Inside `exec` of such a profile, the exported keys' expiry is what runs out.
+    let out = w
+        .cmd(&["prompt", "--format", "{state}"])
+        .env("AWS_SSO_RS_PROFILE", "via-static")
+        .env("AWS_CREDENTIAL_EXPIRATION", "2020-01-01T00:00:00Z")
+        .output()
+        .expect("prompt");
+    assert_eq!(stdout(&out).trim(), "expired");
 }

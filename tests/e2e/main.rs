@@ -15,6 +15,7 @@ mod tls;
 mod logout_status;
 mod problems;
 mod secrets;
+mod serve;
 mod shells;
 mod terminal;
 

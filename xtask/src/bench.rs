@@ -13,6 +13,8 @@
 //!    Identity Center profile it stands on.
 //! 4. `prompt` against `cat` of the config file.
 //! 5. `configure populate` at scale against a throttled mock, against the throttle's bound.
+//! 6. `aws-sso-rs serve`, warm: requests per second and latency with 16 keep-alive
+//!    connections, and its memory after 1,000 and after 100,000 requests.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -602,9 +604,196 @@ fn prompt_against_cat(report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+/// One keep-alive connection asking `path` `n` times; each request's latency.
+fn ask_serve(addr: &str, request: &[u8], n: usize) -> Result<Vec<Duration>> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr)?;
+    stream.set_nodelay(true)?;
+    let mut latencies = Vec::with_capacity(n);
+    let mut buffer = vec![0u8; 16 * 1024];
+    for _ in 0..n {
+        let start = Instant::now();
+        stream.write_all(request)?;
+        // Read the head, then as much body as Content-Length says.
+        let mut have = 0;
+        let (head_end, length) = loop {
+            let got = stream.read(&mut buffer[have..])?;
+            if got == 0 {
+                bail!("the server closed the connection");
+            }
+            have += got;
+            if let Some(end) = buffer[..have].windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
+                if !head.starts_with("http/1.1 200") {
+                    bail!("the server answered {}", head.lines().next().unwrap_or(""));
+                }
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .context("no content-length")?
+                    .trim()
+                    .parse()?;
+                break (end + 4, length);
+            }
+        };
+        while have < head_end + length {
+            let got = stream.read(&mut buffer[have..])?;
+            if got == 0 {
+                bail!("the server closed the connection");
+            }
+            have += got;
+        }
+        latencies.push(start.elapsed());
+    }
+    Ok(latencies)
+}
+
+/// The resident memory of process `pid`, in KiB.
+fn rss_kib(pid: u32) -> Result<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .context("no VmRSS")?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .context("VmRSS")
+}
+
+/// `aws-sso-rs serve`, warm: 16 keep-alive connections, 1,000 requests to warm up, then
+/// 100,000 measured; requests per second, latency percentiles, and the server's RSS after
+/// the first 1,000 and after all.
+fn serve_throughput(report: &mut Report) -> Result<()> {
+    const CONNECTIONS: usize = 16;
+    const WARM: usize = 1_000;
+    const MEASURED: usize = 100_000;
+    let (mut mock, mut env) = start_mock(None)?;
+    let home = tempfile::tempdir()?;
+    std::fs::create_dir_all(home.path().join(".aws"))?;
+    std::fs::write(home.path().join(".aws/config"), CONFIG)?;
+    env.push(("HOME".into(), home.path().display().to_string()));
+    let aws_sso_rs = installed_binary();
+    let run = |args: &[&str]| -> Result<()> {
+        let status = Command::new(&aws_sso_rs)
+            .args(args)
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()?;
+        if !status.success() {
+            bail!("aws-sso-rs {args:?} failed");
+        }
+        Ok(())
+    };
+    run(&["login", "--all", "--use-device-code", "--no-browser"])?;
+    let token_file = home.path().join("serve-token");
+    let mut server = Command::new(&aws_sso_rs)
+        .args(["serve", "--listen", "127.0.0.1:0", "--token-file"])
+        .arg(&token_file)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let first = BufReader::new(server.stdout.take().context("serve stdout")?)
+        .lines()
+        .next()
+        .context("serve printed nothing")??;
+    let uri = first
+        .strip_prefix("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://")
+        .context("the FULL_URI line")?;
+    let addr = uri[..uri.find('/').context("a path")?].to_owned();
+    let token = std::fs::read_to_string(&token_file)?;
+    let request = format!(
+        "GET /profile/dev-account-ro HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {token}\r\n\r\n"
+    )
+    .into_bytes();
+    let pid = server.id();
+    let load = |total: usize| -> Result<(Duration, Vec<Duration>)> {
+        let start = Instant::now();
+        let per = total / CONNECTIONS;
+        let threads: Vec<_> = (0..CONNECTIONS)
+            .map(|_| {
+                let (addr, request) = (addr.clone(), request.clone());
+                std::thread::spawn(move || ask_serve(&addr, &request, per))
+            })
+            .collect();
+        let mut all = Vec::with_capacity(total);
+        for t in threads {
+            all.extend(
+                t.join()
+                    .map_err(|_| anyhow::anyhow!("a client panicked"))??,
+            );
+        }
+        Ok((start.elapsed(), all))
+    };
+    let measured = (|| -> Result<_> {
+        load(WARM)?;
+        let rss_warm = rss_kib(pid)?;
+        let (took, mut latencies) = load(MEASURED)?;
+        let rss_after = rss_kib(pid)?;
+        latencies.sort();
+        Ok((took, latencies, rss_warm, rss_after))
+    })();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
+    let _ = server.wait();
+    let _ = mock.kill();
+    let _ = mock.wait();
+    let (took, latencies, rss_warm, rss_after) = measured?;
+    let pick = |q: f64| {
+        latencies[((latencies.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1000.0
+    };
+    let rps = latencies.len() as f64 / took.as_secs_f64();
+    let (p50, p99) = (pick(0.5), pick(0.99));
+    let grew = rss_after as i64 - rss_warm as i64;
+    let met = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!(
+        "\nserve: {MEASURED} requests over {CONNECTIONS} keep-alive connections, warm (after {WARM})"
+    );
+    println!(
+        "  {rps:.0} requests/s (target >= 5,000: {}); latency p50 {p50:.3} ms, p99 {p99:.3} ms (target < 5: {})",
+        met(rps >= 5_000.0),
+        met(p99 < 5.0)
+    );
+    println!(
+        "  RSS {rss_warm} KiB after {WARM}, {rss_after} KiB after {} more: {grew:+} KiB (target within 2,048: {})",
+        MEASURED,
+        met(grew.abs() <= 2048)
+    );
+    report.line("## The credential server");
+    report.line("");
+    report.line(format!(
+        "`aws-sso-rs serve`, warm (the role's credentials cached; each request reads the config's state and the cache file), {CONNECTIONS} keep-alive connections from a client on the same 2 cores, {MEASURED} requests after {WARM} to warm up:"
+    ));
+    report.line("");
+    report.line(format!(
+        "- {rps:.0} requests per second (target >= 5,000: {});",
+        met(rps >= 5_000.0)
+    ));
+    report.line(format!(
+        "- latency p50 {p50:.3} ms, p99 {p99:.3} ms (target p99 < 5 ms: {});",
+        met(p99 < 5.0)
+    ));
+    report.line(format!(
+        "- resident memory {rss_warm} KiB after {WARM} requests, {rss_after} KiB after {MEASURED} more: {grew:+} KiB (target within 2 MiB: {}).",
+        met(grew.abs() <= 2048)
+    ));
+    report.line("");
+    Ok(())
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     let root = workspace_root();
     let mut report = Report::default();
+    if args.iter().any(|a| a == "--serve") {
+        build_release(&root)?;
+        return serve_throughput(&mut report);
+    }
     if args.iter().any(|a| a == "--prompt") {
         build_release(&root)?;
         return prompt_against_cat(&mut report);
@@ -626,6 +815,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let mock = cargo_bench("aws-sso-mock-endpoint", "throughput")?;
     whole_process(&root, &mut report)?;
     prompt_against_cat(&mut report)?;
+    serve_throughput(&mut report)?;
     populate_at_scale(&mut report)?;
     report.line("## Parsing the config (in process)");
     report.line("");

@@ -51,9 +51,10 @@ const HELP: &str = "usage: cargo xtask <command>
 
 commands:
   conformance [--vectors DIR]  run the shared AWS conformance suites (default DIR: ../shared/vectors)
-  bench [--process|--prompt|--populate]
+  bench [--process|--prompt|--serve|--populate]
                                release-build benchmarks: parsing, the mock, whole processes,
-                               prompt against cat, populate at scale (each flag: only that one)
+                               prompt against cat, the credential server, populate at scale
+                               (each flag: only that one)
   ci [--verbose] [--only STEP,...]
                                everything CI runs: venv, Chromium and shells, fmt, clippy,
                                tests, docs (-D warnings), cargo deny, cargo package, the

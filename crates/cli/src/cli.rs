@@ -93,6 +93,15 @@ pub enum Command {
     Export(ExportArgs),
     /// Run a program with a profile's role credentials in its environment.
     Exec(ExecArgs),
+    /// Serve credentials to IDEs, containers and long jobs: the container-credentials protocol
+    /// of the AWS SDKs, each profile at /profile/NAME, until stopped.
+    ///
+    /// It prints the AWS_CONTAINER_CREDENTIALS_FULL_URI and
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE lines to give a program. Credentials are
+    /// renewed before they expire and the sign-in from its refresh token; a browser never
+    /// opens: when a sign-in is needed, each request gets the `aws-sso-rs login` command to
+    /// run, and serving resumes once you have.
+    Serve(ServeArgs),
     /// Show who the profile's credentials belong to (as `aws sts get-caller-identity`).
     Whoami(WhoamiArgs),
     /// List the accounts a sign-in reaches and the roles in each.
@@ -446,6 +455,25 @@ pub struct ExecArgs {
         value_name = "COMMAND"
     )]
     pub command: Vec<String>,
+}
+
+/// Where `aws-sso-rs serve` listens unless told otherwise.
+pub const DEFAULT_SERVE_ADDRESS: &str = "127.0.0.1:9911";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on. Another address than 127.0.0.1 lets whoever can
+    /// reach it ask (the token still decides who gets credentials): see `docs/security.md`.
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_SERVE_ADDRESS)]
+    pub listen: std::net::SocketAddr,
+    /// Serve only this profile (repeat for more); default: every profile of the config.
+    #[arg(long = "profile", value_name = "PROFILE", add = profile_candidates())]
+    pub profiles: Vec<String>,
+    /// Where to write the authorization token (mode 0600), for
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; default: $XDG_RUNTIME_DIR/aws-sso-rs/serve-token,
+    /// else aws-sso-rs's cache folder.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

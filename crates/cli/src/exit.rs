@@ -132,7 +132,10 @@ fn credentials(e: &CredentialsError) -> Code {
         }
         CredentialsKind::RoleNotAssigned { .. }
         | CredentialsKind::AssumeRoleDenied { .. }
-        | CredentialsKind::SourceRefused { .. } => Code::AccessDenied,
+        | CredentialsKind::SourceRefused { .. }
+        | CredentialsKind::KeysRefused { .. }
+        | CredentialsKind::WebIdentityRefused { .. }
+        | CredentialsKind::MfaCodeRefused { .. } => Code::AccessDenied,
         CredentialsKind::AssumeRole { code, .. }
             if code == "Throttling" || aws_sso_http::is_server_failure(code) =>
         {

@@ -268,6 +268,14 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
                 commands::exec::run(&s, &args.command, args.force, args.server, world)
             }
         }
+        cli::Command::Serve(args) => {
+            let s = settings::ServeSettings::resolve(&args, env, files()?)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::serve::run(&s, world)
+            }
+        }
         cli::Command::Whoami(args) => {
             let s = credential_settings(world, args.profile.as_deref(), false, true)?;
             if show {

@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::cli::{
     ConsoleArgs, ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, PopulateArgs, ProfilesArgs,
-    StatusArgs,
+    ServeArgs, StatusArgs,
 };
 use crate::world::Files;
 
@@ -194,7 +194,9 @@ pub struct CredentialSettings {
     pub portal_endpoint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oidc_endpoint: Option<String>,
-    /// STS for `whoami`: `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` > `sso_region`.
+    /// STS for `whoami`: `AWS_REGION` > `AWS_DEFAULT_REGION` > the profile's `region` >
+    /// `sso_region` (for a chain: > the source's `region` > the bottom's `sso_region` >
+    /// `us-east-1`).
     pub sts_region: String,
     /// The region of the profile's service calls (the console's): the one STS is reached in
     /// unless `sts_regional_endpoints = legacy` signs for `us-east-1`.
@@ -401,5 +403,56 @@ impl ConsoleSettings {
             duration_seconds: args.duration,
             credentials,
         }
+    }
+}
+
+/// Settings of `aws-sso-rs serve`.
+#[derive(Debug, Serialize)]
+pub struct ServeSettings {
+    pub files: Files,
+    pub listen: std::net::SocketAddr,
+    /// The profiles served; empty: every profile of the config.
+    pub profiles: Vec<String>,
+    pub token_file: std::path::PathBuf,
+    /// The profile the printed lines name: the first `--profile`, else the selected profile
+    /// (`AWS_PROFILE`, ..., `default`) when the config has it.
+    pub example_profile: Option<String>,
+}
+
+impl ServeSettings {
+    /// Every `--profile` is resolved now, so a misspelt or broken one fails at start.
+    pub fn resolve(args: &ServeArgs, env: &dyn Env, files: Files) -> Result<Self> {
+        let locations = files.locations();
+        for name in &args.profiles {
+            let selected = aws_sso_profile_config::SelectedProfile {
+                name: name.clone(),
+                source: aws_sso_profile_config::ProfileSource::Flag,
+            };
+            let (target, _) = selection::credential_target(&locations, &selected, env)?;
+            if target.long_term_keys() {
+                return Err(crate::exit::usage(format!(
+                    "profile '{name}' holds long-term keys, and `serve` gives short-lived credentials (the AWS SDKs need their token and expiry); serve a role assumed on them instead"
+                )));
+            }
+        }
+        let example_profile = match args.profiles.first() {
+            Some(first) => Some(first.clone()),
+            None => {
+                let selected = select_profile(None, env);
+                ProfileSet::load_profile(&locations, &selected.name)
+                    .ok()
+                    .filter(|set| set.profile(&selected.name).is_some())
+                    .map(|_| selected.name)
+            }
+        };
+        Ok(Self {
+            listen: args.listen,
+            profiles: args.profiles.clone(),
+            token_file: args.token_file.clone().unwrap_or_else(|| {
+                aws_sso_role_credentials::default_token_file(env, &files.tool_cache_dir)
+            }),
+            example_profile,
+            files,
+        })
     }
 }

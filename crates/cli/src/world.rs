@@ -16,7 +16,7 @@ use serde::Serialize;
 /// What a command may touch: the environment, the platform's path rules, and the clock.
 /// Tests build one with a fixed clock and their own environment.
 pub struct World {
-    pub env: Box<dyn Env + Send + Sync>,
+    pub env: std::sync::Arc<dyn Env + Send + Sync>,
     pub platform: Platform,
     pub clock: std::sync::Arc<dyn Clock>,
     /// Whether a person can answer: stdin is a terminal. Only then is a picker offered.
@@ -26,7 +26,7 @@ pub struct World {
 
 impl World {
     pub fn new(
-        env: Box<dyn Env + Send + Sync>,
+        env: std::sync::Arc<dyn Env + Send + Sync>,
         platform: Platform,
         clock: std::sync::Arc<dyn Clock>,
         interactive: bool,
@@ -44,7 +44,7 @@ impl World {
         use std::io::IsTerminal;
         Self::new(
             // Read once: every setting of the command sees the same environment.
-            Box::new(EnvSnapshot::of_process()),
+            std::sync::Arc::new(EnvSnapshot::of_process()),
             Platform::current(),
             std::sync::Arc::new(SystemClock),
             std::io::stdin().is_terminal(),
@@ -55,11 +55,17 @@ impl World {
     /// thread for what runs in the background (the credential server of `exec --server`),
     /// the calling thread for what a command waits on.
     pub fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
+        self.runtime_with_workers(1)
+    }
+
+    /// The runtime, with `workers` threads when this call builds it (`serve` answers many
+    /// clients at once; a command waits on one thing at a time).
+    pub fn runtime_with_workers(&self, workers: usize) -> Result<&tokio::runtime::Runtime> {
         if let Some(runtime) = self.runtime.get() {
             return Ok(runtime);
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
+            .worker_threads(workers)
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;

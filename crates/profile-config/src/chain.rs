@@ -141,7 +141,9 @@ pub struct CredentialChain {
     pub source: ChainSource,
     /// The roles assumed on the source's credentials, in the order they are assumed: the
     /// first with the source's credentials, the last is the asked profile's own role. Empty
-    /// when the profile is its own source.
+    /// when no role is assumed (the profile is keys, a process, a web identity or an IAM
+    /// Identity Center role itself); a profile that names itself as its source, with keys,
+    /// has one.
     pub links: Vec<RoleLink>,
 }
 
@@ -357,6 +359,16 @@ impl ProfileSet {
             return static_keys(name, p);
         }
         if let Some(command) = process {
+            if shlex::split(command.value()).is_none_or(|words| words.is_empty()) {
+                return Err(ErrorKind::InvalidValue {
+                    section: format!("profile '{name}'"),
+                    key: "credential_process",
+                    value: command.value().to_owned(),
+                    location: command.location().clone(),
+                    reason: "a command line, split as a shell would (an unmatched quote, or nothing to run?)",
+                }
+                .into());
+            }
             return Ok(ChainSource::Process {
                 profile: name.to_owned(),
                 command: command.value().to_owned(),

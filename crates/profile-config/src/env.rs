@@ -196,6 +196,9 @@ pub mod vars {
     /// The folder for caches (XDG base directories); aws-sso-rs keeps its own (the account
     /// directory) under `$XDG_CACHE_HOME/aws-sso-rs`, else `~/.cache/aws-sso-rs`.
     pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+    /// The user's runtime folder (XDG base directories: only the user can read it, emptied
+    /// when the user's last session ends); `aws-sso-rs serve` writes its token there.
+    pub const XDG_RUNTIME_DIR: &str = "XDG_RUNTIME_DIR";
     /// Set (to anything) to turn colour off (no-color.org).
     pub const NO_COLOR: &str = "NO_COLOR";
 }

@@ -69,9 +69,9 @@ pub struct ActiveProfile {
     pub profile: String,
     /// Where the name came from.
     pub source: ActiveSource,
-    /// `sso_account_id`, when it has one.
+    /// The account: `sso_account_id`, or that of the role it assumes (`role_arn`).
     pub account_id: Option<String>,
-    /// `sso_role_name`, when it has one.
+    /// The role: `sso_role_name`, or the name in the `role_arn` it assumes.
     pub role_name: Option<String>,
     /// The sso-session's name, when it has one.
     pub session: Option<String>,
@@ -81,6 +81,10 @@ pub struct ActiveProfile {
     pub lasting: Lasting,
     /// Whether the sign-in can be renewed without a browser (a valid refresh token).
     pub refreshable: bool,
+    /// Whether the time shown is a cached role's that is assumed again from the sign-in,
+    /// without a browser, when it ends (a chain whose role ends before its sign-in): nothing
+    /// to warn of.
+    pub renewed_from_sign_in: bool,
     /// The command that signs in again; empty for a profile with no IAM Identity Center
     /// sign-in behind it.
     pub login_command: String,
@@ -95,7 +99,10 @@ impl ActiveProfile {
         let window = ExpiryPolicy::default().token_refresh_window;
         let inside_exec = self.source == ActiveSource::Exec;
         let left = match &self.lasting {
-            Lasting::For(left) if *left < window && (!self.refreshable || inside_exec) => {
+            Lasting::For(left)
+                if *left < window
+                    && (inside_exec || !(self.refreshable || self.renewed_from_sign_in)) =>
+            {
                 format!("has {} left", timestamp::human_duration(*left))
             }
             Lasting::Expired => "has expired".to_owned(),
@@ -142,6 +149,7 @@ pub fn active_profile(
         region: None,
         lasting: Lasting::Unknown,
         refreshable: false,
+        renewed_from_sign_in: false,
     };
     let Ok(set) = ProfileSet::load_profile(locations, &active.profile) else {
         return Some(active);
@@ -151,9 +159,35 @@ pub fn active_profile(
         let closest = ProfileSet::load(locations).ok().and_then(|all| {
             closest_name(all.profiles().map(|p| p.name()), &active.profile).map(str::to_owned)
         });
+        active.login_command.clear();
         active.lasting = Lasting::NoSuchProfile { closest };
         return Some(active);
     }
+    // Inside `exec`, the keys it exported are what runs out.
+    let exported = (source == ActiveSource::Exec)
+        .then(|| env.non_empty(vars::AWS_CREDENTIAL_EXPIRATION))
+        .flatten()
+        .and_then(|t| timestamp::parse(&t));
+    // With no sign-in behind the profile: no command to offer, and the exported keys' time,
+    // if any.
+    let without_sign_in = |mut active: ActiveProfile| {
+        active.login_command.clear();
+        active.lasting = match exported {
+            Some(until) if until > now => Lasting::For(until - now),
+            Some(_) => Lasting::Expired,
+            None => Lasting::NotSso,
+        };
+        Some(active)
+    };
+    let invalid = |mut active: ActiveProfile| {
+        active.login_command.clear();
+        active.lasting = Lasting::Invalid;
+        Some(active)
+    };
+    let own_region = set
+        .profile(&active.profile)
+        .and_then(|p| p.get("region"))
+        .map(str::to_owned);
     // A role assumed through `source_profile`: the sign-in at the bottom of its chain (every
     // profile read, for the chain), and its own cached role.
     let mut assumed = None;
@@ -164,60 +198,53 @@ pub fn active_profile(
                 let chain = match ProfileSet::load(locations) {
                     Ok(all) => match all.credential_chain(&active.profile) {
                         Ok(chain) => chain,
-                        Err(_) => {
-                            active.login_command.clear();
-                            active.lasting = Lasting::Invalid;
-                            return Some(active);
-                        }
+                        Err(_) => return invalid(active),
                     },
                     Err(_) => return Some(active),
                 };
+                let arn = &link.role_arn;
+                active.account_id = arn.split(':').nth(4).map(str::to_owned);
+                active.role_name = arn.rsplit('/').next().map(str::to_owned);
+                active.region = own_region.clone();
                 let Some(sso) = chain.sso().cloned() else {
                     // A role assumed on keys, a process or a web identity: its account, role
                     // and region, and no sign-in to run.
-                    let arn = &link.role_arn;
-                    active.account_id = arn.split(':').nth(4).map(str::to_owned);
-                    active.role_name = arn.rsplit('/').next().map(str::to_owned);
-                    active.region = set
-                        .profile(&active.profile)
-                        .and_then(|p| p.get("region"))
-                        .map(str::to_owned);
-                    active.login_command.clear();
-                    active.lasting = Lasting::NotSso;
-                    return Some(active);
+                    return without_sign_in(active);
                 };
                 assumed = cache
                     .load_assumed_role(&crate::chain::link_key(&link))
                     .ok()
                     .flatten()
                     .and_then(|c| c.expiration);
-                let arn = &link.role_arn;
-                // The region exec and export hand a program: the profile's own.
-                active.region = set
-                    .profile(&active.profile)
-                    .and_then(|p| p.get("region"))
-                    .map(str::to_owned);
-                active.account_id = arn.split(':').nth(4).map(str::to_owned);
-                active.role_name = arn.rsplit('/').next().map(str::to_owned);
                 active.session = sso.session.name.clone();
                 sso
             }
             Ok(None) => {
-                // No sign-in behind it: no command to offer.
-                active.login_command.clear();
-                active.lasting = Lasting::NotSso;
-                return Some(active);
+                // Keys, a process or a web identity: its region (and a web identity's
+                // account and role).
+                let profile = set.profile(&active.profile);
+                if let Some(arn) = profile
+                    .filter(|p| p.get("web_identity_token_file").is_some())
+                    .and_then(|p| p.get("role_arn"))
+                {
+                    active.account_id = arn.split(':').nth(4).map(str::to_owned);
+                    active.role_name = arn.rsplit('/').next().map(str::to_owned);
+                }
+                active.region = own_region;
+                // Half a pair of keys is wrong; a profile of settings alone (a region) is not.
+                if set.credential_chain(&active.profile).is_err_and(|e| {
+                    !matches!(
+                        e.kind(),
+                        aws_sso_profile_config::ErrorKind::NoCredentials { .. }
+                    )
+                }) {
+                    return invalid(active);
+                }
+                return without_sign_in(active);
             }
-            Err(_) => {
-                active.login_command.clear();
-                active.lasting = Lasting::Invalid;
-                return Some(active);
-            }
+            Err(_) => return invalid(active),
         },
-        Err(_) => {
-            active.lasting = Lasting::Invalid;
-            return Some(active);
-        }
+        Err(_) => return invalid(active),
     };
     if assumed.is_none() && active.account_id.is_none() {
         active.account_id = sso.account_id.clone();
@@ -228,11 +255,6 @@ pub fn active_profile(
             active.login_command = format!("aws-sso-rs login --sso-session {name}");
         }
     }
-    // Inside `exec` with static keys, those keys are what runs out.
-    let exported = (source == ActiveSource::Exec)
-        .then(|| env.non_empty(vars::AWS_CREDENTIAL_EXPIRATION))
-        .flatten()
-        .and_then(|t| timestamp::parse(&t));
     let status = cache.token_status(
         &TokenKey::for_session(&sso.session),
         &ExpiryPolicy::default(),
@@ -249,8 +271,14 @@ pub fn active_profile(
             Some(left) => match assumed.map(|until| until - now) {
                 // The role is assumed again from the sign-in, no browser needed: nothing to
                 // warn of while the sign-in lasts.
-                Some(role_left) if role_left > time::Duration::ZERO && role_left < left => {
-                    active.refreshable = true;
+                Some(role_left)
+                    if role_left > time::Duration::ZERO
+                        && role_left < left
+                        // A sign-in that itself ends soon for good is what to show and warn of.
+                        && (active.refreshable
+                            || left >= ExpiryPolicy::default().token_refresh_window) =>
+                {
+                    active.renewed_from_sign_in = true;
                     Lasting::For(role_left)
                 }
                 _ => Lasting::For(left),

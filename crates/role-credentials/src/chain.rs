@@ -1,6 +1,7 @@
 //! Credentials of a role assumed through `source_profile` ([`ChainTarget`]): the source's
 //! credentials (an IAM Identity Center role, static keys, a `credential_process`, the
-//! environment), then one STS `AssumeRole` per link, each cached where and as the AWS CLI
+//! environment, a web identity's role), then one STS `AssumeRole` per link (none for a
+//! profile that is itself keys, a process or a web identity), each cached where and as the AWS CLI
 //! caches it (`~/.aws/cli/cache`, named by the hash of the `AssumeRole` arguments), so the
 //! AWS CLI, botocore and aws-sso-rs reuse each other's assumed roles.
 //!
@@ -28,8 +29,10 @@ use crate::target::RoleTarget;
 /// How long a process waits for another one assuming the same role.
 const LINK_WAIT: Duration = Duration::from_secs(60);
 
-/// A profile that assumes a role on another profile's credentials, resolved: the chain, the
-/// IAM Identity Center role at its bottom (if it stands on one), and where STS is.
+/// A profile that gets its credentials other than from its own IAM Identity Center role,
+/// resolved: a role assumed on another profile's credentials, or a profile that is itself
+/// static keys, a `credential_process` or a web identity (a chain of no links); the IAM
+/// Identity Center role at its bottom (if it stands on one), and where STS is.
 #[derive(Debug, Clone)]
 pub struct ChainTarget {
     /// The chain, as the config gives it.
@@ -75,7 +78,7 @@ pub fn link_key(link: &RoleLink) -> AssumedRoleKey {
 }
 
 impl ChainTarget {
-    /// Resolves `profile`, which assumes a role (see [`ProfileSet::credential_chain`]).
+    /// Resolves `profile`, whatever its chain (see [`ProfileSet::credential_chain`]).
     ///
     /// # Errors
     /// The chain is broken (a config error naming the file and line), or stands on an IAM
@@ -191,9 +194,11 @@ impl MfaCode for NoMfa {
 ///
 /// # Errors
 /// The source gives no credentials (signed out: the message names `aws-sso-rs login --profile
-/// <asked profile>`), STS refuses a link ([`ErrorKind::AssumeRoleDenied`] names the role and
-/// the profile whose credentials asked), an MFA code is needed and nobody can give it, the
-/// cache cannot be used.
+/// <asked profile>`; [`ErrorKind::ChainSource`], [`ErrorKind::CredentialProcess`]), STS
+/// refuses a link ([`ErrorKind::AssumeRoleDenied`] names the role and the profile whose
+/// credentials asked; [`ErrorKind::SourceRefused`], [`ErrorKind::WebIdentityRefused`],
+/// [`ErrorKind::MfaCodeRefused`], [`ErrorKind::AssumeRole`]), an MFA code is needed and nobody
+/// can give it ([`ErrorKind::MfaCodeNeeded`]), the cache cannot be used.
 pub async fn chain_credentials<C: Clock, P: Presenter>(
     target: &ChainTarget,
     cache: &TokenCache,
@@ -391,7 +396,33 @@ async fn web_identity<C: Clock>(
         .web_identity_token(token.trim())
         .send()
         .await
-        .map_err(|e| sts_failure(target, &e, role_arn, profile, profile))?;
+        .map_err(|e| {
+            crate::sts::sts_error(
+                &e,
+                &target.sts_endpoint,
+                &target.transport,
+                |code, message| match code.as_str() {
+                    "InvalidIdentityToken"
+                    | "ExpiredTokenException"
+                    | "ExpiredToken"
+                    | "IDPRejectedClaim"
+                    | "AccessDenied" => ErrorKind::WebIdentityRefused {
+                        profile: profile.to_owned(),
+                        role_arn: role_arn.to_owned(),
+                        code,
+                        message,
+                    }
+                    .into(),
+                    _ => ErrorKind::AssumeRole {
+                        role_arn: role_arn.to_owned(),
+                        profile: profile.to_owned(),
+                        code,
+                        message,
+                    }
+                    .into(),
+                },
+            )
+        })?;
     let arn = out.assumed_role_user().map(|u| u.arn());
     let creds = crate::sts::answered_credentials(
         out.credentials(),
@@ -425,6 +456,9 @@ where
         &target.sts_endpoint,
         &target.transport,
         |code, message| match code.as_str() {
+            "AccessDenied" if message.contains("MultiFactorAuthentication") => {
+                ErrorKind::MfaCodeRefused { role_arn, profile }.into()
+            }
             "AccessDenied" => ErrorKind::AssumeRoleDenied {
                 role_arn,
                 profile,

@@ -1,10 +1,17 @@
-//! The container-credentials protocol on `127.0.0.1`, for `aws-sso-rs exec --server`: SDKs in
-//! the child read `AWS_CONTAINER_CREDENTIALS_FULL_URI` and send
-//! `AWS_CONTAINER_AUTHORIZATION_TOKEN`; every answer carries fresh credentials, so a long
-//! program outlives any one set of them.
+//! The container-credentials protocol, the one HTTP server of aws-sso-rs: what the AWS SDKs
+//! call when `AWS_CONTAINER_CREDENTIALS_FULL_URI` (or `..._RELATIVE_URI`) is set, sending the
+//! token of `AWS_CONTAINER_AUTHORIZATION_TOKEN` (or of the file
+//! `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` names) in `Authorization`.
+//!
+//! [`ContainerServer`] binds and checks each request: the token first (compared in constant
+//! time; a wrong or missing one gets `401` and no detail), then the method (only `GET`: `405`);
+//! what a path answers is a [`CredentialHandler`]'s to say: `exec --server` serves one
+//! profile at `/credentials` ([`ContainerServer::serve_target`]), `aws-sso-rs serve` each
+//! profile at `/profile/NAME` ([`crate::ProfileServer`]).
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use aws_sso_token_cache::{RoleCredentials, Secret};
@@ -13,17 +20,48 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response, StatusCode};
 use tokio::net::TcpListener;
 
-use crate::Error;
+use crate::{Error, ErrorKind};
+
+/// What a served path answers.
+#[derive(Debug)]
+pub enum Answer {
+    /// `200` with the credentials.
+    Credentials(RoleCredentials),
+    /// `404`: nothing is served at that path; the message says what is.
+    NotFound(String),
+    /// `503`: a person must act first (sign in, enter an MFA code); the message says how.
+    Unavailable(String),
+    /// `500`: the credentials could not be had; the message says why.
+    Failed(String),
+}
+
+/// What a [`ContainerServer`] answers for each path, once the request is authorized.
+pub trait CredentialHandler: Send + Sync + 'static {
+    /// The answer for `path` (percent-encoded, as sent).
+    fn answer(&self, path: &str) -> impl Future<Output = Answer> + Send;
+}
 
 /// A bound server: where it listens and the token clients must send.
 #[derive(Debug)]
 pub struct ContainerServer {
     listener: TcpListener,
     token: Secret,
-    url: String,
+    addr: SocketAddr,
 }
 
-fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+/// A new random authorization token: 256 bits, hex.
+///
+/// # Errors
+/// The system has no randomness to give.
+pub fn new_token() -> std::io::Result<Secret> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(Secret::new(
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    ))
+}
+
+fn response(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(body)));
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -33,30 +71,72 @@ fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     r
 }
 
+fn message(status: StatusCode, code: &str, text: &str) -> Response<Full<Bytes>> {
+    response(
+        status,
+        serde_json::json!({ "Code": code, "Message": text }).to_string(),
+    )
+}
+
 impl ContainerServer {
-    /// Binds `127.0.0.1` on a free port and makes a random 256-bit token.
+    /// Binds `127.0.0.1` on a free port with a new random token (`exec --server`).
     ///
     /// # Errors
     /// No port can be bound or there is no randomness.
     pub async fn bind() -> std::io::Result<Self> {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        let url = format!(
-            "http://127.0.0.1:{}/credentials",
-            listener.local_addr()?.port()
-        );
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let token = Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let addr = listener.local_addr()?;
         Ok(Self {
             listener,
-            token,
-            url,
+            token: new_token()?,
+            addr,
         })
     }
 
-    /// The value of `AWS_CONTAINER_CREDENTIALS_FULL_URI`.
-    pub fn url(&self) -> &str {
-        &self.url
+    /// Binds `addr` (port 0: a free one), with `token`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Listen`], naming the address and what to do (the port is taken, the
+    /// address is not one of this machine's, binding it needs privileges).
+    pub async fn bind_to(addr: SocketAddr, token: Secret) -> Result<Self, Error> {
+        let listen_error = |e: std::io::Error| {
+            let hint = match e.kind() {
+                std::io::ErrorKind::AddrInUse => {
+                    "another program (perhaps another `aws-sso-rs serve`) listens there: stop it, or choose another port with --listen".to_owned()
+                }
+                std::io::ErrorKind::AddrNotAvailable => format!(
+                    "no network interface here has the address {}: add it first (for a container endpoint on Linux: sudo ip addr add {}/32 dev lo), or choose another with --listen",
+                    addr.ip(),
+                    addr.ip()
+                ),
+                std::io::ErrorKind::PermissionDenied => {
+                    "ports below 1024 need privileges: choose a port above 1024 with --listen".to_owned()
+                }
+                _ => "choose another address with --listen".to_owned(),
+            };
+            Error::from(ErrorKind::Listen {
+                addr,
+                reason: e.to_string(),
+                hint,
+            })
+        };
+        let listener = TcpListener::bind(addr).await.map_err(listen_error)?;
+        let addr = listener.local_addr().map_err(listen_error)?;
+        Ok(Self {
+            listener,
+            token,
+            addr,
+        })
+    }
+
+    /// Where it listens.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The value of `AWS_CONTAINER_CREDENTIALS_FULL_URI` for `exec --server`'s one profile.
+    pub fn url(&self) -> String {
+        format!("http://{}/credentials", self.addr)
     }
 
     /// The value of `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
@@ -64,129 +144,101 @@ impl ContainerServer {
         &self.token
     }
 
-    /// Serves `target`'s role credentials until the future is dropped: each authorized
-    /// request is answered from the cache when fresh, else fetched (a token refreshed when
-    /// due), never with a sign-in (what `aws-sso-rs exec --server` runs).
-    pub async fn serve_role(
-        self,
-        target: crate::RoleTarget,
-        cache: aws_sso_token_cache::TokenCache,
-        clock: Arc<dyn aws_sso_token_cache::Clock>,
-    ) {
-        let clients = crate::SdkClients::for_target(&target);
-        let shared = Arc::new((clients, cache, target, clock));
-        self.serve(move || {
-            let shared = shared.clone();
-            async move {
-                let (clients, cache, target, clock) = &*shared;
-                tracing::debug!(
-                    "credential server: request for profile '{}'",
-                    target.profile
-                );
-                clients.resolver(clock, cache).credentials(target).await
-            }
-        })
-        .await;
-    }
-
-    /// Serves the credentials of `target`, any profile the credential commands serve (an IAM
-    /// Identity Center role or a chain of roles): the cached answer, else fetched (never a
-    /// sign-in, never an MFA prompt).
+    /// Serves the credentials of `target` at `/credentials` until the future is dropped (what
+    /// `aws-sso-rs exec --server` runs): any profile the credential commands serve, the cached
+    /// answer, else fetched (never a sign-in, never an MFA prompt).
     pub async fn serve_target(
         self,
         target: crate::CredentialTarget,
         cache: aws_sso_token_cache::TokenCache,
         clock: Arc<dyn aws_sso_token_cache::Clock>,
     ) {
-        let shared = Arc::new((target, cache, clock));
-        self.serve(move || {
-            let shared = shared.clone();
-            async move {
-                let (target, cache, clock) = &*shared;
-                tracing::debug!(
-                    "credential server: request for profile '{}'",
-                    target.profile()
-                );
-                let policy = aws_sso_token_cache::ExpiryPolicy::default();
-                if let Some(c) = crate::cached_credentials(cache, target, &policy, clock.now()) {
-                    return Ok(c);
-                }
-                crate::credentials_for(
-                    target,
-                    cache,
-                    clock,
-                    policy,
-                    None::<(&aws_sso_device_auth::PrintPresenter, _)>,
-                    &crate::NoMfa,
-                )
-                .await
-            }
-        })
-        .await;
+        let handler = Arc::new(crate::serve::OneProfile::new(target, cache, clock));
+        self.serve(handler, std::future::pending()).await;
     }
 
-    /// Serves until the future is dropped, answering each authorized request with the
-    /// credentials `get` returns.
-    pub async fn serve<F, Fut>(self, get: F)
-    where
-        F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = Result<RoleCredentials, Error>> + Send,
-    {
-        let get = Arc::new(get);
+    /// Serves until `shutdown` completes (then finishes the requests under way) or the future
+    /// is dropped, answering each authorized `GET` as `handler` says.
+    pub async fn serve<H: CredentialHandler>(
+        self,
+        handler: Arc<H>,
+        shutdown: impl Future<Output = ()> + Send,
+    ) {
         let token = Arc::new(self.token);
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let mut shutdown = std::pin::pin!(shutdown);
         loop {
-            let Ok((stream, peer)) = self.listener.accept().await else {
+            let accepted = tokio::select! {
+                accepted = self.listener.accept() => accepted,
+                () = &mut shutdown => break,
+            };
+            let Ok((stream, peer)) = accepted else {
                 continue;
             };
-            // Bound to 127.0.0.1, so this holds; checked all the same.
-            if !peer.ip().is_loopback() {
-                continue;
-            }
-            let (get, token) = (get.clone(), token.clone());
+            let _ = stream.set_nodelay(true);
+            let (handler, token) = (handler.clone(), token.clone());
+            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                let (handler, token) = (handler.clone(), token.clone());
+                async move { Ok::<_, Infallible>(answer(&*handler, &token, &req, peer).await) }
+            });
+            let io = hyper_util::rt::TokioIo::new(stream);
+            let connection = hyper::server::conn::http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(io, service);
+            let connection = graceful.watch(connection);
             tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req: Request<Incoming>| {
-                    let (get, token) = (get.clone(), token.clone());
-                    async move {
-                        // Only `GET /credentials`: nothing else is served.
-                        if req.uri().path() != "/credentials" {
-                            return Ok::<_, Infallible>(json(
-                                StatusCode::NOT_FOUND,
-                                r#"{"Message":"not found"}"#.into(),
-                            ));
-                        }
-                        if req.method() != hyper::Method::GET {
-                            return Ok(json(
-                                StatusCode::METHOD_NOT_ALLOWED,
-                                r#"{"Message":"only GET"}"#.into(),
-                            ));
-                        }
-                        let sent = req
-                            .headers()
-                            .get(hyper::header::AUTHORIZATION)
-                            .map(|v| v.as_bytes())
-                            .unwrap_or_default();
-                        if !token.matches(sent) {
-                            return Ok(json(
-                                StatusCode::UNAUTHORIZED,
-                                r#"{"Message":"missing or wrong authorization token"}"#.into(),
-                            ));
-                        }
-                        Ok(match get().await {
-                            Ok(c) => json(StatusCode::OK, c.to_container_json()),
-                            Err(e) => json(
-                                StatusCode::INTERNAL_SERVER_ERROR,
-                                serde_json::json!({ "Message": e.to_string() }).to_string(),
-                            ),
-                        })
-                    }
-                });
-                let io = hyper_util::rt::TokioIo::new(stream);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(io, service)
-                    .await;
+                let _ = connection.await;
             });
         }
+        // Let the requests under way finish, but not forever.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
     }
+}
+
+/// The answer to one request: authorized first, then `GET` only, then the handler's.
+async fn answer<H: CredentialHandler>(
+    handler: &H,
+    token: &Secret,
+    req: &Request<Incoming>,
+    peer: SocketAddr,
+) -> Response<Full<Bytes>> {
+    let path = req.uri().path();
+    let sent = req
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .map(|v| v.as_bytes())
+        .unwrap_or_default();
+    let (status, response) = if !token.matches(sent) {
+        // No detail: whoever lacks the token learns nothing of what is served.
+        let r = response(StatusCode::UNAUTHORIZED, String::new());
+        (r.status(), r)
+    } else if req.method() != hyper::Method::GET {
+        let mut r = message(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "only GET is served",
+        );
+        r.headers_mut().insert(
+            hyper::header::ALLOW,
+            hyper::header::HeaderValue::from_static("GET"),
+        );
+        (r.status(), r)
+    } else {
+        let r = match handler.answer(path).await {
+            Answer::Credentials(c) => response(StatusCode::OK, c.to_container_json()),
+            Answer::NotFound(m) => message(StatusCode::NOT_FOUND, "NotFound", &m),
+            Answer::Unavailable(m) => message(StatusCode::SERVICE_UNAVAILABLE, "SignInNeeded", &m),
+            Answer::Failed(m) => message(StatusCode::INTERNAL_SERVER_ERROR, "Failed", &m),
+        };
+        (r.status(), r)
+    };
+    // The method, path, peer and status: never a header, never a body.
+    tracing::debug!(
+        "credential server: {} {path} from {peer}: {}",
+        req.method(),
+        status.as_u16()
+    );
+    response
 }
 
 #[cfg(test)]
@@ -194,8 +246,8 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    /// The status line of `request` sent raw to `port`.
-    async fn ask(port: u16, request: String) -> String {
+    /// The status line and body of `request` sent raw to `port`.
+    async fn ask(port: u16, request: String) -> (String, String) {
         let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .expect("connect");
@@ -203,58 +255,87 @@ mod tests {
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer).await.expect("read");
         let text = String::from_utf8_lossy(&answer).into_owned();
-        text.lines().next().unwrap_or_default().to_owned()
+        let status = text.lines().next().unwrap_or_default().to_owned();
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned();
+        (status, body)
+    }
+
+    struct Fixed;
+
+    impl CredentialHandler for Fixed {
+        async fn answer(&self, path: &str) -> Answer {
+            match path {
+                "/credentials" => Answer::Credentials(RoleCredentials {
+                    access_key_id: "ASIATEST".into(),
+                    secret_access_key: Secret::new("s"),
+                    session_token: Secret::new("t"),
+                    expiration: Some(time::OffsetDateTime::now_utc()),
+                    account_id: None,
+                }),
+                "/later" => Answer::Unavailable("run: aws-sso-rs login --profile dev".into()),
+                other => Answer::NotFound(format!("nothing at {other}")),
+            }
+        }
     }
 
     #[tokio::test]
-    async fn only_get_on_its_path_with_the_token_is_answered() {
+    async fn the_token_then_get_then_the_handler_decide() {
         let server = ContainerServer::bind().await.expect("bind");
-        let port: u16 = server
-            .url()
-            .trim_start_matches("http://127.0.0.1:")
-            .trim_end_matches("/credentials")
-            .parse()
-            .expect("port");
+        let port = server.local_addr().port();
         let token = server.token().expose().to_owned();
-        tokio::spawn(server.serve(|| async {
-            Ok(RoleCredentials {
-                access_key_id: "ASIATEST".into(),
-                secret_access_key: Secret::new("s"),
-                session_token: Secret::new("t"),
-                expiration: Some(time::OffsetDateTime::now_utc()),
-                account_id: None,
-            })
-        }));
+        tokio::spawn(server.serve(Arc::new(Fixed), std::future::pending()));
         let req = |method: &str, path: &str, auth: &str| {
             format!(
                 "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\nContent-Length: 0\r\n\r\n"
             )
         };
         let good = format!("Authorization: {token}\r\n");
-        assert!(
-            ask(port, req("GET", "/credentials", &good))
-                .await
-                .contains(" 200 ")
-        );
+        let (status, body) = ask(port, req("GET", "/credentials", &good)).await;
+        assert!(status.contains(" 200 "), "{status}");
+        assert!(body.contains("ASIATEST"), "{body}");
         assert!(
             ask(port, req("POST", "/credentials", &good))
                 .await
+                .0
                 .contains(" 405 ")
         );
-        assert!(
-            ask(port, req("GET", "/other", &good))
-                .await
-                .contains(" 404 ")
-        );
-        assert!(
-            ask(port, req("GET", "/credentials", ""))
-                .await
-                .contains(" 401 ")
-        );
-        assert!(
-            ask(port, req("GET", "/credentials", "Authorization: wrong\r\n"))
-                .await
-                .contains(" 401 ")
-        );
+        let (status, body) = ask(port, req("GET", "/other", &good)).await;
+        assert!(status.contains(" 404 "), "{status}");
+        assert!(body.contains("nothing at /other"), "{body}");
+        let (status, body) = ask(port, req("GET", "/later", &good)).await;
+        assert!(status.contains(" 503 "), "{status}");
+        assert!(body.contains("aws-sso-rs login --profile dev"), "{body}");
+        for auth in ["", "Authorization: wrong\r\n"] {
+            for (method, path) in [("GET", "/credentials"), ("POST", "/other")] {
+                let (status, body) = ask(port, req(method, path, auth)).await;
+                assert!(status.contains(" 401 "), "{method} {path}: {status}");
+                assert_eq!(body, "", "a refusal says nothing of what is served");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_port_in_use_is_named_with_what_to_do() {
+        let first = ContainerServer::bind().await.expect("bind");
+        let err = ContainerServer::bind_to(first.local_addr(), Secret::new("t"))
+            .await
+            .expect_err("in use");
+        let text = err.to_string();
+        assert!(text.contains(&first.local_addr().to_string()), "{text}");
+        assert!(text.contains("--listen"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_stop_ends_the_server_after_the_request_under_way() {
+        let server = ContainerServer::bind().await.expect("bind");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let served = tokio::spawn(server.serve(Arc::new(Fixed), async {
+            let _ = stopped.await;
+        }));
+        stop.send(()).expect("send");
+        tokio::time::timeout(std::time::Duration::from_secs(5), served)
+            .await
+            .expect("the server stops")
+            .expect("joined");
     }
 }

@@ -33,7 +33,11 @@ impl CredentialTarget {
     /// # Errors
     /// As [`RoleTarget::resolve`] or [`ChainTarget::resolve`].
     pub fn resolve(set: &ProfileSet, profile: &str, env: &dyn Env) -> Result<Self, Error> {
-        if set.role_link(profile)?.is_some() {
+        // A web identity comes first, as in botocore, even beside IAM Identity Center keys.
+        let web_identity = set
+            .profile(profile)
+            .is_some_and(|p| p.get("web_identity_token_file").is_some());
+        if set.role_link(profile)?.is_some() || web_identity {
             return Ok(Self::Chain(Box::new(ChainTarget::resolve(
                 set, profile, env,
             )?)));
@@ -54,6 +58,16 @@ impl CredentialTarget {
                     Ok(Self::Chain(Box::new(ChainTarget::resolve(
                         set, profile, env,
                     )?)))
+                }
+                // What is wrong with the keys it has (half a pair...) says more than "not
+                // IAM Identity Center".
+                Err(chain_error)
+                    if !matches!(
+                        chain_error.kind(),
+                        aws_sso_profile_config::ErrorKind::NoCredentials { .. }
+                    ) =>
+                {
+                    Err(chain_error.into())
                 }
                 _ => Err(e),
             },
@@ -98,12 +112,16 @@ impl CredentialTarget {
     }
 
     /// The account and role the credentials are for: the SSO role's, or the last link's
-    /// (from its ARN).
+    /// (from its ARN), or a web identity's; empty for keys or a process.
     pub fn account_and_role(&self) -> (String, String) {
         match self {
             Self::Sso(t) => (t.account_id.clone(), t.role_name.clone()),
             Self::Chain(c) => {
-                let arn = c.chain.links.last().map_or("", |l| l.role_arn.as_str());
+                let arn = match (c.chain.links.last(), &c.chain.source) {
+                    (Some(link), _) => link.role_arn.as_str(),
+                    (None, ChainSource::WebIdentity { role_arn, .. }) => role_arn.as_str(),
+                    (None, _) => "",
+                };
                 let account = arn.split(':').nth(4).unwrap_or_default().to_owned();
                 let role = arn.rsplit('/').next().unwrap_or_default().to_owned();
                 (account, role)
@@ -111,7 +129,20 @@ impl CredentialTarget {
         }
     }
 
-    /// Whether it is a profile of long-term keys itself (no role assumed on them).
+    /// Whether it assumes a role (`role_arn` with a source, or a web identity's role).
+    pub fn assumes_a_role(&self) -> bool {
+        match self {
+            Self::Sso(_) => false,
+            Self::Chain(c) => {
+                !c.chain.links.is_empty()
+                    || matches!(c.chain.source, ChainSource::WebIdentity { .. })
+            }
+        }
+    }
+
+    /// Whether it is a profile of static keys itself (no role assumed on them): keys with no
+    /// expiry known, long-term or not, which what needs an expiry (the container protocol,
+    /// `export --to-credentials-file`) cannot hand out.
     pub fn long_term_keys(&self) -> bool {
         matches!(self, Self::Chain(c)
             if c.chain.links.is_empty()
@@ -137,7 +168,30 @@ pub fn cached_credentials(
 ) -> Option<RoleCredentials> {
     match target {
         CredentialTarget::Sso(t) => crate::cached(cache, t, policy, now),
-        CredentialTarget::Chain(c) => cached_assumed(cache, c.chain.links.last()?, policy, now),
+        CredentialTarget::Chain(c) => match (c.chain.links.last(), &c.chain.source) {
+            (Some(link), _) => cached_assumed(cache, link, policy, now),
+            // A web identity's role, cached as botocore caches it.
+            (
+                None,
+                ChainSource::WebIdentity {
+                    role_arn,
+                    role_session_name,
+                    ..
+                },
+            ) => cache
+                .load_assumed_role(&aws_sso_token_cache::AssumedRoleKey::new(
+                    &aws_sso_token_cache::AssumeRoleArgs {
+                        role_arn,
+                        role_session_name: role_session_name.as_deref(),
+                        ..aws_sso_token_cache::AssumeRoleArgs::default()
+                    },
+                ))
+                .ok()
+                .flatten()
+                .filter(|c| policy.role_credentials_fresh(c, now)),
+            // Keys are read where they are, a process is run: nothing cached.
+            (None, _) => None,
+        },
     }
 }
 

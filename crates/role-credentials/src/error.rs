@@ -159,7 +159,8 @@ pub enum ErrorKind {
         /// What is wrong with it.
         reason: String,
     },
-    /// STS refused the call (`whoami`).
+    /// STS refused the call for another reason (`whoami`, the calls of a chain, `console`'s
+    /// federation token).
     #[error("STS answered {code}: {message}; try again, and add --debug to see the requests")]
     Sts {
         /// The error code (`Throttling`, `ExpiredToken`, ...).
@@ -208,7 +209,44 @@ pub enum ErrorKind {
         /// STS's message.
         message: String,
     },
-    /// STS refused an `AssumeRole` for another reason.
+    /// STS refused a profile's own credentials (`whoami`, `console` of a profile of keys or a
+    /// process): wrong, deactivated or expired keys.
+    #[error(
+        "STS refused the credentials of profile '{profile}' ({code}: {message}); check that profile's keys (or what gives them)"
+    )]
+    KeysRefused {
+        /// The profile.
+        profile: String,
+        /// The error code (`InvalidClientTokenId`, `SignatureDoesNotMatch`, `ExpiredToken`).
+        code: String,
+        /// STS's message.
+        message: String,
+    },
+    /// STS refused a web identity token (`AssumeRoleWithWebIdentity`).
+    #[error(
+        "STS refused the web identity token of profile '{profile}' for {role_arn} ({code}: {message}); check the file web_identity_token_file names (a fresh token from its issuer) and the role's trust policy"
+    )]
+    WebIdentityRefused {
+        /// The profile.
+        profile: String,
+        /// The role.
+        role_arn: String,
+        /// The error code (`InvalidIdentityToken`, `ExpiredTokenException`, ...).
+        code: String,
+        /// STS's message.
+        message: String,
+    },
+    /// STS refused the MFA code given for a link.
+    #[error(
+        "STS refused the MFA code for {role_arn} (profile '{profile}'): it is wrong, or was used already; run the command again with the next code of that device"
+    )]
+    MfaCodeRefused {
+        /// The role.
+        role_arn: String,
+        /// The profile that names it.
+        profile: String,
+    },
+    /// STS refused an `AssumeRole` (or `AssumeRoleWithWebIdentity`) for another reason.
     #[error(
         "STS answered {code} when assuming {role_arn} (profile '{profile}'): {message}; check the profile's role_arn, duration_seconds and external_id"
     )]
@@ -271,6 +309,16 @@ pub enum ErrorKind {
         command: String,
         /// What went wrong.
         reason: String,
+    },
+    /// The credential server cannot listen where it was asked to.
+    #[error("cannot listen on {addr}: {reason}; {hint}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The system's reason.
+        reason: String,
+        /// What to do.
+        hint: String,
     },
     /// Another portal error.
     #[error(transparent)]

@@ -34,10 +34,12 @@
 //! - [`why_signed_out`]: why a sign-in cannot be used, as the cache tells it.
 //! - [`active_profile`]: the active profile and how long it lasts, for prompts, and
 //!   [`ActiveProfile::warning`], what a person should be told.
-//! - [`caller_identity`]: who the credentials belong to (STS); [`ContainerServer`]: a local
-//!   container-credentials endpoint ([`ContainerServer::serve_target`] for any profile the
-//!   credential commands serve, [`ContainerServer::serve_role`] for an IAM Identity Center
-//!   role); [`federation_token`], a federated session for an IAM user's keys.
+//! - [`caller_identity`]: who the credentials belong to (STS); [`federation_token`], a
+//!   federated session for an IAM user's keys.
+//! - [`ContainerServer`]: the container-credentials protocol, answering as a
+//!   [`CredentialHandler`] says ([`ContainerServer::serve_target`]: one profile, for `exec
+//!   --server`); [`ProfileServer`]: every profile at `/profile/NAME`, renewed ahead of expiry
+//!   ([`ProfileServer::renew`]), the use case of `aws-sso-rs serve`.
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).
@@ -82,6 +84,7 @@ mod provider;
 mod report;
 mod resolver;
 pub mod selection;
+mod serve;
 mod setup;
 mod sts;
 mod target;
@@ -92,7 +95,7 @@ pub use clients::{SdkClients, fetch_credentials};
 pub use console::{
     ConsoleRequest, console_destination, console_host, federation_url, portal_console_url,
 };
-pub use container::ContainerServer;
+pub use container::{Answer, ContainerServer, CredentialHandler, new_token};
 pub use credential_target::{CredentialTarget, cached_credentials, credentials_for};
 pub use directory::{
     Choice, Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning, Freshness,
@@ -116,6 +119,7 @@ pub use report::{
     damaged_token, profile_report, sign_in_report,
 };
 pub use resolver::Resolver;
+pub use serve::{ProfileServer, ServeEvents, TokenFile, default_token_file};
 pub use setup::{Question, Questions, SetupAnswers, SetupError, SetupPlan, SsoSetup};
 pub use sts::{CallerIdentity, caller_identity, federation_token};
 pub use target::{RoleTarget, SessionTarget};

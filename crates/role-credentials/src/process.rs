@@ -37,11 +37,12 @@ pub fn run(profile: &str, command: &str, resolving: &str) -> Result<RoleCredenti
         .map_err(|e| fail(format!("cannot start {}: {e}", words[0])))?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(fail(format!(
-            "it exited with {}: {}",
-            out.status,
-            stderr.trim()
-        )));
+        let said = stderr.trim();
+        return Err(fail(if said.is_empty() {
+            format!("it exited with {} and said nothing on stderr", out.status)
+        } else {
+            format!("it exited with {}: {said}", out.status)
+        }));
     }
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
         .map_err(|e| fail(format!("its output is not JSON ({e})")))?;

@@ -132,8 +132,8 @@ pub enum ProfileAccess {
         /// Its token, as every command reports one.
         token: TokenStatus,
     },
-    /// A role assumed through `source_profile`: the chain, the role, and the sign-in at its
-    /// bottom (when it stands on one) with its token.
+    /// A role assumed through `source_profile` (or on a web identity token): the chain, the
+    /// role, and the sign-in at its bottom (when it stands on one) with its token.
     Chain {
         /// As people read it: `deploy-prod -> dev -> sso-session corp`.
         chain: String,
@@ -142,7 +142,7 @@ pub enum ProfileAccess {
         /// The IAM Identity Center profile at the bottom and its token.
         sso: Option<(aws_sso_profile_config::SsoProfile, TokenStatus)>,
     },
-    /// Some other way (keys, a process): not aws-sso-rs's to report.
+    /// Static keys or a `credential_process`: no sign-in or role to report.
     Other,
     /// The profile cannot be used: why (with file and line).
     Invalid(String),
@@ -212,7 +212,30 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
                     }
                 }
             }
-            Ok(None) => ProfileAccess::Other,
+            // Keys, a process, a web identity: the role of a web identity is shown as a chain's;
+            // keys or a process that cannot give credentials (half a pair...) as invalid.
+            Ok(None) => match set.credential_chain(section.name()) {
+                Ok(chain) => match &chain.source {
+                    aws_sso_profile_config::ChainSource::WebIdentity { role_arn, .. } => {
+                        ProfileAccess::Chain {
+                            chain: chain.describe(),
+                            role_arn: role_arn.clone(),
+                            sso: None,
+                        }
+                    }
+                    _ => ProfileAccess::Other,
+                },
+                Err(e)
+                    if !matches!(
+                        e.kind(),
+                        aws_sso_profile_config::ErrorKind::NoCredentials { .. }
+                    ) =>
+                {
+                    warnings.push(e.to_string());
+                    ProfileAccess::Invalid(e.to_string())
+                }
+                Err(_) => ProfileAccess::Other,
+            },
             Err(e) => {
                 warnings.push(e.to_string());
                 ProfileAccess::Invalid(e.to_string())

@@ -112,21 +112,32 @@ pub fn sso_behind(
     set: &ProfileSet,
     name: &str,
 ) -> Result<aws_sso_profile_config::SsoProfile, Error> {
-    match set.require_sso_profile(name) {
-        Ok(profile) => Ok(profile),
-        Err(e) if matches!(set.role_link(name), Ok(Some(_))) => {
-            drop(e);
-            let chain = set.credential_chain(name)?;
-            match chain.sso() {
-                Some(sso) => Ok(sso.clone()),
-                None => Err(ErrorKind::NoSignInBehind {
-                    profile: name.to_owned(),
-                    chain: chain.describe(),
-                }
-                .into()),
+    let not_sso = match set.require_sso_profile(name) {
+        Ok(profile) => return Ok(profile),
+        Err(e) => e,
+    };
+    // A role (or a bad `role_arn`) says what is wrong or what it stands on; so does a
+    // profile of keys, a process or a web identity.
+    let link = set.role_link(name)?;
+    match set.credential_chain(name) {
+        Ok(chain) => match chain.sso() {
+            Some(sso) => Ok(sso.clone()),
+            None => Err(ErrorKind::NoSignInBehind {
+                profile: name.to_owned(),
+                chain: chain.describe(),
             }
+            .into()),
+        },
+        Err(chain_error)
+            if link.is_some()
+                || !matches!(
+                    chain_error.kind(),
+                    aws_sso_profile_config::ErrorKind::NoCredentials { .. }
+                ) =>
+        {
+            Err(chain_error.into())
         }
-        Err(e) => Err(e.into()),
+        Err(_) => Err(not_sso.into()),
     }
 }
 

@@ -15,23 +15,40 @@ pub struct CallerIdentity {
     pub arn: String,
 }
 
-/// Calls STS `GetCallerIdentity` with `credentials` in `region` at `endpoint` (set on the client
-/// unless it is the public default).
+/// What STS refusing `profile`'s own credentials means: [`ErrorKind::KeysRefused`] for keys
+/// it does not take, else [`ErrorKind::Sts`].
+fn refusal(profile: &str) -> impl FnOnce(String, String) -> Error {
+    move |code, message| match code.as_str() {
+        "InvalidClientTokenId" | "SignatureDoesNotMatch" | "ExpiredToken" => {
+            ErrorKind::KeysRefused {
+                profile: profile.to_owned(),
+                code,
+                message,
+            }
+            .into()
+        }
+        _ => ErrorKind::Sts { code, message }.into(),
+    }
+}
+
+/// Calls STS `GetCallerIdentity` with `credentials` (profile `profile`'s) in `region` at
+/// `endpoint` (set on the client unless it is the public default).
 ///
 /// # Errors
 /// STS cannot be reached or refuses the credentials.
 pub async fn caller_identity(
+    profile: &str,
     credentials: &RoleCredentials,
     region: &str,
     endpoint: &aws_sso_profile_config::Endpoint,
     transport: &aws_sso_http::Transport,
 ) -> Result<CallerIdentity, Error> {
     let client = sts_client(Some(credentials), region, endpoint, transport);
-    let out = client.get_caller_identity().send().await.map_err(|e| {
-        sts_error(&e, endpoint, transport, |code, message| {
-            ErrorKind::Sts { code, message }.into()
-        })
-    })?;
+    let out = client
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| sts_error(&e, endpoint, transport, refusal(profile)))?;
     let field = |value: Option<&str>, name: &str| {
         value
             .filter(|v| !v.is_empty())
@@ -56,9 +73,9 @@ pub async fn caller_identity(
 const FEDERATION_POLICY: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
 
-/// Short-lived credentials for an IAM user's long-term keys (`credentials`): STS
-/// `GetFederationToken`, named `name`, for `duration` (the console signs in with these, as it
-/// cannot with long-term keys).
+/// Short-lived credentials for an IAM user's long-term keys (`credentials`, profile `name`'s):
+/// STS `GetFederationToken`, named after the profile, for `duration` (the console signs in
+/// with these, as it cannot with long-term keys).
 ///
 /// # Errors
 /// STS cannot be reached or refuses the keys.
@@ -71,6 +88,7 @@ pub async fn federation_token(
     transport: &aws_sso_http::Transport,
 ) -> Result<RoleCredentials, Error> {
     let client = sts_client(Some(credentials), region, endpoint, transport);
+    let profile = name;
     // 2 to 32 of the characters STS accepts.
     let mut name: String = name
         .chars()
@@ -93,11 +111,7 @@ pub async fn federation_token(
         .duration_seconds(i32::try_from(duration.as_secs().clamp(900, 129_600)).unwrap_or(3600))
         .send()
         .await
-        .map_err(|e| {
-            sts_error(&e, endpoint, transport, |code, message| {
-                ErrorKind::Sts { code, message }.into()
-            })
-        })?;
+        .map_err(|e| sts_error(&e, endpoint, transport, refusal(profile)))?;
     answered_credentials(
         out.credentials(),
         out.federated_user().map(|u| u.arn()),

@@ -7,6 +7,7 @@
 //! | SSO access token ([`SsoToken`]) | `~/.aws/sso/cache` | [`TokenKey`]: SHA-1 of the sso-session name, or of the start URL for a legacy profile |
 //! | OIDC client registration ([`ClientRegistration`]) | `~/.aws/sso/cache` | [`RegistrationKey`] |
 //! | role credentials ([`RoleCredentials`]; also as a `credential_process` document and a container endpoint's answer) | `~/.aws/cli/cache` | [`RoleKey`] |
+//! | an assumed role (`AssumeRole`, `AssumeRoleWithWebIdentity`: [`TokenCache::load_assumed_role`]) | `~/.aws/cli/cache` | [`AssumedRoleKey`]: SHA-1 of the call's arguments, as botocore's `AssumeRoleCredentialFetcher` |
 //! | a token the service refused ([`TokenCache::record_refusal`]) | `~/.aws/sso/aws-sso-rs-locks` | `refused-<TokenKey>`: a fingerprint of the refused token |
 //!
 //! Writes replace a file atomically (temporary file in the same folder, flushed, renamed), so

@@ -21,12 +21,18 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
     let start_url = sso.map_or("", |r| r.sign_in.session.start_url.as_str());
     let url = if settings.via_portal {
         let Some(role) = c.target.sso_role().filter(|_| c.chain.is_none()) else {
-            return Err(crate::exit::usage(format!(
-                "--via-portal: profile '{}' assumes {} through source_profile ({}), a role the AWS access portal does not list; leave out --via-portal to open the console by federation",
-                c.profile,
-                c.role_name,
-                c.chain.as_deref().unwrap_or_default()
-            )));
+            let chain = c.chain.as_deref().unwrap_or_default();
+            return Err(crate::exit::usage(if c.target.assumes_a_role() {
+                format!(
+                    "--via-portal: profile '{}' assumes {} ({chain}), a role the AWS access portal does not list; leave out --via-portal to open the console by federation",
+                    c.profile, c.role_name
+                )
+            } else {
+                format!(
+                    "--via-portal: profile '{}' gets its credentials from {chain}, not from the AWS access portal; leave out --via-portal to open the console by federation",
+                    c.profile
+                )
+            }));
         };
         portal_console_url(
             &role.sign_in.session.start_url,

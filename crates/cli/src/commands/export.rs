@@ -63,11 +63,17 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
             "--to-credentials-file and --as go with --format ini (the credentials file's own format)",
         ));
     }
-    if args.to_credentials_file && args.section.is_none() && settings.chain.is_some() {
-        // Keys in a section of that name would win over its role_arn for every profile
-        // whose source_profile it is, in the AWS CLI and here, until they expire.
+    if args.to_credentials_file && settings.target.long_term_keys() {
         return Err(crate::exit::usage(format!(
-            "--to-credentials-file: profile '{}' gets its credentials through {}; name another section with --as NAME (keys in [{}] would stand in for its role in every profile that uses it as source_profile)",
+            "--to-credentials-file writes short-lived credentials, and profile '{}' gives keys that do not expire; they are in your files already: use the profile itself",
+            settings.profile
+        )));
+    }
+    if args.to_credentials_file && args.section.is_none() && settings.chain.is_some() {
+        // Keys in a section of that name win over its role_arn or credential_process, in the
+        // AWS CLI and here, and keep winning once they have expired.
+        return Err(crate::exit::usage(format!(
+            "--to-credentials-file: profile '{}' gets its credentials through {}; name another section with --as NAME (keys in [{}] of the credentials file would take the place of how it gets them, for it and every profile that uses it as source_profile, and fail once they expire)",
             settings.profile,
             settings.chain.as_deref().unwrap_or_default(),
             settings.profile

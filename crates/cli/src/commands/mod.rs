@@ -16,6 +16,7 @@ pub mod pick;
 pub mod populate;
 pub mod profiles;
 pub mod prompt;
+pub mod serve;
 pub mod shell_init;
 pub mod status;
 pub mod whoami;

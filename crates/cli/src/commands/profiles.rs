@@ -218,7 +218,7 @@ mod tests {
         let home = aws_sso_e2e::TempHome::with_example_config();
         let now = datetime!(2030-01-01 9:00 UTC);
         let world = World::new(
-            Box::new(
+            std::sync::Arc::new(
                 aws_sso_profile_config::MapEnv::new().with("HOME", home.path().to_string_lossy()),
             ),
             aws_sso_profile_config::Platform::Unix,
@@ -267,7 +267,7 @@ mod tests {
 
     fn world_later(world: &World, settings: &ProfilesSettings, at: time::OffsetDateTime) {
         let later = World::new(
-            Box::new(aws_sso_profile_config::MapEnv::new()),
+            std::sync::Arc::new(aws_sso_profile_config::MapEnv::new()),
             world.platform,
             std::sync::Arc::new(ManualClock::new(at)),
             false,

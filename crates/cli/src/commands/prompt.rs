@@ -100,6 +100,7 @@ mod tests {
             region: None,
             lasting,
             refreshable: false,
+            renewed_from_sign_in: false,
             login_command: "aws-sso-rs login --sso-session corp".into(),
         }
     }

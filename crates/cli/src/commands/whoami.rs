@@ -22,6 +22,7 @@ pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -
     let creds = role_credentials(settings, world)?;
     let runtime = world.runtime()?;
     let me = runtime.block_on(aws_sso_role_credentials::caller_identity(
+        &settings.profile,
         &creds,
         &settings.sts_region,
         &settings.sts_endpoint,
