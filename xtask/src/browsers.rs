@@ -1,5 +1,6 @@
-//! Debian's Chromium and ChromeDriver, for the browser tests, tmux for the terminal tests, and
-//! zsh and fish for the shell tests.
+//! Debian's Chromium and ChromeDriver, for the browser tests, tmux for the terminal tests,
+//! zsh and fish for the shell tests, and iproute2's `ip` for the credential server's test in a
+//! network namespace.
 
 use std::path::Path;
 use std::process::Command;
@@ -32,8 +33,8 @@ fn as_root(args: &[&str]) -> Command {
     cmd
 }
 
-/// Installs `chromium`, `chromium-driver`, `tmux`, `zsh` and `fish` with apt when any is
-/// missing.
+/// Installs `chromium`, `chromium-driver`, `tmux`, `zsh`, `fish` and `iproute2` with apt when
+/// any is missing.
 pub fn ensure() -> Result<()> {
     let chromium =
         std::env::var("AWS_SSO_RS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -41,13 +42,14 @@ pub fn ensure() -> Result<()> {
         && ["chromedriver", "tmux", "zsh", "fish"]
             .into_iter()
             .all(on_path)
+        && (on_path("ip") || Path::new("/usr/sbin/ip").is_file() || Path::new("/sbin/ip").is_file())
     {
         return Ok(());
     }
     eprintln!(
-        "installing Debian's chromium, chromium-driver, tmux, zsh and fish for the browser, terminal and shell tests"
+        "installing Debian's chromium, chromium-driver, tmux, zsh, fish and iproute2 for the browser, terminal, shell and network-namespace tests"
     );
     run_cmd(&mut as_root(&["apt-get", "update", "-qq"])).context("apt-get update failed")?;
-    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux", "zsh", "fish"]))
-        .context("cannot install chromium, chromium-driver, tmux, zsh and fish; install them by hand, or set AWS_SSO_RS_CHROMIUM")
+    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux", "zsh", "fish", "iproute2"]))
+        .context("cannot install chromium, chromium-driver, tmux, zsh, fish and iproute2; install them by hand, or set AWS_SSO_RS_CHROMIUM")
 }
