@@ -361,6 +361,56 @@ fn a_revoked_sign_in_gets_the_login_message_without_a_loop_of_refreshes() {
     );
 }
 
+/// Renewal ahead of expiry, with no one asking: 20-second role credentials and a 40-second
+/// sign-in, served once, then left alone for 25 seconds. The server fetches the role again
+/// before it expires and refreshes the sign-in from its refresh token by itself, and the next
+/// request is answered from what it renewed.
+#[test]
+#[ignore = "half a minute: cargo xtask ci runs it"]
+fn credentials_and_the_sign_in_are_renewed_ahead_with_no_one_asking() {
+    let mut s = Scenario::default();
+    s.lifetimes.access_token = 40;
+    s.lifetimes.role_credentials = 20;
+    let w = world(s);
+    login(&w);
+    let served = Served::start(&w, &["--profile", "dev-account-ro"]);
+    assert_eq!(served.get("dev-account-ro").0, 200);
+    let (roles, refreshes) = (
+        w.mock.count("GetRoleCredentials"),
+        w.mock.count("CreateToken"),
+    );
+    std::thread::sleep(Duration::from_secs(25));
+    assert!(
+        w.mock.count("GetRoleCredentials") >= roles + 2,
+        "the role fetched again before each expiry, unasked: {:?}",
+        w.mock.counters()
+    );
+    assert!(
+        w.mock.count("CreateToken") > refreshes,
+        "the sign-in refreshed inside its window, unasked: {:?}",
+        w.mock.counters()
+    );
+    let before = w.mock.count("GetRoleCredentials");
+    let (status, body) = served.get("dev-account-ro");
+    assert_eq!(status, 200, "{body}");
+    let creds: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let expires = time::OffsetDateTime::parse(
+        creds["Expiration"].as_str().expect("Expiration"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("a date");
+    assert!(
+        expires > time::OffsetDateTime::now_utc() + time::Duration::seconds(5),
+        "what is served still has time left: {body}"
+    );
+    assert_eq!(
+        w.mock.count("GetRoleCredentials"),
+        before,
+        "answered from what was renewed"
+    );
+    assert_eq!(w.opened(0).len(), 1, "no browser but the login's");
+}
+
 /// The container case without Docker: a network namespace where the server listens on
 /// 169.254.170.2, port 80, and boto3 uses `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, as in ECS.
 /// Needs root (CI runs as root); the role is cached first, since the mock is outside.
