@@ -103,8 +103,13 @@ impl Served {
 
     /// Sends SIGTERM and waits; the exit status.
     fn stop(&mut self) -> std::process::ExitStatus {
+        self.stop_with("-TERM")
+    }
+
+    /// Sends `signal` (`-INT`, ...) and waits; the exit status.
+    fn stop_with(&mut self, signal: &str) -> std::process::ExitStatus {
         let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status();
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
@@ -306,6 +311,31 @@ fn a_sign_in_needed_is_named_logged_once_and_served_again_after_login() {
             "{body}"
         );
     }
+    // What a program using an AWS SDK shows: the command to run.
+    if aws_sso_e2e::find_python().is_some() {
+        let uri = format!("{}/profile/dev-account-ro", served.base);
+        let token_file = served.token_file.display().to_string();
+        let out = w
+            .home
+            .python_command(
+                "tests/e2e/fixtures/serve_client.py",
+                &[],
+                &[
+                    ("AWS_CONFIG_FILE", "/nonexistent"),
+                    ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri),
+                    ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", &token_file),
+                ],
+            )
+            .output()
+            .expect("python runs");
+        let text = crate::stdout(&out);
+        assert!(
+            text.contains("failures: 1")
+                && text.contains("aws-sso-rs login --profile dev-account-ro"),
+            "{text}{}",
+            stderr(&out)
+        );
+    }
     let log = served.log();
     assert_eq!(
         log.matches("profile 'dev-account-ro' cannot be served")
@@ -411,21 +441,35 @@ fn credentials_and_the_sign_in_are_renewed_ahead_with_no_one_asking() {
     assert_eq!(w.opened(0).len(), 1, "no browser but the login's");
 }
 
-/// The container case without Docker: a network namespace where the server listens on
-/// 169.254.170.2, port 80, and boto3 uses `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`, as in ECS.
-/// Needs root (CI runs as root); the role is cached first, since the mock is outside.
+/// The container case without Docker: two network namespaces joined by a veth pair, as
+/// Docker joins a container to its host. On the "host", the ECS agent's address
+/// 169.254.170.2 on loopback and the server listening there on port 80; in the "container",
+/// boto3 reaching it through its default route, once with `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
+/// (as on ECS) and once with `AWS_CONTAINER_CREDENTIALS_FULL_URI`, with the token file. Needs
+/// root (CI runs as root); the role is cached first, since the mock is outside.
 #[test]
-#[ignore = "needs root for a network namespace: cargo xtask ci runs it"]
-fn in_a_network_namespace_boto3_uses_the_relative_uri_on_169_254_170_2() {
+#[ignore = "needs root for network namespaces: cargo xtask ci runs it"]
+fn from_another_network_namespace_boto3_reaches_the_server_on_169_254_170_2() {
     aws_sso_e2e::require_botocore!();
-    let allowed = Command::new("unshare")
-        .args(["-n", "true"])
+    let allowed = Command::new("ip")
+        .args(["netns", "list"])
+        .env(
+            "PATH",
+            format!(
+                "/usr/sbin:/sbin:{}",
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
         .status()
-        .is_ok_and(|s| s.success());
+        .is_ok_and(|s| s.success())
+        && Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|o| o.stdout == b"0\n");
     if !allowed {
         let _ = writeln!(
             std::io::stderr(),
-            "skipped serve's network-namespace test: `unshare -n` needs root (cargo xtask ci runs as root in CI)"
+            "skipped serve's network-namespace test: it needs root and iproute2 (cargo xtask ci runs it as root in CI)"
         );
         return;
     }
@@ -436,34 +480,56 @@ fn in_a_network_namespace_boto3_uses_the_relative_uri_on_169_254_170_2() {
     let bin = env!("CARGO_BIN_EXE_aws-sso-rs");
     let python = aws_sso_e2e::python();
     let token_file = w.path().join("run/serve-token");
-    // Inside: loopback up, the ECS address on it, the server, then boto3 with STS on the
-    // server's own address (nothing else is reachable in there): it must get the credentials;
-    // the STS call itself cannot leave the namespace and is not what is tested.
+    let probe = "import botocore.session\n\
+        creds = botocore.session.get_session().get_credentials()\n\
+        print('method:', creds.method, 'key:', creds.get_frozen_credentials().access_key[:4])";
     let script = format!(
         r#"set -e
-ip link set lo up
-ip addr add 169.254.170.2/32 dev lo
-"{bin}" serve --listen 169.254.170.2:80 --token-file "{token}" --profile dev-account-ro > "{home}/ns-serve.out" 2> "{home}/ns-serve.err" &
+S=aws-sso-rs-h$$; C=aws-sso-rs-c$$
+server=
+cleanup() {{
+    [ -n "$server" ] && kill -TERM $server 2>/dev/null && wait $server || true
+    ip netns del $S 2>/dev/null || true
+    ip netns del $C 2>/dev/null || true
+}}
+trap cleanup EXIT
+ip netns add $S
+ip netns add $C
+ip link add vh$$ type veth peer name vc$$
+ip link set vh$$ netns $S
+ip link set vc$$ netns $C
+ip -n $S link set lo up
+ip -n $S link set vh$$ up
+ip -n $S addr add 172.31.250.1/30 dev vh$$
+ip -n $S addr add 169.254.170.2/32 dev lo
+ip -n $C link set lo up
+ip -n $C link set vc$$ up
+ip -n $C addr add 172.31.250.2/30 dev vc$$
+ip -n $C route add default via 172.31.250.1
+ip netns exec $S "{bin}" serve --listen 169.254.170.2:80 --token-file "{token}" --profile dev-account-ro > "{home}/ns-serve.out" 2> "{home}/ns-serve.err" &
 server=$!
 for i in $(seq 1 100); do [ -s "{token}" ] && break; sleep 0.1; done
-AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/profile/dev-account-ro AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="{token}" AWS_CONFIG_FILE=/nonexistent HOME="{home}" "{python}" -c '
-import botocore.session
-creds = botocore.session.get_session().get_credentials()
-print("method:", creds.method)
-print("key:", creds.get_frozen_credentials().access_key[:4])
-'
+ip netns exec $C env -i HOME="{home}" AWS_CONFIG_FILE=/nonexistent AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/profile/dev-account-ro AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="{token}" "{python}" -c "{probe}"
+ip netns exec $C env -i HOME="{home}" AWS_CONFIG_FILE=/nonexistent AWS_CONTAINER_CREDENTIALS_FULL_URI=http://169.254.170.2/profile/dev-account-ro AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE="{token}" "{python}" -c "{probe}"
 kill -TERM $server
 wait $server
+server=
 "#,
         bin = bin,
         token = token_file.display(),
         home = w.path().display(),
         python = python.display(),
+        probe = probe,
     );
     // The environment the binary gets in every test (this home, the mock's endpoints).
     let model = w.cmd(&[]);
-    let out = Command::new("unshare")
-        .args(["-n", "sh", "-c", &script])
+    let out = Command::new("sh")
+        .args(["-c", &script])
+        .envs(
+            model
+                .get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
         .env(
             "PATH",
             format!(
@@ -471,23 +537,21 @@ wait $server
                 std::env::var("PATH").unwrap_or_default()
             ),
         )
-        .envs(
-            model
-                .get_envs()
-                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
-        )
         .output()
-        .expect("unshare runs");
+        .expect("sh runs");
     let text = crate::stdout(&out);
-    assert!(
-        out.status.success(),
-        "{text}\n{}\n{}",
-        stderr(&out),
-        std::fs::read_to_string(w.path().join("ns-serve.err")).unwrap_or_default()
-    );
-    assert!(text.contains("method: container-role"), "{text}");
-    assert!(text.contains("key: ASIA"), "{text}");
     let log = std::fs::read_to_string(w.path().join("ns-serve.err")).unwrap_or_default();
+    assert!(out.status.success(), "{text}\n{}\n{log}", stderr(&out));
+    let printed = std::fs::read_to_string(w.path().join("ns-serve.out")).unwrap_or_default();
+    assert!(
+        printed.contains("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/profile/dev-account-ro"),
+        "the relative form is printed on the ECS address: {printed}"
+    );
+    assert_eq!(
+        text.matches("method: container-role key: ASIA").count(),
+        2,
+        "RELATIVE_URI and FULL_URI across the namespaces: {text}"
+    );
     assert!(log.contains("stopped"), "stopped on SIGTERM: {log}");
 }
 
@@ -540,13 +604,23 @@ fn a_soak_over_many_lifetimes_fails_no_request_and_refreshes_the_sign_in() {
                 .expect("client")
         })
         .collect();
+    let mut answered = 0;
     for client in clients {
         let out = client.wait_with_output().expect("client ends");
         let text = crate::stdout(&out);
         assert!(out.status.success(), "{text}\n{}", stderr(&out));
         assert!(text.contains("failures: 0"), "{text}");
         assert_eq!(text.matches("Arn:").count(), 180, "{text}");
+        answered += text.matches("Arn:").count();
     }
+    // For `cargo xtask bench --soak`, which reports this line.
+    let _ = writeln!(
+        std::io::stderr(),
+        "soak: 8 boto3 clients for 3 minutes, {answered} calls, 0 failed; {} sign-in refreshes, {} GetRoleCredentials, {} AssumeRole; no browser",
+        w.mock.count("CreateToken") - refreshes_before,
+        w.mock.count("GetRoleCredentials"),
+        w.mock.count("AssumeRole")
+    );
     assert!(
         w.mock.count("CreateToken") > refreshes_before,
         "the sign-in was refreshed: {:?}",
@@ -557,5 +631,183 @@ fn a_soak_over_many_lifetimes_fails_no_request_and_refreshes_the_sign_in() {
         1,
         "no browser but the login's: {}",
         served.log()
+    );
+}
+
+/// A profile whose credentials come from a `credential_process`: served, the program run once
+/// for many requests (what it printed is held until it is due), and a program that prints
+/// keys with no expiry is refused with why.
+#[test]
+fn a_credential_process_profile_is_served_and_run_once_for_many_requests() {
+    let w = world(Scenario::default());
+    let script = w.path().join("creds.sh");
+    let expires = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    let expires = expires
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("a date");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho run >> \"$(dirname \"$0\")/runs\"\necho '{{\"Version\": 1, \"AccessKeyId\": \"ASIAPROCESS\", \"SecretAccessKey\": \"s\", \"SessionToken\": \"t\", \"Expiration\": \"{expires}\"}}'\n"
+        ),
+    )
+    .expect("script");
+    let forever = w.path().join("forever.sh");
+    std::fs::write(
+        &forever,
+        "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIAFOREVER\", \"SecretAccessKey\": \"s\"}'\n",
+    )
+    .expect("script");
+    #[cfg(unix)]
+    for file in [&script, &forever] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str(&format!(
+        "\n[profile proc]\ncredential_process = {}\n\n[profile forever]\ncredential_process = {}\n",
+        script.display(),
+        forever.display()
+    ));
+    std::fs::write(&config, text).expect("config");
+    let served = Served::start(&w, &[]);
+    for _ in 0..5 {
+        let (status, body) = served.get("proc");
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("ASIAPROCESS"), "{body}");
+    }
+    let runs = std::fs::read_to_string(w.path().join("runs")).expect("runs");
+    assert_eq!(runs.lines().count(), 1, "run once, then held until due");
+    let (status, body) = served.get("forever");
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("no expiry or session token"), "{body}");
+}
+
+/// What changes while the server runs is seen at once: a profile added to the config is
+/// served, a name sent percent-encoded is decoded, and `logout` ends what is served.
+#[test]
+fn the_config_and_logout_are_followed_while_serving() {
+    let w = world(Scenario::default());
+    login(&w);
+    let served = Served::start(&w, &[]);
+    assert_eq!(served.get("dev-account-ro").0, 200);
+    let (status, _) = served.get("added-later");
+    assert_eq!(status, 404);
+    with_chain(&w);
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[profile added-later]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = dev-account-ro\n");
+    std::fs::write(&config, text).expect("config");
+    let (status, body) = served.get("added-later");
+    assert_eq!(status, 200, "a profile added while serving: {body}");
+    let (status, body) = served.ask("GET", "/profile/dev%2Daccount%2Dro", Some(&served.token()));
+    assert_eq!(status, 200, "a percent-encoded name: {body}");
+    let out = w.run(&["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (status, body) = served.get("dev-account-ro");
+    assert_eq!(status, 503, "nothing usable after logout: {body}");
+    assert!(body.contains("aws-sso-rs login"), "{body}");
+}
+
+/// When renewing fails while the credentials still last, they are served (and the failure
+/// said once) rather than a failure answered early.
+#[test]
+fn a_failed_renewal_serves_what_still_lasts() {
+    let w = world(Scenario::default());
+    with_chain(&w);
+    login(&w);
+    let served = Served::start(&w, &["--profile", "deploy-prod"]);
+    let (status, body) = served.get("deploy-prod");
+    assert_eq!(status, 200, "{body}");
+    // The role is refused from now on, and the cached one has five minutes left: due for
+    // renewal (15 minutes ahead), which fails.
+    w.mock.update_scenario(|s| {
+        s.sts
+            .deny_assume
+            .push("arn:aws:iam::222222222222:role/Deployer".into());
+    });
+    let key = aws_sso_token_cache::AssumedRoleKey::new(&aws_sso_token_cache::AssumeRoleArgs {
+        role_arn: "arn:aws:iam::222222222222:role/Deployer",
+        ..aws_sso_token_cache::AssumeRoleArgs::default()
+    });
+    let cache = w.cache();
+    let mut creds = cache
+        .load_assumed_role(&key)
+        .expect("read")
+        .expect("the role is cached");
+    creds.expiration = Some(time::OffsetDateTime::now_utc() + time::Duration::minutes(5));
+    cache.store_assumed_role(&key, &creds, None).expect("store");
+    for _ in 0..3 {
+        let (status, body) = served.get("deploy-prod");
+        assert_eq!(status, 200, "still lasting, still served: {body}");
+        assert!(body.contains(&creds.access_key_id), "{body}");
+    }
+    let log = served.log();
+    assert_eq!(
+        log.matches("STS refused to let").count(),
+        1,
+        "the failed renewal said once: {log}"
+    );
+    assert!(
+        log.contains("serving its credentials until they expire"),
+        "{log}"
+    );
+}
+
+/// Where it listens: a server on every address prints loopback; two servers on two ports
+/// keep two default token files; Ctrl-C (SIGINT) stops it cleanly.
+#[test]
+fn addresses_token_files_and_ctrl_c() {
+    let w = world(Scenario::default());
+    let start = |listen: &str| {
+        let mut child = w
+            .cmd(&["serve", "--listen", listen])
+            .env("XDG_RUNTIME_DIR", w.path().join("xdg"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("serve");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let uri = lines.next().expect("a line").expect("utf-8");
+        let file = lines.next().expect("a line").expect("utf-8");
+        (child, uri, file)
+    };
+    let (mut first, uri, file_one) = start("0.0.0.0:0");
+    assert!(
+        uri.starts_with("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:"),
+        "{uri}"
+    );
+    let (mut second, _, file_two) = start("127.0.0.1:0");
+    assert_ne!(file_one, file_two, "one token file per port");
+    for file in [&file_one, &file_two] {
+        let path = file
+            .strip_prefix("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=")
+            .expect("the token file line");
+        assert!(
+            path.starts_with(&w.path().join("xdg/aws-sso-rs").display().to_string()),
+            "{path}"
+        );
+        assert!(std::path::Path::new(path).exists(), "{path}");
+    }
+    for child in [&mut first, &mut second] {
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "Ctrl-C is a clean stop: {status:?}");
+    }
+    let path_one = file_one.trim_start_matches("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=");
+    assert!(
+        !std::path::Path::new(path_one).exists(),
+        "the token file goes with its server"
     );
 }

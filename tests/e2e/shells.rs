@@ -167,6 +167,18 @@ fn helps_as_the_cli_does(shell: &str) {
             && screen.contains("R=3 P=[]"),
         "{screen}"
     );
+    // A profile written wrong is refused with where to look, not switched to.
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[profile broken]\nrole_arn = Deployer\nsource_profile = dev-account-ro\n");
+    std::fs::write(&config, text).expect("config");
+    session.type_line("aws-sso-use broken; echo \"B=$? P=[$AWS_PROFILE]\"");
+    let screen = session.screen("B=3");
+    assert!(
+        screen.contains("profile 'broken' cannot be used as it is written")
+            && screen.contains("B=3 P=[]"),
+        "{screen}"
+    );
 
     session.type_line("export AWS_PROFILE=nope");
     session.type_line("echo NO\"\"PE");
@@ -249,6 +261,19 @@ fn fish_aws_sso_use_suggests_and_completes_profile_names() {
     let out = fish("aws-sso-use dev-acount-ro; echo \"R=$status\"");
     assert!(
         stderr(&out).contains("did you mean 'dev-account-ro'?") && stdout(&out).contains("R=3"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    // A profile written wrong is refused with where to look, not switched to.
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[profile broken]\nrole_arn = Deployer\nsource_profile = dev-account-ro\n");
+    std::fs::write(&config, text).expect("config");
+    let out = fish("aws-sso-use broken; echo \"R=$status P=[$AWS_PROFILE]\"");
+    assert!(
+        stderr(&out).contains("profile 'broken' cannot be used as it is written")
+            && stdout(&out).contains("R=3 P=[]"),
         "{}{}",
         stdout(&out),
         stderr(&out)

@@ -14,7 +14,9 @@
 //! 4. `prompt` against `cat` of the config file.
 //! 5. `configure populate` at scale against a throttled mock, against the throttle's bound.
 //! 6. `aws-sso-rs serve`, warm: requests per second and latency with 16 keep-alive
-//!    connections, and its memory after 1,000 and after 100,000 requests.
+//!    connections, and its memory after 1,000 and after 100,000 requests; then the soak (8
+//!    boto3 clients for three minutes against a 40-second sign-in and 20-second role
+//!    credentials: the end-to-end test `serve::a_soak_...`, whose summary line is reported).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -787,12 +789,56 @@ fn serve_throughput(report: &mut Report) -> Result<()> {
     Ok(())
 }
 
+/// The soak of `aws-sso-rs serve`: the end-to-end test that runs it, with the pinned boto3;
+/// its summary line.
+fn serve_soak(root: &Path, report: &mut Report) -> Result<()> {
+    let python = venv::ensure(root)?;
+    println!("\nserve soak: 8 boto3 clients for 3 minutes, 40 s sign-in, 20 s role credentials");
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "test",
+            "-q",
+            "-p",
+            "aws-sso-rs-cli",
+            "--test",
+            "e2e",
+            "--",
+            "serve::a_soak_over_many_lifetimes_fails_no_request_and_refreshes_the_sign_in",
+            "--include-ignored",
+            "--exact",
+        ])
+        .env("AWS_SSO_RS_PYTHON", &python)
+        .current_dir(root)
+        .output()?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = text
+        .lines()
+        .find(|l| l.starts_with("soak: "))
+        .map(str::to_owned);
+    let verdict = match (&summary, out.status.success()) {
+        (Some(line), true) => format!(
+            "{} (target: 0 failed, the sign-in refreshed, no browser: met)",
+            line.trim_start_matches("soak: ")
+        ),
+        _ => format!("FAILED (target missed):\n{}", text.trim_end()),
+    };
+    println!("  {verdict}");
+    report.line(format!("Soak: {verdict}."));
+    report.line("");
+    Ok(())
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     let root = workspace_root();
     let mut report = Report::default();
     if args.iter().any(|a| a == "--serve") {
         build_release(&root)?;
-        return serve_throughput(&mut report);
+        serve_throughput(&mut report)?;
+        return serve_soak(&root, &mut report);
     }
     if args.iter().any(|a| a == "--prompt") {
         build_release(&root)?;
@@ -816,6 +862,7 @@ pub fn run(args: &[String]) -> Result<()> {
     whole_process(&root, &mut report)?;
     prompt_against_cat(&mut report)?;
     serve_throughput(&mut report)?;
+    serve_soak(&root, &mut report)?;
     populate_at_scale(&mut report)?;
     report.line("## Parsing the config (in process)");
     report.line("");

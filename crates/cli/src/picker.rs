@@ -2,7 +2,7 @@
 //! `$(aws-sso-rs pick)` captures only the answer).
 
 use anyhow::{Result, bail};
-use aws_sso_profile_config::{ProfileSet, select_profile};
+use aws_sso_profile_config::{ChainSource, ProfileSet, select_profile};
 use aws_sso_role_credentials::selection;
 use unicode_width::UnicodeWidthStr;
 
@@ -107,18 +107,41 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
                 rows.push(vec![name, account, role, session]);
             }
             Ok(None) => match set.credential_chain(&name) {
-                Ok(chain) if !chain.links.is_empty() => {
-                    let arn = chain.links.last().map_or("", |l| l.role_arn.as_str());
-                    let account = arn.split(':').nth(4).unwrap_or_default().to_owned();
-                    let role = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                Ok(chain) => {
                     let via = chain
                         .describe()
                         .strip_prefix(&format!("{name} -> "))
-                        .map(|rest| format!("via {rest}"))
+                        .map(str::to_owned)
                         .unwrap_or_default();
-                    rows.push(vec![name, account, role, via]);
+                    let arn = match (chain.links.last(), &chain.source) {
+                        (Some(link), _) => Some(link.role_arn.as_str()),
+                        (None, ChainSource::WebIdentity { role_arn, .. }) => {
+                            Some(role_arn.as_str())
+                        }
+                        (None, _) => None,
+                    };
+                    match arn {
+                        Some(arn) => {
+                            let account = arn.split(':').nth(4).unwrap_or_default().to_owned();
+                            let role = arn.rsplit('/').next().unwrap_or_default().to_owned();
+                            rows.push(vec![name, account, role, format!("via {via}")]);
+                        }
+                        // Keys or a process: what gives them.
+                        None => others.push(vec![name, format!("({via})")]),
+                    }
                 }
-                _ => others.push(vec![name, "(not IAM Identity Center)".to_owned()]),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        aws_sso_profile_config::ErrorKind::NoCredentials { .. }
+                    ) =>
+                {
+                    others.push(vec![name, "(no credentials)".to_owned()]);
+                }
+                Err(_) => others.push(vec![
+                    name,
+                    "(invalid: `aws-sso-rs profiles` says why)".to_owned(),
+                ]),
             },
             Err(_) => others.push(vec![
                 name,

@@ -413,7 +413,10 @@ pub struct ServeSettings {
     pub listen: std::net::SocketAddr,
     /// The profiles served; empty: every profile of the config.
     pub profiles: Vec<String>,
-    pub token_file: std::path::PathBuf,
+    /// `--token-file`; none: `serve-PORT.token` in the default folder
+    /// (`aws_sso_role_credentials::default_token_file`, once the port is bound).
+    pub token_file: Option<std::path::PathBuf>,
+
     /// The profile the printed lines name: the first `--profile`, else the selected profile
     /// (`AWS_PROFILE`, ..., `default`) when the config has it.
     pub example_profile: Option<String>,
@@ -448,9 +451,8 @@ impl ServeSettings {
         Ok(Self {
             listen: args.listen,
             profiles: args.profiles.clone(),
-            token_file: args.token_file.clone().unwrap_or_else(|| {
-                aws_sso_role_credentials::default_token_file(env, &files.tool_cache_dir)
-            }),
+            token_file: args.token_file.clone(),
+
             example_profile,
             files,
         })

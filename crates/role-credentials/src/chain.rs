@@ -319,7 +319,18 @@ async fn source_credentials<C: Clock, P: Presenter>(
                     resolving.push(name);
                 }
             }
-            crate::process::run(&profile, command, &resolving.join(","))
+            // The program runs on a blocking thread: the runtime's workers go on answering
+            // (the credential server's other requests) while it runs.
+            let (command, resolving) = (command.clone(), resolving.join(","));
+            let named = profile.clone();
+            tokio::task::spawn_blocking(move || crate::process::run(&named, &command, &resolving))
+                .await
+                .map_err(|e| {
+                    Error::from(ErrorKind::ChainSource {
+                        profile,
+                        reason: format!("its credential_process did not finish: {e}"),
+                    })
+                })?
         }
         ChainSource::WebIdentity {
             role_arn,

@@ -22,6 +22,15 @@ use tokio::net::TcpListener;
 
 use crate::{Error, ErrorKind};
 
+/// Connections served at once.
+const MAX_CONNECTIONS: usize = 1024;
+
+/// A request's headers must arrive within this long (a connection waiting longer is closed).
+const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// At a stop, how long the requests under way may take to finish.
+pub const DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What a served path answers.
 #[derive(Debug)]
 pub enum Answer {
@@ -30,7 +39,12 @@ pub enum Answer {
     /// `404`: nothing is served at that path; the message says what is.
     NotFound(String),
     /// `503`: a person must act first (sign in, enter an MFA code); the message says how.
-    Unavailable(String),
+    Unavailable {
+        /// The JSON `Code`: `SignInNeeded`, `MfaCodeNeeded`, `DamagedToken`.
+        code: &'static str,
+        /// What to do.
+        message: String,
+    },
     /// `500`: the credentials could not be had; the message says why.
     Failed(String),
 }
@@ -39,6 +53,23 @@ pub enum Answer {
 pub trait CredentialHandler: Send + Sync + 'static {
     /// The answer for `path` (percent-encoded, as sent).
     fn answer(&self, path: &str) -> impl Future<Output = Answer> + Send;
+}
+
+/// The events of `exec --server`'s server, at debug level.
+struct Debug;
+
+impl crate::ServeEvents for Debug {
+    fn unavailable(&self, profile: &str, message: &str) {
+        tracing::debug!("credential server: profile '{profile}' cannot be served: {message}");
+    }
+
+    fn recovered(&self, profile: &str) {
+        tracing::debug!("credential server: profile '{profile}' is served again");
+    }
+
+    fn renewal_failed(&self, profile: &str, message: &str) {
+        tracing::debug!("credential server: profile '{profile}': {message}");
+    }
 }
 
 /// A bound server: where it listens and the token clients must send.
@@ -105,9 +136,10 @@ impl ContainerServer {
                     "another program (perhaps another `aws-sso-rs serve`) listens there: stop it, or choose another port with --listen".to_owned()
                 }
                 std::io::ErrorKind::AddrNotAvailable => format!(
-                    "no network interface here has the address {}: add it first (for a container endpoint on Linux: sudo ip addr add {}/32 dev lo), or choose another with --listen",
+                    "no network interface here has the address {}: add it first (for a container endpoint on Linux: sudo ip addr add {}/{} dev lo), or choose another with --listen",
                     addr.ip(),
-                    addr.ip()
+                    addr.ip(),
+                    if addr.is_ipv4() { 32 } else { 128 }
                 ),
                 std::io::ErrorKind::PermissionDenied => {
                     "ports below 1024 need privileges: choose a port above 1024 with --listen".to_owned()
@@ -145,16 +177,23 @@ impl ContainerServer {
     }
 
     /// Serves the credentials of `target` at `/credentials` until the future is dropped (what
-    /// `aws-sso-rs exec --server` runs): any profile the credential commands serve, the cached
-    /// answer, else fetched (never a sign-in, never an MFA prompt).
+    /// `aws-sso-rs exec --server` runs): a [`crate::ProfileServer`] of that one profile, renewed
+    /// ahead of expiry, never with a sign-in or an MFA prompt (what it cannot serve is logged at
+    /// debug level, as the program's own output shares the terminal).
     pub async fn serve_target(
         self,
         target: crate::CredentialTarget,
         cache: aws_sso_token_cache::TokenCache,
         clock: Arc<dyn aws_sso_token_cache::Clock>,
     ) {
-        let handler = Arc::new(crate::serve::OneProfile::new(target, cache, clock));
-        self.serve(handler, std::future::pending()).await;
+        let server = Arc::new(crate::ProfileServer::for_target(
+            target, cache, clock, Debug,
+        ));
+        let renewing = server.clone();
+        tokio::select! {
+            () = self.serve(server, std::future::pending()) => {}
+            () = async move { renewing.renew().await } => {}
+        }
     }
 
     /// Serves until `shutdown` completes (then finishes the requests under way) or the future
@@ -167,12 +206,28 @@ impl ContainerServer {
         let token = Arc::new(self.token);
         let graceful = hyper_util::server::graceful::GracefulShutdown::new();
         let mut shutdown = std::pin::pin!(shutdown);
+        // Connections at once: more are closed as they come, so that idle connections (anyone
+        // on the machine can open them, token or not) cannot take every file descriptor.
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         loop {
             let accepted = tokio::select! {
                 accepted = self.listener.accept() => accepted,
                 () = &mut shutdown => break,
             };
-            let Ok((stream, peer)) = accepted else {
+            let (stream, peer) = match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was accepted:
+                    // a pause, not a busy loop.
+                    tracing::debug!("credential server: accept failed: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            };
+            let Ok(slot) = slots.clone().try_acquire_owned() else {
+                tracing::debug!(
+                    "credential server: {MAX_CONNECTIONS} connections open; closing one from {peer}"
+                );
                 continue;
             };
             let _ = stream.set_nodelay(true);
@@ -184,14 +239,17 @@ impl ContainerServer {
             let io = hyper_util::rt::TokioIo::new(stream);
             let connection = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
                 .serve_connection(io, service);
             let connection = graceful.watch(connection);
             tokio::spawn(async move {
                 let _ = connection.await;
+                drop(slot);
             });
         }
         // Let the requests under way finish, but not forever.
-        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), graceful.shutdown()).await;
+        let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
     }
 }
 
@@ -227,7 +285,9 @@ async fn answer<H: CredentialHandler>(
         let r = match handler.answer(path).await {
             Answer::Credentials(c) => response(StatusCode::OK, c.to_container_json()),
             Answer::NotFound(m) => message(StatusCode::NOT_FOUND, "NotFound", &m),
-            Answer::Unavailable(m) => message(StatusCode::SERVICE_UNAVAILABLE, "SignInNeeded", &m),
+            Answer::Unavailable { code, message: m } => {
+                message(StatusCode::SERVICE_UNAVAILABLE, code, &m)
+            }
             Answer::Failed(m) => message(StatusCode::INTERNAL_SERVER_ERROR, "Failed", &m),
         };
         (r.status(), r)
@@ -272,7 +332,10 @@ mod tests {
                     expiration: Some(time::OffsetDateTime::now_utc()),
                     account_id: None,
                 }),
-                "/later" => Answer::Unavailable("run: aws-sso-rs login --profile dev".into()),
+                "/later" => Answer::Unavailable {
+                    code: "SignInNeeded",
+                    message: "run: aws-sso-rs login --profile dev".into(),
+                },
                 other => Answer::NotFound(format!("nothing at {other}")),
             }
         }

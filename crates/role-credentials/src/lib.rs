@@ -95,7 +95,7 @@ pub use clients::{SdkClients, fetch_credentials};
 pub use console::{
     ConsoleRequest, console_destination, console_host, federation_url, portal_console_url,
 };
-pub use container::{Answer, ContainerServer, CredentialHandler, new_token};
+pub use container::{Answer, ContainerServer, CredentialHandler, DRAIN, new_token};
 pub use credential_target::{CredentialTarget, cached_credentials, credentials_for};
 pub use directory::{
     Choice, Directory, DirectoryAccount, DirectoryCache, DirectoryProgress, FetchTuning, Freshness,

@@ -1,20 +1,22 @@
-//! The credential server's use case (`aws-sso-rs serve`): each profile of the config at
-//! `/profile/NAME`, any kind the credential commands serve, renewed before it expires, never
-//! with a browser.
+//! The credential server's use case (`aws-sso-rs serve`, and `exec --server`'s one profile):
+//! each profile at `/profile/NAME`, any kind the credential commands serve, renewed before it
+//! expires, never with a browser.
 //!
 //! - Each request reads the config's stamp (two `stat`s: a change resolves the profiles again)
 //!   and the profile's one cache file: what `logout` or another tool changes is seen at once,
-//!   and nothing is served from memory that the files no longer hold.
+//!   and nothing is served from memory that the files no longer hold (but what a
+//!   `credential_process` printed, which has no file, until it is due).
 //! - Credentials are renewed ahead of the SDKs' own refresh (15 minutes before they expire,
 //!   or half their lifetime when they last less than 30 minutes) by [`ProfileServer::renew`],
-//!   a loop over the profiles served so far; the sign-in behind them is refreshed with its
+//!   a loop over the profiles asked for lately; the sign-in behind them is refreshed with its
 //!   refresh token inside its refresh window, so the server serves for as long as the refresh
 //!   token lasts. Fetches are single-flight within the server and, through the cache's locks,
 //!   with every other aws-sso-rs process.
-//! - When a person must act (sign in, an MFA code), each request gets `503` with the message
-//!   naming the command, [`ServeEvents::unavailable`] is told once, and no new attempt is made
-//!   until the sign-in's token file changes or a cooldown passes: it recovers by itself once
-//!   the person signs in.
+//! - When renewing fails while the credentials still last, they are served until a minute
+//!   before they expire. When a person must act (sign in, an MFA code), each request gets
+//!   `503` with the message naming the command, [`ServeEvents::unavailable`] is told once,
+//!   and no new attempt is made until the sign-in's token file changes or a cooldown passes:
+//!   it recovers by itself once the person signs in.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -22,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use aws_sso_profile_config::{Env, FileLocations, ProfileSource, SelectedProfile};
-use aws_sso_token_cache::{Clock, ExpiryPolicy, TokenCache, TokenKey};
+use aws_sso_token_cache::{Clock, ExpiryPolicy, RoleCredentials, TokenCache, TokenKey};
 use time::{Duration, OffsetDateTime};
 
 use crate::container::{Answer, CredentialHandler};
@@ -31,6 +33,9 @@ use crate::{CredentialTarget, Error, ErrorKind, NoMfa, cached_credentials, crede
 /// How far ahead of their expiry credentials are renewed: the AWS SDKs refresh container
 /// credentials 15 minutes ahead (botocore's advisory window), so what is served keeps more.
 const RENEW_AHEAD: Duration = Duration::minutes(15);
+
+/// When renewing fails, cached credentials are still served while they last this long.
+const LAST_MINUTE: Duration = Duration::minutes(1);
 
 /// After a failure that needs a person (a sign-in), how long requests get the same answer
 /// without a new attempt, unless the sign-in's token file changes (the person signed in).
@@ -46,6 +51,11 @@ pub trait ServeEvents: Send + Sync + 'static {
     fn unavailable(&self, profile: &str, message: &str);
     /// Profile `profile` is served again after being unavailable.
     fn recovered(&self, profile: &str);
+    /// Renewing profile `profile` (or refreshing its sign-in) failed while what it serves
+    /// still lasts; said once until it changes.
+    fn renewal_failed(&self, profile: &str, message: &str) {
+        let _ = (profile, message);
+    }
 }
 
 /// What is known of one served profile.
@@ -56,39 +66,64 @@ struct Entry {
     state: Mutex<EntryState>,
 }
 
-#[derive(Default)]
 struct EntryState {
     /// How long the last credentials fetched here lasted, and the sign-in's token.
     credentials_lifetime: Option<Duration>,
     token_lifetime: Option<Duration>,
-    /// The last failure: its answer, when, and the token file's stamp then.
+    /// What a `credential_process` printed: no file holds it.
+    held: Option<RoleCredentials>,
+    /// When a client last asked: only profiles asked for lately are renewed.
+    last_asked: OffsetDateTime,
+    /// The last failure: its answer, when, and the token file's stamp before that attempt.
     failed: Option<(Failure, OffsetDateTime, Option<FileStamp>)>,
+    /// What [`ServeEvents::unavailable`] was last told, so it is told once.
+    said: Option<String>,
+    /// What [`ServeEvents::renewal_failed`] was last told.
+    renewal_said: Option<String>,
+    /// No sign-in refresh is tried before this (after one that changed nothing).
+    token_retry_after: Option<OffsetDateTime>,
 }
 
 #[derive(Clone)]
 enum Failure {
-    Unavailable(String),
+    Unavailable { code: &'static str, message: String },
     Failed(String),
 }
 
 impl Failure {
+    fn of(error: &Error) -> Self {
+        let code = match error.kind() {
+            ErrorKind::NeedsLogin { .. } | ErrorKind::LoginCoolingDown { .. } => "SignInNeeded",
+            ErrorKind::DamagedToken { .. } => "DamagedToken",
+            ErrorKind::MfaCodeNeeded { .. } => "MfaCodeNeeded",
+            _ => return Self::Failed(error.to_string()),
+        };
+        Self::Unavailable {
+            code,
+            message: error.to_string(),
+        }
+    }
+
     fn cooldown(&self) -> Duration {
         match self {
-            Self::Unavailable(_) => SIGN_IN_COOLDOWN,
+            Self::Unavailable { .. } => SIGN_IN_COOLDOWN,
             Self::Failed(_) => FAILURE_COOLDOWN,
         }
     }
 
     fn answer(&self) -> Answer {
         match self {
-            Self::Unavailable(m) => Answer::Unavailable(m.clone()),
+            Self::Unavailable { code, message } => Answer::Unavailable {
+                code,
+                message: message.clone(),
+            },
             Self::Failed(m) => Answer::Failed(m.clone()),
         }
     }
 
     fn message(&self) -> &str {
         match self {
-            Self::Unavailable(m) | Self::Failed(m) => m,
+            Self::Unavailable { message, .. } | Self::Failed(message) => message,
         }
     }
 }
@@ -112,21 +147,10 @@ fn stamp(path: &std::path::Path) -> Option<FileStamp> {
     })
 }
 
-/// How far ahead of its expiry something that lasts `lifetime` is renewed: [`RENEW_AHEAD`],
-/// or half its lifetime when that is shorter.
+/// How far ahead of its expiry something that lasts `lifetime` is renewed: `ahead`, or half
+/// its lifetime when that is shorter.
 fn margin(lifetime: Option<Duration>, ahead: Duration) -> Duration {
     lifetime.map_or(ahead, |l| ahead.min(l / 2))
-}
-
-/// Whether `error` needs a person (a sign-in, an MFA code) rather than time.
-fn needs_a_person(error: &Error) -> bool {
-    matches!(
-        error.kind(),
-        ErrorKind::NeedsLogin { .. }
-            | ErrorKind::DamagedToken { .. }
-            | ErrorKind::MfaCodeNeeded { .. }
-            | ErrorKind::LoginCoolingDown { .. }
-    )
 }
 
 /// The config files' stamps, and the profiles resolved while the files were so.
@@ -140,13 +164,14 @@ pub struct ProfileServer<E: ServeEvents> {
     clock: Arc<dyn Clock>,
     only: Option<BTreeSet<String>>,
     events: E,
-    /// The config files' stamps when `entries` were resolved.
+    /// `exec --server`: one profile, already resolved, at `/credentials`.
+    fixed: Option<String>,
     config: Mutex<Resolved>,
 }
 
 impl<E: ServeEvents> ProfileServer<E> {
     /// A server of the profiles in `locations`' files (only those of `only`, when given),
-    /// with the cache, environment and clock given.
+    /// each at `/profile/NAME`, with the cache, environment and clock given.
     pub fn new(
         locations: FileLocations,
         env: Arc<dyn Env + Send + Sync>,
@@ -162,7 +187,36 @@ impl<E: ServeEvents> ProfileServer<E> {
             clock,
             only,
             events,
+            fixed: None,
             config: Mutex::new((Vec::new(), HashMap::new())),
+        }
+    }
+
+    /// A server of `target` alone, at `/credentials` (`aws-sso-rs exec --server`).
+    pub fn for_target(
+        target: CredentialTarget,
+        cache: TokenCache,
+        clock: Arc<dyn Clock>,
+        events: E,
+    ) -> Self {
+        let profile = target.profile().to_owned();
+        let entry = Arc::new(Entry {
+            target,
+            fetch: tokio::sync::Mutex::new(()),
+            state: Mutex::new(EntryState::new(clock.now())),
+        });
+        Self {
+            locations: FileLocations {
+                config: PathBuf::new(),
+                credentials: PathBuf::new(),
+            },
+            env: Arc::new(aws_sso_profile_config::MapEnv::new()),
+            cache,
+            clock,
+            only: None,
+            events,
+            fixed: Some(profile.clone()),
+            config: Mutex::new((Vec::new(), HashMap::from([(profile, entry)]))),
         }
     }
 
@@ -181,22 +235,34 @@ impl<E: ServeEvents> ProfileServer<E> {
             .collect()
     }
 
+    /// Forgets every resolved profile when the config files changed (not for a fixed one).
+    fn forget_if_changed(&self) -> Vec<Option<FileStamp>> {
+        if self.fixed.is_some() {
+            return Vec::new();
+        }
+        let stamps = self.config_stamps();
+        let mut config = self
+            .config
+            .lock()
+            .expect("the server's state is not poisoned");
+        if config.0 != stamps {
+            // Every profile is resolved again (what was learnt of lifetimes is learnt again).
+            *config = (stamps.clone(), HashMap::new());
+        }
+        stamps
+    }
+
     /// The entry of `profile`, resolved once per state of the config files.
     fn entry(&self, profile: &str) -> Result<Arc<Entry>, Answer> {
-        let stamps = self.config_stamps();
+        let stamps = self.forget_if_changed();
+        if let Some(entry) = self
+            .config
+            .lock()
+            .expect("the server's state is not poisoned")
+            .1
+            .get(profile)
         {
-            let mut config = self
-                .config
-                .lock()
-                .expect("the server's state is not poisoned");
-            if config.0 != stamps {
-                // The config changed: every profile is resolved again (what was learnt of
-                // lifetimes is learnt again too).
-                *config = (stamps, HashMap::new());
-            }
-            if let Some(entry) = config.1.get(profile) {
-                return Ok(entry.clone());
-            }
+            return Ok(entry.clone());
         }
         let selected = SelectedProfile {
             name: profile.to_owned(),
@@ -220,19 +286,21 @@ impl<E: ServeEvents> ProfileServer<E> {
             }
         };
         if target.long_term_keys() {
-            return Err(Answer::Failed(format!(
-                "profile '{profile}' holds long-term keys, and the container-credentials protocol carries short-lived credentials (the AWS SDKs need their token and expiry); serve a role assumed on them instead"
-            )));
+            return Err(Answer::Failed(no_expiry(profile)));
         }
         let entry = Arc::new(Entry {
             target,
             fetch: tokio::sync::Mutex::new(()),
-            state: Mutex::new(EntryState::default()),
+            state: Mutex::new(EntryState::new(self.clock.now())),
         });
         let mut config = self
             .config
             .lock()
             .expect("the server's state is not poisoned");
+        // Resolved against files that changed meanwhile: used once, not kept.
+        if config.0 != stamps {
+            return Ok(entry);
+        }
         Ok(config.1.entry(profile.to_owned()).or_insert(entry).clone())
     }
 
@@ -247,6 +315,35 @@ impl<E: ServeEvents> ProfileServer<E> {
         }
     }
 
+    /// `entry`'s credentials with more than `policy`'s window left: its cache file, or what
+    /// its process printed.
+    fn cached(
+        &self,
+        entry: &Entry,
+        policy: &ExpiryPolicy,
+        now: OffsetDateTime,
+    ) -> Option<RoleCredentials> {
+        // Signed out (`logout`): nothing that stood on the sign-in is served, even what a
+        // renewal under way at that moment stored after it.
+        if let Some(sign_in) = entry.target.sign_in()
+            && !self
+                .cache
+                .token_path(&TokenKey::for_session(&sign_in.session))
+                .exists()
+        {
+            return None;
+        }
+        cached_credentials(&self.cache, &entry.target, policy, now).or_else(|| {
+            entry
+                .state
+                .lock()
+                .expect("the entry is not poisoned")
+                .held
+                .clone()
+                .filter(|c| policy.role_credentials_fresh(c, now))
+        })
+    }
+
     fn token_stamp(&self, entry: &Entry) -> Option<FileStamp> {
         let sign_in = entry.target.sign_in()?;
         stamp(
@@ -254,6 +351,15 @@ impl<E: ServeEvents> ProfileServer<E> {
                 .cache
                 .token_path(&TokenKey::for_session(&sign_in.session)),
         )
+    }
+
+    fn token_expiry(&self, entry: &Entry) -> Option<OffsetDateTime> {
+        let sign_in = entry.target.sign_in()?;
+        self.cache
+            .load_token(&TokenKey::for_session(&sign_in.session))
+            .ok()
+            .flatten()
+            .map(|t| t.expires_at)
     }
 
     /// The credentials of `profile`: cached, else fetched (once at a time), or why not.
@@ -277,22 +383,31 @@ impl<E: ServeEvents> ProfileServer<E> {
             Ok(entry) => entry,
             Err(answer) => return answer,
         };
-        let policy = Self::policy(&entry);
-        if let Some(c) = cached_credentials(&self.cache, &entry.target, &policy, self.clock.now()) {
-            self.served(profile, &entry);
+        self.answer_for(profile, &entry).await
+    }
+
+    async fn answer_for(&self, profile: &str, entry: &Entry) -> Answer {
+        let now = self.clock.now();
+        entry
+            .state
+            .lock()
+            .expect("the entry is not poisoned")
+            .last_asked = now;
+        if let Some(c) = self.cached(entry, &Self::policy(entry), now) {
+            self.served(profile, entry);
             return Answer::Credentials(c);
         }
-        self.fetch(profile, &entry).await
+        self.fetch(profile, entry).await
     }
 
     /// Fetches `entry`'s credentials, single-flight; a failure in its cooldown is answered
-    /// again without a new attempt.
+    /// again without a new attempt; when renewing fails, what still lasts is served.
     async fn fetch(&self, profile: &str, entry: &Entry) -> Answer {
         let _one = entry.fetch.lock().await;
         let now = self.clock.now();
         let policy = Self::policy(entry);
         // Another request fetched them meanwhile.
-        if let Some(c) = cached_credentials(&self.cache, &entry.target, &policy, now) {
+        if let Some(c) = self.cached(entry, &policy, now) {
             self.served(profile, entry);
             return Answer::Credentials(c);
         }
@@ -308,34 +423,37 @@ impl<E: ServeEvents> ProfileServer<E> {
                 .map(|(failure, _, _)| failure.clone())
         };
         if let Some(failure) = cooling {
-            return failure.answer();
+            return self
+                .still_lasting(entry, now)
+                .map_or_else(|| failure.answer(), Answer::Credentials);
         }
-        let token_before = entry.target.sign_in().and_then(|s| {
-            self.cache
-                .load_token(&TokenKey::for_session(&s.session))
-                .ok()
-                .flatten()
-                .map(|t| t.expires_at)
-        });
-        let got = credentials_for(
+        let token_before = self.token_expiry(entry);
+        // Boxed: the fetch is a deep future, and the server's own stays small.
+        let got = Box::pin(credentials_for(
             &entry.target,
             &self.cache,
             &self.clock,
             policy,
             None::<(&aws_sso_device_auth::PrintPresenter, _)>,
             &NoMfa,
-        )
+        ))
         .await;
         let now = self.clock.now();
+        let got = got.and_then(|c| {
+            // The container protocol carries a session token and an expiry.
+            if c.expiration.is_none() || c.session_token().is_none() {
+                Err(ErrorKind::ChainSource {
+                    profile: profile.to_owned(),
+                    reason: no_expiry(profile),
+                }
+                .into())
+            } else {
+                Ok(c)
+            }
+        });
         match got {
             Ok(c) => {
-                let token_after = entry.target.sign_in().and_then(|s| {
-                    self.cache
-                        .load_token(&TokenKey::for_session(&s.session))
-                        .ok()
-                        .flatten()
-                        .map(|t| t.expires_at)
-                });
+                let token_after = self.token_expiry(entry);
                 {
                     let mut state = entry.state.lock().expect("the entry is not poisoned");
                     if let Some(until) = c.expiration {
@@ -345,23 +463,47 @@ impl<E: ServeEvents> ProfileServer<E> {
                     if let Some(until) = token_after.filter(|after| Some(*after) != token_before) {
                         state.token_lifetime = Some(until - now);
                     }
+                    if cached_credentials(&self.cache, &entry.target, &ExpiryPolicy::default(), now)
+                        .is_none()
+                    {
+                        state.held = Some(c.clone());
+                    }
+                    state.renewal_said = None;
                 }
+                tracing::debug!(
+                    "credential server: fetched the credentials of profile '{profile}' (until {})",
+                    c.expiration
+                        .map(aws_sso_token_cache::timestamp::format)
+                        .unwrap_or_default()
+                );
                 self.served(profile, entry);
                 Answer::Credentials(c)
             }
             Err(e) => {
-                let failure = if needs_a_person(&e) {
-                    Failure::Unavailable(e.to_string())
-                } else {
-                    Failure::Failed(e.to_string())
-                };
+                let failure = Failure::of(&e);
+                entry
+                    .state
+                    .lock()
+                    .expect("the entry is not poisoned")
+                    .failed = Some((failure.clone(), now, token_stamp));
+                if let Some(c) = self.still_lasting(entry, now) {
+                    self.say_renewal_failed(
+                        profile,
+                        entry,
+                        &format!(
+                            "{}; serving its credentials until they expire ({})",
+                            failure.message(),
+                            c.expiration
+                                .map(aws_sso_token_cache::timestamp::format)
+                                .unwrap_or_default()
+                        ),
+                    );
+                    return Answer::Credentials(c);
+                }
                 let said = {
                     let mut state = entry.state.lock().expect("the entry is not poisoned");
-                    let said = state
-                        .failed
-                        .as_ref()
-                        .is_some_and(|(f, _, _)| f.message() == failure.message());
-                    state.failed = Some((failure.clone(), now, self.token_stamp(entry)));
+                    let said = state.said.as_deref() == Some(failure.message());
+                    state.said = Some(failure.message().to_owned());
                     said
                 };
                 if !said {
@@ -372,26 +514,47 @@ impl<E: ServeEvents> ProfileServer<E> {
         }
     }
 
+    /// What `entry` still has for more than [`LAST_MINUTE`].
+    fn still_lasting(&self, entry: &Entry, now: OffsetDateTime) -> Option<RoleCredentials> {
+        let last = ExpiryPolicy {
+            role_credentials_window: LAST_MINUTE,
+            ..ExpiryPolicy::default()
+        };
+        self.cached(entry, &last, now)
+    }
+
+    fn say_renewal_failed(&self, profile: &str, entry: &Entry, message: &str) {
+        let mut state = entry.state.lock().expect("the entry is not poisoned");
+        if state.renewal_said.as_deref() != Some(message) {
+            state.renewal_said = Some(message.to_owned());
+            drop(state);
+            self.events.renewal_failed(profile, message);
+        }
+    }
+
     /// Marks `entry` served: a failure before is over.
     fn served(&self, profile: &str, entry: &Entry) {
-        let was_failing = entry
-            .state
-            .lock()
-            .expect("the entry is not poisoned")
-            .failed
-            .take()
-            .is_some();
+        let was_failing = {
+            let mut state = entry.state.lock().expect("the entry is not poisoned");
+            if state.failed.is_none() && state.said.is_none() {
+                return;
+            }
+            state.failed = None;
+            state.said.take().is_some()
+        };
         if was_failing {
             self.events.recovered(profile);
         }
     }
 
-    /// Renews, forever, the credentials of every profile served so far before they expire,
-    /// and the sign-ins behind them inside their refresh window (never with a browser).
-    /// Run it beside [`crate::ContainerServer::serve`]; it ends when dropped.
+    /// Renews, forever, the credentials of every profile asked for lately (within twice its
+    /// credentials' lifetime, at least ten minutes) before they expire, and the sign-ins behind
+    /// them inside their refresh window (never with a browser). Run it beside
+    /// [`crate::ContainerServer::serve`]; it ends when dropped.
     pub async fn renew(&self) {
         loop {
             tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            self.forget_if_changed();
             let entries: Vec<(String, Arc<Entry>)> = {
                 let config = self
                     .config
@@ -411,50 +574,114 @@ impl<E: ServeEvents> ProfileServer<E> {
 
     async fn renew_one(&self, profile: &str, entry: &Entry) {
         let now = self.clock.now();
+        let (asked_lately, token_may_retry) = {
+            let state = entry.state.lock().expect("the entry is not poisoned");
+            let keep: Duration = (state.credentials_lifetime.unwrap_or(Duration::hours(1)) * 2_i32)
+                .max(Duration::minutes(10));
+            (
+                now - state.last_asked < keep,
+                state.token_retry_after.is_none_or(|t| now >= t),
+            )
+        };
+        if !asked_lately {
+            return;
+        }
         let policy = Self::policy(entry);
-        let credentials_due =
-            cached_credentials(&self.cache, &entry.target, &policy, now).is_none();
-        let token_due = entry.target.sign_in().is_some_and(|s| {
-            self.cache
-                .load_token(&TokenKey::for_session(&s.session))
-                .ok()
-                .flatten()
-                .is_some_and(|t| {
-                    t.expires_at - now < policy.token_refresh_window && t.can_refresh(now)
-                })
-        });
-        if credentials_due {
-            let _ = self.fetch(profile, entry).await;
-        } else if token_due && let Some(role) = entry.target.sso_role() {
-            let _one = entry.fetch.lock().await;
-            let before = self
-                .cache
-                .load_token(&role.token_key())
-                .ok()
-                .flatten()
-                .map(|t| t.expires_at);
-            let clients = crate::SdkClients::for_target(role);
-            let refreshed = clients
-                .resolver(&self.clock, &self.cache)
-                .with_policy(policy)
-                .token(role)
-                .await;
-            if let Ok(token) = refreshed
-                && Some(token.expires_at) != before
-            {
-                let mut state = entry.state.lock().expect("the entry is not poisoned");
-                state.token_lifetime = Some(token.expires_at - self.clock.now());
+        if self.cached(entry, &policy, now).is_none() {
+            let _ = Box::pin(self.fetch(profile, entry)).await;
+            return;
+        }
+        let Some(role) = entry.target.sso_role() else {
+            return;
+        };
+        let token_due = self
+            .cache
+            .load_token(&role.token_key())
+            .ok()
+            .flatten()
+            .is_some_and(|t| {
+                t.expires_at - now < policy.token_refresh_window && t.can_refresh(now)
+            });
+        if !(token_due && token_may_retry) {
+            return;
+        }
+        let _one = entry.fetch.lock().await;
+        let before = self.token_expiry(entry);
+        let clients = crate::SdkClients::for_target(role);
+        let resolver = clients
+            .resolver(&self.clock, &self.cache)
+            .with_policy(policy);
+        let refreshed = Box::pin(resolver.token(role)).await;
+        let now = self.clock.now();
+        let mut state = entry.state.lock().expect("the entry is not poisoned");
+        match refreshed {
+            Ok(token) if Some(token.expires_at) != before => {
+                state.token_lifetime = Some(token.expires_at - now);
+                state.token_retry_after = None;
                 tracing::debug!(
                     "credential server: refreshed the sign-in of profile '{profile}' (until {})",
-                    token.expires_at
+                    aws_sso_token_cache::timestamp::format(token.expires_at)
+                );
+            }
+            other => {
+                // Not renewed (the service or the network failed, or refused it): not tried
+                // again before the cooldown; the requests say the rest.
+                state.token_retry_after = Some(now + SIGN_IN_COOLDOWN);
+                drop(state);
+                let why = match other {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "the refresh gave no new token".to_owned(),
+                };
+                self.say_renewal_failed(
+                    profile,
+                    entry,
+                    &format!("cannot refresh the sign-in: {why}; trying again in 30 seconds"),
                 );
             }
         }
     }
 }
 
+impl EntryState {
+    fn new(now: OffsetDateTime) -> Self {
+        Self {
+            credentials_lifetime: None,
+            token_lifetime: None,
+            held: None,
+            last_asked: now,
+            failed: None,
+            said: None,
+            renewal_said: None,
+            token_retry_after: None,
+        }
+    }
+}
+
+/// Why a profile whose credentials do not expire is not served.
+fn no_expiry(profile: &str) -> String {
+    format!(
+        "profile '{profile}' gives keys with no expiry or session token (long-term keys, or a credential_process that prints none), and the container-credentials protocol carries short-lived credentials (the AWS SDKs need their token and expiry); serve a role assumed on them instead"
+    )
+}
+
 impl<E: ServeEvents> CredentialHandler for ProfileServer<E> {
     async fn answer(&self, path: &str) -> Answer {
+        if let Some(profile) = &self.fixed {
+            if path != "/credentials" {
+                return Answer::NotFound(format!(
+                    "nothing is served at {path}: the credentials are at /credentials"
+                ));
+            }
+            let entry = self
+                .config
+                .lock()
+                .expect("the server's state is not poisoned")
+                .1
+                .get(profile)
+                .cloned()
+                .expect("a fixed profile is always there");
+            return self.answer_for(profile, &entry).await;
+        }
         let Some(encoded) = path.strip_prefix("/profile/").filter(|p| !p.is_empty()) else {
             return Answer::NotFound(format!(
                 "nothing is served at {path}: each profile is at /profile/NAME"
@@ -476,60 +703,17 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'@')
     .remove(b'+');
 
-/// `exec --server`'s one profile at `/credentials`.
-pub(crate) struct OneProfile {
-    target: CredentialTarget,
-    cache: TokenCache,
-    clock: Arc<dyn Clock>,
-}
-
-impl OneProfile {
-    pub(crate) fn new(target: CredentialTarget, cache: TokenCache, clock: Arc<dyn Clock>) -> Self {
-        Self {
-            target,
-            cache,
-            clock,
-        }
-    }
-}
-
-impl CredentialHandler for OneProfile {
-    async fn answer(&self, path: &str) -> Answer {
-        if path != "/credentials" {
-            return Answer::NotFound(format!(
-                "nothing is served at {path}: the credentials are at /credentials"
-            ));
-        }
-        let policy = ExpiryPolicy::default();
-        if let Some(c) = cached_credentials(&self.cache, &self.target, &policy, self.clock.now()) {
-            return Answer::Credentials(c);
-        }
-        match credentials_for(
-            &self.target,
-            &self.cache,
-            &self.clock,
-            policy,
-            None::<(&aws_sso_device_auth::PrintPresenter, _)>,
-            &NoMfa,
-        )
-        .await
-        {
-            Ok(c) => Answer::Credentials(c),
-            Err(e) if needs_a_person(&e) => Answer::Unavailable(e.to_string()),
-            Err(e) => Answer::Failed(e.to_string()),
-        }
-    }
-}
-
-/// Where `aws-sso-rs serve` writes its token by default: `$XDG_RUNTIME_DIR/aws-sso-rs/` (a
-/// folder only the user can read, emptied at logout), else the tool's cache folder.
-pub fn default_token_file(env: &dyn Env, tool_cache_dir: &std::path::Path) -> PathBuf {
+/// Where `aws-sso-rs serve` on `port` writes its token by default: `serve-PORT.token` in
+/// `$XDG_RUNTIME_DIR/aws-sso-rs/` (a folder only the user can read, emptied when the user's
+/// last session ends), else in the `serve` folder of the tool's cache folder. One file per
+/// port: two servers never overwrite each other's token.
+pub fn default_token_file(env: &dyn Env, tool_cache_dir: &std::path::Path, port: u16) -> PathBuf {
     env.non_empty(aws_sso_profile_config::env::vars::XDG_RUNTIME_DIR)
         .map_or_else(
-            || tool_cache_dir.to_owned(),
+            || tool_cache_dir.join("serve"),
             |d| PathBuf::from(d).join("aws-sso-rs"),
         )
-        .join("serve-token")
+        .join(format!("serve-{port}.token"))
 }
 
 /// A credential server's token in its file (mode 0600, in a folder only the user can read),
@@ -542,13 +726,25 @@ pub struct TokenFile {
 
 impl TokenFile {
     /// Writes `token` to `path` atomically (a reader never sees half of it), making its
-    /// folder if needed.
+    /// folder if needed; with `own_folder` (the default folder, aws-sso-rs's own), that folder
+    /// is made private (`0700`) even when it was there already.
     ///
     /// # Errors
     /// The folder or the file cannot be written.
-    pub fn write(path: PathBuf, token: aws_sso_token_cache::Secret) -> std::io::Result<Self> {
+    pub fn write(
+        path: PathBuf,
+        token: aws_sso_token_cache::Secret,
+        own_folder: bool,
+    ) -> std::io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             aws_sso_profile_config::atomic::create_private_dir_all(dir)?;
+            #[cfg(unix)]
+            if own_folder {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+            }
+            #[cfg(not(unix))]
+            let _ = own_folder;
         }
         aws_sso_profile_config::atomic::write_atomic(&path, token.expose().as_bytes(), 0o600)?;
         Ok(Self { path, token })

@@ -90,6 +90,7 @@ fn run_with_server(settings: &CredentialSettings, command: &[String], world: &Wo
         settings.files.cache(),
         world.clock.clone(),
     ));
+    // Ctrl-C reaches the program from the terminal; aws-sso-rs waits for it to end.
     runtime.spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} });
     let mut cmd = command_with(
         command,
@@ -103,7 +104,30 @@ fn run_with_server(settings: &CredentialSettings, command: &[String], world: &Wo
         ),
     );
     tracing::debug!("serving credentials at {url} for {}", command[0]);
-    let status = cmd.status().map_err(|e| CannotRun::new(&command[0], e))?;
+    let mut child = cmd.spawn().map_err(|e| CannotRun::new(&command[0], e))?;
+    // SIGTERM or SIGHUP sent to aws-sso-rs alone (a service manager, a closed terminal) is
+    // passed on: the program never runs on against a server that is gone.
+    #[cfg(unix)]
+    {
+        let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX));
+        runtime.spawn(async move {
+            use tokio::signal::unix::{SignalKind, signal};
+            let (Ok(mut term), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::hangup()),
+            ) else {
+                return;
+            };
+            loop {
+                let passed = tokio::select! {
+                    _ = term.recv() => nix::sys::signal::Signal::SIGTERM,
+                    _ = hup.recv() => nix::sys::signal::Signal::SIGHUP,
+                };
+                let _ = nix::sys::signal::kill(pid, passed);
+            }
+        });
+    }
+    let status = child.wait().map_err(|e| CannotRun::new(&command[0], e))?;
     #[cfg(unix)]
     if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
         std::process::exit(128 + signal);

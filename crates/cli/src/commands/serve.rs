@@ -1,15 +1,19 @@
 //! `aws-sso-rs serve`: the credential server for IDEs, containers and long jobs,
-//! `aws_sso_role_credentials::ProfileServer` behind a `ContainerServer`, until SIGTERM or
-//! Ctrl-C. This file binds, writes the token file, prints the lines to use and what the server
-//! reports.
+//! `aws_sso_role_credentials::ProfileServer` behind a `ContainerServer`, until SIGTERM, SIGHUP
+//! or Ctrl-C (a second one ends it at once). This file binds, writes the token file, prints the
+//! lines to use and what the server reports.
 
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use aws_sso_profile_config::env::vars;
-use aws_sso_role_credentials::{ContainerServer, ProfileServer, ServeEvents, TokenFile, new_token};
+use aws_sso_role_credentials::{
+    ContainerServer, ProfileServer, ServeEvents, TokenFile, default_token_file, new_token,
+};
 
 use crate::settings::ServeSettings;
 use crate::world::World;
@@ -25,31 +29,93 @@ impl ServeEvents for Stderr {
     fn recovered(&self, profile: &str) {
         eprintln!("aws-sso-rs serve: profile '{profile}' is served again");
     }
+
+    fn renewal_failed(&self, profile: &str, message: &str) {
+        eprintln!("aws-sso-rs serve: profile '{profile}': {message}");
+    }
 }
 
-/// Completes on SIGTERM or SIGINT (Ctrl-C).
-async fn stop_signal() {
+/// Completes on the first of SIGTERM, SIGHUP and SIGINT (Ctrl-C).
+#[cfg(unix)]
+async fn any_stop(signals: &mut Option<[tokio::signal::unix::Signal; 3]>) {
+    match signals {
+        Some([term, hup, int]) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+                _ = int.recv() => {}
+            }
+        }
+        None => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+/// Completes on a stop signal; a second one then ends the process at once, removing
+/// `token_file`.
+async fn stop_signal(token_file: PathBuf) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
-        match (
+        let mut signals = match (
             signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
             signal(SignalKind::interrupt()),
         ) {
-            (Ok(mut term), Ok(mut int)) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = int.recv() => {}
-                }
-            }
-            _ => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
+            (Ok(term), Ok(hup), Ok(int)) => Some([term, hup, int]),
+            _ => None,
+        };
+        any_stop(&mut signals).await;
+        eprintln!(
+            "aws-sso-rs serve: stopping (finishing the requests under way, for at most {} s; again to stop at once)",
+            aws_sso_role_credentials::DRAIN.as_secs()
+        );
+        tokio::spawn(async move {
+            any_stop(&mut signals).await;
+            let _ = std::fs::remove_file(&token_file);
+            eprintln!("aws-sso-rs serve: stopped at once");
+            std::process::exit(130);
+        });
     }
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+        let _ = token_file;
+    }
+}
+
+/// Removes the token file however `run` ends once it is written.
+struct RemoveOnDrop(Option<TokenFile>);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        if let Some(file) = self.0.take() {
+            file.remove();
+        }
+    }
+}
+
+/// Whether the AWS SDKs take a plain-HTTP credentials endpoint on `ip`: loopback, or the
+/// addresses of the ECS and EKS agents.
+fn sdks_accept(ip: IpAddr) -> bool {
+    ip.is_loopback()
+        || ip == IpAddr::V4(Ipv4Addr::new(169, 254, 170, 2))
+        || ip == IpAddr::V4(Ipv4Addr::new(169, 254, 170, 23))
+        || ip == IpAddr::V6(Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x23))
+}
+
+/// The address programs on this machine use to reach `addr`: loopback for a server on every
+/// address.
+fn reachable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port())
+        }
+        _ => addr,
     }
 }
 
@@ -59,35 +125,50 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
     // Bound before the token file is written: a second server on a busy port leaves the
     // first one's token alone.
     let server = runtime.block_on(ContainerServer::bind_to(settings.listen, token.clone()))?;
-    let token_file = TokenFile::write(settings.token_file.clone(), token).with_context(|| {
+    let addr = server.local_addr();
+    let (path, own_folder) = match &settings.token_file {
+        Some(path) => (path.clone(), false),
+        None => (
+            default_token_file(
+                world.env.as_ref(),
+                &settings.files.tool_cache_dir,
+                addr.port(),
+            ),
+            true,
+        ),
+    };
+    let token_file = TokenFile::write(path.clone(), token, own_folder).with_context(|| {
         format!(
             "cannot write the token file {} (choose another with --token-file)",
-            settings.token_file.display()
+            path.display()
         )
     })?;
+    let token_file = RemoveOnDrop(Some(token_file));
 
-    let addr = server.local_addr();
-    // A server on every address is reached on loopback from here.
-    let host = if addr.ip().is_unspecified() {
-        format!("127.0.0.1:{}", addr.port())
-    } else {
-        addr.to_string()
-    };
+    let shown = reachable(addr);
     let example = settings.example_profile.as_deref().unwrap_or("NAME");
+    let profile_path = ProfileServer::<Stderr>::path_of(example);
     {
         let mut out = std::io::stdout().lock();
         writeln!(
             out,
-            "{}=http://{host}{}",
+            "{}=http://{shown}{profile_path}",
             vars::AWS_CONTAINER_CREDENTIALS_FULL_URI,
-            ProfileServer::<Stderr>::path_of(example)
         )?;
         writeln!(
             out,
             "{}={}",
             vars::AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE,
-            token_file.path().display()
+            path.display()
         )?;
+        // On the ECS agent's address and port, containers may use the relative form.
+        if shown.ip() == IpAddr::V4(Ipv4Addr::new(169, 254, 170, 2)) && shown.port() == 80 {
+            writeln!(
+                out,
+                "{}={profile_path}",
+                vars::AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+            )?;
+        }
         out.flush()?;
     }
     let served = if settings.profiles.is_empty() {
@@ -96,9 +177,14 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
         format!("profiles {}", settings.profiles.join(", "))
     };
     eprintln!(
-        "aws-sso-rs serve: serving {served} on http://{addr}/profile/NAME (the token is in {}); stop with Ctrl-C or SIGTERM",
-        token_file.path().display()
+        "aws-sso-rs serve: serving {served} on http://{shown}/profile/NAME (the token is in {}); stop with Ctrl-C or SIGTERM",
+        path.display()
     );
+    if !sdks_accept(shown.ip()) {
+        eprintln!(
+            "aws-sso-rs serve: warning: the AWS SDKs take a plain-HTTP credentials endpoint only on loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23; they refuse http://{shown} (\"Unsupported host\"): listen on one of those (docs/guide.md, \"Containers and IDEs\")"
+        );
+    }
 
     let files = &settings.files;
     let only = (!settings.profiles.is_empty())
@@ -114,12 +200,12 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
     runtime.block_on(async {
         let renewing = profiles.clone();
         tokio::select! {
-            () = server.serve(profiles, stop_signal()) => {}
+            () = server.serve(profiles, stop_signal(path.clone())) => {}
             () = async move { renewing.renew().await } => {}
         }
     });
     // The token is of no use once the server is gone.
-    token_file.remove();
+    drop(token_file);
     eprintln!("aws-sso-rs serve: stopped");
     Ok(())
 }

@@ -31,6 +31,9 @@ function aws-sso-use --description 'Switch AWS_PROFILE, signing in if needed (aw
             test -n "$closest"; and set hint "did you mean '$closest'? "
             echo "aws-sso-use: there is no profile '$profile' in the config; $hint`aws-sso-rs profiles` lists them" >&2
             return 3
+        case invalid
+            echo "aws-sso-use: profile '$profile' cannot be used as it is written; `aws-sso-rs profiles` says why, with the line" >&2
+            return 3
         case signed-out expired refused renewable
             @BIN@ login --profile $profile $flags; or return $status
     end

@@ -30,6 +30,9 @@ aws-sso-use() {
             printf 'aws-sso-use: there is no profile %s in the config; %s`aws-sso-rs profiles` lists them\n' \
                 "'$profile'" "${closest:+did you mean '$closest'? }" >&2
             return 3 ;;
+        invalid*)
+            printf 'aws-sso-use: profile %s cannot be used as it is written; `aws-sso-rs profiles` says why, with the line\n' "'$profile'" >&2
+            return 3 ;;
         signed-out*|expired*|refused*|renewable*)
             # A renewable sign-in is refreshed without a browser, or signed in again when the
             # service refuses the refresh.

@@ -28,6 +28,10 @@ function global:aws-sso-use {
         Write-Error "aws-sso-use: there is no profile '$Name' in the config; $hint``aws-sso-rs profiles`` lists them"
         return
     }
+    if ($state -eq 'invalid') {
+        Write-Error "aws-sso-use: profile '$Name' cannot be used as it is written; ``aws-sso-rs profiles`` says why, with the line"
+        return
+    }
     if ($state -in 'signed-out', 'expired', 'refused', 'renewable') {
         & @BIN@ login --profile $Name
         if ($LASTEXITCODE -ne 0) { return }
