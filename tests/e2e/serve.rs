@@ -255,7 +255,10 @@ fn refusals_say_nothing_to_strangers_and_name_what_is_wrong_to_clients() {
     let all = Served::start(&w, &[]);
     let (status, body) = all.get("nope");
     assert_eq!(status, 404);
-    assert!(body.contains("'nope'"), "{body}");
+    assert!(
+        body.contains("'nope'") && body.contains("a program names the profile in its URI"),
+        "{body}"
+    );
     let (status, body) = all.get("static-base");
     assert_eq!(status, 500);
     assert!(body.contains("long-term keys"), "{body}");
@@ -750,8 +753,21 @@ fn a_failed_renewal_serves_what_still_lasts() {
         "the failed renewal said once: {log}"
     );
     assert!(
-        log.contains("serving its credentials until they expire"),
+        log.contains("serving its credentials until a minute before they expire"),
         "{log}"
+    );
+    // The role is allowed again: once the failure's cooldown has passed, renewed, and said.
+    w.mock.update_scenario(|s| s.sts.deny_assume.clear());
+    std::thread::sleep(Duration::from_secs(6));
+    let (status, body) = served.get("deploy-prod");
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains(&creds.access_key_id), "renewed: {body}");
+    assert!(
+        served
+            .log()
+            .contains("profile 'deploy-prod' is renewed again"),
+        "{}",
+        served.log()
     );
 }
 
@@ -809,5 +825,92 @@ fn addresses_token_files_and_ctrl_c() {
     assert!(
         !std::path::Path::new(path_one).exists(),
         "the token file goes with its server"
+    );
+}
+
+/// What would go wrong quietly or loudly in a server left running: another server taking its
+/// token file, a chain that needs an MFA code asked for again and again, a broken profile,
+/// an address that is not one.
+#[test]
+fn a_running_server_is_protected_from_what_would_go_wrong_around_it() {
+    let w = world(Scenario::default());
+    with_chain(&w);
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[profile needs-mfa]\nrole_arn = arn:aws:iam::222222222222:role/Guarded\nsource_profile = dev-account-ro\nmfa_serial = arn:aws:iam::123456789011:mfa/alice\n\n[profile orphan]\nrole_arn = arn:aws:iam::222222222222:role/Deployer\nsource_profile = does-not-exist\n");
+    std::fs::write(&config, text).expect("config");
+    login(&w);
+    let served = Served::start(&w, &[]);
+    let token = served.token();
+
+    // Another server given the same --token-file: refused, the first one's token untouched.
+    let out = w
+        .cmd(&["serve", "--listen", "127.0.0.1:0", "--token-file"])
+        .arg(&served.token_file)
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("another aws-sso-rs serve is using it"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(served.token(), token);
+
+    // A chain that needs an MFA code: 503 at once, and no request to AWS for it, however
+    // often it is asked for and however long the server runs.
+    let before = w.mock.counters();
+    for _ in 0..5 {
+        let (status, body) = served.get("needs-mfa");
+        assert_eq!(status, 503, "{body}");
+        assert!(
+            body.contains("MfaCodeNeeded") && body.contains("whoami --profile needs-mfa"),
+            "{body}"
+        );
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        w.mock.counters(),
+        before,
+        "nothing sent for a code nobody can give"
+    );
+
+    // A profile the config cannot resolve: 500 to the client, said once on stderr.
+    for _ in 0..3 {
+        let (status, body) = served.get("orphan");
+        assert_eq!(status, 500, "{body}");
+        assert!(body.contains("does-not-exist"), "{body}");
+    }
+    let log = served.log();
+    assert_eq!(
+        log.matches("profile 'orphan' cannot be served").count(),
+        1,
+        "{log}"
+    );
+    assert_eq!(
+        log.matches("profile 'needs-mfa' cannot be served").count(),
+        1,
+        "{log}"
+    );
+
+    // A request without the token is said once, for whoever runs the server.
+    for _ in 0..3 {
+        assert_eq!(served.ask("GET", "/profile/dev-account-ro", None).0, 401);
+    }
+    assert_eq!(
+        served.log().matches("came without the right token").count(),
+        1,
+        "{}",
+        served.log()
+    );
+
+    // An address that is not one.
+    let out = w.run(&["serve", "--listen", "localhost:9911"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("expected an IP address and a port"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -457,6 +457,15 @@ pub struct ExecArgs {
     pub command: Vec<String>,
 }
 
+/// `--listen`: an IP address and a port, said so when it is not.
+fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "expected an IP address and a port, as {DEFAULT_SERVE_ADDRESS}, 0.0.0.0:9911 or [::1]:9911 (no host names; a port from 0 to 65535)"
+        )
+    })
+}
+
 /// Where `aws-sso-rs serve` listens unless told otherwise.
 pub const DEFAULT_SERVE_ADDRESS: &str = "127.0.0.1:9911";
 
@@ -464,14 +473,14 @@ pub const DEFAULT_SERVE_ADDRESS: &str = "127.0.0.1:9911";
 pub struct ServeArgs {
     /// The address and port to listen on. Another address than 127.0.0.1 lets whoever can
     /// reach it ask (the token still decides who gets credentials): see `docs/security.md`.
-    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_SERVE_ADDRESS)]
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_SERVE_ADDRESS, value_parser = listen_address)]
     pub listen: std::net::SocketAddr,
     /// Serve only this profile (repeat for more); default: every profile of the config.
     #[arg(long = "profile", value_name = "PROFILE", add = profile_candidates())]
     pub profiles: Vec<String>,
     /// Where to write the authorization token (mode 0600), for
-    /// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; default: $XDG_RUNTIME_DIR/aws-sso-rs/serve-token,
-    /// else aws-sso-rs's cache folder.
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE; default: serve-PORT.token in
+    /// $XDG_RUNTIME_DIR/aws-sso-rs, else in aws-sso-rs's cache folder (serve/).
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<std::path::PathBuf>,
 }

@@ -451,7 +451,11 @@ impl ServeSettings {
         Ok(Self {
             listen: args.listen,
             profiles: args.profiles.clone(),
-            token_file: args.token_file.clone(),
+            // Printed for programs started elsewhere: absolute.
+            token_file: args
+                .token_file
+                .as_ref()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone())),
 
             example_profile,
             files,

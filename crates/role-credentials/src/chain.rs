@@ -174,6 +174,12 @@ pub trait MfaCode: Sync {
     /// The current code of the device `serial`, for `profile`; `None` when nobody can
     /// answer (no terminal).
     fn code(&self, profile: &str, serial: &str) -> Option<String>;
+
+    /// Whether anybody can answer at all: when not, a chain that needs a code fails before
+    /// any request is sent.
+    fn can_ask(&self) -> bool {
+        true
+    }
 }
 
 /// Nobody to ask: a link with `mfa_serial` fails with a clear error unless its credentials
@@ -184,6 +190,10 @@ pub struct NoMfa;
 impl MfaCode for NoMfa {
     fn code(&self, _: &str, _: &str) -> Option<String> {
         None
+    }
+
+    fn can_ask(&self) -> bool {
+        false
     }
 }
 
@@ -228,6 +238,17 @@ pub async fn chain_credentials<C: Clock, P: Presenter>(
             creds = Some(c);
             break;
         }
+    }
+    // A link to assume that needs a code nobody can give: said before any request (the
+    // credential server asks again and again, and each would fetch the source for nothing).
+    if !mfa.can_ask()
+        && let Some(link) = links[start..].iter().find(|l| l.mfa_serial.is_some())
+    {
+        return Err(ErrorKind::MfaCodeNeeded {
+            profile: link.profile.clone(),
+            serial: link.mfa_serial.clone().unwrap_or_default(),
+        }
+        .into());
     }
     let mut creds = match creds {
         Some(c) => c,

@@ -53,6 +53,11 @@ pub enum Answer {
 pub trait CredentialHandler: Send + Sync + 'static {
     /// The answer for `path` (percent-encoded, as sent).
     fn answer(&self, path: &str) -> impl Future<Output = Answer> + Send;
+
+    /// A request from `peer` came without the right token (it got `401`).
+    fn refused(&self, peer: SocketAddr) {
+        let _ = peer;
+    }
 }
 
 /// The events of `exec --server`'s server, at debug level.
@@ -142,7 +147,7 @@ impl ContainerServer {
                     if addr.is_ipv4() { 32 } else { 128 }
                 ),
                 std::io::ErrorKind::PermissionDenied => {
-                    "ports below 1024 need privileges: choose a port above 1024 with --listen".to_owned()
+                    "ports below 1024 need root or CAP_NET_BIND_SERVICE (as the ECS form on 169.254.170.2:80 does): run with that privilege, or choose a port of 1024 or above with --listen".to_owned()
                 }
                 _ => "choose another address with --listen".to_owned(),
             };
@@ -268,6 +273,7 @@ async fn answer<H: CredentialHandler>(
         .unwrap_or_default();
     let (status, response) = if !token.matches(sent) {
         // No detail: whoever lacks the token learns nothing of what is served.
+        handler.refused(peer);
         let r = response(StatusCode::UNAUTHORIZED, String::new());
         (r.status(), r)
     } else if req.method() != hyper::Method::GET {

@@ -56,6 +56,15 @@ pub trait ServeEvents: Send + Sync + 'static {
     fn renewal_failed(&self, profile: &str, message: &str) {
         let _ = (profile, message);
     }
+    /// Profile `profile` is renewed again (until `until`) after [`ServeEvents::renewal_failed`].
+    fn renewed_again(&self, profile: &str, until: Option<OffsetDateTime>) {
+        let _ = (profile, until);
+    }
+    /// The first request without the right token came from `peer` (the later ones are not
+    /// told: anyone may send them).
+    fn unauthorized(&self, peer: std::net::SocketAddr) {
+        let _ = peer;
+    }
 }
 
 /// What is known of one served profile.
@@ -167,6 +176,10 @@ pub struct ProfileServer<E: ServeEvents> {
     /// `exec --server`: one profile, already resolved, at `/credentials`.
     fixed: Option<String>,
     config: Mutex<Resolved>,
+    /// What was said of profiles the config cannot resolve, so it is said once.
+    broken: Mutex<HashMap<String, String>>,
+    /// Whether a request without the right token was told of.
+    unauthorized_said: std::sync::atomic::AtomicBool,
 }
 
 impl<E: ServeEvents> ProfileServer<E> {
@@ -189,6 +202,8 @@ impl<E: ServeEvents> ProfileServer<E> {
             events,
             fixed: None,
             config: Mutex::new((Vec::new(), HashMap::new())),
+            broken: Mutex::new(HashMap::new()),
+            unauthorized_said: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -217,6 +232,8 @@ impl<E: ServeEvents> ProfileServer<E> {
             events,
             fixed: Some(profile.clone()),
             config: Mutex::new((Vec::new(), HashMap::from([(profile, entry)]))),
+            broken: Mutex::new(HashMap::new()),
+            unauthorized_said: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -275,13 +292,39 @@ impl<E: ServeEvents> ProfileServer<E> {
         ) {
             Ok((target, _)) => target,
             Err(e) => {
-                let text = e.to_string();
-                let not_found = matches!(e.kind(), ErrorKind::Config(c)
-                    if matches!(c.kind(), aws_sso_profile_config::ErrorKind::ProfileNotFound { .. }));
-                return Err(if not_found {
-                    Answer::NotFound(text)
-                } else {
-                    Answer::Failed(text)
+                let not_found = match e.kind() {
+                    ErrorKind::Config(c) => match c.kind() {
+                        aws_sso_profile_config::ErrorKind::ProfileNotFound {
+                            path,
+                            file_missing,
+                            ..
+                        } => Some((path.clone(), *file_missing)),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                return Err(match not_found {
+                    Some((path, true)) => Answer::NotFound(format!(
+                        "there is no profile '{profile}': the config file {} does not exist",
+                        path.display()
+                    )),
+                    Some((path, false)) => {
+                        let closest = aws_sso_profile_config::ProfileSet::load(&self.locations)
+                            .ok()
+                            .and_then(|set| {
+                                aws_sso_profile_config::closest_name(
+                                    set.profiles().map(|p| p.name()),
+                                    profile,
+                                )
+                                .map(|c| format!(" (did you mean /profile/{c}?)"))
+                            })
+                            .unwrap_or_default();
+                        Answer::NotFound(format!(
+                            "there is no profile '{profile}' in {}; a program names the profile in its URI, /profile/NAME{closest}",
+                            path.display()
+                        ))
+                    }
+                    None => Answer::Failed(e.to_string()),
                 });
             }
         };
@@ -381,8 +424,38 @@ impl<E: ServeEvents> ProfileServer<E> {
         }
         let entry = match self.entry(profile) {
             Ok(entry) => entry,
-            Err(answer) => return answer,
+            Err(answer) => {
+                // A profile the config cannot resolve, or one this server was started for and
+                // that is gone from the files: said once (anyone with the token may ask for
+                // any name; those are answered, not said).
+                let said = match &answer {
+                    Answer::Failed(m) => Some(m),
+                    Answer::NotFound(m) if self.only.is_some() => Some(m),
+                    _ => None,
+                };
+                if let Some(message) = said {
+                    let mut broken = self
+                        .broken
+                        .lock()
+                        .expect("the server's state is not poisoned");
+                    if broken.get(profile) != Some(message) {
+                        broken.insert(profile.to_owned(), message.clone());
+                        drop(broken);
+                        self.events.unavailable(profile, message);
+                    }
+                }
+                return answer;
+            }
         };
+        if self
+            .broken
+            .lock()
+            .expect("the server's state is not poisoned")
+            .remove(profile)
+            .is_some()
+        {
+            self.events.recovered(profile);
+        }
         self.answer_for(profile, &entry).await
     }
 
@@ -439,6 +512,16 @@ impl<E: ServeEvents> ProfileServer<E> {
         ))
         .await;
         let now = self.clock.now();
+        // A token renewed now (whatever came of the rest) shows how long the sign-in's tokens
+        // last, so the next refresh waits for the last part of its life.
+        let token_after = self.token_expiry(entry);
+        if let Some(until) = token_after.filter(|after| Some(*after) != token_before) {
+            entry
+                .state
+                .lock()
+                .expect("the entry is not poisoned")
+                .token_lifetime = Some(until - now);
+        }
         let got = got.and_then(|c| {
             // The container protocol carries a session token and an expiry.
             if c.expiration.is_none() || c.session_token().is_none() {
@@ -453,22 +536,20 @@ impl<E: ServeEvents> ProfileServer<E> {
         });
         match got {
             Ok(c) => {
-                let token_after = self.token_expiry(entry);
-                {
+                let renewed_again = {
                     let mut state = entry.state.lock().expect("the entry is not poisoned");
                     if let Some(until) = c.expiration {
                         state.credentials_lifetime = Some(until - now);
-                    }
-                    // A token renewed now shows how long the sign-in's tokens last.
-                    if let Some(until) = token_after.filter(|after| Some(*after) != token_before) {
-                        state.token_lifetime = Some(until - now);
                     }
                     if cached_credentials(&self.cache, &entry.target, &ExpiryPolicy::default(), now)
                         .is_none()
                     {
                         state.held = Some(c.clone());
                     }
-                    state.renewal_said = None;
+                    state.renewal_said.take().is_some()
+                };
+                if renewed_again {
+                    self.events.renewed_again(profile, c.expiration);
                 }
                 tracing::debug!(
                     "credential server: fetched the credentials of profile '{profile}' (until {})",
@@ -481,17 +562,20 @@ impl<E: ServeEvents> ProfileServer<E> {
             }
             Err(e) => {
                 let failure = Failure::of(&e);
+                // The token file as it is now (this attempt may have refreshed it): only a
+                // change after this one (a person signing in) ends the cooldown.
+                let stamp_now = self.token_stamp(entry);
                 entry
                     .state
                     .lock()
                     .expect("the entry is not poisoned")
-                    .failed = Some((failure.clone(), now, token_stamp));
+                    .failed = Some((failure.clone(), now, stamp_now));
                 if let Some(c) = self.still_lasting(entry, now) {
                     self.say_renewal_failed(
                         profile,
                         entry,
                         &format!(
-                            "{}; serving its credentials until they expire ({})",
+                            "{}; serving its credentials until a minute before they expire ({})",
                             failure.message(),
                             c.expiration
                                 .map(aws_sso_token_cache::timestamp::format)
@@ -665,6 +749,15 @@ fn no_expiry(profile: &str) -> String {
 }
 
 impl<E: ServeEvents> CredentialHandler for ProfileServer<E> {
+    fn refused(&self, peer: std::net::SocketAddr) {
+        if !self
+            .unauthorized_said
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.events.unauthorized(peer);
+        }
+    }
+
     async fn answer(&self, path: &str) -> Answer {
         if let Some(profile) = &self.fixed {
             if path != "/credentials" {
@@ -722,6 +815,8 @@ pub fn default_token_file(env: &dyn Env, tool_cache_dir: &std::path::Path, port:
 pub struct TokenFile {
     path: PathBuf,
     token: aws_sso_token_cache::Secret,
+    /// `PATH.lock`, locked while this server runs: no second server takes the same file.
+    lock: (PathBuf, std::fs::File),
 }
 
 impl TokenFile {
@@ -746,8 +841,30 @@ impl TokenFile {
             #[cfg(not(unix))]
             let _ = own_folder;
         }
+        let mut lock_path = path.clone().into_os_string();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::ResourceBusy,
+                    "another aws-sso-rs serve is using it",
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        }
         aws_sso_profile_config::atomic::write_atomic(&path, token.expose().as_bytes(), 0o600)?;
-        Ok(Self { path, token })
+        Ok(Self {
+            path,
+            token,
+            lock: (lock_path, lock),
+        })
     }
 
     /// The file.
@@ -761,6 +878,7 @@ impl TokenFile {
         if std::fs::read(&self.path).is_ok_and(|t| t == self.token.expose().as_bytes()) {
             let _ = std::fs::remove_file(&self.path);
         }
+        let _ = std::fs::remove_file(&self.lock.0);
     }
 }
 

@@ -33,21 +33,36 @@ impl ServeEvents for Stderr {
     fn renewal_failed(&self, profile: &str, message: &str) {
         eprintln!("aws-sso-rs serve: profile '{profile}': {message}");
     }
+
+    fn renewed_again(&self, profile: &str, until: Option<time::OffsetDateTime>) {
+        let until = until.map(aws_sso_token_cache::timestamp::format);
+        eprintln!(
+            "aws-sso-rs serve: profile '{profile}' is renewed again (until {})",
+            until.as_deref().unwrap_or("-")
+        );
+    }
+
+    fn unauthorized(&self, peer: SocketAddr) {
+        eprintln!(
+            "aws-sso-rs serve: a request from {peer} came without the right token (401): a program must send the token of the file AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE names (the later ones are not said; --debug shows each)"
+        );
+    }
 }
 
-/// Completes on the first of SIGTERM, SIGHUP and SIGINT (Ctrl-C).
+/// Completes on the first of SIGTERM, SIGHUP and SIGINT (Ctrl-C); its number.
 #[cfg(unix)]
-async fn any_stop(signals: &mut Option<[tokio::signal::unix::Signal; 3]>) {
+async fn any_stop(signals: &mut Option<[tokio::signal::unix::Signal; 3]>) -> i32 {
     match signals {
         Some([term, hup, int]) => {
             tokio::select! {
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
-                _ = int.recv() => {}
+                _ = term.recv() => 15,
+                _ = hup.recv() => 1,
+                _ = int.recv() => 2,
             }
         }
         None => {
             let _ = tokio::signal::ctrl_c().await;
+            2
         }
     }
 }
@@ -72,10 +87,11 @@ async fn stop_signal(token_file: PathBuf) {
             aws_sso_role_credentials::DRAIN.as_secs()
         );
         tokio::spawn(async move {
-            any_stop(&mut signals).await;
+            let signal = any_stop(&mut signals).await;
             let _ = std::fs::remove_file(&token_file);
             eprintln!("aws-sso-rs serve: stopped at once");
-            std::process::exit(130);
+            // As a shell reports a program a signal ended.
+            std::process::exit(128 + signal);
         });
     }
     #[cfg(not(unix))]
@@ -171,15 +187,31 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
         }
         out.flush()?;
     }
-    let served = if settings.profiles.is_empty() {
-        "every profile of the config".to_owned()
-    } else {
-        format!("profiles {}", settings.profiles.join(", "))
+    let served = match settings.profiles.as_slice() {
+        [] => "every profile of the config".to_owned(),
+        [one] => format!("profile {one}"),
+        several => format!("profiles {}", several.join(", ")),
     };
     eprintln!(
         "aws-sso-rs serve: serving {served} on http://{shown}/profile/NAME (the token is in {}); stop with Ctrl-C or SIGTERM",
         path.display()
     );
+    if addr.ip().is_unspecified() {
+        eprintln!(
+            "aws-sso-rs serve: listening on every address of this machine ({addr}): whoever reaches one may ask, and the token is the only guard (docs/security.md)"
+        );
+    }
+    if settings.example_profile.is_none() {
+        eprintln!(
+            "aws-sso-rs serve: no profile is named here: replace NAME in the URI with the profile a program should get"
+        );
+    }
+    if !settings.files.config_file.exists() {
+        eprintln!(
+            "aws-sso-rs serve: warning: the config file {} does not exist: every profile asked for is answered 404 until it does",
+            settings.files.config_file.display()
+        );
+    }
     if !sdks_accept(shown.ip()) {
         eprintln!(
             "aws-sso-rs serve: warning: the AWS SDKs take a plain-HTTP credentials endpoint only on loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23; they refuse http://{shown} (\"Unsupported host\"): listen on one of those (docs/guide.md, \"Containers and IDEs\")"
