@@ -119,7 +119,7 @@ pub use report::{
     damaged_token, profile_report, sign_in_report,
 };
 pub use resolver::Resolver;
-pub use serve::{ProfileServer, ServeEvents, TokenFile, default_token_file};
+pub use serve::{ProfileServer, ServeEvents, TokenFile, default_token_file, remove_token_file};
 pub use setup::{Question, Questions, SetupAnswers, SetupError, SetupPlan, SsoSetup};
 pub use sts::{CallerIdentity, caller_identity, federation_token};
 pub use target::{RoleTarget, SessionTarget};

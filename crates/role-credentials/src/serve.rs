@@ -183,6 +183,12 @@ pub struct ProfileServer<E: ServeEvents> {
 }
 
 impl<E: ServeEvents> ProfileServer<E> {
+    /// Whether the config file is there (a server started without one answers 404 to every
+    /// profile until it is).
+    pub fn config_exists(&self) -> bool {
+        self.fixed.is_some() || self.locations.config.exists()
+    }
+
     /// A server of the profiles in `locations`' files (only those of `only`, when given),
     /// each at `/profile/NAME`, with the cache, environment and clock given.
     pub fn new(
@@ -522,14 +528,10 @@ impl<E: ServeEvents> ProfileServer<E> {
                 .expect("the entry is not poisoned")
                 .token_lifetime = Some(until - now);
         }
-        let got = got.and_then(|c| {
-            // The container protocol carries a session token and an expiry.
+        // The container protocol carries a session token and an expiry.
+        let got = got.map_err(|e| Failure::of(&e)).and_then(|c| {
             if c.expiration.is_none() || c.session_token().is_none() {
-                Err(ErrorKind::ChainSource {
-                    profile: profile.to_owned(),
-                    reason: no_expiry(profile),
-                }
-                .into())
+                Err(Failure::Failed(no_expiry(profile)))
             } else {
                 Ok(c)
             }
@@ -560,8 +562,7 @@ impl<E: ServeEvents> ProfileServer<E> {
                 self.served(profile, entry);
                 Answer::Credentials(c)
             }
-            Err(e) => {
-                let failure = Failure::of(&e);
+            Err(failure) => {
                 // The token file as it is now (this attempt may have refreshed it): only a
                 // change after this one (a person signing in) ends the cooldown.
                 let stamp_now = self.token_stamp(entry);
@@ -796,17 +797,38 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'@')
     .remove(b'+');
 
-/// Where `aws-sso-rs serve` on `port` writes its token by default: `serve-PORT.token` in
+/// Where `aws-sso-rs serve` listening on `addr` writes its token by default:
+/// `serve-PORT.token` for `127.0.0.1`, `serve-ADDRESS-PORT.token` for another address, in
 /// `$XDG_RUNTIME_DIR/aws-sso-rs/` (a folder only the user can read, emptied when the user's
 /// last session ends), else in the `serve` folder of the tool's cache folder. One file per
-/// port: two servers never overwrite each other's token.
-pub fn default_token_file(env: &dyn Env, tool_cache_dir: &std::path::Path, port: u16) -> PathBuf {
+/// address and port: two servers never take each other's token.
+pub fn default_token_file(
+    env: &dyn Env,
+    tool_cache_dir: &std::path::Path,
+    addr: std::net::SocketAddr,
+) -> PathBuf {
+    let name = if addr.ip() == std::net::IpAddr::from([127, 0, 0, 1]) {
+        format!("serve-{}.token", addr.port())
+    } else {
+        // `:` of an IPv6 address is no good in a file name on every system.
+        let ip = addr.ip().to_string().replace(':', "_");
+        format!("serve-{ip}-{}.token", addr.port())
+    };
     env.non_empty(aws_sso_profile_config::env::vars::XDG_RUNTIME_DIR)
         .map_or_else(
             || tool_cache_dir.join("serve"),
             |d| PathBuf::from(d).join("aws-sso-rs"),
         )
-        .join(format!("serve-{port}.token"))
+        .join(name)
+}
+
+/// Removes a token file and its lock at once (a second stop signal, which cannot wait for
+/// the [`TokenFile`] to be dropped).
+pub fn remove_token_file(path: &std::path::Path) {
+    let _ = std::fs::remove_file(path);
+    let mut lock = path.as_os_str().to_owned();
+    lock.push(".lock");
+    let _ = std::fs::remove_file(PathBuf::from(lock));
 }
 
 /// A credential server's token in its file (mode 0600, in a folder only the user can read),

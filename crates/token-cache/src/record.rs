@@ -296,7 +296,9 @@ impl RoleCredentials {
         if let Some(expiration) = self.expiration {
             doc["Expiration"] = timestamp::format(expiration).into();
         }
-        doc["AccountId"] = self.account_id.clone().into();
+        if let Some(account) = &self.account_id {
+            doc["AccountId"] = account.clone().into();
+        }
         doc.to_string()
     }
 

@@ -88,7 +88,7 @@ async fn stop_signal(token_file: PathBuf) {
         );
         tokio::spawn(async move {
             let signal = any_stop(&mut signals).await;
-            let _ = std::fs::remove_file(&token_file);
+            aws_sso_role_credentials::remove_token_file(&token_file);
             eprintln!("aws-sso-rs serve: stopped at once");
             // As a shell reports a program a signal ended.
             std::process::exit(128 + signal);
@@ -148,7 +148,7 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
             default_token_file(
                 world.env.as_ref(),
                 &settings.files.tool_cache_dir,
-                addr.port(),
+                addr,
             ),
             true,
         ),
@@ -206,18 +206,6 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
             "aws-sso-rs serve: no profile is named here: replace NAME in the URI with the profile a program should get"
         );
     }
-    if !settings.files.config_file.exists() {
-        eprintln!(
-            "aws-sso-rs serve: warning: the config file {} does not exist: every profile asked for is answered 404 until it does",
-            settings.files.config_file.display()
-        );
-    }
-    if !sdks_accept(shown.ip()) {
-        eprintln!(
-            "aws-sso-rs serve: warning: the AWS SDKs take a plain-HTTP credentials endpoint only on loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23; they refuse http://{shown} (\"Unsupported host\"): listen on one of those (docs/guide.md, \"Containers and IDEs\")"
-        );
-    }
-
     let files = &settings.files;
     let only = (!settings.profiles.is_empty())
         .then(|| settings.profiles.iter().cloned().collect::<BTreeSet<_>>());
@@ -229,6 +217,12 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
         only,
         Stderr,
     ));
+    if !profiles.config_exists() {
+        eprintln!(
+            "aws-sso-rs serve: warning: the config file {} does not exist: every profile asked for is answered 404 until it does",
+            settings.files.config_file.display()
+        );
+    }
     runtime.block_on(async {
         let renewing = profiles.clone();
         tokio::select! {
