@@ -145,11 +145,7 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
     let (path, own_folder) = match &settings.token_file {
         Some(path) => (path.clone(), false),
         None => (
-            default_token_file(
-                world.env.as_ref(),
-                &settings.files.tool_cache_dir,
-                addr,
-            ),
+            default_token_file(world.env.as_ref(), &settings.files.tool_cache_dir, addr),
             true,
         ),
     };
@@ -204,6 +200,11 @@ pub fn run(settings: &ServeSettings, world: &World) -> Result<()> {
     if settings.example_profile.is_none() {
         eprintln!(
             "aws-sso-rs serve: no profile is named here: replace NAME in the URI with the profile a program should get"
+        );
+    }
+    if !sdks_accept(shown.ip()) {
+        eprintln!(
+            "aws-sso-rs serve: warning: the AWS SDKs take a plain-HTTP credentials endpoint only on loopback, 169.254.170.2, 169.254.170.23 or fd00:ec2::23; they refuse http://{shown} (\"Unsupported host\"): listen on one of those (docs/guide.md, \"Containers and IDEs\")"
         );
     }
     let files = &settings.files;
