@@ -878,3 +878,37 @@ region = eu-west-3
         .expect("prompt");
     assert_eq!(stdout(&out).trim(), "expired");
 }
+
+/// A profile written by `aws login` (`login_session`, AWS CLI 2.32): listed as what it is, and
+/// every command says what it is and what to run instead of "not IAM Identity Center".
+#[test]
+fn a_profile_of_aws_login_is_named_for_what_it_is() {
+    let w = chain_world(Scenario::default());
+    let config = w.path().join(".aws/config");
+    let mut text = std::fs::read_to_string(&config).expect("config");
+    text.push_str("\n[profile console-user]\nlogin_session = arn:aws:iam::123456789011:user/alice\nregion = us-east-1\n");
+    std::fs::write(&config, text).expect("config");
+    let listed = w.run(&["profiles", "--output", "json"]);
+    let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("JSON");
+    let row = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .find(|r| r["name"] == "console-user")
+        .expect("listed");
+    assert_eq!(row["kind"], "login-session", "{row}");
+    for args in [
+        &["whoami", "--profile", "console-user"][..],
+        &["login", "--profile", "console-user", "--use-device-code"][..],
+        &["credential-process", "--profile", "console-user"][..],
+    ] {
+        let out = w.run(args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("signs in with `aws login`")
+                && stderr(&out).contains("aws login --profile console-user"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}

@@ -497,6 +497,10 @@ fn export_to_the_credentials_file_keeps_the_users_sections_and_logout_removes_it
     let file = w.path().join(".aws/credentials");
     let users = "# keys for the build box\n[build]\naws_access_key_id = AKIAEXAMPLEUSER\naws_secret_access_key = mine   ; do not touch\n\n[other]\nregion = eu-west-1\n";
     std::fs::write(&file, users).expect("write");
+    // A file others may read: kept 0600 once it holds keys, and said.
+    #[cfg(unix)]
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .expect("chmod");
     let out = w.run(&[
         "export",
         "--profile",
@@ -510,6 +514,17 @@ fn export_to_the_credentials_file_keeps_the_users_sections_and_logout_removes_it
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "", "no secret on stdout");
     assert!(stderr(&out).contains("Wrote [ro] in"), "{}", stderr(&out));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(
+            stderr(&out).contains("let other users read or write it (mode 0644)"),
+            "{}",
+            stderr(&out)
+        );
+        let mode = std::fs::metadata(&file).expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     let written = std::fs::read_to_string(&file).expect("read");
     assert!(written.starts_with(users), "{written}");
     let section = &written[users.len()..];

@@ -138,6 +138,14 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
                 {
                     others.push(vec![name, "(no credentials)".to_owned()]);
                 }
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        aws_sso_profile_config::ErrorKind::LoginSession { .. }
+                    ) =>
+                {
+                    others.push(vec![name, "(aws login)".to_owned()]);
+                }
                 Err(_) => others.push(vec![
                     name,
                     "(invalid: `aws-sso-rs profiles` says why)".to_owned(),

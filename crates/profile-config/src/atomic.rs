@@ -83,6 +83,29 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// Makes `path` readable and writable by its owner only (`0600`) when its mode lets others
+/// in; the mode it had then.
+///
+/// # Errors
+/// The mode cannot be read or changed.
+pub fn keep_private(path: &Path) -> std::io::Result<Option<u32>> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode() & 0o7777;
+        if mode & 0o077 == 0 {
+            return Ok(None);
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        Ok(Some(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(None)
+    }
+}
+
 /// The Unix permission bits of `path`, if it exists.
 pub fn existing_mode(path: &Path) -> Option<u32> {
     let meta = std::fs::metadata(path).ok()?;

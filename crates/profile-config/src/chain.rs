@@ -377,6 +377,14 @@ impl ProfileSet {
         }
         // `sso_sesion = corp` alone: say which key was meant.
         self.sso_profile(name)?;
+        if let Some(session) = p.property("login_session") {
+            return Err(ErrorKind::LoginSession {
+                profile: name.to_owned(),
+                session: session.value().to_owned(),
+                location: session.location().clone(),
+            }
+            .into());
+        }
         Err(ErrorKind::NoCredentials {
             profile: name.to_owned(),
             location: p.location().clone(),
@@ -547,6 +555,20 @@ sso_region = eu-west-1
         let chain = set(config, "").credential_chain("me").unwrap();
         assert_eq!(chain.links.len(), 1);
         assert!(matches!(chain.source, ChainSource::StaticKeys(_)));
+    }
+
+    #[test]
+    fn a_profile_of_aws_login_is_named_as_such_with_what_to_run() {
+        let config = "[profile signin]\nlogin_session = arn:aws:iam::123456789012:user/alice\nregion = us-east-1\n\n[profile on-signin]\nrole_arn = arn:aws:iam::222222222222:role/R\nsource_profile = signin\n";
+        let set = set(config, "");
+        for name in ["signin", "on-signin"] {
+            let text = set.credential_chain(name).unwrap_err().to_string();
+            assert!(text.contains("signs in with `aws login`"), "{text}");
+            assert!(text.contains("aws login --profile signin"), "{text}");
+            assert!(text.contains("config line 2"), "{text}");
+        }
+        let text = set.require_sso_profile("signin").unwrap_err().to_string();
+        assert!(text.contains("signs in with `aws login`"), "{text}");
     }
 
     #[test]

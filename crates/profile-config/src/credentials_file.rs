@@ -77,15 +77,44 @@ pub enum Exported {
     Renewed,
 }
 
+/// What [`export_credentials`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportReport {
+    /// What became of the section.
+    pub exported: Exported,
+    /// The file's mode before, when it let others read or write it (it holds keys): the file
+    /// is `0600` now.
+    pub tightened_from: Option<u32>,
+}
+
 /// `export --to-credentials-file` as one call: the credentials file at `path` is read, left
 /// as it is when section `name` (written by aws-sso-rs) already holds these keys, else the
 /// section is put with [`put_exported_credentials`] and the file saved atomically (comments
-/// and order kept; not over a change made on disk meanwhile).
+/// and order kept; not over a change made on disk meanwhile). Either way the file is kept
+/// `0600` (a new one is made so): a looser mode is tightened and reported.
 ///
 /// # Errors
-/// The file cannot be read, parsed or written; [`ErrorKind::InvalidEdit`] when `name` is a
-/// section the user wrote or cannot be written.
+/// The file cannot be read, parsed or written, or its mode changed; [`ErrorKind::InvalidEdit`]
+/// when `name` is a section the user wrote or cannot be written.
 pub fn export_credentials(
+    path: &std::path::Path,
+    name: &str,
+    credentials: &ExportedCredentials<'_>,
+) -> Result<ExportReport, Error> {
+    let exported = put_and_save(path, name, credentials)?;
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+    let tightened_from = crate::atomic::keep_private(&target).map_err(|source| ErrorKind::Io {
+        action: "change the mode of",
+        path: target.clone(),
+        source,
+    })?;
+    Ok(ExportReport {
+        exported,
+        tightened_from,
+    })
+}
+
+fn put_and_save(
     path: &std::path::Path,
     name: &str,
     credentials: &ExportedCredentials<'_>,

@@ -97,6 +97,19 @@ pub enum ErrorKind {
         /// Its section header.
         location: Location,
     },
+    /// The profile signs in with `aws login` (`login_session`, AWS CLI 2.32 and later): a
+    /// console sign-in aws-sso-rs does not use.
+    #[error(
+        "profile '{profile}' ({location}) signs in with `aws login` (login_session = {session}), not with IAM Identity Center, and aws-sso-rs does not use that sign-in: run `aws login --profile {profile}` and use the AWS CLI or an AWS SDK with it, or choose an IAM Identity Center profile (aws-sso-rs profiles lists them)"
+    )]
+    LoginSession {
+        /// The profile.
+        profile: String,
+        /// Its `login_session`.
+        session: String,
+        /// The `login_session` line.
+        location: Location,
+    },
     /// No section of the config signs in through IAM Identity Center (`login --all`).
     #[error("{}", NoSessions { path, file_missing: *file_missing })]
     NoSessions {

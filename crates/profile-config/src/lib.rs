@@ -75,8 +75,8 @@ pub use configure::{
     check_start_url, write_sso_profile,
 };
 pub use credentials_file::{
-    EXPORT_MARKER, Exported, ExportedCredentials, export_credentials, put_exported_credentials,
-    remove_exported_credentials,
+    EXPORT_MARKER, ExportReport, Exported, ExportedCredentials, export_credentials,
+    put_exported_credentials, remove_exported_credentials,
 };
 pub use edit::{ConfigDocument, NewSection, SectionRef};
 pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};

@@ -444,9 +444,18 @@ impl ProfileSet {
     /// without SSO keys is an error too.
     ///
     /// # Errors
-    /// As [`ProfileSet::sso_profile`]; [`ErrorKind::NotSso`].
+    /// As [`ProfileSet::sso_profile`]; [`ErrorKind::NotSso`], or [`ErrorKind::LoginSession`]
+    /// for a profile of `aws login`.
     pub fn require_sso_profile(&self, name: &str) -> Result<SsoProfile, Error> {
         self.sso_profile(name)?.ok_or_else(|| {
+            if let Some(session) = self.profile(name).and_then(|p| p.property("login_session")) {
+                return ErrorKind::LoginSession {
+                    profile: name.to_owned(),
+                    session: session.value().to_owned(),
+                    location: session.location().clone(),
+                }
+                .into();
+            }
             ErrorKind::NotSso {
                 profile: name.to_owned(),
                 location: self

@@ -144,6 +144,11 @@ pub enum ProfileAccess {
     },
     /// Static keys or a `credential_process`: no sign-in or role to report.
     Other,
+    /// A profile of `aws login` (`login_session`): a sign-in aws-sso-rs does not use.
+    LoginSession {
+        /// Its `login_session` (the IAM identity's ARN).
+        session: String,
+    },
     /// The profile cannot be used: why (with file and line).
     Invalid(String),
 }
@@ -225,16 +230,18 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
                     }
                     _ => ProfileAccess::Other,
                 },
-                Err(e)
-                    if !matches!(
-                        e.kind(),
-                        aws_sso_profile_config::ErrorKind::NoCredentials { .. }
-                    ) =>
-                {
-                    warnings.push(e.to_string());
-                    ProfileAccess::Invalid(e.to_string())
-                }
-                Err(_) => ProfileAccess::Other,
+                Err(e) => match e.kind() {
+                    aws_sso_profile_config::ErrorKind::NoCredentials { .. } => ProfileAccess::Other,
+                    aws_sso_profile_config::ErrorKind::LoginSession { session, .. } => {
+                        ProfileAccess::LoginSession {
+                            session: session.clone(),
+                        }
+                    }
+                    _ => {
+                        warnings.push(e.to_string());
+                        ProfileAccess::Invalid(e.to_string())
+                    }
+                },
             },
             Err(e) => {
                 warnings.push(e.to_string());
@@ -369,6 +376,7 @@ mod tests {
                     ProfileAccess::Sso { token, .. } => token.name(),
                     ProfileAccess::Chain { .. } => "chain",
                     ProfileAccess::Other => "other",
+                    ProfileAccess::LoginSession { .. } => "login-session",
                     ProfileAccess::Invalid(_) => "invalid",
                 };
                 (p.name.as_str(), kind)

@@ -117,7 +117,13 @@ pub fn run(settings: &CredentialSettings, args: &ExportArgs, world: &World) -> R
         }
         _ => e.into(),
     })?;
-    let done = match exported {
+    if let Some(mode) = exported.tightened_from {
+        eprintln!(
+            "aws-sso-rs: warning: {} let other users read or write it (mode {mode:04o}) and holds keys: it is 0600 now",
+            path.display()
+        );
+    }
+    let done = match exported.exported {
         Exported::AlreadyCurrent => {
             eprintln!(
                 "[{section}] in {} already holds the current role credentials of profile '{}', valid until {expiration} ({left} left); {renew}.",

@@ -99,6 +99,11 @@ fn row(state: &ProfileState, now: OffsetDateTime) -> Row {
     };
     match &state.access {
         ProfileAccess::Other => base("other"),
+        // `aws login`'s sign-in: its identity in the chain column.
+        ProfileAccess::LoginSession { session } => Row {
+            chain: Some(format!("aws login: {session}")),
+            ..base("login-session")
+        },
         ProfileAccess::Chain {
             chain,
             role_arn,
