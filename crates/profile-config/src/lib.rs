@@ -13,6 +13,8 @@
 //!   reads it ([`CredentialChain`]: roles assumed through `source_profile`, down to an IAM
 //!   Identity Center profile, static keys, a `credential_process`, the environment or a web
 //!   identity token); [`ProfileSet::role_link`], one profile's own role.
+//! - [`is_aws_portal_host`] and [`region_of_start_url`]: what a start URL's host says, as the
+//!   AWS CLI reads it (an AWS-owned access-portal host, and the region it names).
 //! - [`ProfileSet::endpoint`]: the endpoint URL of a service, honouring `AWS_ENDPOINT_URL_*`,
 //!   `[services]` sections and `endpoint_url`.
 //! - [`ConfigDocument`]: edits that keep every comment, blank line and key order, saved
@@ -68,6 +70,7 @@ mod parse;
 mod populate;
 mod profile;
 mod sso;
+mod start_url;
 
 pub use chain::{ChainSource, CredentialChain, RoleLink, StaticKeys, is_role_arn};
 pub use configure::{
@@ -90,4 +93,7 @@ pub use profile::{FileKind, Location, ProfileSet, Property, Section, Source, War
 pub use sso::{
     ConfiguredSession, DEFAULT_SCOPE, ProfileSource, SelectedProfile, SessionList, SsoProfile,
     SsoSession, is_region, select_profile,
+};
+pub use start_url::{
+    is_aws_portal_host, region_of_portal_host, region_of_start_url, start_url_host,
 };

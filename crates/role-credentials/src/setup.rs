@@ -272,10 +272,16 @@ impl<'a, Q: Questions + ?Sized> SsoSetup<'a, Q> {
             a.start_url.as_deref(),
             existing.as_ref().map(|s| s.start_url.as_str()),
         )?;
+        // An existing session's region, else the one a portal host names
+        // (`*.portal.REGION.app.aws`, `*.REGION.portal.amazonaws.com`).
+        let named_by_host = aws_sso_profile_config::region_of_start_url(&start_url);
         let region = self.answer(
             Question::SsoRegion,
             a.sso_region.as_deref(),
-            existing.as_ref().map(|s| s.region.as_str()),
+            existing
+                .as_ref()
+                .map(|s| s.region.as_str())
+                .or(named_by_host.as_deref()),
         )?;
         let scopes_default = existing
             .as_ref()
@@ -561,6 +567,26 @@ mod tests {
                 Question::StartUrl,
                 Some("https://d-1111111111.awsapps.com/start".into())
             )
+        );
+    }
+
+    #[test]
+    fn a_portal_host_that_names_its_region_offers_it() {
+        let set = set();
+        let answers = SetupAnswers {
+            session_name: Some("newer".into()),
+            start_url: Some("https://ssoins-72238f444baccc75.portal.eu-central-1.app.aws".into()),
+            ..SetupAnswers::default()
+        };
+        let script = Script::default();
+        let session = SsoSetup::new(&set, path(), &answers, &script)
+            .session()
+            .unwrap();
+        assert_eq!(session.region, "eu-central-1");
+        let asked = script.asked.borrow();
+        assert!(
+            asked.contains(&(Question::SsoRegion, Some("eu-central-1".into()))),
+            "{asked:?}"
         );
     }
 
