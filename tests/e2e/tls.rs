@@ -293,3 +293,44 @@ fn a_user_name_and_password_in_the_proxy_url_are_sent_to_the_proxy_and_never_sho
     );
     assert!(!stderr(&out).contains("s3cr"), "{}", stderr(&out));
 }
+
+/// A company's own start URL (here the HTTPS mock's `/company-start`), as the AWS CLI 2.35
+/// resolves it: one request, the redirect followed to the AWS access portal, whose URL the
+/// sign-in then carries (the mock accepts only its own); the token cached under the
+/// configured URL. One that leads to a host AWS does not own is refused, naming both.
+#[test]
+fn a_company_start_url_is_followed_to_the_portal_it_stands_for() {
+    let w = tls_world();
+    let company = format!("{}/company-start", w.mock.url());
+    let config = format!(
+        "[profile vanity]\nsso_start_url = {company}\nsso_region = ap-northeast-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n\n[profile elsewhere]\nsso_start_url = {}/company-elsewhere\nsso_region = ap-northeast-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n",
+        w.mock.url()
+    );
+    std::fs::write(w.path().join(".aws/config"), config).expect("config");
+    let ca = w.ca_file();
+    let ca = ca.to_str().expect("utf-8 path");
+    let out = run(
+        &w,
+        &["login", "--profile", "vanity", "--use-device-code"],
+        &[("AWS_CA_BUNDLE", ca)],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token = w
+        .cache()
+        .load_token(&aws_sso_token_cache::TokenKey::new(&company))
+        .expect("read")
+        .expect("cached under the configured start URL");
+    assert_eq!(token.start_url.as_deref(), Some(company.as_str()));
+    let out = run(
+        &w,
+        &["login", "--profile", "elsewhere", "--use-device-code"],
+        &[("AWS_CA_BUNDLE", ca)],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("https://login.example.com/start")
+            && stderr(&out).contains("is not an AWS access portal's"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -119,6 +119,8 @@ fn sign_in(e: &SignInError) -> Code {
             Code::Network
         }
         SignInKind::Cache(_) => Code::Cache,
+        // A start URL that does not lead to a portal: the config's to fix.
+        SignInKind::StartUrl { .. } => Code::Config,
         // A failure on the service's side that outlasted the retries (5xx).
         SignInKind::Service { code, .. } if aws_sso_http::is_server_failure(code) => Code::Network,
         _ => Code::SignIn,

@@ -130,6 +130,16 @@ pub trait OidcApi: Send + Sync {
     ) -> impl Future<Output = Result<Tokens, ApiError>> + Send;
     /// The endpoint, for messages and for building the authorize URL.
     fn endpoint(&self) -> &str;
+
+    /// Where a company's own start URL leads (one request, one redirect followed; see
+    /// [`aws_sso_http::follow_one_redirect`]). The default leaves it as it is (test doubles).
+    fn follow_start_url(
+        &self,
+        start_url: &str,
+    ) -> impl Future<Output = Result<String, String>> + Send {
+        let start_url = start_url.to_owned();
+        async move { Ok(start_url) }
+    }
 }
 
 /// [`OidcApi`] over the AWS SDK for Rust.
@@ -310,6 +320,10 @@ impl OidcApi for SdkOidc {
                 .filter(|t| !t.is_empty())
                 .map(Secret::new),
         })
+    }
+
+    async fn follow_start_url(&self, start_url: &str) -> Result<String, String> {
+        aws_sso_http::follow_one_redirect(&self.transport, start_url).await
     }
 
     fn endpoint(&self) -> &str {

@@ -34,6 +34,16 @@ impl From<aws_sso_token_cache::Error> for Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
+    /// A company's own start URL does not lead to an AWS access portal.
+    #[error(
+        "the start URL {start_url} is not an AWS access portal's, and {reason}; set sso_start_url to the portal's address (https://d-….awsapps.com/start, or the one your company's address leads to)"
+    )]
+    StartUrl {
+        /// The configured start URL.
+        start_url: String,
+        /// Where it led, or why it could not be followed.
+        reason: String,
+    },
     /// The OIDC endpoint could not be reached.
     #[error(
         "cannot reach the IAM Identity Center OIDC endpoint {endpoint}: {reason}; check the network, sso_region and AWS_ENDPOINT_URL_SSO_OIDC"

@@ -25,7 +25,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                     self.api,
                     &r.client_id,
                     &r.client_secret,
-                    &self.session.start_url,
+                    self.portal_url(),
                     self.clock,
                 )
                 .await?;

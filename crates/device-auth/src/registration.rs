@@ -74,7 +74,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 ),
                 grant_types: Some(PKCE_GRANTS.iter().map(|g| (*g).to_owned()).collect()),
                 redirect_uris: Some(vec![REGISTERED_REDIRECT.to_owned()]),
-                issuer_url: Some(self.session.start_url.clone()),
+                issuer_url: Some(self.portal_url().to_owned()),
             },
         };
         let grant_types = request.grant_types.clone();

@@ -131,6 +131,9 @@ pub struct SignIn<'a, A, C, S> {
     pub(crate) session: &'a SsoSession,
     pub(crate) policy: ExpiryPolicy,
     pub(crate) lock_wait: Duration,
+    /// The AWS access portal a company's own start URL leads to, once followed (the start
+    /// URL the OIDC calls carry; cache keys keep the configured one).
+    pub(crate) portal_url: std::sync::OnceLock<String>,
 }
 
 impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
@@ -150,7 +153,65 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             session,
             policy: ExpiryPolicy::default(),
             lock_wait: Duration::from_secs(60),
+            portal_url: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The start URL the OIDC calls carry: the configured one, or, for a company's own
+    /// address, the AWS access portal it leads to once [`SignIn::follow_start_url`] ran.
+    pub(crate) fn portal_url(&self) -> &str {
+        self.portal_url
+            .get()
+            .map_or(self.session.start_url.as_str(), String::as_str)
+    }
+
+    /// Follows a company's own start URL to the AWS access portal it stands for, as the AWS
+    /// CLI does: an AWS-owned portal host is used as it is; any other is asked once, and the
+    /// one redirect it answers must lead to an `https://` AWS-owned portal host. A portal host
+    /// that names a region (`*.portal.REGION.app.aws`) must name `sso_region`'s.
+    ///
+    /// # Errors
+    /// [`ErrorKind::StartUrl`]: it cannot be followed, or leads elsewhere.
+    pub async fn follow_start_url(&self) -> Result<&str, Error> {
+        if let Some(url) = self.portal_url.get() {
+            return Ok(url);
+        }
+        let configured = &self.session.start_url;
+        let fail = |reason: String| -> Error {
+            ErrorKind::StartUrl {
+                start_url: configured.clone(),
+                reason,
+            }
+            .into()
+        };
+        let resolved = match aws_sso_profile_config::start_url_host(configured) {
+            Some(host) if !aws_sso_profile_config::is_aws_portal_host(&host) => {
+                let resolved = self
+                    .api
+                    .follow_start_url(configured)
+                    .await
+                    .map_err(|why| fail(format!("following it failed: {why}")))?;
+                let lands = aws_sso_profile_config::start_url_host(&resolved)
+                    .is_some_and(|h| aws_sso_profile_config::is_aws_portal_host(&h));
+                if !lands {
+                    return Err(fail(format!(
+                        "it leads to {resolved}, which is not one (an https:// address on awsapps.com, app.aws or portal.amazonaws.com)"
+                    )));
+                }
+                tracing::debug!("the start URL {configured} leads to {resolved}");
+                resolved
+            }
+            _ => configured.clone(),
+        };
+        if let Some(region) = aws_sso_profile_config::region_of_start_url(&resolved)
+            && region != self.session.region
+        {
+            return Err(fail(format!(
+                "the portal it leads to ({resolved}) is in {region}, while sso_region is {}: set sso_region = {region}",
+                self.session.region
+            )));
+        }
+        Ok(self.portal_url.get_or_init(|| resolved))
     }
 
     /// Uses `policy` instead of the default.
@@ -224,6 +285,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 },
             }
         }
+        self.follow_start_url().await?;
         let token = match flow {
             Flow::DeviceCode => self.device_login(presenter).await?,
             Flow::AuthorizationCode => self.pkce_login(presenter, options.pkce).await?,

@@ -11,6 +11,8 @@
 //!   any service crate, with the request log ([`RequestLog`], `--debug`: method, path,
 //!   operation, status and time, never headers or bodies) and [`NoPointRetrying`] (no retry of
 //!   what cannot pass).
+//! - [`follow_one_redirect`]: where a company's own start URL leads (one request, one
+//!   redirect), as the AWS CLI resolves it.
 //! - [`classify`]: any SDK error as a [`Failure`] (the service's error code, no answer, or
 //!   an answer that is not the service's), with [`describe_failure`]'s sentence naming the
 //!   endpoint, the CA bundle or the proxy and what to do.
@@ -37,6 +39,7 @@ pub struct ReadmeDoctests;
 mod client;
 mod failure;
 mod log;
+mod redirect;
 mod sdk;
 mod settings;
 
@@ -46,5 +49,6 @@ pub use failure::{
     worth_retrying,
 };
 pub use log::{MAX_ANSWER, RequestLog};
+pub use redirect::follow_one_redirect;
 pub use sdk::{sdk_config, sdk_retries, sdk_timeouts};
 pub use settings::{CaBundle, CaBundleSource, Proxy, Transport};

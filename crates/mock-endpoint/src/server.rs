@@ -407,6 +407,21 @@ async fn device_decide(Shared(app): Shared<App>, body: Bytes) -> Response {
     }
 }
 
+/// A company's own start URL: `302` to the scenario's portal start URL.
+async fn company_start(Shared(app): Shared<App>) -> Response {
+    let to = app.lock().scenario.start_url.clone();
+    (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
+}
+
+/// A company's own start URL that leads to a host AWS does not own.
+async fn company_elsewhere() -> Response {
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, "https://login.example.com/start")],
+    )
+        .into_response()
+}
+
 async fn authorize(Shared(app): Shared<App>, Query(q): Query<HashMap<String, String>>) -> Response {
     let mut state = app.lock();
     match state.begin_authorization(&q) {
@@ -548,6 +563,13 @@ pub(crate) fn router(app: App) -> Router {
         .route("/device", get(device_page))
         .route("/device/decide", post(device_decide))
         .route("/authorize", get(authorize))
+        // A company's own start URL: one redirect to the portal's (or, for the refusal, to
+        // a host that is not AWS's).
+        .route("/company-start", get(company_start).head(company_start))
+        .route(
+            "/company-elsewhere",
+            get(company_elsewhere).head(company_elsewhere),
+        )
         .route("/authorize/signin", post(authorize_sign_in))
         .route("/authorize/decide", post(authorize_decide))
         .route("/__mock/counters", get(admin_counters))
