@@ -564,6 +564,44 @@ fn lines_the_aws_cli_reads_are_read_with_a_warning_naming_file_and_line() {
     }
 }
 
+/// Two more classes of lines Python's configparser (the AWS CLI, botocore) reads and other
+/// SDKs read differently: lines ending with a carriage return alone, and settings indented
+/// like the one above them. Read as botocore reads them, with a warning that says what other
+/// SDKs make of them.
+#[test]
+fn carriage_returns_alone_and_settings_indented_alike_are_read_as_botocore_reads_them() {
+    let w = signed_in();
+    let session = SESSION.replace('\n', "\r");
+    let config = w.home.write_config(&format!(
+        "[profile cr]\r  sso_session = my-sso\r  sso_account_id = 123456789011\r  sso_role_name = ReadOnly\r\r{session}"
+    ));
+    let out = w.run(&["profiles", "-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(rows[0]["name"], "cr", "{rows}");
+    assert_eq!(rows[0]["kind"], "sso-session", "{rows}");
+    assert_eq!(rows[0]["account_id"], "123456789011", "{rows}");
+    assert_eq!(rows[0]["role_name"], "ReadOnly", "{rows}");
+    let err = stderr(&out);
+    for (line, what) in [
+        (1, "lines ending with a carriage return alone: read as the AWS CLI reads it, but other AWS SDKs read the whole file as one line"),
+        (3, "a setting indented like the one above it: read as the AWS CLI reads it, but other AWS SDKs read it as the value of the setting above"),
+    ] {
+        assert!(
+            err.contains(&format!("{} line {line}: {what}", config.display())),
+            "warns about line {line}: {err}"
+        );
+    }
+    let out = w.run(&["credential-process", "--profile", "cr"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    if aws_sso_e2e::find_python().is_some() {
+        let theirs = w.botocore(&["scoped-config", "cr"]);
+        assert_eq!(theirs["sso_session"], "my-sso", "{theirs}");
+        assert_eq!(theirs["sso_account_id"], "123456789011", "{theirs}");
+        assert_eq!(theirs["sso_role_name"], "ReadOnly", "{theirs}");
+    }
+}
+
 #[test]
 fn a_broken_section_is_invalid_on_its_own_and_the_others_work() {
     let w = signed_in();

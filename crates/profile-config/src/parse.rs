@@ -48,6 +48,8 @@ pub(crate) struct Problem {
     pub read_by_aws_cli: bool,
     /// For a line the AWS CLI reads: what is unusual about it, in a user's words.
     pub note: &'static str,
+    /// For a line the AWS CLI reads: what other SDKs make of it, and how to write it for all.
+    pub fix: &'static str,
 }
 
 /// How lines the cross-SDK rules refuse are treated.
@@ -80,6 +82,30 @@ struct PhysicalLines<'a> {
     start: usize,
     /// The number of the line last returned.
     number: usize,
+    /// The text ends some line with a carriage return alone (an old Mac's line ending), which
+    /// the AWS CLI (Python's universal newlines) reads as a line break.
+    lone_cr: bool,
+    /// The line last returned ended so.
+    ended_by_lone_cr: bool,
+}
+
+impl<'a> PhysicalLines<'a> {
+    fn new(text: &'a str) -> Self {
+        // One word-at-a-time search in the common case: no `\r` at all.
+        let lone_cr = text.contains('\r')
+            && text
+                .as_bytes()
+                .iter()
+                .enumerate()
+                .any(|(i, &b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'));
+        Self {
+            text,
+            start: 0,
+            number: 0,
+            lone_cr,
+            ended_by_lone_cr: false,
+        }
+    }
 }
 
 impl<'a> Iterator for PhysicalLines<'a> {
@@ -95,9 +121,21 @@ impl<'a> Iterator for PhysicalLines<'a> {
         // `str::find` of an ASCII char is the standard library's word-at-a-time search, which
         // needs no CPU feature detection (CPUID is slow in virtual machines, and `prompt`
         // parses the config at every shell prompt).
-        let (len, content) = match rest.find('\n') {
-            Some(i) => (i + 1, &rest[..i]),
-            None => (rest.len(), rest),
+        self.ended_by_lone_cr = false;
+        let (len, content) = if self.lone_cr {
+            match rest.find(['\n', '\r']) {
+                Some(i) if rest[i..].starts_with("\r\n") => (i + 2, &rest[..i]),
+                Some(i) => {
+                    self.ended_by_lone_cr = rest.as_bytes()[i] == b'\r';
+                    (i + 1, &rest[..i])
+                }
+                None => (rest.len(), rest),
+            }
+        } else {
+            match rest.find('\n') {
+                Some(i) => (i + 1, &rest[..i]),
+                None => (rest.len(), rest),
+            }
         };
         let content = content.strip_suffix('\r').unwrap_or(content);
         let content = if start == 0 {
@@ -117,6 +155,13 @@ impl PhysicalLines<'_> {
     /// that reads every line stays as tight as before.
     #[inline(never)]
     fn skip_to_header(&mut self) {
+        if self.lone_cr {
+            // Line by line: a header may follow a carriage return alone.
+            while self.start < self.text.len() && !self.text[self.start..].starts_with('[') {
+                self.next();
+            }
+            return;
+        }
         let rest = &self.text[self.start..];
         let mut from = 0;
         // `[` is rare inside a section, so its word-at-a-time search mostly lands on the next
@@ -211,22 +256,26 @@ pub(crate) fn scan_sections<'a>(
         InProperty { sub_properties: bool },
     }
     let mut state = State::BeforeSection;
-    let mut lines = PhysicalLines {
-        text,
-        start: 0,
-        number: 0,
-    };
+    // How far the last property line was indented: a line indented no further is a setting
+    // of its own, as the AWS CLI (Python's configparser) reads it, not its continuation.
+    let mut property_indent = 0usize;
+    let mut lines = PhysicalLines::new(text);
+    let mut lone_cr_said = false;
     while let Some((number, range, content)) = lines.next() {
         let refused = |message| Problem {
             message,
             read_by_aws_cli: false,
             note: "",
+            fix: "",
         };
-        let tolerated = |message, note| Problem {
+        let tolerated = |message, note, fix| Problem {
             message,
             read_by_aws_cli: true,
             note,
+            fix,
         };
+        const REFUSED: &str =
+            "other AWS SDKs refuse this line; write it as `key = value` at the start of the line";
         let (kind, problem) = if content.trim().is_empty() {
             (LineKind::Blank, None)
         } else if content.starts_with(['#', ';']) {
@@ -243,52 +292,78 @@ pub(crate) fn scan_sections<'a>(
             }
         } else if content.starts_with(WHITESPACE) {
             let text = content.trim();
-            match state {
-                State::BeforeSection => (
-                    LineKind::Continuation(text),
-                    Some(refused("Expected a profile definition")),
-                ),
-                // The AWS CLI reads an indented `key = value` right under a header as a
-                // property.
-                State::InSection => match split_property(text)
-                    .or_else(|| split_colon_property(text))
-                    .filter(|(k, _)| !k.is_empty())
-                {
-                    Some((key, value)) => {
-                        state = State::InProperty {
-                            sub_properties: value.is_empty(),
-                        };
-                        (
-                            LineKind::Property { key, value },
-                            Some(tolerated(
+            let indent = content.len() - content.trim_start_matches(WHITESPACE).len();
+            let alike = match state {
+                State::InProperty { .. } if property_indent > 0 && indent <= property_indent => {
+                    split_property(text)
+                        .or_else(|| split_colon_property(text))
+                        .filter(|(k, _)| !k.is_empty())
+                }
+                _ => None,
+            };
+            if let Some((key, value)) = alike {
+                state = State::InProperty {
+                    sub_properties: value.is_empty(),
+                };
+                property_indent = indent;
+                (
+                    LineKind::Property { key, value },
+                    Some(tolerated(
+                        "Expected a property definition, found continuation",
+                        "a setting indented like the one above it",
+                        "other AWS SDKs read it as the value of the setting above; write it at the start of the line",
+                    )),
+                )
+            } else {
+                match state {
+                    State::BeforeSection => (
+                        LineKind::Continuation(text),
+                        Some(refused("Expected a profile definition")),
+                    ),
+                    // The AWS CLI reads an indented `key = value` right under a header as a
+                    // property.
+                    State::InSection => match split_property(text)
+                        .or_else(|| split_colon_property(text))
+                        .filter(|(k, _)| !k.is_empty())
+                    {
+                        Some((key, value)) => {
+                            state = State::InProperty {
+                                sub_properties: value.is_empty(),
+                            };
+                            property_indent = indent;
+                            (
+                                LineKind::Property { key, value },
+                                Some(tolerated(
+                                    "Expected a property definition, found continuation",
+                                    "a setting indented right under its section header",
+                                    REFUSED,
+                                )),
+                            )
+                        }
+                        None => (
+                            LineKind::Continuation(text),
+                            Some(refused(
                                 "Expected a property definition, found continuation",
-                                "a setting indented right under its section header",
                             )),
-                        )
-                    }
-                    None => (
-                        LineKind::Continuation(text),
-                        Some(refused(
-                            "Expected a property definition, found continuation",
-                        )),
-                    ),
-                },
-                State::InProperty {
-                    sub_properties: true,
-                } => match split_property(text) {
-                    None => (
-                        LineKind::Continuation(text),
-                        Some(refused("Expected an '=' sign defining a sub-property")),
-                    ),
-                    Some(("", _)) => (
-                        LineKind::Continuation(text),
-                        Some(refused("Sub-property did not have a name")),
-                    ),
-                    Some(_) => (LineKind::Continuation(text), None),
-                },
-                State::InProperty {
-                    sub_properties: false,
-                } => (LineKind::Continuation(text), None),
+                        ),
+                    },
+                    State::InProperty {
+                        sub_properties: true,
+                    } => match split_property(text) {
+                        None => (
+                            LineKind::Continuation(text),
+                            Some(refused("Expected an '=' sign defining a sub-property")),
+                        ),
+                        Some(("", _)) => (
+                            LineKind::Continuation(text),
+                            Some(refused("Sub-property did not have a name")),
+                        ),
+                        Some(_) => (LineKind::Continuation(text), None),
+                    },
+                    State::InProperty {
+                        sub_properties: false,
+                    } => (LineKind::Continuation(text), None),
+                }
             }
         } else if state == State::BeforeSection {
             (
@@ -306,6 +381,7 @@ pub(crate) fn scan_sections<'a>(
                     state = State::InProperty {
                         sub_properties: value.is_empty(),
                     };
+                    property_indent = 0;
                     (LineKind::Property { key, value }, None)
                 }
                 None => match split_colon_property(line) {
@@ -313,11 +389,13 @@ pub(crate) fn scan_sections<'a>(
                         state = State::InProperty {
                             sub_properties: value.is_empty(),
                         };
+                        property_indent = 0;
                         (
                             LineKind::Property { key, value },
                             Some(tolerated(
                                 "Expected an '=' sign defining a property",
                                 "':' instead of '='",
+                                REFUSED,
                             )),
                         )
                     }
@@ -327,6 +405,19 @@ pub(crate) fn scan_sections<'a>(
                     ),
                 },
             }
+        };
+        // The first line a carriage return alone ends: read as the AWS CLI reads it, and said
+        // once (other SDKs read such a file as one line).
+        let problem = match problem {
+            None if lines.ended_by_lone_cr && !lone_cr_said => {
+                lone_cr_said = true;
+                Some(tolerated(
+                    "Line ends with a carriage return alone",
+                    "lines ending with a carriage return alone",
+                    "other AWS SDKs read the whole file as one line; save it with LF (or CRLF) line endings",
+                ))
+            }
+            other => other,
         };
         if let (Mode::Strict, Some(p)) = (mode, problem) {
             return Err(ScanError {
@@ -443,5 +534,96 @@ mod tests {
             "unterminated"
         );
         assert_eq!(lines[5].1, None);
+    }
+
+    #[test]
+    fn settings_indented_alike_are_settings_as_the_aws_cli_reads_them() {
+        let lines = lenient("[p]\n  a = 1\n  b = 2\n    more\n[q]\nc = 3\n  d = 4\n");
+        let kinds: Vec<&LineKind<'_>> = lines.iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            kinds[1],
+            &LineKind::Property {
+                key: "a",
+                value: "1"
+            }
+        );
+        assert_eq!(
+            kinds[2],
+            &LineKind::Property {
+                key: "b",
+                value: "2"
+            }
+        );
+        assert!(
+            lines[2]
+                .1
+                .is_some_and(|p| p.read_by_aws_cli && p.note.contains("indented like"))
+        );
+        assert_eq!(
+            kinds[3],
+            &LineKind::Continuation("more"),
+            "indented further: b's value"
+        );
+        // Under a setting that is not indented, an indented line continues it, in every SDK.
+        assert_eq!(kinds[6], &LineKind::Continuation("d = 4"));
+        assert_eq!(lines[6].1, None);
+    }
+
+    #[test]
+    fn a_carriage_return_alone_ends_a_line_as_the_aws_cli_reads_it() {
+        let text = "[profile a]\rregion = x\r\r[profile b]\r\nk = v\rlast = 1";
+        let mut numbers = Vec::new();
+        let mut kinds = Vec::new();
+        let mut problems = Vec::new();
+        scan(text, Mode::Lenient, |line| {
+            numbers.push(line.number);
+            problems.push(line.problem);
+            kinds.push(line.kind);
+        })
+        .expect("never fails");
+        assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(kinds[0], LineKind::Header("profile a"));
+        assert_eq!(
+            kinds[1],
+            LineKind::Property {
+                key: "region",
+                value: "x"
+            }
+        );
+        assert_eq!(kinds[2], LineKind::Blank);
+        assert_eq!(kinds[3], LineKind::Header("profile b"));
+        assert_eq!(
+            kinds[4],
+            LineKind::Property {
+                key: "k",
+                value: "v"
+            }
+        );
+        assert_eq!(
+            kinds[5],
+            LineKind::Property {
+                key: "last",
+                value: "1"
+            }
+        );
+        assert!(
+            problems[0].is_some_and(|p| p.read_by_aws_cli),
+            "said once, on the first"
+        );
+        assert!(problems[1..].iter().all(Option::is_none));
+        // Skipping a section finds the next header after a carriage return too.
+        let mut headers = Vec::new();
+        scan_sections(text, Mode::Lenient, |line| {
+            if let LineKind::Header(h) = line.kind {
+                headers.push((h, line.number));
+            }
+            if matches!(line.kind, LineKind::Header("profile a")) {
+                Body::Skip
+            } else {
+                Body::Read
+            }
+        })
+        .expect("never fails");
+        assert_eq!(headers, [("profile a", 1), ("profile b", 4)]);
     }
 }

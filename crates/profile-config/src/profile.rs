@@ -447,8 +447,8 @@ impl ProfileSet {
                     self.warnings.push(Warning {
                         location,
                         message: format!(
-                            "{}: read as the AWS CLI reads it, but other AWS SDKs refuse this line; write it as `key = value` at the start of the line",
-                            problem.note
+                            "{}: read as the AWS CLI reads it, but {}",
+                            problem.note, problem.fix
                         ),
                     });
                 } else if entry.problem.is_none() {
