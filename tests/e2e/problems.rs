@@ -584,8 +584,14 @@ fn carriage_returns_alone_and_settings_indented_alike_are_read_as_botocore_reads
     assert_eq!(rows[0]["role_name"], "ReadOnly", "{rows}");
     let err = stderr(&out);
     for (line, what) in [
-        (1, "lines ending with a carriage return alone: read as the AWS CLI reads it, but other AWS SDKs read the whole file as one line"),
-        (3, "a setting indented like the one above it: read as the AWS CLI reads it, but other AWS SDKs read it as the value of the setting above"),
+        (
+            1,
+            "lines ending with a carriage return alone: read as the AWS CLI reads it, but other AWS SDKs read the whole file as one line",
+        ),
+        (
+            3,
+            "a setting indented like the one above it: read as the AWS CLI reads it, but other AWS SDKs read it as the value of the setting above",
+        ),
     ] {
         assert!(
             err.contains(&format!("{} line {line}: {what}", config.display())),
