@@ -789,3 +789,113 @@ fn configure_sso_by_flags_writes_a_working_profile_and_keeps_the_file() {
         stderr(&out)
     );
 }
+
+/// `console --browser-profile`: consoles of several accounts side by side, each in its own
+/// browser profile: a Chromium-family browser (told by BROWSER's program name or --browser)
+/// gets `--profile-directory=NAME`, Firefox the Multi-Account Containers extension's link.
+#[test]
+fn the_console_opens_in_a_named_browser_profile() {
+    let w = example_signed_in();
+    let bin = w.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    // Fake browsers that record their arguments, one per line.
+    for name in ["google-chrome", "firefox"] {
+        let script = bin.join(name);
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done > \"{}/{name}.args\"\n",
+                w.path().display()
+            ),
+        )
+        .expect("script");
+        #[cfg(unix)]
+        std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+    }
+    let args = |name: &str| {
+        let file = w.path().join(format!("{name}.args"));
+        for _ in 0..100 {
+            if let Ok(text) = std::fs::read_to_string(&file)
+                && !text.is_empty()
+            {
+                return text;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        panic!("{name} was not started");
+    };
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    // BROWSER names a Chromium-family browser: its profile directory.
+    let out = w
+        .cmd(&[
+            "console",
+            "--profile",
+            "dev-account-ro",
+            "--browser-profile",
+            "Work",
+        ])
+        .env("BROWSER", bin.join("google-chrome"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("in browser profile 'Work'"),
+        "{}",
+        stderr(&out)
+    );
+    let chrome = args("google-chrome");
+    let lines: Vec<&str> = chrome.lines().collect();
+    assert_eq!(lines[0], "--profile-directory=Work", "{chrome}");
+    assert!(lines[1].contains("/federation?Action=login"), "{chrome}");
+    // --browser firefox (found on PATH): the container extension's link, the URL encoded.
+    let out = w
+        .cmd(&[
+            "console",
+            "--profile",
+            "dev-account-ro",
+            "--browser-profile",
+            "Prod admin",
+            "--browser",
+            "firefox",
+        ])
+        .env("PATH", &path)
+        .env_remove("BROWSER")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let firefox = args("firefox");
+    assert!(
+        firefox.starts_with("ext+container:name=Prod%20admin&url=http"),
+        "{firefox}"
+    );
+    assert!(
+        firefox.contains("%2Ffederation%3FAction%3Dlogin"),
+        "{firefox}"
+    );
+    // A BROWSER that is neither: say what to pass.
+    let out = w
+        .cmd(&[
+            "console",
+            "--profile",
+            "dev-account-ro",
+            "--browser-profile",
+            "Work",
+        ])
+        .env("BROWSER", "lynx")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pass --browser chrome|chromium|brave|edge|firefox"),
+        "{}",
+        stderr(&out)
+    );
+}

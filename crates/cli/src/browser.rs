@@ -86,6 +86,105 @@ fn graphical_display(env: &dyn Env) -> Result<(), NoBrowser> {
     Ok(())
 }
 
+/// A browser family `console --browser-profile` can open a named profile of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Chromium,
+    Firefox,
+}
+
+/// The family a program's name tells (`google-chrome`, `brave-browser`, `msedge`, `firefox`...).
+fn family_of(program: &str) -> Option<Family> {
+    let name = std::path::Path::new(program).file_name().map_or_else(
+        || program.to_ascii_lowercase(),
+        |n| n.to_string_lossy().to_ascii_lowercase(),
+    );
+    if name.contains("firefox") {
+        Some(Family::Firefox)
+    } else if ["chrome", "chromium", "brave", "edge", "vivaldi", "opera"]
+        .iter()
+        .any(|b| name.contains(b))
+    {
+        Some(Family::Chromium)
+    } else {
+        None
+    }
+}
+
+/// Opens `url` in browser profile `profile`: Chromium-family browsers with
+/// `--profile-directory=NAME`, Firefox through the Multi-Account Containers extension's
+/// `ext+container:` link. The browser is `kind`, else the first command of `BROWSER`.
+///
+/// # Errors
+/// Which browser is meant cannot be told, or it cannot be started: a sentence saying what to
+/// pass.
+pub fn open_in_profile(
+    url: &str,
+    profile: &str,
+    kind: Option<crate::cli::BrowserKind>,
+    env: &dyn Env,
+) -> Result<(), String> {
+    use crate::cli::BrowserKind;
+    let (mut words, family) = match kind {
+        Some(kind) => {
+            let (program, family) = match kind {
+                BrowserKind::Chrome => ("google-chrome", Family::Chromium),
+                BrowserKind::Chromium => ("chromium", Family::Chromium),
+                BrowserKind::Brave => ("brave-browser", Family::Chromium),
+                BrowserKind::Edge => ("microsoft-edge", Family::Chromium),
+                BrowserKind::Firefox => ("firefox", Family::Firefox),
+            };
+            (vec![program.to_owned()], family)
+        }
+        None => {
+            let first = env
+                .non_empty(vars::BROWSER)
+                .and_then(|list| list.split(':').find(|c| !c.trim().is_empty()).map(str::to_owned))
+                .ok_or_else(|| {
+                    "--browser-profile needs to know the browser: pass --browser chrome|chromium|brave|edge|firefox (BROWSER is not set)".to_owned()
+                })?;
+            let words = shell_words::split(&first)
+                .map_err(|_| format!("cannot parse BROWSER entry {first:?}"))?;
+            let program = words.first().cloned().unwrap_or_default();
+            let family = family_of(&program).ok_or_else(|| {
+                format!(
+                    "--browser-profile needs to know the browser, and BROWSER names {program}, which is not one of the Chromium family or Firefox: pass --browser chrome|chromium|brave|edge|firefox"
+                )
+            })?;
+            // The URL goes where the profile's own arguments say, not where BROWSER's `%s` is.
+            let words = words.into_iter().filter(|w| !w.contains("%s")).collect();
+            (words, family)
+        }
+    };
+    match family {
+        Family::Chromium => {
+            words.push(format!("--profile-directory={profile}"));
+            words.push(url.to_owned());
+        }
+        Family::Firefox => {
+            // The extension opens `url` in container `profile` (made if it is new).
+            let encode = |s: &str| {
+                percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            };
+            words.push(format!(
+                "ext+container:name={}&url={}",
+                encode(profile),
+                encode(url)
+            ));
+        }
+    }
+    let (program, args) = words.split_first().expect("a program is always there");
+    Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(drop)
+        .map_err(|e| format!("cannot start {program} ({e}): pass --browser, or set BROWSER to the browser's command"))
+}
+
 /// Tries each command of a `BROWSER` list in turn.
 fn open_with(list: &str, url: &str) -> Result<(), NoBrowser> {
     let mut problems = Vec::new();

@@ -187,6 +187,30 @@ pub struct ConsoleArgs {
     /// The console session's length in seconds (900 to 43200; federation only).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(900..=43_200), conflicts_with = "via_portal")]
     pub duration: Option<u64>,
+    /// Open it in this browser profile, so consoles of several accounts stay side by side:
+    /// Chromium-family browsers get --profile-directory=NAME, Firefox the Multi-Account
+    /// Containers extension's container NAME.
+    #[arg(long, value_name = "NAME", conflicts_with = "print")]
+    pub browser_profile: Option<String>,
+    /// The browser for --browser-profile (default: the one $BROWSER names).
+    #[arg(long, value_enum, requires = "browser_profile")]
+    pub browser: Option<BrowserKind>,
+}
+
+/// The browsers `console --browser-profile` knows how to open a profile of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BrowserKind {
+    /// Google Chrome (`google-chrome`).
+    Chrome,
+    /// Chromium (`chromium`).
+    Chromium,
+    /// Brave (`brave-browser`).
+    Brave,
+    /// Microsoft Edge (`microsoft-edge`).
+    Edge,
+    /// Firefox (`firefox`), with the Multi-Account Containers extension.
+    Firefox,
 }
 
 /// Shells `completions` writes for.

@@ -373,6 +373,8 @@ pub struct ConsoleSettings {
     pub print: bool,
     pub via_portal: bool,
     pub duration_seconds: Option<u64>,
+    pub browser_profile: Option<String>,
+    pub browser: Option<crate::cli::BrowserKind>,
 }
 
 impl ConsoleSettings {
@@ -401,6 +403,8 @@ impl ConsoleSettings {
             print: args.print,
             via_portal: args.via_portal,
             duration_seconds: args.duration,
+            browser_profile: args.browser_profile.clone(),
+            browser: args.browser,
             credentials,
         }
     }

@@ -89,6 +89,12 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
             c.role_name, c.account_id, c.profile
         )
     };
+    if let Some(profile) = &settings.browser_profile {
+        browser::open_in_profile(&url, profile, settings.browser, world.env.as_ref())
+            .map_err(crate::exit::usage)?;
+        eprintln!("Opened {what} in browser profile '{profile}'.");
+        return Ok(());
+    }
     match browser::open(&url, world.env.as_ref()) {
         Ok(()) => eprintln!("Opened {what} in your browser."),
         // As login does: the address, and why no browser opened it.
