@@ -273,3 +273,51 @@ fn without_a_profile_on_a_terminal_whoami_offers_the_picker() {
         "{done}"
     );
 }
+
+/// The picker knows you: the profiles used most and last come first (here the admin profile,
+/// used twice through `exec`, above the read-only one the config lists first), and a query
+/// narrows it at once. The record is aws-sso-rs's own, not under `~/.aws`.
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn the_picker_puts_the_profiles_used_most_first_and_takes_a_query() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--sso-session", "my-sso", "--use-device-code"]);
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    for _ in 0..2 {
+        let out = w.run(&["exec", "--profile", "dev-account-admin", "--", "true"]);
+        assert!(out.status.success(), "{}", crate::stderr(&out));
+    }
+    assert!(
+        w.path().join(".cache/aws-sso-rs/recent.json").exists(),
+        "the record is in aws-sso-rs's cache folder"
+    );
+    let session = Session::start(&w, "recent", 160, "", "pick");
+    let screen = session.screen("legacy-ro");
+    let listed: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("dev-account-") || l.contains("legacy-ro"))
+        .collect();
+    assert!(
+        listed
+            .first()
+            .is_some_and(|l| l.contains("dev-account-admin")),
+        "the profile used most comes first:\n{screen}"
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&session.0, &["send-keys", "Enter"]);
+    let done = session.screen("EXIT=");
+    assert!(
+        done.lines().any(|l| l.trim() == "dev-account-admin") && done.contains("EXIT=0"),
+        "{done}"
+    );
+
+    let session = Session::start(&w, "query", 160, "", "pick legacy");
+    session.screen("legacy-ro");
+    std::thread::sleep(Duration::from_millis(200));
+    tmux(&session.0, &["send-keys", "Enter"]);
+    let done = session.screen("EXIT=");
+    assert!(
+        done.lines().any(|l| l.trim() == "legacy-ro") && done.contains("EXIT=0"),
+        "the query narrowed the list: {done}"
+    );
+}

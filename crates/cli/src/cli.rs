@@ -131,8 +131,8 @@ pub enum Command {
     /// PowerShell: Invoke-Expression (& aws-sso-rs shell-init powershell | Out-String).
     ShellInit(ShellInitArgs),
     /// Choose a profile with a fuzzy finder and print its name (stdin must be a terminal):
-    /// export AWS_PROFILE="$(aws-sso-rs pick)".
-    Pick,
+    /// export AWS_PROFILE="$(aws-sso-rs pick)". The profiles you use most and last come first.
+    Pick(PickArgs),
     /// Print the shell completion script (profile and session names are completed from the
     /// config).
     ///
@@ -488,6 +488,13 @@ fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
             "expected an IP address and a port, as {DEFAULT_SERVE_ADDRESS}, 0.0.0.0:9911 or [::1]:9911 (no host names; a port from 0 to 65535)"
         )
     })
+}
+
+#[derive(Debug, Args)]
+pub struct PickArgs {
+    /// Start with this typed, to narrow the list at once.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
 }
 
 /// Where `aws-sso-rs serve` listens unless told otherwise.

@@ -190,7 +190,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
         cli::Command::ShellInit(_)
             | cli::Command::Completions(_)
             | cli::Command::Manpage(_)
-            | cli::Command::Pick
+            | cli::Command::Pick(_)
             | cli::Command::Prompt(_)
             | cli::Command::Configure(cli::ConfigureCommand::Sso(_))
     );
@@ -316,7 +316,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             &mut std::io::stdout().lock(),
         ),
         cli::Command::Manpage(args) => commands::manpage::run(&args, &mut std::io::stdout().lock()),
-        cli::Command::Pick => commands::pick::run(world),
+        cli::Command::Pick(args) => commands::pick::run(args.query.as_deref(), world),
         cli::Command::Prompt(args) => {
             commands::prompt::run(&args.format, world, &mut std::io::stdout().lock())
         }

@@ -35,18 +35,24 @@ pub fn or_pick<T>(
         return first;
     }
     let set = ProfileSet::load(&files.locations())?;
-    let picked = choose_profile(&set)?;
+    let picked = choose_profile(&set, world, files, "")?;
     resolve(Some(&picked))
 }
 
 /// Asks to choose one of `items` (typing filters them); the index chosen. Esc cancels.
 pub fn choose(prompt: &str, items: &[String]) -> Result<usize> {
+    choose_from(prompt, items, "")
+}
+
+/// [`choose`], with `query` typed already.
+fn choose_from(prompt: &str, items: &[String], query: &str) -> Result<usize> {
     if items.is_empty() {
         bail!("nothing to choose from");
     }
     let theme = dialoguer::theme::ColorfulTheme::default();
     let chosen = dialoguer::FuzzySelect::with_theme(&theme)
         .with_prompt(prompt)
+        .with_initial_text(query)
         .items(items)
         .default(0)
         .max_length(15)
@@ -88,7 +94,12 @@ pub fn columns(rows: &[Vec<String>]) -> Vec<String> {
 /// Asks to choose a profile of `set`: IAM Identity Center profiles and roles assumed through
 /// `source_profile` first, each with its account, role and session (or chain), in aligned
 /// columns.
-pub fn choose_profile(set: &ProfileSet) -> Result<String> {
+pub fn choose_profile(
+    set: &ProfileSet,
+    world: &World,
+    files: &Files,
+    query: &str,
+) -> Result<String> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut others: Vec<Vec<String>> = Vec::new();
     for profile in set.profiles() {
@@ -158,6 +169,10 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
         }
     }
     rows.extend(others);
+    // The profiles used most and last come first (frecency); the rest keep their order.
+    let recent = aws_sso_role_credentials::RecentProfiles::new(&files.tool_cache_dir);
+    let ranks = recent.ranks(world.clock.now());
+    rows.sort_by_key(|row| std::cmp::Reverse(ranks.get(&row[0]).copied().unwrap_or(0)));
     if rows.is_empty() {
         bail!(
             "there are no profiles to choose from; add one to {} (or run `aws-sso-rs configure sso`)",
@@ -166,8 +181,19 @@ pub fn choose_profile(set: &ProfileSet) -> Result<String> {
         );
     }
     let items = columns(&rows);
-    let index = choose("Profile", &items)?;
-    Ok(rows[index][0].clone())
+    let index = choose_from("Profile", &items, query)?;
+    let chosen = rows[index][0].clone();
+    used(world, files, &chosen);
+    Ok(chosen)
+}
+
+/// Records that a person used `profile` (for the picker's order); a record that cannot be
+/// written is said with `--debug` only.
+pub fn used(world: &World, files: &Files, profile: &str) {
+    let recent = aws_sso_role_credentials::RecentProfiles::new(&files.tool_cache_dir);
+    if let Err(e) = recent.record(profile, world.clock.now()) {
+        tracing::debug!("cannot record the use of profile '{profile}': {e}");
+    }
 }
 
 #[cfg(test)]

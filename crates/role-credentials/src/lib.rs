@@ -43,6 +43,7 @@
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).
+//! - [`RecentProfiles`]: the profiles a person used, ranked by frecency for the picker.
 //! - [`SsoSetup`]: the guided set-up of one profile (`aws-sso-rs configure sso`): its
 //!   questions, defaults, checks and consents, asked through [`Questions`].
 //!
@@ -81,6 +82,7 @@ mod populate;
 mod portal;
 mod process;
 mod provider;
+mod recent;
 mod report;
 mod resolver;
 pub mod selection;
@@ -114,6 +116,7 @@ pub use logout::{
 pub use populate::PopulateOutcome;
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use provider::{Providers, SsoBearerToken, SsoRoleCredentials};
+pub use recent::RecentProfiles;
 pub use report::{
     ProfileAccess, ProfileReport, ProfileState, SignInKind, SignInReport, SignInState,
     damaged_token, profile_report, sign_in_report,

@@ -77,6 +77,7 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
             &aws_sso_device_auth::TokioSleeper,
         ))?
     };
+    crate::picker::used(world, &c.files, &c.profile);
     if settings.print {
         writeln!(std::io::stdout().lock(), "{url}")?;
         return Ok(());

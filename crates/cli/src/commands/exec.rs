@@ -44,6 +44,8 @@ pub fn run(
     }
     // Fail before starting the program when there are no credentials to give it.
     let creds = role_credentials(settings, world)?;
+    // A person's use, for the picker's order.
+    crate::picker::used(world, &settings.files, &settings.profile);
     let program = &command[0];
     if server {
         return run_with_server(settings, command, world);

@@ -5,7 +5,7 @@ use aws_sso_profile_config::ProfileSet;
 
 use crate::world::{Files, World};
 
-pub fn run(world: &World) -> Result<()> {
+pub fn run(query: Option<&str>, world: &World) -> Result<()> {
     if !world.interactive {
         bail!(
             "pick asks on the terminal, and stdin is not one; name the profile instead (`aws-sso-rs profiles` lists them)"
@@ -13,6 +13,9 @@ pub fn run(world: &World) -> Result<()> {
     }
     let files = Files::resolve(world)?;
     let set = ProfileSet::load(&files.locations())?;
-    println!("{}", crate::picker::choose_profile(&set)?);
+    println!(
+        "{}",
+        crate::picker::choose_profile(&set, world, &files, query.unwrap_or_default())?
+    );
     Ok(())
 }

@@ -28,6 +28,7 @@ pub fn run(settings: &CredentialSettings, output: WhoamiOutput, world: &World) -
         &settings.sts_endpoint,
         settings.target.transport(),
     ))?;
+    crate::picker::used(world, &settings.files, &settings.profile);
     let mut out = std::io::stdout().lock();
     match output {
         WhoamiOutput::Json => {
