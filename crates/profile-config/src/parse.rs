@@ -293,15 +293,30 @@ pub(crate) fn scan_sections<'a>(
         } else if content.starts_with(WHITESPACE) {
             let text = content.trim();
             let indent = content.len() - content.trim_start_matches(WHITESPACE).len();
-            let alike = match state {
+            // An indented `key = value` the AWS CLI (Python's configparser) reads as a setting
+            // of its own: right under a header, or indented no further than an indented
+            // setting above it. Other SDKs refuse the first and continue the value with the
+            // second.
+            let own_setting = match state {
+                State::InSection => Some((
+                    "a setting indented right under its section header",
+                    REFUSED,
+                )),
                 State::InProperty { .. } if property_indent > 0 && indent <= property_indent => {
-                    split_property(text)
-                        .or_else(|| split_colon_property(text))
-                        .filter(|(k, _)| !k.is_empty())
+                    Some((
+                        "a setting indented like the one above it",
+                        "other AWS SDKs read it as the value of the setting above; write it at the start of the line",
+                    ))
                 }
                 _ => None,
-            };
-            if let Some((key, value)) = alike {
+            }
+            .and_then(|why| {
+                split_property(text)
+                    .or_else(|| split_colon_property(text))
+                    .filter(|(k, _)| !k.is_empty())
+                    .map(|kv| (kv, why))
+            });
+            if let Some(((key, value), (note, fix))) = own_setting {
                 state = State::InProperty {
                     sub_properties: value.is_empty(),
                 };
@@ -310,8 +325,8 @@ pub(crate) fn scan_sections<'a>(
                     LineKind::Property { key, value },
                     Some(tolerated(
                         "Expected a property definition, found continuation",
-                        "a setting indented like the one above it",
-                        "other AWS SDKs read it as the value of the setting above; write it at the start of the line",
+                        note,
+                        fix,
                     )),
                 )
             } else {
@@ -320,33 +335,12 @@ pub(crate) fn scan_sections<'a>(
                         LineKind::Continuation(text),
                         Some(refused("Expected a profile definition")),
                     ),
-                    // The AWS CLI reads an indented `key = value` right under a header as a
-                    // property.
-                    State::InSection => match split_property(text)
-                        .or_else(|| split_colon_property(text))
-                        .filter(|(k, _)| !k.is_empty())
-                    {
-                        Some((key, value)) => {
-                            state = State::InProperty {
-                                sub_properties: value.is_empty(),
-                            };
-                            property_indent = indent;
-                            (
-                                LineKind::Property { key, value },
-                                Some(tolerated(
-                                    "Expected a property definition, found continuation",
-                                    "a setting indented right under its section header",
-                                    REFUSED,
-                                )),
-                            )
-                        }
-                        None => (
-                            LineKind::Continuation(text),
-                            Some(refused(
-                                "Expected a property definition, found continuation",
-                            )),
-                        ),
-                    },
+                    State::InSection => (
+                        LineKind::Continuation(text),
+                        Some(refused(
+                            "Expected a property definition, found continuation",
+                        )),
+                    ),
                     State::InProperty {
                         sub_properties: true,
                     } => match split_property(text) {

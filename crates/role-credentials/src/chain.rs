@@ -242,13 +242,11 @@ pub async fn chain_credentials<C: Clock, P: Presenter>(
     // A link to assume that needs a code nobody can give: said before any request (the
     // credential server asks again and again, and each would fetch the source for nothing).
     if !mfa.can_ask()
-        && let Some(link) = links[start..].iter().find(|l| l.mfa_serial.is_some())
+        && let Some((link, serial)) = links[start..]
+            .iter()
+            .find_map(|l| Some((l, l.mfa_serial.as_deref()?)))
     {
-        return Err(ErrorKind::MfaCodeNeeded {
-            profile: link.profile.clone(),
-            serial: link.mfa_serial.clone().unwrap_or_default(),
-        }
-        .into());
+        return Err(code_needed(link, serial));
     }
     let mut creds = match creds {
         Some(c) => c,
@@ -466,6 +464,15 @@ async fn web_identity<C: Clock>(
     Ok(creds)
 }
 
+/// `link` needs the code of MFA device `serial`, and nobody can give it.
+fn code_needed(link: &RoleLink, serial: &str) -> Error {
+    ErrorKind::MfaCodeNeeded {
+        profile: link.profile.clone(),
+        serial: serial.to_owned(),
+    }
+    .into()
+}
+
 /// A failed STS call of a chain, as the workspace's errors: STS's own refusal named with the
 /// role and the profiles (access denied, the source's keys refused, anything else).
 fn sts_failure<E>(
@@ -543,11 +550,7 @@ async fn assume_role<C: Clock>(
         .set_duration_seconds(link.duration_seconds.and_then(|d| i32::try_from(d).ok()));
     if let Some(serial) = &link.mfa_serial {
         let Some(code) = mfa.code(&link.profile, serial) else {
-            return Err(ErrorKind::MfaCodeNeeded {
-                profile: link.profile.clone(),
-                serial: serial.clone(),
-            }
-            .into());
+            return Err(code_needed(link, serial));
         };
         call = call.serial_number(serial).token_code(code.trim());
     }
