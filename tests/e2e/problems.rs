@@ -609,6 +609,63 @@ fn carriage_returns_alone_and_settings_indented_alike_are_read_as_botocore_reads
 }
 
 #[test]
+fn a_region_in_upper_case_is_read_as_botocore_reads_it_with_a_warning() {
+    let w = world(Scenario::default());
+    let session = SESSION.replace("ap-northeast-1", "AP-NORTHEAST-1");
+    let config = w.home.write_config(&format!(
+        "[profile dev]\nsso_session = my-sso\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\nregion = EU-WEST-1\n\n{session}"
+    ));
+    let out = w.run(&["profiles", "-o", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(rows[0]["kind"], "sso-session", "{rows}");
+    let err = stderr(&out);
+    for (line, said) in [
+        (
+            5,
+            "region = EU-WEST-1 is in upper case: read as the AWS CLI reads it (eu-west-1), but other AWS SDKs may not find such a region; write it in lower case",
+        ),
+        (9, "sso_region = AP-NORTHEAST-1 is in upper case"),
+    ] {
+        assert!(
+            err.contains(&format!("{} line {line}: {said}", config.display())),
+            "warns about line {line}: {err}"
+        );
+    }
+    let out = w.run(&["login", "--profile", "dev", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w.run(&["credential-process", "--profile", "dev"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = w.run(&["console", "--profile", "dev", "--print"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("eu-west-1.console.aws.amazon.com%2Fconsole%2Fhome%3Fregion%3Deu-west-1"),
+        "the console is the region's, in lower case: {}",
+        stdout(&out)
+    );
+    if aws_sso_e2e::find_python().is_some() {
+        // The client registration is shared with the AWS CLI: its key hashes the region as
+        // written.
+        let key = w.botocore(&[
+            "registration-key",
+            "https://d-XXXXXXXXX.awsapps.com/start",
+            "AP-NORTHEAST-1",
+            "my-sso",
+            "[\"sso:account:access\"]",
+        ]);
+        let file = w.path().join(format!(
+            ".aws/sso/cache/{}.json",
+            key.as_str().expect("a hash")
+        ));
+        assert!(file.is_file(), "{} written", file.display());
+        // botocore reads the region alike and signs in with aws-sso-rs's token.
+        let theirs = w.botocore(&["load-credentials", "dev"]);
+        assert_eq!(theirs["method"], "sso", "{theirs}");
+    }
+}
+
+#[test]
 fn a_broken_section_is_invalid_on_its_own_and_the_others_work() {
     let w = signed_in();
     let config = w.home.write_config(&format!(

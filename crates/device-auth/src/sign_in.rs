@@ -204,7 +204,7 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
             _ => configured.clone(),
         };
         if let Some(region) = aws_sso_profile_config::region_of_start_url(&resolved)
-            && region != self.session.region
+            && !region.eq_ignore_ascii_case(&self.session.region)
         {
             return Err(fail(format!(
                 "the portal it leads to ({resolved}) is in {region}, while sso_region is {}: set sso_region = {region}",

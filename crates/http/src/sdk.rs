@@ -8,9 +8,9 @@ use aws_sso_profile_config::Endpoint;
 
 use crate::Transport;
 
-/// The settings every AWS SDK client of aws-sso-rs is built from: `region`, `endpoint` (set
-/// on the client unless it is the public default, which the SDK resolves itself), the HTTP
-/// client for `transport` (built once per process), [`sdk_timeouts`] and [`sdk_retries`].
+/// The settings every AWS SDK client of aws-sso-rs is built from: `region` (in lower case),
+/// `endpoint` (set on the client unless it is the public default, which the SDK resolves
+/// itself), the HTTP client for `transport` (built once per process), [`sdk_timeouts`] and [`sdk_retries`].
 /// Returned as a builder for what one client adds (credentials, fewer attempts); build it
 /// and hand it to [`sdk_client!`](crate::sdk_client).
 pub fn sdk_config(
@@ -22,7 +22,9 @@ pub fn sdk_config(
         .behavior_version(
             aws_smithy_runtime_api::client::behavior_version::BehaviorVersion::latest(),
         )
-        .region(aws_types::region::Region::new(region.to_owned()))
+        // A region written in upper case (`US-EAST-1`, which the AWS CLI reads) is the same
+        // region to AWS: in lower case the SDK finds its partition and signs for it.
+        .region(aws_types::region::Region::new(region.to_ascii_lowercase()))
         .http_client(crate::http_client(transport, &endpoint.url))
         .timeout_config(sdk_timeouts())
         .retry_config(sdk_retries())

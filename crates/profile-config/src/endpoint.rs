@@ -47,8 +47,9 @@ impl Service {
         )
     }
 
-    /// The public endpoint in `region`.
+    /// The public endpoint in `region` (read in lower case: `US-EAST-1` is us-east-1).
     pub fn default_url(&self, region: &str) -> String {
+        let region = &region.to_ascii_lowercase();
         let suffix = if region.starts_with("cn-") {
             "amazonaws.com.cn"
         } else {

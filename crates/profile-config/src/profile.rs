@@ -478,6 +478,20 @@ impl ProfileSet {
                     path: path.clone(),
                     line: prop.line,
                 };
+                if matches!(key.as_str(), "region" | "sso_region")
+                    && value.bytes().any(|b| b.is_ascii_uppercase())
+                    && crate::sso::reads_as_region(&value)
+                {
+                    self.warnings.push(Warning {
+                        location: location.clone(),
+                        message: format!(
+                            "{key} = {value} is in upper case: read as the AWS CLI reads it \
+                             ({}), but other AWS SDKs may not find such a region; write it \
+                             in lower case",
+                            value.to_ascii_lowercase()
+                        ),
+                    });
+                }
                 entry.insert(key, Property { value, location });
             }
             for (line, key) in skipped {
@@ -737,6 +751,38 @@ mod tests {
             ProfileSet::parse_profile(Some(broken), None, "a").is_err(),
             "errors anywhere count"
         );
+    }
+
+    #[test]
+    fn a_region_in_upper_case_is_read_with_a_warning() {
+        let set = parse_config(
+            "[profile a]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = US-East-1\n\
+             sso_account_id = 123456789011\nsso_role_name = R\nregion = EU-WEST-1\n",
+        );
+        let sso = set
+            .require_sso_profile("a")
+            .expect("read as botocore reads it");
+        assert_eq!(
+            sso.session.region, "US-East-1",
+            "kept as written (cache keys)"
+        );
+        assert_eq!(sso.region.as_deref(), Some("EU-WEST-1"));
+        let warnings: Vec<String> = set.warnings().iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("config line 3: sso_region = US-East-1 is in upper case")
+                && warnings[0].contains("(us-east-1)"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("line 6: region = EU-WEST-1"),
+            "{warnings:?}"
+        );
+        let bad = parse_config(
+            "[profile b]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = US EAST\nsso_account_id = 123456789011\nsso_role_name = R\n",
+        );
+        assert!(bad.sso_profile("b").is_err(), "not a region in any case");
+        assert!(bad.warnings().is_empty());
     }
 
     #[test]

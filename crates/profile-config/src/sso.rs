@@ -307,7 +307,7 @@ impl ProfileSet {
     /// # Errors
     /// The profile does not exist, names an unknown session, misses or repeats keys with
     /// other values, or holds a value that is malformed (a start URL that is not `https://`,
-    /// a region that is not lower-case letters, digits and dashes, an account id that is not
+    /// a region that is not letters, digits and dashes, an account id that is not
     /// 12 digits). Each error names the file, line and section.
     pub fn sso_profile(&self, name: &str) -> Result<Option<SsoProfile>, Error> {
         let profile = self.require_profile(name)?;
@@ -427,7 +427,7 @@ impl ProfileSet {
                 "region",
                 p.value(),
                 p.location(),
-                is_region,
+                reads_as_region,
                 REGION_RULE,
             )?;
         }
@@ -552,7 +552,7 @@ fn misspelt_key(section: &Section, label: &str) -> Option<Error> {
     })
 }
 
-const REGION_RULE: &str = "a region name is lower-case letters, digits and dashes, e.g. eu-west-1";
+const REGION_RULE: &str = "a region name is letters, digits and dashes, e.g. eu-west-1";
 
 fn start_url_and_region(section: &Section, label: &str) -> Result<(String, String), Error> {
     let start = section.property("sso_start_url");
@@ -580,7 +580,7 @@ fn start_url_and_region(section: &Section, label: &str) -> Result<(String, Strin
         "sso_region",
         region.value(),
         region.location(),
-        is_region,
+        reads_as_region,
         REGION_RULE,
     )?;
     Ok((start.value().to_owned(), region.value().to_owned()))
@@ -616,7 +616,8 @@ fn check(
     .into())
 }
 
-/// Whether `region` can be a region name (it becomes part of a host name).
+/// Whether `region` is a region name as aws-sso-rs writes one: lower-case letters, digits
+/// and dashes (it becomes part of a host name).
 pub fn is_region(region: &str) -> bool {
     !region.is_empty()
         && !region.starts_with('-')
@@ -624,6 +625,13 @@ pub fn is_region(region: &str) -> bool {
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Whether `region` is a region name as the AWS CLI reads one: [`is_region`] in either case
+/// (`US-EAST-1` works, as host names and the SDK's region are read without case; the parser
+/// warns of it, since other SDKs may not find such a region).
+pub(crate) fn reads_as_region(region: &str) -> bool {
+    is_region(&region.to_ascii_lowercase())
 }
 
 fn is_start_url(url: &str) -> bool {

@@ -18,6 +18,7 @@ const MAX_ANSWER: usize = 64 * 1024;
 
 /// The console's host for `region`'s partition.
 pub fn console_host(region: &str) -> &'static str {
+    let region = region.to_ascii_lowercase();
     if region.starts_with("us-gov-") {
         "console.amazonaws-us-gov.com"
     } else if region.starts_with("cn-") {
@@ -30,6 +31,7 @@ pub fn console_host(region: &str) -> &'static str {
 /// The console page of `service` (its home; the console's home without one) in `region`,
 /// in the region's partition: `https://eu-west-1.console.aws.amazon.com/s3/home?region=eu-west-1`.
 pub fn console_destination(region: &str, service: Option<&str>) -> String {
+    let region = &region.to_ascii_lowercase();
     let host = console_host(region);
     let host = if host == "console.aws.amazon.com" {
         format!("{region}.{host}")
