@@ -506,3 +506,144 @@ fn inside_exec_commands_without_a_profile_use_the_exec_profile() {
         stdout(&out)
     );
 }
+
+const START_URL: &str = "https://d-XXXXXXXXX.awsapps.com/start";
+
+/// `args` run with the `AWS_SSO_*` variables `vars` set, stdin closed.
+fn with_vars(w: &World, args: &[&str], vars: &[(&str, &str)]) -> std::process::Output {
+    w.cmd(args)
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn the_aws_sso_variables_sign_in_with_no_config_at_all() {
+    let w = world(Scenario::default());
+    std::fs::remove_file(w.path().join(".aws/config")).expect("no config");
+    let sign_in = [
+        ("AWS_SSO_START_URL", START_URL),
+        ("AWS_SSO_REGION", "ap-northeast-1"),
+    ];
+    let role = [
+        ("AWS_SSO_START_URL", START_URL),
+        ("AWS_SSO_REGION", "ap-northeast-1"),
+        ("AWS_SSO_ACCOUNT_ID", "123456789011"),
+        ("AWS_SSO_ROLE_NAME", "ReadOnly"),
+    ];
+
+    // Signing in needs only the portal and its region; the token is cached under the start
+    // URL, as the AWS CLI caches a legacy profile's.
+    let out = with_vars(&w, &["login"], &sign_in);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("Signed in to profile 'AWS_SSO_*' (https://d-XXXXXXXXX.awsapps.com/start)"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(w.token_file(START_URL).is_file(), "the legacy token file");
+
+    // Credentials need the account and role; without them, the message names the variables.
+    let out = with_vars(&w, &["credential-process"], &sign_in);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("but AWS_SSO_ACCOUNT_ID, AWS_SSO_ROLE_NAME are not set: this command needs a role: set them to the account and role to use"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = with_vars(&w, &["credential-process"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let key = doc["AccessKeyId"].as_str().expect("a key").to_owned();
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+
+    let out = with_vars(&w, &["whoami", "--output", "text"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(
+            "123456789011\tarn:aws:sts::123456789011:assumed-role/AWSReservedSSO_ReadOnly_"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let out = with_vars(&w, &["export"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(&key), "{}", stdout(&out));
+    let out = with_vars(
+        &w,
+        &["exec", "--", "sh", "-c", "echo \"$AWS_ACCESS_KEY_ID\""],
+        &role,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), key);
+    assert_eq!(
+        w.mock.count("GetRoleCredentials"),
+        1,
+        "one role fetch served every command"
+    );
+
+    // A malformed variable is named.
+    let out = with_vars(
+        &w,
+        &["credential-process"],
+        &[
+            ("AWS_SSO_START_URL", START_URL),
+            ("AWS_SSO_REGION", "ap northeast"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AWS_SSO_REGION = \"ap northeast\" is not valid"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_named_profile_wins_over_the_aws_sso_variables_and_their_caches_are_the_aws_clis() {
+    let w = world(Scenario::default());
+    let role = [
+        ("AWS_SSO_START_URL", START_URL),
+        ("AWS_SSO_REGION", "ap-northeast-1"),
+        ("AWS_SSO_ACCOUNT_ID", "123456789011"),
+        ("AWS_SSO_ROLE_NAME", "ReadOnly"),
+    ];
+    let out = with_vars(&w, &["login"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = with_vars(&w, &["credential-process"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let calls = w.mock.count("GetRoleCredentials");
+
+    // The legacy profile of the same portal and role shares the token and the role
+    // credentials: nothing is fetched again.
+    let out = with_vars(&w, &["credential-process", "--profile", "legacy-ro"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(w.mock.count("GetRoleCredentials"), calls);
+
+    // A profile that is named wins, by --profile or AWS_PROFILE: it has its own sign-in.
+    for named in [
+        with_vars(&w, &["whoami", "--profile", "dev-account-admin"], &role),
+        w.cmd(&["whoami"])
+            .envs(role)
+            .env("AWS_PROFILE", "dev-account-admin")
+            .stdin(Stdio::null())
+            .output()
+            .expect("runs"),
+    ] {
+        assert_eq!(named.status.code(), Some(7), "{}", stderr(&named));
+        assert!(
+            stderr(&named).contains("aws-sso-rs login --profile dev-account-admin"),
+            "{}",
+            stderr(&named)
+        );
+    }
+
+    if aws_sso_e2e::find_python().is_some() {
+        // botocore reads the token aws-sso-rs cached for the variables, for its legacy profile.
+        let theirs = w.botocore(&["load-credentials", "legacy-ro"]);
+        assert_eq!(theirs["method"], "sso", "{theirs}");
+    }
+}

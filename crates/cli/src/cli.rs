@@ -401,9 +401,10 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct CredentialProcessArgs {
-    /// The profile.
+    /// The profile (required unless the AWS_SSO_* variables are set; AWS_PROFILE is not read
+    /// here, as an SDK sets it to the profile whose credential_process runs this).
     #[arg(long, add = profile_candidates())]
-    pub profile: String,
+    pub profile: Option<String>,
     /// If no valid sign-in is cached, sign in interactively (one browser at a time across
     /// processes, and none for 5 minutes after a failed or abandoned sign-in).
     #[arg(long)]

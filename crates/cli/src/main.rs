@@ -101,11 +101,37 @@ fn fast_credential_process(world: &world::World) -> Option<anyhow::Result<()>> {
             },
         }
     }
-    let profile = profile.filter(|p| !p.is_empty() && !p.starts_with('-'))?;
+    if profile
+        .as_ref()
+        .is_some_and(|p| p.is_empty() || p.starts_with('-'))
+    {
+        return None;
+    }
+    let profile = credential_process_profile(world, profile.as_deref()).ok()?;
     Some(
         credential_settings(world, Some(&profile), login, false)
             .and_then(|s| commands::credential_process::run(&s, world)),
     )
+}
+
+/// The profile of `credential-process`: `--profile`, else the `AWS_SSO_*` variables'. Never
+/// `AWS_PROFILE`: an SDK sets it to the profile whose `credential_process` runs this.
+fn credential_process_profile(
+    world: &world::World,
+    profile: Option<&str>,
+) -> anyhow::Result<String> {
+    use aws_sso_profile_config::env::vars;
+    match profile {
+        Some(p) => Ok(p.to_owned()),
+        None if world.env.non_empty(vars::AWS_SSO_START_URL).is_some() => {
+            Ok(aws_sso_profile_config::SSO_VARIABLES_PROFILE.to_owned())
+        }
+        None => Err(exit::usage(
+            "credential-process needs --profile NAME (AWS_PROFILE is not read here: an SDK \
+             sets it to the profile whose credential_process runs this), or the AWS_SSO_* \
+             variables",
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -245,7 +271,8 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::CredentialProcess(args) => {
-            let s = credential_settings(world, Some(&args.profile), args.login, false)?;
+            let profile = credential_process_profile(world, args.profile.as_deref())?;
+            let s = credential_settings(world, Some(&profile), args.login, false)?;
             if show {
                 settings::show(&s)
             } else {

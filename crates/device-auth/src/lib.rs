@@ -73,4 +73,4 @@ pub use registration::DEVICE_GRANT;
 pub use sign_in::{
     LoginOptions, LoginOutcome, PkceOptions, SignIn, TargetFailed, login, login_each,
 };
-pub use target::{Flow, NamedBy, SignInTarget};
+pub use target::{Flow, NamedBy, SignInTarget, profile_login_command};

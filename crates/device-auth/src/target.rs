@@ -41,6 +41,16 @@ impl fmt::Display for Flow {
     }
 }
 
+/// The command that signs in for profile `name`: `aws-sso-rs login --profile NAME`, or
+/// `aws-sso-rs login` for the `AWS_SSO_*` variables' profile (which no flag names).
+pub fn profile_login_command(name: &str) -> String {
+    if name == aws_sso_profile_config::SSO_VARIABLES_PROFILE {
+        "aws-sso-rs login".to_owned()
+    } else {
+        format!("aws-sso-rs login --profile {name}")
+    }
+}
+
 /// How the user named the sign-in: by a profile, or by an `[sso-session]` directly.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "name")]
@@ -122,7 +132,7 @@ impl SignInTarget {
     /// The command that signs in to this target.
     pub fn login_command(&self) -> String {
         match &self.named_by {
-            NamedBy::Profile(p) => format!("aws-sso-rs login --profile {p}"),
+            NamedBy::Profile(p) => profile_login_command(p),
             NamedBy::SsoSession(s) => format!("aws-sso-rs login --sso-session {s}"),
         }
     }

@@ -127,6 +127,15 @@ pub mod vars {
     /// aws-sso-rs's own: the profiles whose `credential_process` is running above this
     /// process, `,`-separated, so a process that leads back to one of them is refused.
     pub const AWS_SSO_RS_RESOLVING: &str = "AWS_SSO_RS_RESOLVING";
+    /// aws-sso-rs's own: the AWS access portal URL of the profile the `AWS_SSO_*` variables
+    /// make when no profile is named (see `SsoVariables`).
+    pub const AWS_SSO_START_URL: &str = "AWS_SSO_START_URL";
+    /// aws-sso-rs's own: that profile's IAM Identity Center region.
+    pub const AWS_SSO_REGION: &str = "AWS_SSO_REGION";
+    /// aws-sso-rs's own: that profile's account id.
+    pub const AWS_SSO_ACCOUNT_ID: &str = "AWS_SSO_ACCOUNT_ID";
+    /// aws-sso-rs's own: that profile's role name.
+    pub const AWS_SSO_ROLE_NAME: &str = "AWS_SSO_ROLE_NAME";
     /// The endpoint URL for every service.
     pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
     /// Prefix of the per-service endpoint URL variables (`AWS_ENDPOINT_URL_SSO_OIDC`, ...).

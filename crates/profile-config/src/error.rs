@@ -297,6 +297,29 @@ pub enum ErrorKind {
         /// Its section header.
         location: Location,
     },
+    /// One of the `AWS_SSO_*` variables holds a malformed value.
+    #[error("{variable} = {value:?} is not valid: {reason}; correct that variable")]
+    InvalidVariable {
+        /// `AWS_SSO_REGION`, ...
+        variable: &'static str,
+        /// The value as set.
+        value: String,
+        /// What a valid one looks like.
+        reason: &'static str,
+    },
+    /// `AWS_SSO_START_URL` is set, and variables the command needs with it are not.
+    #[error(
+        "the AWS_SSO_* variables are the profile (AWS_SSO_START_URL is set and no profile is \
+         named), but {} {} not set: {need}",
+        Keys(missing),
+        if missing.len() == 1 { "is" } else { "are" }
+    )]
+    MissingVariables {
+        /// The variables that are unset.
+        missing: Vec<&'static str>,
+        /// What to set them to.
+        need: &'static str,
+    },
     /// An edit was asked with a name or value the format cannot hold.
     #[error("cannot write {what} {value:?}: {reason}")]
     InvalidEdit {

@@ -71,6 +71,7 @@ mod populate;
 mod profile;
 mod sso;
 mod start_url;
+mod variables;
 
 pub use chain::{ChainSource, CredentialChain, RoleLink, StaticKeys, is_role_arn};
 pub use configure::{
@@ -97,3 +98,4 @@ pub use sso::{
 pub use start_url::{
     is_aws_portal_host, region_of_portal_host, region_of_start_url, start_url_host,
 };
+pub use variables::{SSO_VARIABLES_PROFILE, SsoVariables};

@@ -25,17 +25,22 @@ pub enum FileKind {
     Credentials,
 }
 
-/// A place in a file: its path and 1-based line number.
+/// A place in a file: its path and 1-based line number. A setting that comes from an
+/// environment variable (the `AWS_SSO_*` variables' profile) has the variable's name for a
+/// path and line 0.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
     /// The file.
     pub path: Arc<Path>,
-    /// The 1-based line.
+    /// The 1-based line; 0 for no line.
     pub line: usize,
 }
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}", self.path.display());
+        }
         write!(f, "{} line {}", self.path.display(), self.line)
     }
 }
@@ -506,6 +511,32 @@ impl ProfileSet {
             }
         }
         Ok(())
+    }
+
+    /// Adds (or replaces) profile `name` with `settings` (lower-case keys), each at its
+    /// location: a profile that comes from elsewhere than the files.
+    pub(crate) fn add_profile<'a>(
+        &mut self,
+        name: &str,
+        location: Location,
+        settings: impl IntoIterator<Item = (&'a str, &'a str, Location)>,
+    ) {
+        let mut section = Section {
+            name: CompactString::from(name),
+            location,
+            properties: Vec::new(),
+            problem: None,
+        };
+        for (key, value, location) in settings {
+            section.insert(
+                CompactString::from(key),
+                Property {
+                    value: CompactString::from(value),
+                    location,
+                },
+            );
+        }
+        self.profiles.insert(CompactString::from(name), section);
     }
 
     fn warn(&mut self, location: Location, message: String) {

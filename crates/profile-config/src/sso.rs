@@ -16,6 +16,9 @@ pub enum ProfileSource {
     OuterExec,
     /// `AWS_DEFAULT_PROFILE`.
     AwsDefaultProfile,
+    /// Nothing named a profile and `AWS_SSO_START_URL` is set: the `AWS_SSO_*` variables
+    /// are the profile ([`crate::SSO_VARIABLES_PROFILE`]).
+    SsoVariables,
     /// Nothing was set: `default`.
     Default,
 }
@@ -33,6 +36,7 @@ impl ProfileSource {
             Self::OuterExec => format!(
                 "the profile '{name}' comes from AWS_SSO_RS_PROFILE (this runs inside `aws-sso-rs exec`)"
             ),
+            Self::SsoVariables => "no profile is named and AWS_SSO_START_URL is set, so the AWS_SSO_* variables are the profile".to_owned(),
             Self::Default => "no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'".to_owned(),
         })
     }
@@ -49,7 +53,8 @@ pub struct SelectedProfile {
 
 /// Picks the profile: `--profile` > `AWS_SSO_RS_PROFILE` (inside `aws-sso-rs exec`, whose
 /// keys every SDK there takes over any profile) > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` >
-/// `default`. Empty values count as unset.
+/// the `AWS_SSO_*` variables when `AWS_SSO_START_URL` is set
+/// ([`crate::SSO_VARIABLES_PROFILE`]) > `default`. Empty values count as unset.
 pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     let pick = |name: String, source| SelectedProfile { name, source };
     if let Some(name) = flag.filter(|f| !f.is_empty()) {
@@ -63,6 +68,12 @@ pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     }
     if let Some(name) = env.non_empty(vars::AWS_DEFAULT_PROFILE) {
         return pick(name, ProfileSource::AwsDefaultProfile);
+    }
+    if env.non_empty(vars::AWS_SSO_START_URL).is_some() {
+        return pick(
+            crate::SSO_VARIABLES_PROFILE.to_owned(),
+            ProfileSource::SsoVariables,
+        );
     }
     pick("default".to_owned(), ProfileSource::Default)
 }
@@ -634,18 +645,18 @@ pub(crate) fn reads_as_region(region: &str) -> bool {
     is_region(&region.to_ascii_lowercase())
 }
 
-fn is_start_url(url: &str) -> bool {
+pub(crate) fn is_start_url(url: &str) -> bool {
     url.get(..8)
         .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
         && url.len() > 8
         && !url.contains(char::is_whitespace)
 }
 
-fn is_account_id(id: &str) -> bool {
+pub(crate) fn is_account_id(id: &str) -> bool {
     id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_role_name(name: &str) -> bool {
+pub(crate) fn is_role_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
             .bytes()

@@ -140,7 +140,7 @@ pub fn active_profile(
         None => (env.non_empty(vars::AWS_PROFILE)?, ActiveSource::AwsProfile),
     };
     let mut active = ActiveProfile {
-        login_command: format!("aws-sso-rs login --profile {profile}"),
+        login_command: aws_sso_device_auth::profile_login_command(&profile),
         profile,
         source,
         account_id: None,
@@ -151,9 +151,15 @@ pub fn active_profile(
         refreshable: false,
         renewed_from_sign_in: false,
     };
-    let Ok(set) = ProfileSet::load_profile(locations, &active.profile) else {
+    let Ok(mut set) = ProfileSet::load_profile(locations, &active.profile) else {
         return Some(active);
     };
+    if active.profile == aws_sso_profile_config::SSO_VARIABLES_PROFILE
+        && let Ok(Some(variables)) = aws_sso_profile_config::SsoVariables::from_env(env)
+        && variables.has_role()
+    {
+        set.add_sso_variables(&variables);
+    }
     if set.profile(&active.profile).is_none() {
         // Rare: only now is every profile read, to suggest the one meant.
         let closest = ProfileSet::load(locations).ok().and_then(|all| {

@@ -272,7 +272,7 @@ impl<C: Clock, S: Sleeper> SsoBearerToken<C, S> {
             _ => Err(ErrorKind::NeedsLogin {
                 what: format!("profile '{}'", self.profile),
                 why: crate::error::why_signed_out(&self.cache, &self.session, self.clock.now()),
-                command: format!("aws-sso-rs login --profile {}", self.profile),
+                command: aws_sso_device_auth::profile_login_command(&self.profile),
             }
             .into()),
         }

@@ -280,7 +280,7 @@ pub fn damaged_token(
 ) -> String {
     let command = match (&session.name, profile) {
         (Some(name), _) => format!("aws-sso-rs login --sso-session {name}"),
-        (None, Some(p)) => format!("aws-sso-rs login --profile {p}"),
+        (None, Some(p)) => aws_sso_device_auth::profile_login_command(p),
         (None, None) => "aws-sso-rs login".to_owned(),
     };
     match error.kind() {

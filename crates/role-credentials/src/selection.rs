@@ -7,8 +7,8 @@ use std::path::Path;
 use aws_sso_device_auth::{NamedBy, SignInTarget};
 use aws_sso_profile_config::env::vars;
 use aws_sso_profile_config::{
-    ConfiguredSession, Env, FileLocations, ProfileSet, ProfileSource, SelectedProfile,
-    select_profile,
+    ConfiguredSession, Env, FileLocations, ProfileSet, ProfileSource, SSO_VARIABLES_PROFILE,
+    SelectedProfile, SsoVariables, select_profile,
 };
 
 use crate::{CredentialTarget, Error, ErrorKind, RoleTarget, SessionTarget};
@@ -20,6 +20,30 @@ pub struct Named<'a> {
     pub profile: Option<&'a str>,
     /// `--sso-session`.
     pub sso_session: Option<&'a str>,
+}
+
+/// The `AWS_SSO_*` variables when `name` is their profile and they are set.
+///
+/// # Errors
+/// A variable is missing or malformed.
+fn variables_of(name: &str, env: &dyn Env) -> Result<Option<SsoVariables>, Error> {
+    if name != SSO_VARIABLES_PROFILE {
+        return Ok(None);
+    }
+    Ok(SsoVariables::from_env(env)?)
+}
+
+/// `set` with the `AWS_SSO_*` variables' profile added when `name` is theirs: they must name
+/// a role.
+///
+/// # Errors
+/// A variable is missing or malformed, or they name no role.
+fn with_variables(mut set: ProfileSet, name: &str, env: &dyn Env) -> Result<ProfileSet, Error> {
+    if let Some(variables) = variables_of(name, env)? {
+        variables.require_role()?;
+        set.add_sso_variables(&variables);
+    }
+    Ok(set)
 }
 
 /// Whether `set`'s `default` profile signs in with IAM Identity Center.
@@ -91,6 +115,7 @@ pub fn role_target(
     env: &dyn Env,
 ) -> Result<(RoleTarget, ProfileSet), Error> {
     let set = ProfileSet::load_profile(locations, &selected.name)?;
+    let set = with_variables(set, &selected.name, env)?;
     match RoleTarget::resolve(&set, &selected.name, env) {
         Ok(target) => Ok((target, set)),
         Err(e) => Err(explained(
@@ -158,6 +183,7 @@ pub fn credential_target(
     if matches!(set.role_link(&selected.name), Ok(Some(_))) {
         set = ProfileSet::load(locations)?;
     }
+    let set = with_variables(set, &selected.name, env)?;
     match CredentialTarget::resolve(&set, &selected.name, env) {
         // Nothing named: `default`'s own long-term keys (or process) are not taken for the
         // IAM Identity Center access a command was asked for; a person picks (`wants_a_pick`),
@@ -217,6 +243,15 @@ pub fn sign_in_target(
         ));
     }
     let selected = select_profile(named.profile, env);
+    if let Some(variables) = variables_of(&selected.name, env)? {
+        return Ok(SignInTarget::resolve(
+            NamedBy::Profile(selected.name),
+            variables.session,
+            set,
+            env,
+            device,
+        ));
+    }
     if selected.source == ProfileSource::Default && !default_signs_in(set) {
         let list = set.sessions();
         // With no sign-in at all, the profile's own message (it says how to add one).
@@ -278,6 +313,14 @@ pub fn session_target(
         return SessionTarget::for_session(set, name, env);
     }
     let selected = select_profile(named.profile, env);
+    if let Some(variables) = variables_of(&selected.name, env)? {
+        return Ok(SessionTarget::of(
+            set,
+            &selected.name,
+            variables.session,
+            env,
+        ));
+    }
     if selected.source == ProfileSource::Default && !default_signs_in(set) {
         let list = set.require_sessions()?;
         let only = list.only_sign_in(config_file)?;

@@ -102,7 +102,7 @@ impl SessionTarget {
     }
 
     /// `profile`'s sign-in through `session`, with the endpoints `set` and `env` give it.
-    fn of(set: &ProfileSet, profile: &str, session: SsoSession, env: &dyn Env) -> Self {
+    pub(crate) fn of(set: &ProfileSet, profile: &str, session: SsoSession, env: &dyn Env) -> Self {
         let portal = set.endpoint(
             Some(profile),
             &Service::Sso,
