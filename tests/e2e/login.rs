@@ -694,3 +694,93 @@ fn no_browser_with_no_display_and_no_terminal_uses_the_device_code_and_says_so_o
     assert!(err.contains("Already signed in"), "{err}");
     assert!(!err.contains("device code"), "{err}");
 }
+
+/// `login --show-settings` (plus `extra` flags) with no `BROWSER`, `PATH` = `path` and the
+/// variables `vars`: the flow it would use and why.
+fn flow_with(
+    w: &crate::World,
+    path: &std::path::Path,
+    vars: &[(&str, &str)],
+    extra: &[&str],
+) -> (String, String) {
+    let mut args = vec!["login", "--profile", "dev-account-ro", "--show-settings"];
+    args.extend_from_slice(extra);
+    let out = w
+        .cmd(&args)
+        .env_remove("BROWSER")
+        .env("PATH", path)
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    (
+        json["targets"][0]["flow"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        json["device_code_instead"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+#[test]
+fn where_no_browser_can_open_the_device_code_is_chosen_before_starting_unless_pkce_is_asked_for() {
+    let w = world(Scenario::default());
+    let bin = tempfile::tempdir().expect("tmp");
+    let fake = |name: &str| {
+        use std::os::unix::fs::PermissionsExt;
+        let path = bin.path().join(name);
+        std::fs::write(&path, "#!/bin/sh\nexit 0\n").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    };
+    let empty = tempfile::tempdir().expect("tmp");
+    let ssh = [("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")];
+    let display = [("DISPLAY", ":0")];
+    let wsl = [("WSL_DISTRO_NAME", "Ubuntu")];
+    let device = "device-code";
+    let pkce = "authorization-code";
+
+    // Over SSH with no display.
+    let (flow, why) = flow_with(&w, empty.path(), &ssh, &[]);
+    assert_eq!(flow, device);
+    assert!(
+        why.contains("this is an SSH session with no display (DISPLAY and WAYLAND_DISPLAY are unset) and BROWSER is unset"),
+        "{why}"
+    );
+    // A display, but nothing to open a browser with (a container).
+    let (flow, why) = flow_with(&w, empty.path(), &display, &[]);
+    assert_eq!(flow, device);
+    assert!(
+        why.contains("no program that opens a browser (xdg-open, gio, kde-open) is installed"),
+        "{why}"
+    );
+    // WSL with no way to Windows' browser.
+    let (flow, why) = flow_with(&w, empty.path(), &wsl, &[]);
+    assert_eq!(flow, device);
+    assert!(
+        why.contains("this is WSL and Windows' powershell.exe"),
+        "{why}"
+    );
+    // Asked for PKCE: kept (the address is pasted back, or the port forwarded).
+    for asked in [&["--use-pkce"][..], &["--redirect-port", "43210"]] {
+        let (flow, why) = flow_with(&w, empty.path(), &ssh, asked);
+        assert_eq!((flow.as_str(), why.as_str()), (pkce, ""), "{asked:?}");
+    }
+    // Where a browser can open, PKCE stays.
+    fake("powershell.exe");
+    let (flow, why) = flow_with(&w, bin.path(), &wsl, &[]);
+    assert_eq!((flow.as_str(), why.as_str()), (pkce, ""), "WSL's opener");
+    fake("xdg-open");
+    let (flow, why) = flow_with(&w, bin.path(), &display, &[]);
+    assert_eq!((flow.as_str(), why.as_str()), (pkce, ""), "a desktop");
+    let out = w
+        .cmd(&["login", "--use-pkce", "--use-device-code"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -192,6 +192,52 @@ fn on_a_terminal_a_pasted_callback_completes_a_login_that_opened_a_browser() {
 
 #[test]
 #[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
+fn over_ssh_with_no_display_a_terminal_signs_in_with_the_device_code_and_says_why_once() {
+    let w = world(Scenario::default());
+    let ssh = "BROWSER= SSH_CONNECTION='10.0.0.1 50000 10.0.0.2 22' SSH_TTY=/dev/pts/3";
+    let session = Session::start(&w, "ssh", 400, ssh, "login --profile dev-account-ro");
+    let done = session.screen("EXIT=");
+    assert!(done.contains("EXIT=0"), "{done}");
+    let said = "no browser can be opened here (this is an SSH session with no display (DISPLAY and WAYLAND_DISPLAY are unset) and BROWSER is unset), so the sign-in uses the device code, whose page any device can open (--use-pkce to paste the browser's address back instead)";
+    assert_eq!(done.matches(said).count(), 1, "said once: {done}");
+    assert!(
+        done.contains("/device?user_code="),
+        "the device code's page: {done}"
+    );
+    assert!(!done.contains("paste that whole address"), "{done}");
+    assert_eq!(w.mock.count("StartDeviceAuthorization"), 1);
+    assert!(w.opened(0).is_empty(), "no browser was asked");
+
+    // --use-pkce keeps the browser flow: the address to carry elsewhere, and the paste.
+    let w = world(Scenario::default());
+    let session = Session::start(
+        &w,
+        "ssh-pkce",
+        2000,
+        ssh,
+        "login --profile dev-account-ro --use-pkce",
+    );
+    let screen = session.screen("paste that whole address here");
+    assert!(screen.contains("paste that whole address here"), "{screen}");
+    let url = screen
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("http://127.0.0.1") && l.contains("/authorize"))
+        .unwrap_or_else(|| panic!("the address to open elsewhere: {screen}"))
+        .to_owned();
+    let location = crate::allow_in_browser(&url);
+    tmux(&session.0, &["send-keys", "-l", &location]);
+    tmux(&session.0, &["send-keys", "Enter"]);
+    let done = session.screen("EXIT=");
+    assert!(
+        done.contains("EXIT=0") && done.contains("Signed in to profile 'dev-account-ro'"),
+        "{done}"
+    );
+    assert_eq!(w.mock.count("StartDeviceAuthorization"), 0);
+}
+
+#[test]
+#[ignore = "needs tmux: cargo xtask ci installs it and runs this"]
 fn configure_sso_asks_signs_in_and_picks_on_a_terminal() {
     let w = world(crate::everyday::organisation(3, &["ReadOnly", "Admin"]));
     let session = Session::start(&w, "wizard", 160, "", "configure sso --use-device-code");

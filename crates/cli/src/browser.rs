@@ -1,8 +1,9 @@
 //! Opening a URL in the user's browser: `$BROWSER` first (as Python's `webbrowser` and the
 //! AWS CLI read it: `:`-separated commands, `%s` stands for the URL, else the URL is appended),
 //! then the platform's opener, but only where a graphical browser can show the page: on
-//! Linux and the BSDs a display (`DISPLAY` or `WAYLAND_DISPLAY`) or WSL (the Windows
-//! browser), on macOS not over SSH.
+//! Linux and the BSDs a display (`DISPLAY` or `WAYLAND_DISPLAY`) and a program the opener
+//! runs (`xdg-open`, ...) on `PATH`, in WSL the Windows browser (`powershell.exe` on `PATH`),
+//! on macOS not over SSH.
 //! Elsewhere the system's opener would start a text-mode browser with no terminal, or a
 //! browser on another person's screen, and claim success; the caller prints the address.
 
@@ -17,6 +18,13 @@ use aws_sso_profile_config::{Env, env::vars};
 pub enum NoBrowser {
     /// No graphical display to open one on.
     NoDisplay,
+    /// An SSH session with no display forwarded.
+    SshWithoutDisplay,
+    /// A display, but no program to open a browser with (xdg-open and the like), as in a
+    /// container.
+    NoOpener,
+    /// WSL with no way to the Windows browser (`powershell.exe` is not on `PATH`).
+    NoWindowsOpener,
     /// An SSH session to a Mac: a browser would open on the remote screen.
     RemoteSession,
     /// Every `BROWSER` command failed (the details are in the `--debug` log).
@@ -29,7 +37,16 @@ impl fmt::Display for NoBrowser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::NoDisplay => {
-                "DISPLAY and WAYLAND_DISPLAY are unset, as in an SSH session or a container"
+                "DISPLAY and WAYLAND_DISPLAY are unset, as in a container"
+            }
+            Self::SshWithoutDisplay => {
+                "this is an SSH session with no display (DISPLAY and WAYLAND_DISPLAY are unset) and BROWSER is unset"
+            }
+            Self::NoOpener => {
+                "no program that opens a browser (xdg-open, gio, kde-open) is installed, as in a container, and BROWSER is unset"
+            }
+            Self::NoWindowsOpener => {
+                "this is WSL and Windows' powershell.exe, which opens the Windows browser, is not on PATH (Windows interop is off, or Windows' folders are not on PATH), and BROWSER is unset"
             }
             Self::RemoteSession => {
                 "this is an SSH session: a browser would open on the remote machine's screen, not yours"
@@ -68,23 +85,51 @@ pub fn can_open(env: &dyn Env) -> Result<(), NoBrowser> {
     graphical_display(env)
 }
 
-/// Whether the platform's opener can show a page to the person at this terminal.
+/// Whether the platform's opener can show a page to the person at this terminal: on macOS
+/// unless over SSH; on Linux and the BSDs a display and one of the programs the opener runs
+/// (`xdg-open`, `gio`, ...) on `PATH`; inside WSL the Windows browser through
+/// `powershell.exe`, else as on Linux (WSLg's display).
 fn graphical_display(env: &dyn Env) -> Result<(), NoBrowser> {
     if cfg!(target_os = "macos") {
         if env.non_empty(vars::SSH_CONNECTION).is_some() {
             return Err(NoBrowser::RemoteSession);
         }
-    } else if cfg!(unix)
-        && env.non_empty(vars::DISPLAY).is_none()
-        && env.non_empty(vars::WAYLAND_DISPLAY).is_none()
-        // Inside WSL the opener starts the Windows browser, which needs no display of Linux's.
-        && env.non_empty(vars::WSL_DISTRO_NAME).is_none()
-        && env.non_empty(vars::WSL_INTEROP).is_none()
-    {
-        return Err(NoBrowser::NoDisplay);
+        return Ok(());
     }
-    Ok(())
+    if !cfg!(unix) {
+        return Ok(());
+    }
+    let wsl = env.non_empty(vars::WSL_DISTRO_NAME).is_some()
+        || env.non_empty(vars::WSL_INTEROP).is_some();
+    let found = |program: &str| aws_sso_role_credentials::find_program(program, env).is_some();
+    if wsl && found(WINDOWS_OPENER) {
+        return Ok(());
+    }
+    let display =
+        env.non_empty(vars::DISPLAY).is_some() || env.non_empty(vars::WAYLAND_DISPLAY).is_some();
+    let opener = || {
+        open::commands("https://aws.amazon.com")
+            .iter()
+            .filter_map(|c| c.get_program().to_str().map(str::to_owned))
+            .filter(|p| p != WINDOWS_OPENER)
+            .any(|p| found(&p))
+    };
+    match (display, wsl) {
+        (true, _) if opener() => Ok(()),
+        (_, true) => Err(NoBrowser::NoWindowsOpener),
+        (true, false) => Err(NoBrowser::NoOpener),
+        (false, false)
+            if env.non_empty(vars::SSH_CONNECTION).is_some()
+                || env.non_empty(vars::SSH_TTY).is_some() =>
+        {
+            Err(NoBrowser::SshWithoutDisplay)
+        }
+        (false, false) => Err(NoBrowser::NoDisplay),
+    }
 }
+
+/// The program through which the opener starts the Windows browser inside WSL.
+const WINDOWS_OPENER: &str = "powershell.exe";
 
 /// A browser family `console --browser-profile` can open a named profile of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

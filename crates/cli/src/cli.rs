@@ -564,7 +564,7 @@ pub struct ProfilesArgs {
 #[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session", "all"]))]
 pub struct LoginArgs {
     /// The profile whose sign-in to use (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`,
+    /// AWS_DEFAULT_PROFILE, the AWS_SSO_* variables, `default`,
     /// or the config's only [sso-session], else its only IAM Identity Center sign-in; with
     /// several, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
@@ -578,11 +578,17 @@ pub struct LoginArgs {
     /// Use the device-code flow (a code to confirm in the browser) instead of PKCE.
     #[arg(long)]
     pub use_device_code: bool,
+    /// Use PKCE even where no browser can be opened (over SSH, in a container): open the
+    /// address printed elsewhere and paste back where the browser ended, or forward
+    /// --redirect-port. Without it, such a machine signs in with the device code.
+    #[arg(long, conflicts_with = "use_device_code")]
+    pub use_pkce: bool,
     /// Do not open a browser: print the address (and for the device flow, a QR code).
     #[arg(long)]
     pub no_browser: bool,
-    /// The local port for the browser's redirect in the PKCE flow (default: any free port).
-    #[arg(long, value_name = "PORT")]
+    /// The local port for the browser's redirect in the PKCE flow (default: any free port;
+    /// asks for PKCE, as --use-pkce does).
+    #[arg(long, value_name = "PORT", conflicts_with = "use_device_code")]
     pub redirect_port: Option<u16>,
     /// Sign in again even if a valid token is cached.
     #[arg(long)]

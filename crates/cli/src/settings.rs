@@ -23,18 +23,22 @@ use crate::cli::{
 };
 use crate::world::Files;
 
-/// With no browser to open here and no terminal to paste an address into, a browser sign-in
-/// (PKCE) could never complete: `target` signs in with the device code instead, whose page
-/// any device can open. The reason, when it does; `None` when the flow stays as it is.
+/// Where no browser can be opened (over SSH with no display, in a container, in WSL with no
+/// way to Windows' browser), a browser sign-in (PKCE) would leave the person to carry an
+/// address to another machine and paste back where it ended, and with no terminal it could
+/// never complete: `target` signs in with the device code instead, whose page any device can
+/// open, unless PKCE was asked for (`pkce_asked`: `--use-pkce`, `--redirect-port`). The
+/// reason, when it does (said once, on one line); `None` when the flow stays as it is.
 fn headless_flow(
     target: &mut SignInTarget,
     env: &dyn Env,
     interactive: bool,
     no_browser: bool,
+    pkce_asked: bool,
 ) -> Option<String> {
     // With a display, an address printed by --no-browser can still be opened here by hand,
     // and its redirect reaches the loopback listener: the browser flow can finish.
-    if interactive || target.flow == Flow::DeviceCode {
+    if pkce_asked || target.flow == Flow::DeviceCode {
         return None;
     }
     let why = crate::browser::can_open(env).err()?;
@@ -44,9 +48,15 @@ fn headless_flow(
     } else {
         "no browser can be opened here"
     };
-    Some(format!(
-        "{opened} ({why}) and no address can be pasted (stdin is not a terminal), so the sign-in uses the device code"
-    ))
+    Some(if interactive {
+        format!(
+            "{opened} ({why}), so the sign-in uses the device code, whose page any device can open (--use-pkce to paste the browser's address back instead)"
+        )
+    } else {
+        format!(
+            "{opened} ({why}) and no address can be pasted (stdin is not a terminal), so the sign-in uses the device code"
+        )
+    })
 }
 
 /// Prints settings as pretty JSON.
@@ -111,7 +121,10 @@ impl LoginSettings {
         };
         let device_code_instead = targets
             .iter_mut()
-            .map(|t| headless_flow(t, env, interactive, args.no_browser))
+            .map(|t| {
+                let pkce_asked = args.use_pkce || args.redirect_port.is_some();
+                headless_flow(t, env, interactive, args.no_browser, pkce_asked)
+            })
             .fold(None, Option::or);
         Ok(Self {
             files,
@@ -228,7 +241,7 @@ impl CredentialSettings {
         let selected = select_profile(profile, env);
         let (mut target, set) = selection::credential_target(&files.locations(), &selected, env)?;
         let device_code_instead = match (login, target.sign_in_mut()) {
-            (true, Some(sign_in)) => headless_flow(sign_in, env, interactive, false),
+            (true, Some(sign_in)) => headless_flow(sign_in, env, interactive, false, false),
             _ => None,
         };
         let (service_region, (sts_region, sts_endpoint)) = match &target {

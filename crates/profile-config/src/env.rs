@@ -151,6 +151,11 @@ pub mod vars {
     pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
     /// Set by sshd in the sessions it starts.
     pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
+    /// Set by sshd in the sessions it starts with a terminal.
+    pub const SSH_TTY: &str = "SSH_TTY";
+    /// Where programs are looked up (a program's presence: browser openers, a profile's
+    /// `credential_process`).
+    pub const PATH: &str = "PATH";
     /// Set inside the Windows Subsystem for Linux, whose opener starts the Windows browser
     /// with no display of Linux's.
     pub const WSL_DISTRO_NAME: &str = "WSL_DISTRO_NAME";

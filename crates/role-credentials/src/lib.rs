@@ -115,6 +115,7 @@ pub use logout::{
 };
 pub use populate::PopulateOutcome;
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
+pub use process::{find_program, process_program};
 pub use provider::{Providers, SsoBearerToken, SsoRoleCredentials};
 pub use recent::RecentProfiles;
 pub use report::{

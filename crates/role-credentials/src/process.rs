@@ -3,9 +3,26 @@
 //! the credential_process document (`Version` 1, `AccessKeyId`, `SecretAccessKey`, and
 //! optionally `SessionToken`, `Expiration`), stderr shown only when it fails.
 
+use std::path::PathBuf;
+
+use aws_sso_profile_config::Env;
 use aws_sso_token_cache::{RoleCredentials, Secret};
 
 use crate::error::{Error, ErrorKind};
+
+/// Where program `name` is, as a command run with `env` would find it: a name with a `/` is
+/// a path (relative to the current folder), any other is looked up on `env`'s `PATH`.
+/// `None` when there is no such executable.
+pub fn find_program(name: &str, env: &dyn Env) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    which::which_in(name, env.var(aws_sso_profile_config::env::vars::PATH), cwd).ok()
+}
+
+/// The program of a `credential_process` command line: its first word, as [`run`] splits it;
+/// `None` when the line cannot be split.
+pub fn process_program(command: &str) -> Option<String> {
+    shlex::split(command)?.into_iter().next()
+}
 
 /// Runs `command` (profile `profile`'s `credential_process`) and reads its credentials;
 /// `resolving` (the profiles being resolved above it, itself included) goes to it as
