@@ -5,6 +5,7 @@ mod browser_login;
 mod chains;
 mod corpus;
 mod credentials;
+mod doctor;
 pub mod everyday;
 
 mod kills;

@@ -82,6 +82,14 @@ pub enum Command {
     Logout(LogoutArgs),
     /// Show each IAM Identity Center session and its cached token.
     Status(StatusArgs),
+    /// Find out why something does not work: the config (problems with file and line,
+    /// misspelt keys), the environment, each sign-in and what renews it, the cache folders,
+    /// the programs of credential_process, the shell integration, and (unless --offline)
+    /// each endpoint through the proxy and CA bundle in use, and the clock.
+    ///
+    /// A table of pass, warn and fail, with the fix for each; exit 1 when something fails.
+    /// It changes nothing and prints no secret.
+    Doctor(DoctorArgs),
     /// Print a profile's role credentials as a credential_process JSON document.
     ///
     /// Use it in ~/.aws/config: `credential_process = aws-sso-rs credential-process --profile P`.
@@ -604,6 +612,16 @@ pub struct LogoutArgs {
     /// Sign out only of this [sso-session].
     #[arg(long, add = session_candidates())]
     pub sso_session: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// How to print the checks.
+    #[arg(long, short, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Do not reach the endpoints (nor check the clock against the portal's).
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

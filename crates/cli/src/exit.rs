@@ -70,6 +70,15 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
     .into()
 }
 
+/// Any other failure (exit 1): `doctor` found something that does not work.
+pub fn failure(message: impl Into<String>) -> anyhow::Error {
+    Failure {
+        code: Code::Failure,
+        message: message.into(),
+    }
+    .into()
+}
+
 /// The config does not define what was asked (exit 3).
 pub fn config(message: impl Into<String>) -> anyhow::Error {
     Failure {

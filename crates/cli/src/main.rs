@@ -365,6 +365,14 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
                 )
             }
         }
+        cli::Command::Doctor(args) => {
+            let s = settings::DoctorSettings::resolve(&args, env, world.platform, files()?)?;
+            if show {
+                settings::show(&s)
+            } else {
+                commands::doctor::run(&s, world, &mut std::io::stdout().lock())
+            }
+        }
         cli::Command::Status(args) => {
             let s = settings::StatusSettings::resolve(&args, files()?);
             if show {

@@ -18,8 +18,8 @@ use aws_sso_token_cache::TokenKey;
 use serde::Serialize;
 
 use crate::cli::{
-    ConsoleArgs, ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, PopulateArgs, ProfilesArgs,
-    ServeArgs, StatusArgs,
+    ConsoleArgs, DoctorArgs, ListArgs, ListWhat, LoginArgs, LogoutArgs, Output, PopulateArgs,
+    ProfilesArgs, ServeArgs, StatusArgs,
 };
 use crate::world::Files;
 
@@ -187,6 +187,41 @@ impl StatusSettings {
             files,
             output: args.output,
         }
+    }
+}
+
+/// Settings of `aws-sso-rs doctor`.
+#[derive(Debug, Serialize)]
+pub struct DoctorSettings {
+    pub files: Files,
+    pub output: Output,
+    pub offline: bool,
+    /// Where the shell's startup files are.
+    pub home: std::path::PathBuf,
+    /// The folder of `serve`'s token files.
+    pub runtime_dir: Option<std::path::PathBuf>,
+}
+
+impl DoctorSettings {
+    pub fn resolve(
+        args: &DoctorArgs,
+        env: &dyn Env,
+        platform: aws_sso_profile_config::Platform,
+        files: Files,
+    ) -> Result<Self> {
+        let home = aws_sso_profile_config::home_dir(env, platform)?;
+        let serve = std::net::SocketAddr::from(([127, 0, 0, 1], 9911));
+        let runtime_dir =
+            aws_sso_role_credentials::default_token_file(env, &files.tool_cache_dir, serve)
+                .parent()
+                .map(std::path::Path::to_path_buf);
+        Ok(Self {
+            files,
+            output: args.output,
+            offline: args.offline,
+            home,
+            runtime_dir,
+        })
     }
 }
 

@@ -13,6 +13,8 @@
 //!   what cannot pass).
 //! - [`follow_one_redirect`]: where a company's own start URL leads (one request, one
 //!   redirect), as the AWS CLI resolves it.
+//! - [`probe`]: one request to an endpoint, to see that it can be reached and what its clock
+//!   says (`aws-sso-rs doctor`).
 //! - [`classify`]: any SDK error as a [`Failure`] (the service's error code, no answer, or
 //!   an answer that is not the service's), with [`describe_failure`]'s sentence naming the
 //!   endpoint, the CA bundle or the proxy and what to do.
@@ -39,6 +41,7 @@ pub struct ReadmeDoctests;
 mod client;
 mod failure;
 mod log;
+mod probe;
 mod redirect;
 mod sdk;
 mod settings;
@@ -49,6 +52,7 @@ pub use failure::{
     worth_retrying,
 };
 pub use log::{MAX_ANSWER, RequestLog};
+pub use probe::{Probe, probe};
 pub use redirect::follow_one_redirect;
 pub use sdk::{sdk_config, sdk_retries, sdk_timeouts};
 pub use settings::{CaBundle, CaBundleSource, Proxy, Transport};

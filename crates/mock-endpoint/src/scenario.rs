@@ -46,6 +46,10 @@ pub struct Scenario {
     pub canned: BTreeMap<String, Canned>,
     /// STS: IAM users' static keys it accepts, roles it refuses to let anyone assume, MFA.
     pub sts: Sts,
+    /// How far ahead of this machine's clock the mock's answers say they were sent (their
+    /// `Date` header, in seconds; negative: behind): a machine whose clock is wrong, as
+    /// `aws-sso-rs doctor` sees it.
+    pub clock_skew_seconds: i64,
 }
 
 /// What STS accepts beyond the credentials the mock issued itself.
@@ -291,6 +295,7 @@ impl Default for Scenario {
             verification_base: None,
             canned: BTreeMap::new(),
             sts: Sts::default(),
+            clock_skew_seconds: 0,
         }
     }
 }

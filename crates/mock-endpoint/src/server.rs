@@ -123,6 +123,27 @@ fn reset() -> Response {
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
+/// The `Date` header, `clock_skew_seconds` away from this machine's clock when the scenario
+/// sets it (otherwise the server's own).
+async fn skewed_date(Shared(app): Shared<App>, request: Request, next: Next) -> Response {
+    let skew = app.lock().scenario.clock_skew_seconds;
+    let mut response = next.run(request).await;
+    if skew != 0 {
+        let now = std::time::SystemTime::now();
+        let at = if skew > 0 {
+            now + std::time::Duration::from_secs(skew.unsigned_abs())
+        } else {
+            now - std::time::Duration::from_secs(skew.unsigned_abs())
+        };
+        if let Ok(value) = axum::http::HeaderValue::from_str(&httpdate::fmt_http_date(at)) {
+            response
+                .headers_mut()
+                .insert(axum::http::header::DATE, value);
+        }
+    }
+    response
+}
+
 async fn behaviour(Shared(app): Shared<App>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
@@ -585,5 +606,6 @@ pub(crate) fn router(app: App) -> Router {
         .route("/__mock/scenario", axum::routing::put(admin_scenario))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(app.clone(), behaviour))
+        .layer(middleware::from_fn_with_state(app.clone(), skewed_date))
         .with_state(app)
 }

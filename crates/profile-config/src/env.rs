@@ -213,6 +213,15 @@ pub mod vars {
     /// The user's runtime folder (XDG base directories: only the user can read it, emptied
     /// when the user's last session ends); `aws-sso-rs serve` writes its token there.
     pub const XDG_RUNTIME_DIR: &str = "XDG_RUNTIME_DIR";
+    /// The base of per-user configuration (fish's startup file, `doctor`): else `~/.config`.
+    pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+    /// The base of per-user data (installed completion files, `doctor`): else
+    /// `~/.local/share`.
+    pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+    /// The user's login shell (which startup file `doctor` reads).
+    pub const SHELL: &str = "SHELL";
+    /// zsh's folder of startup files, else the home folder.
+    pub const ZDOTDIR: &str = "ZDOTDIR";
     /// Set (to anything) to turn colour off (no-color.org).
     pub const NO_COLOR: &str = "NO_COLOR";
 }

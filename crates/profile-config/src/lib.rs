@@ -8,7 +8,9 @@
 //! - [`select_profile`] and [`ProfileSet::sso_profile`]: which profile, and its typed
 //!   IAM Identity Center settings ([`SsoProfile`]), validated with errors that name the file,
 //!   line and key; [`ProfileSet::sessions`], every sign-in once ([`SessionList::only_sign_in`],
-//!   [`SessionList::only_named_session`], [`SessionList::profiles_for_role`]).
+//!   [`SessionList::only_named_session`], [`SessionList::profiles_for_role`]);
+//!   [`SsoVariables`], the profile aws-sso-rs's own `AWS_SSO_*` variables make with no
+//!   config; [`ProfileSet::misspelt_keys`], keys that look like a misspelt known one.
 //! - [`ProfileSet::credential_chain`]: where any profile's credentials come from, as botocore
 //!   reads it ([`CredentialChain`]: roles assumed through `source_profile`, down to an IAM
 //!   Identity Center profile, static keys, a `credential_process`, the environment or a web
@@ -65,6 +67,7 @@ mod edit;
 mod endpoint;
 pub mod env;
 mod error;
+mod keys;
 mod location;
 mod parse;
 mod populate;
@@ -86,6 +89,7 @@ pub use edit::{ConfigDocument, NewSection, SectionRef};
 pub use endpoint::{ClientEndpointConfig, Endpoint, EndpointSource, Service};
 pub use env::{Env, EnvSnapshot, MapEnv, ProcessEnv};
 pub use error::{Error, ErrorKind, closest_name};
+pub use keys::{KNOWN_KEYS, misspelling_of};
 pub use location::{FileLocations, Platform, expand_tilde, home_dir};
 pub use populate::{
     Assignment, Covered, GENERATED_MARKER, PopulateOptions, PopulatePlan, populate, profile_name,

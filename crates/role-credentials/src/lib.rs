@@ -44,6 +44,10 @@
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).
 //! - [`RecentProfiles`]: the profiles a person used, ranked by frecency for the picker.
+//! - [`doctor`]: why something does not work, every check with a verdict and its fix (the
+//!   config, the environment, each sign-in, the cache folders, `credential_process` programs,
+//!   the shell integration, the endpoints and the clock), the use case of `aws-sso-rs
+//!   doctor`; [`find_program`], where a command would find a program.
 //! - [`SsoSetup`]: the guided set-up of one profile (`aws-sso-rs configure sso`): its
 //!   questions, defaults, checks and consents, asked through [`Questions`].
 //!
@@ -74,6 +78,7 @@ mod console;
 mod container;
 mod credential_target;
 mod directory;
+pub mod doctor;
 mod environment;
 mod error;
 mod fast_path;

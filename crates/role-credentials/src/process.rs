@@ -18,7 +18,7 @@ pub fn find_program(name: &str, env: &dyn Env) -> Option<PathBuf> {
     which::which_in(name, env.var(aws_sso_profile_config::env::vars::PATH), cwd).ok()
 }
 
-/// The program of a `credential_process` command line: its first word, as [`run`] splits it;
+/// The program of a `credential_process` command line: its first word, as it is split to run;
 /// `None` when the line cannot be split.
 pub fn process_program(command: &str) -> Option<String> {
     shlex::split(command)?.into_iter().next()

@@ -6,6 +6,7 @@ pub mod console;
 pub mod credential_process;
 pub mod credentials;
 pub mod directory;
+pub mod doctor;
 pub mod exec;
 pub mod export;
 pub mod list;

@@ -57,6 +57,7 @@ fn everyday_commands_help() {
         &["shell-init"],
         &["completions"],
         &["pick"],
+        &["doctor"],
     ] {
         let mut args = command.to_vec();
         args.push("--help");

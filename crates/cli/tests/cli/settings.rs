@@ -95,3 +95,15 @@ fn listing_logout_and_populate_settings_take_the_only_session_when_none_is_named
         insta::assert_snapshot!("populate", populate);
     });
 }
+
+#[test]
+fn doctor_settings_name_where_it_looks() {
+    let home = home();
+    let out = home
+        .command(&["doctor", "--offline", "--show-settings"])
+        .env("XDG_RUNTIME_DIR", "/run/user/1000")
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", crate::stderr(&out));
+    home.insta().bind(|| insta::assert_snapshot!(stdout(&out)));
+}

@@ -1,0 +1,109 @@
+//! The cache folders and files: each is yours, and the ones that hold secrets are yours
+//! alone (folders `0700`, files `0600`), as aws-sso-rs and the AWS CLI make them.
+
+use std::path::Path;
+
+use super::{Area, Check, Examination};
+
+pub(super) fn checks(exam: &Examination<'_>) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let folders = [
+        (exam.cache.sso_dir(), true, "the sign-in cache"),
+        (exam.cache.cli_dir(), true, "the role credential cache"),
+        (exam.cache.lock_dir(), false, "aws-sso-rs's locks"),
+        (
+            exam.tool_cache_dir.as_path(),
+            false,
+            "aws-sso-rs's own cache",
+        ),
+    ];
+    for (dir, secret, what) in folders {
+        checks.extend(folder(dir, secret, what));
+    }
+    if let Some(dir) = &exam.runtime_dir {
+        checks.extend(folder(dir, true, "serve's token files"));
+    }
+    checks
+}
+
+#[cfg(unix)]
+fn folder(dir: &Path, secret: bool, what: &str) -> Vec<Check> {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let subject = dir.display().to_string();
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return Vec::new();
+    };
+    let me = nix::unistd::geteuid().as_raw();
+    if meta.uid() != me {
+        return vec![Check::fail(
+            Area::Files,
+            subject.clone(),
+            format!(
+                "{what}: owned by user id {}, not by you (id {me}), as after a command run with sudo: aws-sso-rs cannot write there",
+                meta.uid()
+            ),
+            format!("sudo chown -R {me} {subject}"),
+        )];
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    let mut checks = Vec::new();
+    if secret && mode & 0o077 != 0 {
+        checks.push(Check::warn(
+            Area::Files,
+            subject.clone(),
+            format!("{what}: mode {mode:o}, other users may look in (aws-sso-rs makes it 0700 at its next write)"),
+            format!("chmod 700 {subject}"),
+        ));
+    }
+    let mut others = 0;
+    let mut open = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let Ok(file) = entry.metadata() else { continue };
+        if !file.is_file() {
+            continue;
+        }
+        if file.uid() != me {
+            others += 1;
+        } else if secret && file.permissions().mode() & 0o077 != 0 {
+            open += 1;
+        }
+    }
+    if others > 0 {
+        checks.push(Check::fail(
+            Area::Files,
+            subject.clone(),
+            format!(
+                "{what}: {others} file(s) owned by another user, which aws-sso-rs cannot replace"
+            ),
+            format!("sudo chown -R {me} {subject}"),
+        ));
+    }
+    if open > 0 {
+        checks.push(Check::warn(
+            Area::Files,
+            subject.clone(),
+            format!("{what}: {open} file(s) other users may read"),
+            format!("chmod 600 {subject}/*"),
+        ));
+    }
+    if checks.is_empty() {
+        checks.push(Check::pass(
+            Area::Files,
+            subject,
+            format!("{what}: yours, mode {mode:o}"),
+        ));
+    }
+    checks
+}
+
+#[cfg(not(unix))]
+fn folder(dir: &Path, _secret: bool, what: &str) -> Vec<Check> {
+    match std::fs::metadata(dir) {
+        Ok(_) => vec![Check::pass(
+            Area::Files,
+            dir.display().to_string(),
+            format!("{what}: present"),
+        )],
+        Err(_) => Vec::new(),
+    }
+}

@@ -1,0 +1,143 @@
+//! Each IAM Identity Center sign-in of the config (and each other cached token): its state
+//! and what renews it.
+
+use aws_sso_profile_config::ProfileSet;
+use aws_sso_token_cache::timestamp::{self, human_duration};
+use aws_sso_token_cache::{TokenState, TokenStatus};
+
+use super::{Area, Check, Examination};
+use crate::report::{SignInKind, sign_in_report};
+
+pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
+    let now = exam.clock.now();
+    let report = match sign_in_report(set, &exam.cache, now) {
+        Ok(report) => report,
+        Err(e) => {
+            return vec![Check::fail(
+                Area::SignIn,
+                exam.cache.sso_dir().display().to_string(),
+                e.to_string(),
+                "make the cache folder readable by you",
+            )];
+        }
+    };
+    let sessions = set.sessions();
+    let mut checks = Vec::new();
+    for sign_in in &report.sign_ins {
+        let (subject, login) = match (&sign_in.session, sign_in.kind) {
+            (Some(name), _) => (
+                format!("sso-session '{name}'"),
+                format!("{} login --sso-session {name}", exam.binary),
+            ),
+            (None, SignInKind::LegacySso) => {
+                let profile = sessions
+                    .sessions
+                    .iter()
+                    .find(|c| c.session.is_legacy() && c.session.start_url == sign_in.start_url)
+                    .and_then(|c| c.profiles.first())
+                    .map(|p| p.profile.clone())
+                    .unwrap_or_default();
+                (
+                    format!("{} (legacy profile '{profile}')", sign_in.start_url),
+                    format!("{} login --profile {profile}", exam.binary),
+                )
+            }
+            (None, _) => (
+                format!("{} (a token no profile uses)", sign_in.start_url),
+                format!("{} logout", exam.binary),
+            ),
+        };
+        let not_in_config = sign_in.kind == SignInKind::NotInConfig;
+        let renews = |token: &aws_sso_token_cache::SsoToken| {
+            match token.registration_expires_at {
+            Some(until) if token.can_refresh(now) => format!(
+                "renews itself from its refresh token until {} (then a browser sign-in)",
+                timestamp::format(until)
+            ),
+            _ => "cannot renew itself (no refresh token, as for a legacy profile or the device code's sign-in): sign in again when it ends".to_owned(),
+        }
+        };
+        let check = match &sign_in.token {
+            TokenStatus::Present { token, state } => match state {
+                TokenState::Valid { remaining } | TokenState::RefreshDue { remaining } => {
+                    Check::pass(
+                        Area::SignIn,
+                        subject,
+                        format!(
+                            "signed in, {} left; {}",
+                            human_duration(*remaining),
+                            renews(token)
+                        ),
+                    )
+                }
+                TokenState::Expired if token.can_refresh(now) => Check::pass(
+                    Area::SignIn,
+                    subject,
+                    format!(
+                        "the token expired at {}; renewed from its refresh token at the next use",
+                        timestamp::format(token.expires_at)
+                    ),
+                ),
+                TokenState::Expired if not_in_config => continue,
+                TokenState::Expired => Check::warn(
+                    Area::SignIn,
+                    subject,
+                    format!(
+                        "signed out: the token expired at {} and cannot renew itself",
+                        timestamp::format(token.expires_at)
+                    ),
+                    format!("run `{login}`"),
+                ),
+            },
+            TokenStatus::Missing => Check::warn(
+                Area::SignIn,
+                subject,
+                "not signed in (no token cached)",
+                format!("run `{login}`"),
+            ),
+            TokenStatus::Refused { at, .. } => Check::warn(
+                Area::SignIn,
+                subject,
+                format!(
+                    "IAM Identity Center refused this sign-in at {} (ended or revoked on the server)",
+                    timestamp::format(*at)
+                ),
+                format!("run `{login}`"),
+            ),
+            TokenStatus::Damaged(e) => Check::fail(
+                Area::SignIn,
+                subject,
+                e.to_string(),
+                format!("run `{login}`, which replaces the file"),
+            ),
+        };
+        checks.push(check);
+    }
+    // The other warnings of the report: invalid sections are the config's checks, damaged
+    // tokens of the config's sign-ins have their rows; what is left are unreadable files.
+    let problems: Vec<String> = sessions.problems.iter().map(ToString::to_string).collect();
+    let damaged: Vec<String> = report
+        .sign_ins
+        .iter()
+        .filter_map(|s| match &s.token {
+            TokenStatus::Damaged(e) => match e.kind() {
+                aws_sso_token_cache::ErrorKind::Corrupt { path, .. } => {
+                    Some(path.display().to_string())
+                }
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    for warning in report.warnings {
+        if !problems.contains(&warning) && !damaged.iter().any(|p| warning.contains(p.as_str())) {
+            checks.push(Check::fail(
+                Area::SignIn,
+                "cache",
+                warning,
+                "run the command the message names",
+            ));
+        }
+    }
+    checks
+}
