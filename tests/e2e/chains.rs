@@ -911,4 +911,17 @@ fn a_profile_of_aws_login_is_named_for_what_it_is() {
             stderr(&out)
         );
     }
+    // The prompt shows it as a profile aws-sso-rs does not sign in, not as one written wrong
+    // (which aws-sso-use would refuse).
+    let out = w
+        .cmd(&["prompt", "--format", "{profile} {state}"])
+        .env("AWS_PROFILE", "console-user")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        stdout(&out).trim(),
+        "console-user not-sso",
+        "{}",
+        stderr(&out)
+    );
 }

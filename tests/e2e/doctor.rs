@@ -343,6 +343,25 @@ fn with_no_config_doctor_says_how_to_make_one_unless_the_aws_sso_variables_are_t
     let found = checks_of(&out);
     assert_eq!(find(&found, "config", ".aws/config")["status"], "pass");
     assert_eq!(find(&found, "environment", "AWS_SSO_*")["status"], "pass");
+    let sign_in = find(&found, "sign-in", "(the AWS_SSO_* variables)");
+    assert_eq!(sign_in["status"], "warn", "{sign_in}");
+    assert_eq!(sign_in["fix"], "run `aws-sso-rs login`", "{sign_in}");
+    let out = w
+        .cmd(&["login"])
+        .envs(vars)
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let found = checks_of(&doctor(&w, &["--output", "json"], &vars));
+    let sign_in = find(&found, "sign-in", "(the AWS_SSO_* variables)");
+    assert_eq!(sign_in["status"], "pass", "{sign_in}");
+    assert!(
+        !found.iter().any(|c| c["subject"]
+            .as_str()
+            .is_some_and(|s| s.contains("no profile uses"))),
+        "{found:#?}"
+    );
     // Their sign-in is reached too.
     assert_eq!(find(&found, "network", "127.0.0.1")["status"], "pass");
 }

@@ -865,6 +865,7 @@ fn the_console_opens_in_a_named_browser_profile() {
             "firefox",
         ])
         .env("PATH", &path)
+        .env("DISPLAY", ":0")
         .env_remove("BROWSER")
         .stdin(std::process::Stdio::null())
         .output()
@@ -879,6 +880,43 @@ fn the_console_opens_in_a_named_browser_profile() {
         firefox.contains("%2Ffederation%3FAction%3Dlogin"),
         "{firefox}"
     );
+    // No browser opened: over SSH with no display, or --browser names one not installed. The
+    // address is printed, with why; nothing claims to have opened it.
+    for (vars, why) in [
+        (
+            vec![("SSH_CONNECTION", "10.0.0.1 50000 10.0.0.2 22")],
+            "No browser could be opened: this is an SSH session with no display",
+        ),
+        (
+            vec![("DISPLAY", ":0")],
+            "No browser could be opened: brave-browser is not installed (not on PATH): install it, or pass another --browser",
+        ),
+    ] {
+        let out = w
+            .cmd(&[
+                "console",
+                "--profile",
+                "dev-account-ro",
+                "--browser-profile",
+                "Work",
+                "--browser",
+                "brave",
+            ])
+            .env("PATH", &path)
+            .env_remove("BROWSER")
+            .envs(vars)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stderr(&out).contains(why), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("Opened"), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("/federation?Action=login"),
+            "the address: {}",
+            stdout(&out)
+        );
+    }
     // A BROWSER that is neither: say what to pass.
     let out = w
         .cmd(&[

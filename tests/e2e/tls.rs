@@ -333,4 +333,43 @@ fn a_company_start_url_is_followed_to_the_portal_it_stands_for() {
         "{}",
         stderr(&out)
     );
+    // A company address nobody answers at: the network's exit, saying what to check.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    // A portal host naming another region than sso_region: the region is what to fix.
+    std::fs::write(
+        w.path().join(".aws/config"),
+        format!(
+            "[profile gone]\nsso_start_url = https://127.0.0.1:{port}/start\nsso_region = ap-northeast-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n\n\
+             [profile west]\nsso_start_url = https://ssoins-1.portal.us-west-2.app.aws\nsso_region = ap-northeast-1\nsso_account_id = 123456789011\nsso_role_name = ReadOnly\n"
+        ),
+    )
+    .expect("config");
+    let out = run(
+        &w,
+        &["login", "--profile", "gone", "--use-device-code"],
+        &[("AWS_CA_BUNDLE", ca)],
+    );
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!(
+            "cannot follow the start URL https://127.0.0.1:{port}/start to its AWS access portal: no answer"
+        )) && stderr(&out).contains("check the network and the proxy"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(
+        &w,
+        &["login", "--profile", "west", "--use-device-code"],
+        &[("AWS_CA_BUNDLE", ca)],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is an AWS access portal in us-west-2")
+            && stderr(&out)
+                .contains("while sso_region is ap-northeast-1; set sso_region = us-west-2"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -156,19 +156,30 @@ fn family_of(program: &str) -> Option<Family> {
     }
 }
 
+/// Why `console --browser-profile` opened no browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileOpenError {
+    /// Which browser is meant cannot be told: a sentence saying what to pass (a usage error).
+    Unknown(String),
+    /// The browser could not be opened here (why): the caller prints the address.
+    NotOpened(String),
+}
+
 /// Opens `url` in browser profile `profile`: Chromium-family browsers with
 /// `--profile-directory=NAME`, Firefox through the Multi-Account Containers extension's
-/// `ext+container:` link. The browser is `kind`, else the first command of `BROWSER`.
+/// `ext+container:` link. The browser is `kind` (started only where a graphical browser can
+/// show a page), else the first command of `BROWSER` (trusted, as [`open`] trusts it).
 ///
 /// # Errors
-/// Which browser is meant cannot be told, or it cannot be started: a sentence saying what to
-/// pass.
+/// Which browser is meant cannot be told ([`ProfileOpenError::Unknown`]); it is not
+/// installed, there is no display for it, or it failed at once
+/// ([`ProfileOpenError::NotOpened`]).
 pub fn open_in_profile(
     url: &str,
     profile: &str,
     kind: Option<crate::cli::BrowserKind>,
     env: &dyn Env,
-) -> Result<(), String> {
+) -> Result<(), ProfileOpenError> {
     use crate::cli::BrowserKind;
     let (mut words, family) = match kind {
         Some(kind) => {
@@ -186,15 +197,16 @@ pub fn open_in_profile(
                 .non_empty(vars::BROWSER)
                 .and_then(|list| list.split(':').find(|c| !c.trim().is_empty()).map(str::to_owned))
                 .ok_or_else(|| {
-                    "--browser-profile needs to know the browser: pass --browser chrome|chromium|brave|edge|firefox (BROWSER is not set)".to_owned()
+                    ProfileOpenError::Unknown("--browser-profile needs to know the browser: pass --browser chrome|chromium|brave|edge|firefox (BROWSER is not set)".to_owned())
                 })?;
-            let words = shell_words::split(&first)
-                .map_err(|_| format!("cannot parse BROWSER entry {first:?}"))?;
+            let words = shell_words::split(&first).map_err(|_| {
+                ProfileOpenError::Unknown(format!("cannot parse BROWSER entry {first:?}"))
+            })?;
             let program = words.first().cloned().unwrap_or_default();
             let family = family_of(&program).ok_or_else(|| {
-                format!(
+                ProfileOpenError::Unknown(format!(
                     "--browser-profile needs to know the browser, and BROWSER names {program}, which is not one of the Chromium family or Firefox: pass --browser chrome|chromium|brave|edge|firefox"
-                )
+                ))
             })?;
             // The URL goes where the profile's own arguments say, not where BROWSER's `%s` is.
             let words = words.into_iter().filter(|w| !w.contains("%s")).collect();
@@ -220,14 +232,58 @@ pub fn open_in_profile(
         }
     }
     let (program, args) = words.split_first().expect("a program is always there");
-    Command::new(program)
+    // The browser --browser names shows on a display (BROWSER is trusted as it is).
+    let hint = if kind.is_some() {
+        "install it, or pass another --browser"
+    } else {
+        "correct BROWSER, or pass --browser"
+    };
+    if kind.is_some() {
+        display_here(env).map_err(|why| ProfileOpenError::NotOpened(why.to_string()))?;
+    }
+    if aws_sso_role_credentials::find_program(program, env).is_none() {
+        return Err(ProfileOpenError::NotOpened(format!(
+            "{program} is not installed (not on PATH): {hint}"
+        )));
+    }
+    let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .map(drop)
-        .map_err(|e| format!("cannot start {program} ({e}): pass --browser, or set BROWSER to the browser's command"))
+        .map_err(|e| {
+            ProfileOpenError::NotOpened(format!("cannot start {program} ({e}): {hint}"))
+        })?;
+    // One that fails at once opened nothing.
+    match exited_soon(&mut child) {
+        Some(status) if !status.success() => Err(ProfileOpenError::NotOpened(format!(
+            "{program} exited with {status}: {hint}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether a graphical program started here shows on this person's screen: on Linux and the
+/// BSDs a display, on macOS not over SSH.
+fn display_here(env: &dyn Env) -> Result<(), NoBrowser> {
+    if cfg!(target_os = "macos") {
+        if env.non_empty(vars::SSH_CONNECTION).is_some() {
+            return Err(NoBrowser::RemoteSession);
+        }
+        return Ok(());
+    }
+    if !cfg!(unix)
+        || env.non_empty(vars::DISPLAY).is_some()
+        || env.non_empty(vars::WAYLAND_DISPLAY).is_some()
+    {
+        return Ok(());
+    }
+    if env.non_empty(vars::SSH_CONNECTION).is_some() || env.non_empty(vars::SSH_TTY).is_some() {
+        Err(NoBrowser::SshWithoutDisplay)
+    } else {
+        Err(NoBrowser::NoDisplay)
+    }
 }
 
 /// Tries each command of a `BROWSER` list in turn.
@@ -297,15 +353,35 @@ mod tests {
             open("https://example.test/", &env),
             Err(NoBrowser::NoDisplay)
         );
+        // Programs the opener runs, on a PATH of their own.
+        let bin = std::env::temp_dir().join(format!("aws-sso-rs-openers-{}", std::process::id()));
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        let fake = |name: &str| {
+            use std::os::unix::fs::PermissionsExt;
+            let path = bin.join(name);
+            std::fs::write(&path, "#!/bin/sh\n").expect("write");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        };
+        let path = bin.display().to_string();
+        let wsl = MapEnv::new()
+            .with(vars::WSL_DISTRO_NAME, "Ubuntu")
+            .with(vars::PATH, path.clone());
+        let wayland = MapEnv::new()
+            .with(vars::WAYLAND_DISPLAY, "wayland-0")
+            .with(vars::PATH, path.clone());
+        assert_eq!(graphical_display(&wsl), Err(NoBrowser::NoWindowsOpener));
+        assert_eq!(graphical_display(&wayland), Err(NoBrowser::NoOpener));
+        fake("powershell.exe");
+        fake("xdg-open");
         assert_eq!(
-            graphical_display(&MapEnv::new().with(vars::WSL_DISTRO_NAME, "Ubuntu")),
+            graphical_display(&wsl),
             Ok(()),
             "WSL opens the Windows browser"
         );
-        assert_eq!(
-            graphical_display(&MapEnv::new().with(vars::WAYLAND_DISPLAY, "wayland-0")),
-            Ok(())
-        );
+        assert_eq!(graphical_display(&wayland), Ok(()));
+        let ssh = MapEnv::new().with(vars::SSH_CONNECTION, "10.0.0.1 1 10.0.0.2 22");
+        assert_eq!(graphical_display(&ssh), Err(NoBrowser::SshWithoutDisplay));
+        let _ = std::fs::remove_dir_all(&bin);
         let shown = NoBrowser::NoDisplay.to_string();
         assert!(
             shown.contains("DISPLAY and WAYLAND_DISPLAY are unset"),

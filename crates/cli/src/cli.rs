@@ -46,6 +46,8 @@ fn session_candidates() -> ArgValueCandidates {
     long_about,
     max_term_width = 100,
     after_long_help = "Environment: AWS_PROFILE (AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`), AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, \
+AWS_SSO_START_URL, AWS_SSO_REGION, AWS_SSO_ACCOUNT_ID and AWS_SSO_ROLE_NAME (a profile with no \
+config, when none is named), \
 AWS_ENDPOINT_URL_<SERVICE>; AWS_CA_BUNDLE (else the profile's ca_bundle) for a TLS-inspecting \
 proxy's certificates; HTTPS_PROXY / HTTP_PROXY / NO_PROXY (either case). Exit codes: 0 ok, 1 \
 other, 2 usage, 3 config, 4 cache, 5 sign-in, 6 network or service, 7 sign in again, 8 no \
@@ -172,7 +174,7 @@ pub struct ManpageArgs {
 #[command(group = clap::ArgGroup::new("page").args(["service", "destination"]))]
 pub struct ConsoleArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`; when none is set and `default` is not an IAM Identity
+    /// AWS_DEFAULT_PROFILE, the AWS_SSO_* variables, `default`; when none is set and `default` is not an IAM Identity
     /// Center profile, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
@@ -370,7 +372,7 @@ pub struct PopulateArgs {
 #[command(group = clap::ArgGroup::new("sign_in").args(["profile", "sso_session"]))]
 pub struct SignInArgs {
     /// Use this profile's sign-in (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`, or
+    /// AWS_DEFAULT_PROFILE, the AWS_SSO_* variables, `default`, or
     /// the config's only [sso-session], else its only IAM Identity Center sign-in).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
@@ -444,7 +446,7 @@ pub enum ExportFormat {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`).
+    /// AWS_DEFAULT_PROFILE, the AWS_SSO_* variables, `default`).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
     /// The output format (the variable formats also set AWS_REGION and AWS_DEFAULT_REGION to
@@ -465,7 +467,7 @@ pub struct ExportArgs {
 #[derive(Debug, Args)]
 pub struct ExecArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`; when none is set and `default` is not an IAM Identity
+    /// AWS_DEFAULT_PROFILE, the AWS_SSO_* variables, `default`; when none is set and `default` is not an IAM Identity
     /// Center profile, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,
@@ -528,7 +530,7 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// The profile (default: AWS_SSO_RS_PROFILE inside `aws-sso-rs exec`, AWS_PROFILE,
-    /// AWS_DEFAULT_PROFILE, `default`; when none is set and `default` is not an IAM Identity
+    /// AWS_DEFAULT_PROFILE, the AWS_SSO_* variables, `default`; when none is set and `default` is not an IAM Identity
     /// Center profile, the picker on a terminal).
     #[arg(long, add = profile_candidates())]
     pub profile: Option<String>,

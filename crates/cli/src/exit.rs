@@ -129,7 +129,8 @@ fn sign_in(e: &SignInError) -> Code {
         }
         SignInKind::Cache(_) => Code::Cache,
         // A start URL that does not lead to a portal: the config's to fix.
-        SignInKind::StartUrl { .. } => Code::Config,
+        SignInKind::StartUrl { .. } | SignInKind::PortalRegion { .. } => Code::Config,
+        SignInKind::StartUrlUnreachable { .. } => Code::Network,
         // A failure on the service's side that outlasted the retries (5xx).
         SignInKind::Service { code, .. } if aws_sso_http::is_server_failure(code) => Code::Network,
         _ => Code::SignIn,

@@ -171,8 +171,8 @@ pub fn choose_profile(
     rows.extend(others);
     // The profiles used most and last come first (frecency); the rest keep their order.
     let recent = aws_sso_role_credentials::RecentProfiles::new(&files.tool_cache_dir);
-    let ranks = recent.ranks(world.clock.now());
-    rows.sort_by_key(|row| std::cmp::Reverse(ranks.get(&row[0]).copied().unwrap_or(0)));
+    let order = recent.order(world.clock.now());
+    rows.sort_by_key(|row| std::cmp::Reverse(order.get(&row[0]).copied().unwrap_or_default()));
     if rows.is_empty() {
         bail!(
             "there are no profiles to choose from; add one to {} (or run `aws-sso-rs configure sso`)",

@@ -136,7 +136,7 @@ pub trait OidcApi: Send + Sync {
     fn follow_start_url(
         &self,
         start_url: &str,
-    ) -> impl Future<Output = Result<String, String>> + Send {
+    ) -> impl Future<Output = Result<String, aws_sso_http::FollowError>> + Send {
         let start_url = start_url.to_owned();
         async move { Ok(start_url) }
     }
@@ -322,7 +322,7 @@ impl OidcApi for SdkOidc {
         })
     }
 
-    async fn follow_start_url(&self, start_url: &str) -> Result<String, String> {
+    async fn follow_start_url(&self, start_url: &str) -> Result<String, aws_sso_http::FollowError> {
         aws_sso_http::follow_one_redirect(&self.transport, start_url).await
     }
 

@@ -44,6 +44,31 @@ pub enum ErrorKind {
         /// Where it led, or why it could not be followed.
         reason: String,
     },
+    /// A company's own start URL could not be followed: no answer.
+    #[error(
+        "cannot follow the start URL {start_url} to its AWS access portal: {reason}; check the network and the proxy (HTTPS_PROXY, NO_PROXY), or set sso_start_url to the portal's own address (https://d-….awsapps.com/start)"
+    )]
+    StartUrlUnreachable {
+        /// The configured start URL.
+        start_url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The start URL is (or leads to) an AWS access portal in another region than
+    /// `sso_region`.
+    #[error(
+        "the start URL {start_url} is an AWS access portal in {portal_region} ({portal}), while sso_region is {sso_region}; set sso_region = {portal_region}"
+    )]
+    PortalRegion {
+        /// The configured start URL.
+        start_url: String,
+        /// The portal's address.
+        portal: String,
+        /// The region its host names.
+        portal_region: String,
+        /// The configured `sso_region`.
+        sso_region: String,
+    },
     /// The OIDC endpoint could not be reached.
     #[error(
         "cannot reach the IAM Identity Center OIDC endpoint {endpoint}: {reason}; check the network, sso_region and AWS_ENDPOINT_URL_SSO_OIDC"

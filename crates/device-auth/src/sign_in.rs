@@ -186,11 +186,22 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         };
         let resolved = match aws_sso_profile_config::start_url_host(configured) {
             Some(host) if !aws_sso_profile_config::is_aws_portal_host(&host) => {
-                let resolved = self
-                    .api
-                    .follow_start_url(configured)
-                    .await
-                    .map_err(|why| fail(format!("following it failed: {why}")))?;
+                let resolved =
+                    self.api
+                        .follow_start_url(configured)
+                        .await
+                        .map_err(|why| match why {
+                            aws_sso_http::FollowError::NoAnswer(reason) => {
+                                ErrorKind::StartUrlUnreachable {
+                                    start_url: configured.clone(),
+                                    reason,
+                                }
+                                .into()
+                            }
+                            aws_sso_http::FollowError::Answer(why) => {
+                                fail(format!("following it failed: {why}"))
+                            }
+                        })?;
                 let lands = aws_sso_profile_config::start_url_host(&resolved)
                     .is_some_and(|h| aws_sso_profile_config::is_aws_portal_host(&h));
                 if !lands {
@@ -206,10 +217,13 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
         if let Some(region) = aws_sso_profile_config::region_of_start_url(&resolved)
             && !region.eq_ignore_ascii_case(&self.session.region)
         {
-            return Err(fail(format!(
-                "the portal it leads to ({resolved}) is in {region}, while sso_region is {}: set sso_region = {region}",
-                self.session.region
-            )));
+            return Err(ErrorKind::PortalRegion {
+                start_url: configured.clone(),
+                portal: resolved,
+                portal_region: region,
+                sso_region: self.session.region.clone(),
+            }
+            .into());
         }
         Ok(self.portal_url.get_or_init(|| resolved))
     }

@@ -53,6 +53,6 @@ pub use failure::{
 };
 pub use log::{MAX_ANSWER, RequestLog};
 pub use probe::{Probe, probe};
-pub use redirect::follow_one_redirect;
+pub use redirect::{FollowError, follow_one_redirect};
 pub use sdk::{sdk_config, sdk_retries, sdk_timeouts};
 pub use settings::{CaBundle, CaBundleSource, Proxy, Transport};

@@ -218,11 +218,15 @@ impl Transport {
     /// Without a profile (a session named directly), the active profile's
     /// (`AWS_SSO_RS_PROFILE` inside `aws-sso-rs exec`, else `AWS_PROFILE`, else
     /// `AWS_DEFAULT_PROFILE`, else `default`), as the AWS CLI reads `ca_bundle` for
-    /// `aws sso login --sso-session`.
+    /// `aws sso login --sso-session`. The `AWS_SSO_*` variables' profile, which holds no
+    /// `ca_bundle`, reads `default`'s.
     pub fn for_profile(set: &ProfileSet, profile: Option<&str>, env: &dyn Env) -> Self {
         let mut transport = Self::from_env(env);
         let active = aws_sso_profile_config::select_profile(None, env).name;
-        let profile = profile.unwrap_or(&active);
+        let profile = match profile.unwrap_or(&active) {
+            p if p == aws_sso_profile_config::SSO_VARIABLES_PROFILE => "default",
+            p => p,
+        };
         if let Some(path) = set
             .profile(profile)
             .and_then(|s| s.get("ca_bundle"))
@@ -362,6 +366,15 @@ mod tests {
         assert_eq!(
             bundle(&MapEnv::new().with("AWS_PROFILE", "work")),
             Some(PathBuf::from("/etc/work.pem"))
+        );
+        // The AWS_SSO_* variables' profile holds none: `default`'s.
+        let variables = MapEnv::new().with("AWS_SSO_START_URL", "https://d-1.awsapps.com/start");
+        assert_eq!(bundle(&variables), Some(PathBuf::from("/etc/default.pem")));
+        assert_eq!(
+            Transport::for_profile(&set, Some("AWS_SSO_*"), &MapEnv::new())
+                .ca_bundle
+                .map(|b| b.path),
+            Some(PathBuf::from("/etc/default.pem"))
         );
     }
 

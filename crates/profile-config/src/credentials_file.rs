@@ -101,13 +101,25 @@ pub fn export_credentials(
     name: &str,
     credentials: &ExportedCredentials<'_>,
 ) -> Result<ExportReport, Error> {
-    let exported = put_and_save(path, name, credentials)?;
+    // Closed before the keys go in, so they are never in a file others may read (the saved
+    // file keeps the mode of the one it replaces); closed after, for a file made new.
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
-    let tightened_from = crate::atomic::keep_private(&target).map_err(|source| ErrorKind::Io {
-        action: "change the mode of",
-        path: target.clone(),
-        source,
-    })?;
+    let keep_private = || -> Result<Option<u32>, Error> {
+        crate::atomic::keep_private(&target).map_err(|source| {
+            ErrorKind::Io {
+                action: "change the mode of",
+                path: target.clone(),
+                source,
+            }
+            .into()
+        })
+    };
+    let tightened_from = match target.exists() {
+        true => keep_private()?,
+        false => None,
+    };
+    let exported = put_and_save(path, name, credentials)?;
+    let tightened_from = tightened_from.or(keep_private()?);
     Ok(ExportReport {
         exported,
         tightened_from,

@@ -252,9 +252,11 @@ impl ProfileSet {
     /// Parses and merges the two files' texts as the AWS CLI reads them, never failing on
     /// content (what [`ProfileSet::load`] does):
     ///
-    /// - lines the AWS CLI reads though the cross-SDK rules refuse (`key: value`, an indented
-    ///   property right under a header) are read, with a [`Warning`] naming the file and
-    ///   line, since other AWS SDKs fail there;
+    /// - lines the AWS CLI reads though the cross-SDK rules refuse or read otherwise
+    ///   (`key: value`, an indented property right under a header, one indented like the
+    ///   property above it, lines ending with a carriage return alone) are read as it reads
+    ///   them, with a [`Warning`] naming the file and line, since other AWS SDKs fail there
+    ///   or read them otherwise; so is a region in upper case (`sso_region = US-EAST-1`);
     /// - a line nobody can read (no `=`, an unterminated `[header`, a nameless property)
     ///   makes its section invalid ([`Section::problem`]), not the file: the other profiles
     ///   work; such a line before any section is skipped with a warning;

@@ -3,7 +3,8 @@
 //!
 //! These variables are aws-sso-rs's own (the names proposed to botocore; neither the AWS CLI
 //! nor the AWS SDKs read them). When `AWS_SSO_START_URL` is set and nothing names a profile
-//! (`--profile`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`), they are the profile: a legacy
+//! (`--profile`, `AWS_SSO_RS_PROFILE` inside `exec`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`),
+//! they are the profile: a legacy
 //! IAM Identity Center profile named [`SSO_VARIABLES_PROFILE`], whose token is cached under
 //! the start URL as the AWS CLI caches a legacy profile's, and whose role credentials are
 //! cached as the AWS CLI caches them. A profile that is named wins.

@@ -237,11 +237,13 @@ pub fn active_profile(
                     active.role_name = arn.rsplit('/').next().map(str::to_owned);
                 }
                 active.region = own_region;
-                // Half a pair of keys is wrong; a profile of settings alone (a region) is not.
+                // Half a pair of keys is wrong; a profile of settings alone (a region) is not,
+                // nor one of `aws login` (the AWS CLI signs it in).
                 if set.credential_chain(&active.profile).is_err_and(|e| {
                     !matches!(
                         e.kind(),
                         aws_sso_profile_config::ErrorKind::NoCredentials { .. }
+                            | aws_sso_profile_config::ErrorKind::LoginSession { .. }
                     )
                 }) {
                     return invalid(active);

@@ -203,9 +203,11 @@ pub fn examine(exam: &Examination<'_>) -> Diagnosis {
     checks.extend(config::environment(exam, set.as_ref()));
     if let Some(set) = &set {
         checks.extend(sign_ins::checks(exam, set));
-        checks.extend(config::programs(exam, set));
     }
     checks.extend(files::checks(exam));
+    if let Some(set) = &set {
+        checks.extend(config::programs(exam, set));
+    }
     checks.extend(shell::checks(exam));
     Diagnosis { checks }
 }

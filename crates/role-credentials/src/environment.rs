@@ -57,8 +57,10 @@ pub fn credential_variables(
 fn region_variables(region: Option<&str>) -> impl Iterator<Item = (&'static str, String)> {
     region.into_iter().flat_map(|r| {
         [
-            (vars::AWS_REGION, r.to_owned()),
-            (vars::AWS_DEFAULT_REGION, r.to_owned()),
+            // In lower case: a region written `US-EAST-1` (which the AWS CLI reads) is the
+            // same region, and other SDKs may not find it as written.
+            (vars::AWS_REGION, r.to_ascii_lowercase()),
+            (vars::AWS_DEFAULT_REGION, r.to_ascii_lowercase()),
         ]
     })
 }

@@ -122,7 +122,7 @@ pub use populate::PopulateOutcome;
 pub use portal::{Account, PortalApi, PortalError, SdkPortal};
 pub use process::{find_program, process_program};
 pub use provider::{Providers, SsoBearerToken, SsoRoleCredentials};
-pub use recent::RecentProfiles;
+pub use recent::{Rank, RecentProfiles};
 pub use report::{
     ProfileAccess, ProfileReport, ProfileState, SignInKind, SignInReport, SignInState,
     damaged_token, profile_report, sign_in_report,

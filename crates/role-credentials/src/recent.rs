@@ -69,11 +69,20 @@ impl RecentProfiles {
     /// (100 within 4 days, 70 within 2 weeks, 50 within a month, 30 within 3 months, 10
     /// older).
     pub fn ranks(&self, now: OffsetDateTime) -> HashMap<String, u32> {
+        self.order(now)
+            .into_iter()
+            .map(|(name, rank)| (name, rank.score))
+            .collect()
+    }
+
+    /// Each used profile's [`Rank`] at `now`: its frecency, then its last use (what sorts
+    /// the picker, highest first).
+    pub fn order(&self, now: OffsetDateTime) -> HashMap<String, Rank> {
         let now = now.unix_timestamp();
         self.load()
             .into_iter()
             .map(|(name, uses)| {
-                let rank = uses
+                let score = uses
                     .iter()
                     .map(|at| match (now - at) / 86_400 {
                         ..4 => 100,
@@ -83,10 +92,20 @@ impl RecentProfiles {
                         _ => 10,
                     })
                     .sum();
-                (name, rank)
+                let last_used = uses.iter().copied().max().unwrap_or_default();
+                (name, Rank { score, last_used })
             })
             .collect()
     }
+}
+
+/// Where a profile stands in the picker: its frecency, then (between equals) its last use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rank {
+    /// The frecency ([`RecentProfiles::ranks`]).
+    pub score: u32,
+    /// The last use, in seconds since 1970.
+    pub last_used: i64,
 }
 
 #[cfg(test)]
@@ -121,6 +140,13 @@ mod tests {
         assert_eq!(ranks["today"], 100);
         assert_eq!(ranks["old-favourite"], 90);
         assert!(!ranks.contains_key("never"));
+        // Between equals, the one used last.
+        recent
+            .record("yesterday", now - Duration::days(1))
+            .expect("record");
+        let order = recent.order(now);
+        assert!(order["today"] > order["yesterday"], "{order:?}");
+        assert_eq!(order["today"].score, order["yesterday"].score);
     }
 
     #[test]

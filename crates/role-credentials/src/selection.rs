@@ -99,6 +99,7 @@ pub fn wants_a_pick(error: &Error, selected: &SelectedProfile) -> bool {
         config.kind(),
         aws_sso_profile_config::ErrorKind::ProfileNotFound { .. }
             | aws_sso_profile_config::ErrorKind::NotSso { .. }
+            | aws_sso_profile_config::ErrorKind::LoginSession { .. }
             | aws_sso_profile_config::ErrorKind::SeveralSignIns { .. }
     )
 }
@@ -530,6 +531,20 @@ region = eu-central-1
         )
         .expect_err("no such profile");
         assert!(!wants_a_pick(&err, &named));
+        // A `default` of `aws login` (what it writes unless told otherwise): a pick too.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config");
+        std::fs::write(
+            &config,
+            format!("[default]\nlogin_session = arn:aws:iam::123456789012:user/me\n{TWO_SESSIONS}"),
+        )
+        .expect("write");
+        let locations = FileLocations {
+            config,
+            credentials: dir.path().join("credentials"),
+        };
+        let err = credential_target(&locations, &default, &env).expect_err("not for aws-sso-rs");
+        assert!(wants_a_pick(&err, &default), "{err}");
     }
 
     #[test]

@@ -90,14 +90,22 @@ pub fn run(settings: &ConsoleSettings, world: &World) -> Result<()> {
             c.role_name, c.account_id, c.profile
         )
     };
-    if let Some(profile) = &settings.browser_profile {
-        browser::open_in_profile(&url, profile, settings.browser, world.env.as_ref())
-            .map_err(crate::exit::usage)?;
-        eprintln!("Opened {what} in browser profile '{profile}'.");
-        return Ok(());
-    }
-    match browser::open(&url, world.env.as_ref()) {
-        Ok(()) => eprintln!("Opened {what} in your browser."),
+    let opened = match &settings.browser_profile {
+        Some(profile) => {
+            match browser::open_in_profile(&url, profile, settings.browser, world.env.as_ref()) {
+                Ok(()) => Ok(format!("Opened {what} in browser profile '{profile}'.")),
+                Err(browser::ProfileOpenError::Unknown(why)) => {
+                    return Err(crate::exit::usage(why));
+                }
+                Err(browser::ProfileOpenError::NotOpened(why)) => Err(why),
+            }
+        }
+        None => browser::open(&url, world.env.as_ref())
+            .map(|()| format!("Opened {what} in your browser."))
+            .map_err(|why| why.to_string()),
+    };
+    match opened {
+        Ok(said) => eprintln!("{said}"),
         // As login does: the address, and why no browser opened it.
         Err(why) => {
             let within = if settings.via_portal {

@@ -23,7 +23,34 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
     };
     let sessions = set.sessions();
     let mut checks = Vec::new();
+    // The AWS_SSO_* variables' sign-in, when they make one: its token is cached as a legacy
+    // profile's, so the report sees it as a token of no profile.
+    let variables = aws_sso_profile_config::SsoVariables::from_env(exam.env)
+        .ok()
+        .flatten();
+    if let Some(v) = &variables {
+        let policy = aws_sso_token_cache::ExpiryPolicy::default();
+        let key = aws_sso_token_cache::TokenKey::for_session(&v.session);
+        let token = exam
+            .cache
+            .token_status(&key, &policy, now)
+            .unwrap_or_else(TokenStatus::Damaged);
+        checks.extend(verdict(
+            format!("{} (the AWS_SSO_* variables)", v.session.start_url),
+            &format!("{} login", exam.binary),
+            &token,
+            false,
+            now,
+        ));
+    }
     for sign_in in &report.sign_ins {
+        if sign_in.kind == SignInKind::NotInConfig
+            && variables
+                .as_ref()
+                .is_some_and(|v| v.session.start_url == sign_in.start_url)
+        {
+            continue;
+        }
         let (subject, login) = match (&sign_in.session, sign_in.kind) {
             (Some(name), _) => (
                 format!("sso-session '{name}'"),
@@ -48,70 +75,7 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
             ),
         };
         let not_in_config = sign_in.kind == SignInKind::NotInConfig;
-        let renews = |token: &aws_sso_token_cache::SsoToken| {
-            match token.registration_expires_at {
-            Some(until) if token.can_refresh(now) => format!(
-                "renews itself from its refresh token until {} (then a browser sign-in)",
-                timestamp::format(until)
-            ),
-            _ => "cannot renew itself (no refresh token, as for a legacy profile or the device code's sign-in): sign in again when it ends".to_owned(),
-        }
-        };
-        let check = match &sign_in.token {
-            TokenStatus::Present { token, state } => match state {
-                TokenState::Valid { remaining } | TokenState::RefreshDue { remaining } => {
-                    Check::pass(
-                        Area::SignIn,
-                        subject,
-                        format!(
-                            "signed in, {} left; {}",
-                            human_duration(*remaining),
-                            renews(token)
-                        ),
-                    )
-                }
-                TokenState::Expired if token.can_refresh(now) => Check::pass(
-                    Area::SignIn,
-                    subject,
-                    format!(
-                        "the token expired at {}; renewed from its refresh token at the next use",
-                        timestamp::format(token.expires_at)
-                    ),
-                ),
-                TokenState::Expired if not_in_config => continue,
-                TokenState::Expired => Check::warn(
-                    Area::SignIn,
-                    subject,
-                    format!(
-                        "signed out: the token expired at {} and cannot renew itself",
-                        timestamp::format(token.expires_at)
-                    ),
-                    format!("run `{login}`"),
-                ),
-            },
-            TokenStatus::Missing => Check::warn(
-                Area::SignIn,
-                subject,
-                "not signed in (no token cached)",
-                format!("run `{login}`"),
-            ),
-            TokenStatus::Refused { at, .. } => Check::warn(
-                Area::SignIn,
-                subject,
-                format!(
-                    "IAM Identity Center refused this sign-in at {} (ended or revoked on the server)",
-                    timestamp::format(*at)
-                ),
-                format!("run `{login}`"),
-            ),
-            TokenStatus::Damaged(e) => Check::fail(
-                Area::SignIn,
-                subject,
-                e.to_string(),
-                format!("run `{login}`, which replaces the file"),
-            ),
-        };
-        checks.push(check);
+        checks.extend(verdict(subject, &login, &sign_in.token, not_in_config, now));
     }
     // The other warnings of the report: invalid sections are the config's checks, damaged
     // tokens of the config's sign-ins have their rows; what is left are unreadable files.
@@ -140,4 +104,76 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
         }
     }
     checks
+}
+
+/// The check of one sign-in, `subject`, whose token is `token` (`login` signs in again);
+/// `None` for an expired token no profile uses.
+fn verdict(
+    subject: String,
+    login: &str,
+    token: &TokenStatus,
+    not_in_config: bool,
+    now: time::OffsetDateTime,
+) -> Option<Check> {
+    let renews = |token: &aws_sso_token_cache::SsoToken| {
+        match token.registration_expires_at {
+        Some(until) if token.can_refresh(now) => format!(
+            "renews itself from its refresh token until {} (then a browser sign-in)",
+            timestamp::format(until)
+        ),
+        _ => "cannot renew itself (no refresh token, as for a legacy profile or the device code's sign-in): sign in again when it ends".to_owned(),
+    }
+    };
+    Some(match token {
+        TokenStatus::Present { token, state } => match state {
+            TokenState::Valid { remaining } | TokenState::RefreshDue { remaining } => Check::pass(
+                Area::SignIn,
+                subject,
+                format!(
+                    "signed in, {} left; {}",
+                    human_duration(*remaining),
+                    renews(token)
+                ),
+            ),
+            TokenState::Expired if token.can_refresh(now) => Check::pass(
+                Area::SignIn,
+                subject,
+                format!(
+                    "the token expired at {}; renewed from its refresh token at the next use",
+                    timestamp::format(token.expires_at)
+                ),
+            ),
+            TokenState::Expired if not_in_config => return None,
+            TokenState::Expired => Check::warn(
+                Area::SignIn,
+                subject,
+                format!(
+                    "signed out: the token expired at {} and cannot renew itself",
+                    timestamp::format(token.expires_at)
+                ),
+                format!("run `{login}`"),
+            ),
+        },
+        TokenStatus::Missing => Check::warn(
+            Area::SignIn,
+            subject,
+            "not signed in (no token cached)",
+            format!("run `{login}`"),
+        ),
+        TokenStatus::Refused { at, .. } => Check::warn(
+            Area::SignIn,
+            subject,
+            format!(
+                "IAM Identity Center refused this sign-in at {} (ended or revoked on the server)",
+                timestamp::format(*at)
+            ),
+            format!("run `{login}`"),
+        ),
+        TokenStatus::Damaged(e) => Check::fail(
+            Area::SignIn,
+            subject,
+            e.to_string(),
+            format!("run `{login}`, which replaces the file"),
+        ),
+    })
 }
