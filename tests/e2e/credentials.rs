@@ -584,6 +584,58 @@ fn the_aws_sso_variables_sign_in_with_no_config_at_all() {
         1,
         "one role fetch served every command"
     );
+    // Programs get a region: the IAM Identity Center one, unless AWS_REGION says another.
+    let out = with_vars(
+        &w,
+        &[
+            "exec",
+            "--",
+            "sh",
+            "-c",
+            "echo \"$AWS_REGION $AWS_DEFAULT_REGION\"",
+        ],
+        &role,
+    );
+    assert_eq!(
+        stdout(&out).trim(),
+        "ap-northeast-1 ap-northeast-1",
+        "{}",
+        stderr(&out)
+    );
+    let mut west = role.to_vec();
+    west.push(("AWS_REGION", "eu-west-1"));
+    let out = with_vars(
+        &w,
+        &["exec", "--", "sh", "-c", "echo \"$AWS_REGION\""],
+        &west,
+    );
+    assert_eq!(stdout(&out).trim(), "eu-west-1", "{}", stderr(&out));
+    // `profiles` lists the variables' profile.
+    let out = with_vars(&w, &["profiles", "-o", "json"], &role);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(rows[0]["name"], "AWS_SSO_*", "{rows}");
+    assert_eq!(rows[0]["role_name"], "ReadOnly", "{rows}");
+
+    // A start URL left empty (a CI secret that is missing) is named, not passed over.
+    let out = with_vars(
+        &w,
+        &["whoami"],
+        &[
+            ("AWS_SSO_START_URL", ""),
+            ("AWS_SSO_REGION", "ap-northeast-1"),
+            ("AWS_SSO_ACCOUNT_ID", "123456789011"),
+            ("AWS_SSO_ROLE_NAME", "ReadOnly"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "but AWS_SSO_START_URL is not set: set it to the AWS access portal's address"
+        ),
+        "{}",
+        stderr(&out)
+    );
 
     // A malformed variable is named.
     let out = with_vars(

@@ -228,7 +228,7 @@ fn each_problem_is_named_with_where_it_is_and_its_fix_and_the_exit_says_so() {
     let (status, detail, _) = said(find(&checks, "programs", "profile 'tool'"));
     assert_eq!(status, "fail");
     assert!(
-        detail.contains("/nowhere/bin/get-creds, which is not found"),
+        detail.contains("/nowhere/bin/get-creds, and no program is there"),
         "{detail}"
     );
     let (status, detail, fix) = said(find(&checks, "environment", "AWS_PROFILE"));
@@ -264,6 +264,13 @@ fn each_problem_is_named_with_where_it_is_and_its_fix_and_the_exit_says_so() {
         detail.contains("behind the portal's")
             && (595..=605).any(|s| detail.contains(&format!("{s} s behind"))),
         "{detail}"
+    );
+    // `profiles` points the misspelt key out too.
+    let out = w.run(&["profiles"]);
+    assert!(
+        stderr(&out).contains("has the unknown key source_profle; did you mean source_profile?"),
+        "{}",
+        stderr(&out)
     );
     // The same, offline: nothing reached, no clock.
     let offline = checks_of(&doctor(&w, &["--output", "json", "--offline"], &vars));
@@ -311,10 +318,9 @@ fn an_endpoint_that_cannot_be_reached_is_named_and_a_proxy_in_use_is_said() {
     let failed = find(&found, "network", &dead);
     assert_eq!(failed["status"], "fail", "{failed}");
     assert!(
-        failed["detail"]
-            .as_str()
-            .is_some_and(|d| d.starts_with("IAM Identity Center portal: ")
-                && d.contains("Connection refused")),
+        failed["detail"].as_str().is_some_and(|d| d
+            .starts_with("IAM Identity Center portal (from AWS_ENDPOINT_URL_SSO): ")
+            && d.contains("Connection refused")),
         "{failed}"
     );
 }

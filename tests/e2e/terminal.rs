@@ -205,6 +205,10 @@ fn over_ssh_with_no_display_a_terminal_signs_in_with_the_device_code_and_says_wh
         "the device code's page: {done}"
     );
     assert!(!done.contains("paste that whole address"), "{done}");
+    assert!(
+        !done.contains("No browser could be started"),
+        "why was said once, before: {done}"
+    );
     assert_eq!(w.mock.count("StartDeviceAuthorization"), 1);
     assert!(w.opened(0).is_empty(), "no browser was asked");
 
@@ -219,6 +223,12 @@ fn over_ssh_with_no_display_a_terminal_signs_in_with_the_device_code_and_says_wh
     );
     let screen = session.screen("paste that whole address here");
     assert!(screen.contains("paste that whole address here"), "{screen}");
+    assert!(
+        screen.contains("open this address in a browser:")
+            && !screen.contains("--use-device-code")
+            && !screen.contains("No browser could be started"),
+        "no browser is tried, nor the declined flow offered: {screen}"
+    );
     let url = screen
         .lines()
         .map(str::trim)

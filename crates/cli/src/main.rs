@@ -120,10 +120,9 @@ fn credential_process_profile(
     world: &world::World,
     profile: Option<&str>,
 ) -> anyhow::Result<String> {
-    use aws_sso_profile_config::env::vars;
     match profile {
         Some(p) => Ok(p.to_owned()),
-        None if world.env.non_empty(vars::AWS_SSO_START_URL).is_some() => {
+        None if aws_sso_profile_config::SsoVariables::any_set(world.env.as_ref()) => {
             Ok(aws_sso_profile_config::SSO_VARIABLES_PROFILE.to_owned())
         }
         None => Err(exit::usage(

@@ -130,7 +130,9 @@ impl LoginSettings {
             files,
             targets,
             skipped,
-            open_browser: !args.no_browser,
+            // Where none can be opened, none is tried: the address is shown to be opened
+            // elsewhere (and why was said once, when the flow changed for it).
+            open_browser: !args.no_browser && crate::browser::can_open(env).is_ok(),
             redirect_port: args.redirect_port.unwrap_or(0),
             force: args.force,
             device_code_instead,

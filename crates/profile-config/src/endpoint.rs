@@ -87,6 +87,24 @@ pub enum EndpointSource {
     Default,
 }
 
+impl EndpointSource {
+    /// Where an endpoint of `service` set so comes from, in a person's words
+    /// (`AWS_ENDPOINT_URL_SSO_OIDC`, `the profile's endpoint_url`, `the public endpoint`).
+    pub fn describe(&self, service: &Service) -> String {
+        match self {
+            Self::Client => "the program's own setting".to_owned(),
+            Self::ServiceEnv => service.env_var(),
+            Self::GlobalEnv => vars::AWS_ENDPOINT_URL.to_owned(),
+            Self::ServiceConfig => format!(
+                "the {} entry of the profile's [services] section",
+                service.config_key()
+            ),
+            Self::GlobalConfig => "the profile's endpoint_url".to_owned(),
+            Self::Default => "the public endpoint".to_owned(),
+        }
+    }
+}
+
 /// A resolved endpoint URL.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Endpoint {

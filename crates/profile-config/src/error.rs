@@ -307,10 +307,10 @@ pub enum ErrorKind {
         /// What a valid one looks like.
         reason: &'static str,
     },
-    /// `AWS_SSO_START_URL` is set, and variables the command needs with it are not.
+    /// `AWS_SSO_*` variables are set, and ones the command needs with them are not.
     #[error(
-        "the AWS_SSO_* variables are the profile (AWS_SSO_START_URL is set and no profile is \
-         named), but {} {} not set: {need}",
+        "the AWS_SSO_* variables are the profile (they are set and no profile is named), but {} \
+         {} not set: {need}",
         Keys(missing),
         if missing.len() == 1 { "is" } else { "are" }
     )]

@@ -16,8 +16,8 @@ pub enum ProfileSource {
     OuterExec,
     /// `AWS_DEFAULT_PROFILE`.
     AwsDefaultProfile,
-    /// Nothing named a profile and `AWS_SSO_START_URL` is set: the `AWS_SSO_*` variables
-    /// are the profile ([`crate::SSO_VARIABLES_PROFILE`]).
+    /// Nothing named a profile and an `AWS_SSO_*` variable is set: they are the profile
+    /// ([`crate::SSO_VARIABLES_PROFILE`]).
     SsoVariables,
     /// Nothing was set: `default`.
     Default,
@@ -36,7 +36,7 @@ impl ProfileSource {
             Self::OuterExec => format!(
                 "the profile '{name}' comes from AWS_SSO_RS_PROFILE (this runs inside `aws-sso-rs exec`)"
             ),
-            Self::SsoVariables => "no profile is named and AWS_SSO_START_URL is set, so the AWS_SSO_* variables are the profile".to_owned(),
+            Self::SsoVariables => "no profile is named and AWS_SSO_* variables are set, so they are the profile".to_owned(),
             Self::Default => "no --profile given and neither AWS_PROFILE nor AWS_DEFAULT_PROFILE is set, so the profile is 'default'".to_owned(),
         })
     }
@@ -53,7 +53,7 @@ pub struct SelectedProfile {
 
 /// Picks the profile: `--profile` > `AWS_SSO_RS_PROFILE` (inside `aws-sso-rs exec`, whose
 /// keys every SDK there takes over any profile) > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` >
-/// the `AWS_SSO_*` variables when `AWS_SSO_START_URL` is set
+/// the `AWS_SSO_*` variables when one is set
 /// ([`crate::SSO_VARIABLES_PROFILE`]) > `default`. Empty values count as unset.
 pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     let pick = |name: String, source| SelectedProfile { name, source };
@@ -69,7 +69,7 @@ pub fn select_profile(flag: Option<&str>, env: &dyn Env) -> SelectedProfile {
     if let Some(name) = env.non_empty(vars::AWS_DEFAULT_PROFILE) {
         return pick(name, ProfileSource::AwsDefaultProfile);
     }
-    if env.non_empty(vars::AWS_SSO_START_URL).is_some() {
+    if crate::SsoVariables::any_set(env) {
         return pick(
             crate::SSO_VARIABLES_PROFILE.to_owned(),
             ProfileSource::SsoVariables,

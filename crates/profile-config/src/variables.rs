@@ -2,7 +2,7 @@
 //! `AWS_SSO_ACCOUNT_ID` and `AWS_SSO_ROLE_NAME`, for CI images and throwaway containers.
 //!
 //! These variables are aws-sso-rs's own (the names proposed to botocore; neither the AWS CLI
-//! nor the AWS SDKs read them). When `AWS_SSO_START_URL` is set and nothing names a profile
+//! nor the AWS SDKs read them). When one of them is set and nothing names a profile
 //! (`--profile`, `AWS_SSO_RS_PROFILE` inside `exec`, `AWS_PROFILE`, `AWS_DEFAULT_PROFILE`),
 //! they are the profile: a legacy
 //! IAM Identity Center profile named [`SSO_VARIABLES_PROFILE`], whose token is cached under
@@ -17,6 +17,14 @@ use crate::error::{Error, ErrorKind};
 use crate::profile::{Location, ProfileSet};
 use crate::sso::{SsoSession, is_account_id, is_role_name, is_start_url, reads_as_region};
 
+/// The four variables.
+const VARIABLES: [&str; 4] = [
+    vars::AWS_SSO_START_URL,
+    vars::AWS_SSO_REGION,
+    vars::AWS_SSO_ACCOUNT_ID,
+    vars::AWS_SSO_ROLE_NAME,
+];
+
 /// The name the `AWS_SSO_*` variables' profile goes by. It cannot be a profile of a config
 /// file (`*` is not allowed in a profile name), so it never hides one.
 pub const SSO_VARIABLES_PROFILE: &str = "AWS_SSO_*";
@@ -30,18 +38,34 @@ pub struct SsoVariables {
     pub account_id: Option<String>,
     /// `AWS_SSO_ROLE_NAME`.
     pub role_name: Option<String>,
+    /// The profile's `region` (what `exec` and `export` give programs): `AWS_REGION`, else
+    /// `AWS_DEFAULT_REGION`, else `AWS_SSO_REGION`, as `aws configure sso` offers the IAM
+    /// Identity Center region for a profile's own.
+    pub region: String,
 }
 
 impl SsoVariables {
-    /// The variables of `env`: `Ok(None)` when `AWS_SSO_START_URL` is unset or empty.
+    /// Whether any of the four variables is set (not empty): they are meant to be the profile.
+    pub fn any_set(env: &dyn Env) -> bool {
+        VARIABLES.iter().any(|v| env.non_empty(v).is_some())
+    }
+
+    /// The variables of `env`: `Ok(None)` when none of the four is set (or all are empty).
     ///
     /// # Errors
-    /// `AWS_SSO_REGION` is unset, only one of `AWS_SSO_ACCOUNT_ID` and `AWS_SSO_ROLE_NAME` is
-    /// set ([`ErrorKind::MissingVariables`]), or a value is malformed
-    /// ([`ErrorKind::InvalidVariable`]).
+    /// `AWS_SSO_START_URL` or `AWS_SSO_REGION` is unset while another is set, only one of
+    /// `AWS_SSO_ACCOUNT_ID` and `AWS_SSO_ROLE_NAME` is set ([`ErrorKind::MissingVariables`]),
+    /// or a value is malformed ([`ErrorKind::InvalidVariable`]).
     pub fn from_env(env: &dyn Env) -> Result<Option<Self>, Error> {
-        let Some(start_url) = env.non_empty(vars::AWS_SSO_START_URL) else {
+        if !Self::any_set(env) {
             return Ok(None);
+        }
+        let Some(start_url) = env.non_empty(vars::AWS_SSO_START_URL) else {
+            return Err(ErrorKind::MissingVariables {
+                missing: vec![vars::AWS_SSO_START_URL],
+                need: "set it to the AWS access portal's address (https://d-….awsapps.com/start), or unset the other AWS_SSO_* variables to use a profile of the config",
+            }
+            .into());
         };
         check(
             vars::AWS_SSO_START_URL,
@@ -85,6 +109,10 @@ impl SsoVariables {
                 "a role name is 1 to 64 letters, digits and + = , . @ _ -",
             )?;
         }
+        let profile_region = env
+            .non_empty(vars::AWS_REGION)
+            .or_else(|| env.non_empty(vars::AWS_DEFAULT_REGION))
+            .unwrap_or_else(|| region.to_ascii_lowercase());
         Ok(Some(Self {
             session: SsoSession {
                 name: None,
@@ -94,6 +122,7 @@ impl SsoVariables {
             },
             account_id,
             role_name,
+            region: profile_region,
         }))
     }
 
@@ -139,6 +168,7 @@ impl ProfileSet {
                 variables.session.region.as_str(),
                 vars::AWS_SSO_REGION,
             ),
+            ("region", variables.region.as_str(), vars::AWS_SSO_REGION),
         ];
         if let (Some(account), Some(role)) = (&variables.account_id, &variables.role_name) {
             settings.push(("sso_account_id", account, vars::AWS_SSO_ACCOUNT_ID));

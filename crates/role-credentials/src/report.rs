@@ -263,6 +263,8 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
             access,
         });
     }
+    // Keys that look misspelt, which every AWS tool ignores without a word.
+    warnings.extend(set.misspelt_keys().iter().map(ToString::to_string));
     let mut seen = HashSet::new();
     report.warnings = warnings
         .into_iter()

@@ -46,6 +46,17 @@ fn with_variables(mut set: ProfileSet, name: &str, env: &dyn Env) -> Result<Prof
     Ok(set)
 }
 
+/// `set` with the `AWS_SSO_*` variables' profile added when they name a role (what `profiles`
+/// lists); `set` as it is otherwise (none set, malformed, or only a sign-in).
+pub fn with_sso_variables(mut set: ProfileSet, env: &dyn Env) -> ProfileSet {
+    if let Ok(Some(variables)) = SsoVariables::from_env(env)
+        && variables.has_role()
+    {
+        set.add_sso_variables(&variables);
+    }
+    set
+}
+
 /// Whether `set`'s `default` profile signs in with IAM Identity Center.
 fn default_signs_in(set: &ProfileSet) -> bool {
     matches!(set.sso_profile("default"), Ok(Some(_)))

@@ -105,7 +105,11 @@ pub fn role_credentials(settings: &CredentialSettings, world: &World) -> Result<
             .login
             .then(|| target.sign_in())
             .flatten()
-            .map(|sign_in| CliPresenter::new(world, sign_in, true, false, false).with_note(&note));
+            .map(|sign_in| {
+                // Where none can be opened, none is tried (why was said when the flow changed).
+                let open = crate::browser::can_open(world.env.as_ref()).is_ok();
+                CliPresenter::new(world, sign_in, open, false, false).with_note(&note)
+            });
         let sign_in = presenter.as_ref().map(|p| (p, LoginOptions::default()));
         // The presenter's spinner stops when it is dropped, Ctrl-C or not.
         tokio::select! {

@@ -42,16 +42,29 @@ pub fn run(settings: &DoctorSettings, world: &World, out: &mut dyn Write) -> Res
     Ok(())
 }
 
+/// Each check as a block: the verdict, area and subject, then what was found and the fix,
+/// each on a line of its own (the terminal wraps them; a copy keeps a command whole).
+fn blocks(diagnosis: &Diagnosis, out: &mut dyn Write) -> Result<()> {
+    for check in &diagnosis.checks {
+        writeln!(
+            out,
+            "{:<5} {:<12} {}",
+            check.status.name(),
+            check.area.name(),
+            check.subject
+        )?;
+        writeln!(out, "      {}", check.detail)?;
+        if let Some(fix) = &check.fix {
+            writeln!(out, "      fix: {fix}")?;
+        }
+    }
+    Ok(())
+}
+
 fn table(diagnosis: &Diagnosis, out: &mut dyn Write) -> Result<()> {
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::NOTHING);
     table.set_header(["STATUS", "AREA", "CHECK", "DETAIL", "FIX"]);
-    // On a terminal, the long columns wrap to its width; piped, each check is one line.
-    if let Some((_, columns)) = console::Term::stdout().size_checked() {
-        table
-            .set_content_arrangement(comfy_table::ContentArrangement::Dynamic)
-            .set_width(columns);
-    }
     for column in table.column_iter_mut() {
         column.set_padding((0, 2));
     }
@@ -64,8 +77,18 @@ fn table(diagnosis: &Diagnosis, out: &mut dyn Write) -> Result<()> {
             check.fix.clone().unwrap_or_else(|| "-".to_owned()),
         ]);
     }
-    for line in table.lines() {
-        writeln!(out, "{}", line.trim_end())?;
+    let lines: Vec<String> = table.lines().map(|l| l.trim_end().to_owned()).collect();
+    // A terminal narrower than the table gets each check as a short block instead: cells
+    // wrapped to a narrow column would break paths and commands mid-word. Piped, each check
+    // is one line of the table.
+    let wide = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    match console::Term::stdout().size_checked() {
+        Some((_, columns)) if wide > usize::from(columns) => blocks(diagnosis, out)?,
+        _ => {
+            for line in &lines {
+                writeln!(out, "{line}")?;
+            }
+        }
     }
     writeln!(
         out,

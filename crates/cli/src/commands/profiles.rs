@@ -146,6 +146,7 @@ pub fn run(
     stderr: &mut dyn Write,
 ) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations()).context("cannot list profiles")?;
+    let set = aws_sso_role_credentials::selection::with_sso_variables(set, world.env.as_ref());
     if settings.names {
         for profile in set.profiles() {
             writeln!(stdout, "{}", profile.name())?;

@@ -24,15 +24,15 @@ pub(super) fn checks(exam: &Examination<'_>) -> (Vec<Check>, Option<ProfileSet>)
         }
     };
     let mut checks = Vec::new();
-    let variables = SsoVariables::from_env(exam.env).ok().flatten();
+    let variables = SsoVariables::any_set(exam.env);
     if set.config_missing() {
         checks.push(match variables {
-            Some(_) => Check::pass(
+            true => Check::pass(
                 Area::Config,
                 &path,
-                "no config file; the AWS_SSO_* variables are the profile",
+                "no config file; the AWS_SSO_* variables are the profile (the environment's check says whether they are right)",
             ),
-            None => Check::fail(
+            false => Check::fail(
                 Area::Config,
                 &path,
                 "the config file does not exist: no profile can be used",
@@ -69,7 +69,11 @@ pub(super) fn checks(exam: &Examination<'_>) -> (Vec<Check>, Option<ProfileSet>)
             plural(sessions, "[sso-session] section", "[sso-session] sections"),
         );
         checks.insert(0, Check::pass(Area::Config, &path, detail));
-        if sso + chained == 0 && variables.is_none() {
+        let invalid = report
+            .profiles
+            .iter()
+            .any(|p| matches!(p.access, ProfileAccess::Invalid(_)));
+        if sso + chained == 0 && !variables && !invalid && set.misspelt_keys().is_empty() {
             checks.push(Check::warn(
                 Area::Config,
                 &path,
@@ -190,7 +194,7 @@ pub(super) fn environment(exam: &Examination<'_>, set: Option<&ProfileSet>) -> V
             Area::Environment,
             "AWS_SSO_*",
             e.to_string(),
-            "correct the variable it names, or unset AWS_SSO_START_URL",
+            "correct the variable it names, or unset the AWS_SSO_* variables to use a profile of the config",
         )),
     }
     // Keys in the environment win over every profile in the AWS CLI and the SDKs; inside
@@ -255,10 +259,16 @@ pub(super) fn programs(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
                 subject,
                 format!("credential_process runs {}", found.display()),
             ),
+            None if program.contains('/') => Check::fail(
+                Area::Programs,
+                subject,
+                format!("{at}: credential_process runs {program}, and no program is there (or it is not executable)"),
+                "install it there, or correct the path in that line".to_owned(),
+            ),
             None => Check::fail(
                 Area::Programs,
                 subject,
-                format!("{at}: credential_process runs {program}, which is not found (not on PATH, or not executable)"),
+                format!("{at}: credential_process runs {program}, which is not found on PATH (or not executable)"),
                 format!("install {program}, or write its full path in that line"),
             ),
         });

@@ -20,8 +20,9 @@ const SKEW_WARN: i64 = 60;
 const SKEW_FAIL: i64 = 300;
 
 struct Target {
-    /// What it serves (one endpoint may serve several: a proxy or a mock in front of all).
-    what: Vec<&'static str>,
+    /// What it serves (one endpoint may serve several: a proxy or a mock in front of all),
+    /// each with where its address came from.
+    what: Vec<(&'static str, String)>,
     url: String,
     transport: Transport,
     /// Whose clock to compare with (the portal's).
@@ -57,7 +58,7 @@ pub(super) async fn checks(exam: &Examination<'_>) -> Vec<Check> {
     let mut add = |target: Target| match targets.iter_mut().find(|t| t.url == target.url) {
         Some(known) => {
             for what in target.what {
-                if !known.what.contains(&what) {
+                if !known.what.iter().any(|(w, _)| *w == what.0) {
                     known.what.push(what);
                 }
             }
@@ -69,13 +70,19 @@ pub(super) async fn checks(exam: &Examination<'_>) -> Vec<Check> {
         let transport = session.sign_in.transport.clone();
         let region = session.sign_in.session.region.clone();
         add(Target {
-            what: vec!["IAM Identity Center portal"],
+            what: vec![(
+                "IAM Identity Center portal",
+                session.portal.source.describe(&Service::Sso),
+            )],
             url: session.portal.url.clone(),
             transport: transport.clone(),
             clock: true,
         });
         add(Target {
-            what: vec!["IAM Identity Center sign-in (OIDC)"],
+            what: vec![(
+                "IAM Identity Center OIDC",
+                session.sign_in.oidc.source.describe(&Service::SsoOidc),
+            )],
             url: session.sign_in.oidc.url.clone(),
             transport: transport.clone(),
             clock: false,
@@ -84,7 +91,7 @@ pub(super) async fn checks(exam: &Examination<'_>) -> Vec<Check> {
             crate::selection::sts_endpoint(&set, profile.as_deref(), &region, exam.env)
         {
             add(Target {
-                what: vec!["STS"],
+                what: vec![("STS", sts.source.describe(&Service::Sts))],
                 url: sts.url,
                 transport: transport.clone(),
                 clock: false,
@@ -98,7 +105,7 @@ pub(super) async fn checks(exam: &Examination<'_>) -> Vec<Check> {
             ClientEndpointConfig::default(),
         );
         add(Target {
-            what: vec!["console sign-in"],
+            what: vec![("console sign-in", signin.source.describe(&Service::Signin))],
             url: signin.url,
             transport,
             clock: false,
@@ -111,9 +118,15 @@ pub(super) async fn checks(exam: &Examination<'_>) -> Vec<Check> {
     });
     let answers = futures_util::future::join_all(probes).await;
     let mut checks = Vec::new();
-    let mut skew_checked = false;
+    let mut clock = None;
     for (target, (answer, at)) in targets.iter().zip(answers) {
         let route = route(&target.transport, &target.url);
+        let serves = target
+            .what
+            .iter()
+            .map(|(what, from)| format!("{what} (from {from})"))
+            .collect::<Vec<_>>()
+            .join(", ");
         match answer {
             Ok(probe) => {
                 let ms = u64::try_from(probe.elapsed.as_millis()).unwrap_or(u64::MAX);
@@ -121,29 +134,29 @@ pub(super) async fn checks(exam: &Examination<'_>) -> Vec<Check> {
                     Area::Network,
                     &target.url,
                     format!(
-                        "{}: answered (HTTP {}) in {ms} ms{route}",
-                        target.what.join(", "),
+                        "{serves}: answered (HTTP {}) in {ms} ms{route}",
                         probe.status
                     ),
                 );
                 check.elapsed_ms = Some(ms);
                 checks.push(check);
                 if target.clock
-                    && !skew_checked
+                    && clock.is_none()
                     && let Some(date) = probe.date
                 {
-                    skew_checked = true;
-                    checks.push(skew(&target.url, OffsetDateTime::from(date), at));
+                    clock = Some(skew(&target.url, OffsetDateTime::from(date), at));
                 }
             }
             Err(why) => checks.push(Check::fail(
                 Area::Network,
                 &target.url,
-                format!("{}: {why}", target.what.join(", ")),
-                "check the network, the proxy (HTTPS_PROXY, NO_PROXY) and the CA bundle (AWS_CA_BUNDLE, ca_bundle) the detail names; `--debug` shows each request",
+                format!("{serves}: {why}{route}"),
+                "check the address and where it comes from (an AWS_ENDPOINT_URL_* variable or the profile's endpoint settings, if the detail names one), the network, the proxy (HTTPS_PROXY, NO_PROXY) and the CA bundle (AWS_CA_BUNDLE, ca_bundle); `--debug` shows each request",
             )),
         }
     }
+    // The clock after every endpoint, as the areas go.
+    checks.extend(clock);
     checks
 }
 
