@@ -8,6 +8,7 @@ mod credentials;
 mod doctor;
 pub mod everyday;
 
+mod keyring;
 mod kills;
 mod login;
 mod network;

@@ -2,6 +2,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod keyring;
 pub mod proxy;
 
 use std::path::{Path, PathBuf};

@@ -33,23 +33,33 @@ fn as_root(args: &[&str]) -> Command {
     cmd
 }
 
-/// Installs `chromium`, `chromium-driver`, `tmux`, `zsh`, `fish` and `iproute2` with apt when
-/// any is missing.
+/// Installs `chromium`, `chromium-driver`, `tmux`, `zsh`, `fish` and `iproute2`, and the Secret
+/// Service of the keyring tests (`dbus-daemon`, `dbus-bin`, `gnome-keyring`,
+/// `libsecret-tools`), with apt when any is missing.
 pub fn ensure() -> Result<()> {
     let chromium =
         std::env::var("AWS_SSO_RS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     if Path::new(&chromium).is_file()
-        && ["chromedriver", "tmux", "zsh", "fish"]
-            .into_iter()
-            .all(on_path)
+        && [
+            "chromedriver",
+            "tmux",
+            "zsh",
+            "fish",
+            "dbus-daemon",
+            "dbus-send",
+            "gnome-keyring-daemon",
+            "secret-tool",
+        ]
+        .into_iter()
+        .all(on_path)
         && (on_path("ip") || Path::new("/usr/sbin/ip").is_file() || Path::new("/sbin/ip").is_file())
     {
         return Ok(());
     }
     eprintln!(
-        "installing Debian's chromium, chromium-driver, tmux, zsh, fish and iproute2 for the browser, terminal, shell and network-namespace tests"
+        "installing Debian's chromium, chromium-driver, tmux, zsh, fish, iproute2, dbus-daemon, dbus-bin, gnome-keyring and libsecret-tools for the browser, terminal, shell, network-namespace and keyring tests"
     );
     run_cmd(&mut as_root(&["apt-get", "update", "-qq"])).context("apt-get update failed")?;
-    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux", "zsh", "fish", "iproute2"]))
-        .context("cannot install chromium, chromium-driver, tmux, zsh, fish and iproute2; install them by hand, or set AWS_SSO_RS_CHROMIUM")
+    run_cmd(&mut as_root(&["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium", "chromium-driver", "tmux", "zsh", "fish", "iproute2", "dbus-daemon", "dbus-bin", "gnome-keyring", "libsecret-tools"]))
+        .context("cannot install chromium, chromium-driver, tmux, zsh, fish, iproute2, dbus-daemon, dbus-bin, gnome-keyring and libsecret-tools; install them by hand, or set AWS_SSO_RS_CHROMIUM")
 }

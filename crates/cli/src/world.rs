@@ -104,11 +104,16 @@ pub struct Files {
     /// aws-sso-rs's own cache (the account and role directory): `$XDG_CACHE_HOME/aws-sso-rs`,
     /// else `~/.cache/aws-sso-rs`.
     pub tool_cache_dir: PathBuf,
+    /// aws-sso-rs's own settings file (`ToolSettings`), and the storage it sets.
+    pub settings_file: PathBuf,
+    pub storage: aws_sso_profile_config::Storage,
 }
 
 impl Files {
     pub fn resolve(world: &World) -> Result<Self> {
         let locations = FileLocations::resolve(world.env.as_ref(), world.platform)?;
+        let (settings, settings_file) =
+            aws_sso_profile_config::ToolSettings::load(world.env.as_ref(), world.platform)?;
         let home = home_dir(world.env.as_ref(), world.platform)?;
         let cache = TokenCache::new(&home);
         let tool_cache_dir = world
@@ -118,6 +123,8 @@ impl Files {
             .join("aws-sso-rs");
         Ok(Self {
             tool_cache_dir,
+            settings_file,
+            storage: settings.storage,
             config_file: locations.config,
             credentials_file: locations.credentials,
             sso_cache_dir: cache.sso_dir().to_owned(),
@@ -143,5 +150,6 @@ impl Files {
             self.cli_cache_dir.clone(),
             self.lock_dir.clone(),
         )
+        .with_storage(self.storage)
     }
 }

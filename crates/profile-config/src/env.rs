@@ -218,6 +218,8 @@ pub mod vars {
     /// The base of per-user data (installed completion files, `doctor`): else
     /// `~/.local/share`.
     pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+    /// The folder of programs' roaming settings on Windows (aws-sso-rs's own settings file).
+    pub const APPDATA: &str = "APPDATA";
     /// The user's login shell (which startup file `doctor` reads).
     pub const SHELL: &str = "SHELL";
     /// zsh's folder of startup files, else the home folder.

@@ -297,6 +297,19 @@ pub enum ErrorKind {
         /// Its section header.
         location: Location,
     },
+    /// aws-sso-rs's own settings file is not valid.
+    #[error(
+        "{} line {line}: {message}; fix that line (aws-sso-rs's settings: storage = \"file\" or \"keyring\")",
+        path.display()
+    )]
+    ToolSettings {
+        /// The file.
+        path: PathBuf,
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong, as the TOML reader says it.
+        message: String,
+    },
     /// One of the `AWS_SSO_*` variables holds a malformed value.
     #[error("{variable} = {value:?} is not valid: {reason}; correct that variable")]
     InvalidVariable {

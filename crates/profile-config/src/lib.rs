@@ -74,6 +74,7 @@ mod populate;
 mod profile;
 mod sso;
 mod start_url;
+mod tool_settings;
 mod variables;
 
 pub use chain::{ChainSource, CredentialChain, RoleLink, StaticKeys, is_role_arn};
@@ -102,4 +103,5 @@ pub use sso::{
 pub use start_url::{
     is_aws_portal_host, region_of_portal_host, region_of_start_url, start_url_host,
 };
+pub use tool_settings::{SETTINGS_FILE, Storage, ToolSettings};
 pub use variables::{SSO_VARIABLES_PROFILE, SsoVariables};

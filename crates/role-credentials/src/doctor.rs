@@ -192,6 +192,8 @@ pub struct Examination<'a> {
     pub home: PathBuf,
     /// The clock (the sign-ins' time left, the skew against the portal's).
     pub clock: Arc<dyn Clock>,
+    /// aws-sso-rs's own settings file (where the storage is set).
+    pub settings_file: PathBuf,
     /// The binary's name, in the fixes it suggests (`aws-sso-rs`).
     pub binary: String,
 }

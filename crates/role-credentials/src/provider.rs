@@ -71,7 +71,10 @@ impl<E: Env, C: Clock + Clone, S: Sleeper + Clone> Providers<E, C, S> {
     fn load(&self, profile: &str) -> Result<(ProfileSet, TokenCache), Error> {
         let locations = FileLocations::resolve(&self.env, Platform::current())?;
         let set = ProfileSet::load_profile(&locations, profile)?;
-        let cache = TokenCache::new(&home_dir(&self.env, Platform::current())?);
+        let (settings, _) =
+            aws_sso_profile_config::ToolSettings::load(&self.env, Platform::current())?;
+        let cache = TokenCache::new(&home_dir(&self.env, Platform::current())?)
+            .with_storage(settings.storage);
         Ok((set, cache))
     }
 

@@ -10,6 +10,7 @@ use aws_sso_profile_config::atomic::write_atomic;
 
 use crate::error::{Error, ErrorKind, io};
 use crate::key::{AssumedRoleKey, RegistrationKey, RoleKey, TokenKey};
+use crate::keyring::{self, KeyringStore};
 use crate::lock::{self, CacheLock, LockKey};
 use crate::policy::ExpiryPolicy;
 use crate::record::{ClientRegistration, RoleCredentials, SsoToken};
@@ -22,6 +23,8 @@ pub struct TokenCache {
     sso_dir: PathBuf,
     cli_dir: PathBuf,
     lock_dir: PathBuf,
+    /// Where the files' contents are kept: `None`, the folders; else the OS keyring.
+    keyring: Option<KeyringStore>,
 }
 
 /// A token file found in the cache folder.
@@ -60,6 +63,7 @@ impl TokenCache {
             sso_dir: aws.join("sso").join("cache"),
             cli_dir: aws.join("cli").join("cache"),
             lock_dir: aws.join("sso").join("aws-sso-rs-locks"),
+            keyring: None,
         }
     }
 
@@ -69,7 +73,163 @@ impl TokenCache {
             sso_dir,
             cli_dir,
             lock_dir,
+            keyring: None,
         }
+    }
+
+    /// The same caches, their files' contents kept in `keyring` instead of the folders (the
+    /// names, paths and locks stay as they are; nothing secret is written to a file).
+    #[must_use]
+    pub fn in_keyring(mut self, keyring: KeyringStore) -> Self {
+        self.keyring = Some(keyring);
+        self
+    }
+
+    /// The same caches, their contents where `storage` says (aws-sso-rs's settings).
+    #[must_use]
+    pub fn with_storage(self, storage: aws_sso_profile_config::Storage) -> Self {
+        match storage {
+            aws_sso_profile_config::Storage::File => Self {
+                keyring: None,
+                ..self
+            },
+            aws_sso_profile_config::Storage::Keyring => self.in_keyring(KeyringStore::default()),
+        }
+    }
+
+    /// Where the secrets are kept, in a person's words.
+    pub fn describe_storage(&self) -> String {
+        match &self.keyring {
+            None => format!(
+                "files in {} and {} (storage = \"file\")",
+                self.sso_dir.display(),
+                self.cli_dir.display()
+            ),
+            Some(k) => format!(
+                "the OS keyring, {}, service {} (storage = \"keyring\"; the locks and the index of item names stay in {})",
+                keyring::KEYRING_BACKEND,
+                k.service(),
+                self.lock_dir.display()
+            ),
+        }
+    }
+
+    /// That the storage can be reached: the keyring answers (a read of an item nobody
+    /// writes); nothing to check for files.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Keyring`]: the keyring cannot be reached, is locked, or refused.
+    pub fn check_storage(&self) -> Result<(), Error> {
+        match &self.keyring {
+            None => Ok(()),
+            Some(k) => k.read("probe").map(drop),
+        }
+    }
+
+    /// The keyring the contents are kept in, if any.
+    pub fn keyring(&self) -> Option<&KeyringStore> {
+        self.keyring.as_ref()
+    }
+
+    /// How a cache file is named in messages: its path, or its keyring item.
+    fn shown(&self, path: &Path) -> PathBuf {
+        match &self.keyring {
+            None => path.to_owned(),
+            Some(k) => PathBuf::from(format!(
+                "{}/{} (in {})",
+                k.service(),
+                keyring::item_name(&self.sso_dir, path),
+                keyring::KEYRING_BACKEND
+            )),
+        }
+    }
+
+    /// The bytes of cache file `path`; `None` when there is none.
+    fn read(&self, path: &Path) -> Result<Option<Vec<u8>>, Error> {
+        match &self.keyring {
+            Some(k) => k.read(&keyring::item_name(&self.sso_dir, path)),
+            None => match std::fs::read(path) {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(io("read", path, e)),
+            },
+        }
+    }
+
+    fn load<T>(
+        &self,
+        path: &Path,
+        parse: fn(&str) -> Result<T, String>,
+    ) -> Result<Option<T>, Error> {
+        let Some(bytes) = self.read(path)? else {
+            return Ok(None);
+        };
+        parse_utf8(&bytes)
+            .and_then(parse)
+            .map(Some)
+            .map_err(|reason| {
+                ErrorKind::Corrupt {
+                    path: self.shown(path),
+                    reason,
+                }
+                .into()
+            })
+    }
+
+    fn store(&self, path: &Path, json: &str) -> Result<(), Error> {
+        let Some(k) = &self.keyring else {
+            return write_atomic(path, json.as_bytes(), 0o600).map_err(|e| io("write", path, e));
+        };
+        let name = keyring::item_name(&self.sso_dir, path);
+        k.write(&name, json.as_bytes())?;
+        self.change_index(|names| {
+            if !names.contains(&name) {
+                names.push(name.clone());
+            }
+        })
+    }
+
+    fn remove(&self, path: &Path) -> Result<bool, Error> {
+        let Some(k) = &self.keyring else {
+            return match std::fs::remove_file(path) {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                Err(e) => Err(io("delete", path, e)),
+            };
+        };
+        let name = keyring::item_name(&self.sso_dir, path);
+        let removed = k.delete(&name)?;
+        self.change_index(|names| names.retain(|n| *n != name))?;
+        Ok(removed)
+    }
+
+    /// The cache files of folder `dir` (by path): listed from the folder, or the keyring's
+    /// index.
+    fn json_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
+        if self.keyring.is_none() {
+            return json_files(dir);
+        }
+        let folder = if dir == self.sso_dir {
+            "sso-cache/"
+        } else {
+            "cli-cache/"
+        };
+        let mut files: Vec<PathBuf> = keyring::read_index(&self.lock_dir)
+            .iter()
+            .filter_map(|n| n.strip_prefix(folder))
+            .map(|file| dir.join(file))
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
+    /// Changes the keyring's index under its lock.
+    fn change_index(&self, change: impl FnOnce(&mut Vec<String>)) -> Result<(), Error> {
+        let _lock = self.lock(LockKey::KeyringIndex)?;
+        let mut names = keyring::read_index(&self.lock_dir);
+        change(&mut names);
+        keyring::write_index(&self.lock_dir, names)
+            .map_err(|e| io("write", &keyring::index_path(&self.lock_dir), e))
     }
 
     /// The SSO token and registration folder.
@@ -116,7 +276,7 @@ impl TokenCache {
         &self,
         key: &AssumedRoleKey,
     ) -> Result<Option<RoleCredentials>, Error> {
-        load(
+        self.load(
             &self.assumed_role_path(key),
             RoleCredentials::from_assume_role_json,
         )
@@ -133,7 +293,7 @@ impl TokenCache {
         credentials: &RoleCredentials,
         assumed_role_arn: Option<&str>,
     ) -> Result<(), Error> {
-        store(
+        self.store(
             &self.assumed_role_path(key),
             &credentials.to_assume_role_json(assumed_role_arn),
         )
@@ -144,7 +304,7 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`].
     pub fn remove_assumed_role(&self, key: &AssumedRoleKey) -> Result<bool, Error> {
-        remove(&self.assumed_role_path(key))
+        self.remove(&self.assumed_role_path(key))
     }
 
     /// Reads the token of `key`; `None` when there is no file.
@@ -152,7 +312,7 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`] when the file is not a token.
     pub fn load_token(&self, key: &TokenKey) -> Result<Option<SsoToken>, Error> {
-        load(&self.token_path(key), SsoToken::from_json)
+        self.load(&self.token_path(key), SsoToken::from_json)
     }
 
     /// The token of `key` and its state under `policy` at `now`, with a damaged file
@@ -190,7 +350,7 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`]; the previous file is then unchanged.
     pub fn store_token(&self, key: &TokenKey, token: &SsoToken) -> Result<(), Error> {
-        store(&self.token_path(key), &token.to_json())?;
+        self.store(&self.token_path(key), &token.to_json())?;
         // A record left behind names the old token only, so it no longer applies anyway.
         self.clear_refusal(key).ok();
         Ok(())
@@ -202,7 +362,7 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`].
     pub fn remove_token(&self, key: &TokenKey) -> Result<bool, Error> {
-        let removed = remove(&self.token_path(key))?;
+        let removed = self.remove(&self.token_path(key))?;
         self.clear_refusal(key).ok();
         Ok(removed)
     }
@@ -223,7 +383,7 @@ impl TokenCache {
                 std::io::Error::other("not a token file of this cache"),
             ));
         }
-        let removed = remove(path)?;
+        let removed = self.remove(path)?;
         // The file's name is its key's hash: a refusal recorded for it goes too.
         if let Some(hash) = path.file_stem().and_then(|s| s.to_str()) {
             self.clear_refusal_of(hash).ok();
@@ -238,8 +398,8 @@ impl TokenCache {
     /// [`ErrorKind::Io`] when the folder exists but cannot be listed.
     pub fn tokens(&self) -> Result<TokenListing, Error> {
         let mut listing = TokenListing::default();
-        for path in json_files(&self.sso_dir)? {
-            let Ok(bytes) = std::fs::read(&path) else {
+        for path in self.json_files(&self.sso_dir)? {
+            let Ok(Some(bytes)) = self.read(&path) else {
                 continue;
             };
             let text = String::from_utf8_lossy(&bytes);
@@ -257,7 +417,7 @@ impl TokenCache {
                 Ok(token) => listing.tokens.push(CachedToken { path, token }),
                 Err(reason) => {
                     let error = ErrorKind::Corrupt {
-                        path: path.clone(),
+                        path: self.shown(&path),
                         reason,
                     }
                     .into();
@@ -276,7 +436,7 @@ impl TokenCache {
         &self,
         key: &RegistrationKey,
     ) -> Result<Option<ClientRegistration>, Error> {
-        load(&self.registration_path(key), ClientRegistration::from_json)
+        self.load(&self.registration_path(key), ClientRegistration::from_json)
     }
 
     /// Writes the registration of `key`.
@@ -288,7 +448,7 @@ impl TokenCache {
         key: &RegistrationKey,
         registration: &ClientRegistration,
     ) -> Result<(), Error> {
-        store(&self.registration_path(key), &registration.to_json())
+        self.store(&self.registration_path(key), &registration.to_json())
     }
 
     /// Reads the role credentials of `key`; `None` when there is no file.
@@ -296,7 +456,7 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`].
     pub fn load_role_credentials(&self, key: &RoleKey) -> Result<Option<RoleCredentials>, Error> {
-        load(&self.role_credentials_path(key), RoleCredentials::from_json)
+        self.load(&self.role_credentials_path(key), RoleCredentials::from_json)
     }
 
     /// Writes the role credentials of `key`.
@@ -308,7 +468,7 @@ impl TokenCache {
         key: &RoleKey,
         credentials: &RoleCredentials,
     ) -> Result<(), Error> {
-        store(&self.role_credentials_path(key), &credentials.to_json())
+        self.store(&self.role_credentials_path(key), &credentials.to_json())
     }
 
     /// Deletes the role credentials of `key`; returns whether there were any.
@@ -316,7 +476,7 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`].
     pub fn remove_role_credentials(&self, key: &RoleKey) -> Result<bool, Error> {
-        remove(&self.role_credentials_path(key))
+        self.remove(&self.role_credentials_path(key))
     }
 
     /// Deletes every role-credential file with `"ProviderType": "sso"` and leaves the rest
@@ -327,13 +487,14 @@ impl TokenCache {
     /// [`ErrorKind::Io`].
     pub fn remove_sso_role_credentials(&self) -> Result<Vec<PathBuf>, Error> {
         let mut removed = Vec::new();
-        for path in json_files(&self.cli_dir)? {
-            let Ok(text) = std::fs::read_to_string(&path) else {
+        for path in self.json_files(&self.cli_dir)? {
+            let Ok(Some(bytes)) = self.read(&path) else {
                 continue;
             };
+            let text = String::from_utf8_lossy(&bytes);
             let is_sso = serde_json::from_str::<serde_json::Value>(&text)
                 .is_ok_and(|v| v.get("ProviderType").and_then(|p| p.as_str()) == Some("sso"));
-            if is_sso && remove(&path)? {
+            if is_sso && self.remove(&path)? {
                 removed.push(path);
             }
         }
@@ -364,7 +525,12 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`].
     pub fn clear_login_failure(&self, key: &TokenKey) -> Result<(), Error> {
-        remove(&self.login_failure_path(key)).map(|_| ())
+        // A record of the lock folder: a file whatever the storage (it holds no secret).
+        match std::fs::remove_file(self.login_failure_path(key)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io("delete", &self.login_failure_path(key), e)),
+        }
     }
 
     fn login_failure_path(&self, key: &TokenKey) -> PathBuf {
@@ -418,36 +584,6 @@ impl TokenCache {
 
 fn parse_utf8(bytes: &[u8]) -> Result<&str, String> {
     std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: byte {}", e.valid_up_to()))
-}
-
-fn load<T>(path: &Path, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, Error> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io("read", path, e)),
-    };
-    parse_utf8(&bytes)
-        .and_then(parse)
-        .map(Some)
-        .map_err(|reason| {
-            ErrorKind::Corrupt {
-                path: path.to_owned(),
-                reason,
-            }
-            .into()
-        })
-}
-
-fn store(path: &Path, json: &str) -> Result<(), Error> {
-    write_atomic(path, json.as_bytes(), 0o600).map_err(|e| io("write", path, e))
-}
-
-fn remove(path: &Path) -> Result<bool, Error> {
-    match std::fs::remove_file(path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(io("delete", path, e)),
-    }
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {

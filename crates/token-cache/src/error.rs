@@ -47,6 +47,19 @@ pub enum ErrorKind {
         /// What is wrong (never the file's contents, which may hold secrets).
         reason: String,
     },
+    /// The OS keyring (`storage = "keyring"`) cannot be reached, is locked, or refused.
+    #[error(
+        "cannot {action} {item} in {}: {reason}; start and unlock the keyring of this session (on Linux a Secret Service such as gnome-keyring-daemon or KeePassXC, reached over D-Bus), or set storage = \"file\" in aws-sso-rs's settings (config.toml)",
+        crate::keyring::KEYRING_BACKEND
+    )]
+    Keyring {
+        /// What was being done (`read`, `write`, `delete`).
+        action: &'static str,
+        /// The item (`aws-sso-rs/sso-cache/<hash>.json`).
+        item: String,
+        /// What failed.
+        reason: String,
+    },
     /// Another process held a lock for too long.
     #[error(
         "gave up after {}s waiting for {}, held by another aws-sso-rs process; if none is running, delete that file",

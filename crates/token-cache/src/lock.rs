@@ -23,6 +23,8 @@ pub enum LockKey<'a> {
     Role(&'a RoleKey),
     /// Assuming one role (one link of a `source_profile` chain).
     AssumedRole(&'a AssumedRoleKey),
+    /// Changing the index of the keyring's items.
+    KeyringIndex,
 }
 
 impl LockKey<'_> {
@@ -32,6 +34,7 @@ impl LockKey<'_> {
             Self::Login(k) => format!("login-{}.lock", k.hash()),
             Self::Role(k) => format!("role-{}.lock", k.hash()),
             Self::AssumedRole(k) => format!("assume-{}.lock", k.hash()),
+            Self::KeyringIndex => "keyring-index.lock".to_owned(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub fn run(settings: &DoctorSettings, world: &World, out: &mut dyn Write) -> Res
         tool_cache_dir: settings.files.tool_cache_dir.clone(),
         runtime_dir: settings.runtime_dir.clone(),
         home: settings.home.clone(),
+        settings_file: settings.files.settings_file.clone(),
         clock: world.clock.clone(),
         binary: "aws-sso-rs".to_owned(),
     };

@@ -118,6 +118,11 @@ pub fn run(
             for line in table.lines() {
                 writeln!(out, "{}", line.trim_end())?;
             }
+            writeln!(
+                out,
+                "\nSecrets are kept in {}.",
+                settings.files.cache().describe_storage()
+            )?;
         }
     }
     Ok(())

@@ -6,7 +6,26 @@ use std::path::Path;
 use super::{Area, Check, Examination};
 
 pub(super) fn checks(exam: &Examination<'_>) -> Vec<Check> {
-    let mut checks = Vec::new();
+    let mut checks = vec![match exam.cache.check_storage() {
+        Ok(()) => Check::pass(
+            Area::Files,
+            "storage",
+            format!(
+                "secrets are kept in {}; settings: {}",
+                exam.cache.describe_storage(),
+                exam.settings_file.display()
+            ),
+        ),
+        Err(e) => Check::fail(
+            Area::Files,
+            "storage",
+            e.to_string(),
+            format!(
+                "start and unlock the keyring of this session, or set storage = \"file\" in {}",
+                exam.settings_file.display()
+            ),
+        ),
+    }];
     let folders = [
         (exam.cache.sso_dir(), true, "the sign-in cache"),
         (exam.cache.cli_dir(), true, "the role credential cache"),

@@ -1,0 +1,292 @@
+//! `storage = "keyring"`: every secret of the caches in the OS keyring (a real Secret Service
+//! here: a D-Bus session bus of its own and gnome-keyring-daemon), nothing secret under the
+//! home folder, every command working as with files.
+
+use std::process::Stdio;
+
+use aws_sso_e2e::keyring::{SecretService, available, files_holding};
+use aws_sso_mock::Scenario;
+
+use crate::{World, stderr, stdout, world};
+
+/// Runs `args` on the keyring's bus.
+fn run(w: &World, keyring: &SecretService, args: &[&str]) -> std::process::Output {
+    w.cmd(args)
+        .envs(keyring.env())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// A signed-in world whose settings keep secrets in the keyring.
+fn keyring_world() -> (World, SecretService) {
+    let keyring = SecretService::start();
+    let w = world(Scenario::default());
+    let settings = w.path().join(".config/aws-sso-rs");
+    std::fs::create_dir_all(&settings).expect("mkdir");
+    std::fs::write(
+        settings.join("config.toml"),
+        "# secrets in the OS keyring\nstorage = \"keyring\"\n",
+    )
+    .expect("settings");
+    (w, keyring)
+}
+
+/// The item names the keyring index lists.
+fn index(w: &World) -> Vec<String> {
+    let text = std::fs::read_to_string(
+        w.path()
+            .join(".aws/sso/aws-sso-rs-locks/keyring-index.json"),
+    )
+    .unwrap_or_else(|_| "[]".to_owned());
+    serde_json::from_str(&text).expect("a list")
+}
+
+/// The secrets an item's JSON holds.
+fn secrets_of(json: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    let mut found = Vec::new();
+    for key in ["accessToken", "refreshToken", "clientSecret"] {
+        if let Some(v) = value[key].as_str() {
+            found.push(v.to_owned());
+        }
+    }
+    for key in [
+        "secretAccessKey",
+        "sessionToken",
+        "SecretAccessKey",
+        "SessionToken",
+    ] {
+        for holder in [&value["roleCredentials"], &value["Credentials"], &value] {
+            if let Some(v) = holder[key].as_str() {
+                found.push(v.to_owned());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let (w, keyring) = keyring_world();
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names = index(&w);
+    let token_file = w.token_file("my-sso");
+    let token_name = format!(
+        "sso-cache/{}",
+        token_file.file_name().expect("name").to_string_lossy()
+    );
+    assert!(names.contains(&token_name), "{names:?}");
+    assert!(!token_file.exists(), "no token file under the home folder");
+    let token = keyring
+        .item(&token_name)
+        .expect("the token is in the keyring");
+    let mut secrets = secrets_of(&token);
+    for name in names.iter().filter(|n| **n != token_name) {
+        secrets.extend(secrets_of(
+            &keyring.item(name).expect("each listed item is there"),
+        ));
+    }
+    assert!(
+        secrets.len() >= 3,
+        "a token, a refresh token, a client secret: {}",
+        secrets.len()
+    );
+
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    secrets.push(doc["SecretAccessKey"].as_str().expect("key").to_owned());
+    secrets.push(doc["SessionToken"].as_str().expect("token").to_owned());
+    assert!(
+        index(&w).iter().any(|n| n.starts_with("cli-cache/")),
+        "the role credentials are an item too"
+    );
+    // A second call is answered from the keyring: no new request.
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(w.mock.count("GetRoleCredentials"), 1);
+
+    for args in [
+        &[
+            "exec",
+            "--profile",
+            "dev-account-ro",
+            "--",
+            "sh",
+            "-c",
+            "test -n \"$AWS_SESSION_TOKEN\"",
+        ][..],
+        &["export", "--profile", "dev-account-ro"][..],
+        &["whoami", "--profile", "dev-account-ro"][..],
+        &["console", "--profile", "dev-account-ro", "--print"][..],
+        &["status"][..],
+    ] {
+        let out = run(&w, &keyring, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    for secret in &secrets {
+        let found = files_holding(w.path(), secret);
+        assert!(found.is_empty(), "a secret is in {found:?}");
+    }
+    // status and doctor say where the secrets are.
+    let out = run(&w, &keyring, &["status"]);
+    assert!(
+        stdout(&out).contains(
+            "Secrets are kept in the OS keyring, the Secret Service (D-Bus), service aws-sso-rs"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&w, &keyring, &["doctor", "--offline", "--output", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let storage = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["subject"] == "storage")
+        .expect("a storage check")
+        .clone();
+    assert_eq!(storage["status"], "pass", "{storage}");
+
+    // logout removes the items, and the index says so.
+    let out = run(&w, &keyring, &["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(keyring.item(&token_name), None, "the token item is gone");
+    // What is left is the client registration, which logout leaves as the AWS CLI does (it
+    // is no sign-in): no token, no role credentials.
+    for name in index(&w) {
+        let item = keyring.item(&name).expect("listed items are there");
+        assert!(
+            name.starts_with("sso-cache/")
+                && item.contains("clientId")
+                && !item.contains("accessToken"),
+            "{name} is left"
+        );
+    }
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert_eq!(out.status.code(), Some(7), "signed out: {}", stderr(&out));
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn twenty_callers_make_one_call_through_the_keyring() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let (w, keyring) = keyring_world();
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            w.cmd(&["credential-process", "--profile", "dev-account-ro"])
+                .envs(keyring.env())
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn")
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().expect("ends");
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("AccessKeyId"));
+    }
+    assert_eq!(
+        w.mock.count("GetRoleCredentials"),
+        1,
+        "one fetch for twenty callers"
+    );
+}
+
+#[test]
+fn with_no_keyring_to_reach_the_error_names_it_and_nothing_falls_back_to_a_file() {
+    let w = world(Scenario::default());
+    let settings = w.path().join(".config/aws-sso-rs");
+    std::fs::create_dir_all(&settings).expect("mkdir");
+    std::fs::write(settings.join("config.toml"), "storage = \"keyring\"\n").expect("settings");
+    let out = w
+        .cmd(&["login", "--profile", "dev-account-ro", "--use-device-code"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", w.path().join("no-bus").display()),
+        )
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("in the Secret Service (D-Bus)")
+            && err.contains("start and unlock the keyring of this session")
+            && err.contains("storage = \"file\""),
+        "{err}"
+    );
+    // doctor names it too.
+    let out = w
+        .cmd(&["doctor", "--offline", "--output", "json"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", w.path().join("no-bus").display()),
+        )
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let storage = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["subject"] == "storage")
+        .expect("a storage check")
+        .clone();
+    assert_eq!(storage["status"], "fail", "{storage}");
+    let cache = w.path().join(".aws/sso/cache");
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(files.is_empty(), "no plaintext fallback: {files:?}");
+
+    // A settings file that is not valid names its line.
+    std::fs::write(
+        settings.join("config.toml"),
+        "# mine\nstorage = \"vault\"\n",
+    )
+    .expect("settings");
+    let out = w.run(&["status"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("config.toml line 2:"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,158 @@
+//! A real Secret Service for the keyring tests: a D-Bus session bus of its own and
+//! `gnome-keyring-daemon`, headless, its login keyring made and unlocked with a password
+//! given on stdin (an empty one would make it ask through a prompt window).
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A session bus with a Secret Service on it; both stop when dropped.
+pub struct SecretService {
+    bus: Child,
+    keyring: Child,
+    address: String,
+    _data: tempfile::TempDir,
+}
+
+/// Whether this machine has what [`SecretService::start`] runs.
+pub fn available() -> bool {
+    [
+        "dbus-daemon",
+        "gnome-keyring-daemon",
+        "secret-tool",
+        "dbus-send",
+    ]
+    .iter()
+    .all(|p| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {p}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+impl SecretService {
+    /// Starts a bus and a Secret Service on it, its keyrings outside any test home.
+    pub fn start() -> Self {
+        let data = tempfile::tempdir().expect("keyring folder");
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!(
+                "--address=unix:path={}",
+                data.path().join("bus").display()
+            ))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon starts");
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().expect("stdout"))
+            .read_line(&mut address)
+            .expect("the bus address");
+        let address = address.trim().to_owned();
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", data.path())
+            .env("XDG_DATA_HOME", data.path().join("data"))
+            .env("XDG_RUNTIME_DIR", data.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon starts");
+        {
+            let mut stdin = keyring.stdin.take().expect("stdin");
+            stdin.write_all(b"test-keyring-password").expect("password");
+        }
+        let service = Self {
+            bus,
+            keyring,
+            address,
+            _data: data,
+        };
+        service.wait_until_ready();
+        service
+    }
+
+    fn wait_until_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let ready = self
+                .secret_tool(&["store", "--label=probe", "probe", "ready"], Some("x"))
+                .status
+                .success();
+            if ready {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the Secret Service did not start within 20 s");
+    }
+
+    /// The variable that points a program at this bus.
+    pub fn env(&self) -> [(&'static str, &str); 1] {
+        [("DBUS_SESSION_BUS_ADDRESS", self.address.as_str())]
+    }
+
+    /// `secret-tool ARGS` on this bus, `input` on its stdin.
+    pub fn secret_tool(&self, args: &[&str], input: Option<&str>) -> std::process::Output {
+        let mut child = Command::new("secret-tool")
+            .args(args)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("secret-tool runs");
+        {
+            let mut stdin = child.stdin.take().expect("stdin");
+            if let Some(input) = input {
+                stdin.write_all(input.as_bytes()).expect("input");
+            }
+        }
+        child.wait_with_output().expect("secret-tool ends")
+    }
+
+    /// The secret of the item `aws-sso-rs`/`name`, if there is one.
+    pub fn item(&self, name: &str) -> Option<String> {
+        let out = self.secret_tool(&["lookup", "service", "aws-sso-rs", "username", name], None);
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        let _ = self.keyring.kill();
+        let _ = self.keyring.wait();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+/// Every file under `root` whose bytes hold `secret`.
+pub fn files_holding(root: &Path, secret: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .is_ok_and(|b| String::from_utf8_lossy(&b).contains(secret))
+            {
+                found.push(path.display().to_string());
+            }
+        }
+    }
+    found
+}
