@@ -290,3 +290,110 @@ fn with_no_keyring_to_reach_the_error_names_it_and_nothing_falls_back_to_a_file(
         stderr(&out)
     );
 }
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_file() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let keyring = SecretService::start();
+    let w = world(Scenario::default());
+    // Signed in with files, as by default.
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json_files = |dir: &str| -> Vec<String> {
+        std::fs::read_dir(w.path().join(dir))
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".json"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let before = json_files(".aws/sso/cache").len() + json_files(".aws/cli/cache").len();
+    assert!(
+        before >= 3,
+        "a token, a registration, role credentials: {before}"
+    );
+    let settings = w.path().join(".config/aws-sso-rs/config.toml");
+
+    let out = run(&w, &keyring, &["storage", "migrate", "--to", "keyring"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("Moved {before} cache entries from files in"))
+            && stderr(&out).contains("to the OS keyring"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(json_files(".aws/sso/cache").is_empty(), "no file left");
+    assert!(json_files(".aws/cli/cache").is_empty(), "no file left");
+    assert!(
+        std::fs::read_to_string(&settings).is_ok_and(|s| s.contains("storage = \"keyring\"")),
+        "the setting is written"
+    );
+    let (tokens, roles) = (
+        w.mock.count("CreateToken"),
+        w.mock.count("GetRoleCredentials"),
+    );
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        (
+            w.mock.count("CreateToken"),
+            w.mock.count("GetRoleCredentials")
+        ),
+        (tokens, roles),
+        "answered from what moved"
+    );
+
+    // A tool that reads the token file itself gets it, said to be plaintext.
+    let out = run(
+        &w,
+        &keyring,
+        &["token", "export", "--sso-session", "my-sso"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it is in plaintext there now"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(w.token_file("my-sso").is_file());
+
+    // And back.
+    let out = run(&w, &keyring, &["storage", "migrate", "--to", "file"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(index(&w).is_empty(), "no item left: {:?}", index(&w));
+    assert_eq!(
+        json_files(".aws/sso/cache").len() + json_files(".aws/cli/cache").len(),
+        before
+    );
+    assert!(
+        std::fs::read_to_string(&settings).is_ok_and(|s| s.contains("storage = \"file\"")),
+        "the setting is written"
+    );
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(w.mock.count("GetRoleCredentials"), roles);
+}

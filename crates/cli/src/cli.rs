@@ -154,6 +154,12 @@ pub enum Command {
     /// Write profiles into ~/.aws/config: a guided set-up, or one per account and role.
     #[command(subcommand)]
     Configure(ConfigureCommand),
+    /// Where secrets are kept (storage = "file" or "keyring" in aws-sso-rs's config.toml).
+    #[command(subcommand)]
+    Storage(StorageCommand),
+    /// A sign-in's token, for tools that read its file themselves.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Print the man page of the tool or of one command, from these definitions (for
     /// packaging: `cargo xtask dist`).
     #[command(hide = true)]
@@ -205,6 +211,51 @@ pub struct ConsoleArgs {
     /// The browser for --browser-profile (default: the one $BROWSER names).
     #[arg(long, value_enum, requires = "browser_profile")]
     pub browser: Option<BrowserKind>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StorageCommand {
+    /// Move every cached token, client registration and role credential into the storage
+    /// named, remove them from the other, and set storage in aws-sso-rs's config.toml.
+    ///
+    /// Run it when no other aws-sso-rs command is running. Run again after a failure, it goes
+    /// on where it stopped.
+    Migrate(StorageMigrateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StorageMigrateArgs {
+    /// Where secrets go: the OS keyring, or the files where the AWS CLI keeps them.
+    #[arg(long, value_enum)]
+    pub to: StorageKind,
+}
+
+/// The storages of `storage migrate --to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StorageKind {
+    /// Files in ~/.aws/sso/cache and ~/.aws/cli/cache (the AWS CLI's).
+    File,
+    /// The OS keyring.
+    Keyring,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Write a sign-in's token from the keyring to its file in ~/.aws/sso/cache, for a tool
+    /// that reads the file itself (the Session Manager plugin, Terraform's own SSO): it is then
+    /// in plaintext there, until `aws-sso-rs logout`.
+    Export(TokenExportArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("target").args(["profile", "sso_session"]))]
+pub struct TokenExportArgs {
+    /// The profile whose sign-in's token to write (default: as for `login`).
+    #[arg(long, add = profile_candidates())]
+    pub profile: Option<String>,
+    /// The [sso-session] whose token to write.
+    #[arg(long, add = session_candidates())]
+    pub sso_session: Option<String>,
 }
 
 /// The browsers `console --browser-profile` knows how to open a profile of.

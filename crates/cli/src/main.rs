@@ -218,6 +218,8 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             | cli::Command::Pick(_)
             | cli::Command::Prompt(_)
             | cli::Command::Configure(cli::ConfigureCommand::Sso(_))
+            | cli::Command::Storage(_)
+            | cli::Command::Token(_)
     );
     if show && !has_settings {
         return Err(exit::usage(
@@ -345,6 +347,12 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
         cli::Command::Pick(args) => commands::pick::run(args.query.as_deref(), world),
         cli::Command::Prompt(args) => {
             commands::prompt::run(&args.format, world, &mut std::io::stdout().lock())
+        }
+        cli::Command::Storage(cli::StorageCommand::Migrate(args)) => {
+            commands::storage::migrate(&args, &files()?)
+        }
+        cli::Command::Token(cli::TokenCommand::Export(args)) => {
+            commands::storage::export_token(&args, env, &files()?)
         }
         cli::Command::Configure(cli::ConfigureCommand::Sso(args)) => {
             commands::configure_sso::run(&args, world)

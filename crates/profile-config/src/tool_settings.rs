@@ -115,6 +115,50 @@ impl ToolSettings {
     }
 }
 
+impl ToolSettings {
+    /// Sets `storage` in the settings file at `path` (made when missing, with its folder),
+    /// keeping its other lines and comments; written atomically, `0600`.
+    ///
+    /// # Errors
+    /// The file cannot be read or written, or is not valid ([`ErrorKind::ToolSettings`]).
+    pub fn set_storage(path: &Path, storage: Storage) -> Result<(), Error> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => {
+                return Err(ErrorKind::Io {
+                    action: "read",
+                    path: path.to_owned(),
+                    source,
+                }
+                .into());
+            }
+        };
+        // Checked as every command reads it, then edited keeping the rest as it is.
+        Self::parse(&text, path)?;
+        let mut doc: toml_edit::DocumentMut =
+            text.parse()
+                .map_err(|e: toml_edit::TomlError| ErrorKind::ToolSettings {
+                    path: path.to_owned(),
+                    line: 1,
+                    message: e.message().to_owned(),
+                })?;
+        doc["storage"] = toml_edit::value(storage.name());
+        let io = |action, source| ErrorKind::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(folder) = path.parent() {
+            crate::atomic::create_private_dir_all(folder)
+                .map_err(|e| io("create the folder of", e))?;
+        }
+        crate::atomic::write_atomic(path, doc.to_string().as_bytes(), 0o600)
+            .map_err(|e| io("write", e))?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +183,25 @@ mod tests {
             ToolSettings::path(&windows, Platform::Windows)
                 .expect("path")
                 .starts_with(r"C:\Users\u\AppData\Roaming")
+        );
+    }
+
+    #[test]
+    fn setting_the_storage_keeps_the_rest_of_the_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("aws-sso-rs/config.toml");
+        ToolSettings::set_storage(&path, Storage::Keyring).expect("made");
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            "storage = \"keyring\"\n"
+        );
+        std::fs::write(&path, "# mine\nstorage = \"keyring\" # why\n").expect("write");
+        ToolSettings::set_storage(&path, Storage::File).expect("changed");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.starts_with("# mine\nstorage = \"file\""), "{text}");
+        assert_eq!(
+            ToolSettings::parse(&text, &path).expect("valid").storage,
+            Storage::File
         );
     }
 

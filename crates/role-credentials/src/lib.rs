@@ -43,6 +43,9 @@
 //! - [`sign_in_report`]: every sign-in of the config and every cached token, with its state
 //!   (the use case of `aws-sso-rs status`); [`profile_report`]: every profile and how it gets
 //!   credentials (`aws-sso-rs profiles`).
+//! - [`migrate_storage`]: every cache entry moved between the files and the OS keyring
+//!   (`aws-sso-rs storage migrate`); [`export_token`], a sign-in's token written to its file
+//!   for a tool that reads it (`aws-sso-rs token export`).
 //! - [`RecentProfiles`]: the profiles a person used, ranked by frecency for the picker.
 //! - [`doctor`]: why something does not work, every check with a verdict and its fix (the
 //!   config, the environment, each sign-in, the cache folders, `credential_process` programs,
@@ -93,6 +96,7 @@ mod resolver;
 pub mod selection;
 mod serve;
 mod setup;
+mod storage;
 mod sts;
 mod target;
 
@@ -130,5 +134,6 @@ pub use report::{
 pub use resolver::Resolver;
 pub use serve::{ProfileServer, ServeEvents, TokenFile, default_token_file, remove_token_file};
 pub use setup::{Question, Questions, SetupAnswers, SetupError, SetupPlan, SsoSetup};
+pub use storage::{Migration, TokenExport, export_token, migrate_storage};
 pub use sts::{CallerIdentity, caller_identity, federation_token};
 pub use target::{RoleTarget, SessionTarget};

@@ -223,6 +223,56 @@ impl TokenCache {
         Ok(files)
     }
 
+    /// Every cache file's name (its folder's role and its name, as the keyring names it) and
+    /// path, in both folders.
+    fn every_entry(&self) -> Result<Vec<PathBuf>, Error> {
+        let mut all = self.json_files(&self.sso_dir)?;
+        all.extend(self.json_files(&self.cli_dir)?);
+        Ok(all)
+    }
+
+    /// Moves every entry of this cache (tokens, registrations, role credentials, assumed
+    /// roles) to `to` (the same folders in another storage): each is written there and read
+    /// back, then removed here. Returns how many moved.
+    ///
+    /// # Errors
+    /// An entry cannot be read, written or removed: what moved before stays moved, the rest
+    /// stays here (running it again goes on).
+    pub fn move_all_to(&self, to: &TokenCache) -> Result<usize, Error> {
+        let mut moved = 0;
+        for path in self.every_entry()? {
+            let Some(bytes) = self.read(&path)? else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            to.store(&path, &text)?;
+            if to.read(&path)?.as_deref() != Some(bytes.as_slice()) {
+                return Err(io(
+                    "write",
+                    &to.shown(&path),
+                    std::io::Error::other("what was read back differs from what was written"),
+                ));
+            }
+            self.remove(&path)?;
+            moved += 1;
+        }
+        Ok(moved)
+    }
+
+    /// Writes the token of `key` to `to` as well (a tool that reads the file needs it),
+    /// leaving it here.
+    ///
+    /// # Errors
+    /// There is no token, or it cannot be read or written.
+    pub fn copy_token_to(&self, key: &TokenKey, to: &TokenCache) -> Result<Option<PathBuf>, Error> {
+        let path = self.token_path(key);
+        let Some(bytes) = self.read(&path)? else {
+            return Ok(None);
+        };
+        to.store(&path, &String::from_utf8_lossy(&bytes))?;
+        Ok(Some(to.shown(&path)))
+    }
+
     /// Changes the keyring's index under its lock.
     fn change_index(&self, change: impl FnOnce(&mut Vec<String>)) -> Result<(), Error> {
         let _lock = self.lock(LockKey::KeyringIndex)?;

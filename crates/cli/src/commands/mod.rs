@@ -20,4 +20,5 @@ pub mod prompt;
 pub mod serve;
 pub mod shell_init;
 pub mod status;
+pub mod storage;
 pub mod whoami;

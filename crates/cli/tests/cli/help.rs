@@ -58,6 +58,8 @@ fn everyday_commands_help() {
         &["completions"],
         &["pick"],
         &["doctor"],
+        &["storage", "migrate"],
+        &["token", "export"],
     ] {
         let mut args = command.to_vec();
         args.push("--help");

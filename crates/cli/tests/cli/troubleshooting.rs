@@ -1,7 +1,7 @@
 //! docs/troubleshooting.md quotes every user-facing error message in the code: the message
 //! literals of the libraries' error types (`#[error("...")]`, and messages built whole for an
 //! error variant: `SetupError::NoAccess(format!("..."))`) and the command line's own
-//! errors (`bail!`, `anyhow!`, `exit::usage/config/access`). For each, the longest run of fixed
+//! errors (`bail!`, `anyhow!`, `exit::usage/config/access/failure/needs_login`). For each, the longest run of fixed
 //! text (between `{...}` placeholders) must appear on the page, so a message cannot change or
 //! appear without the page following.
 
@@ -136,6 +136,8 @@ fn messages() -> Vec<(PathBuf, String)> {
             "exit::usage(",
             "exit::config(",
             "exit::access(",
+            "exit::failure(",
+            "exit::needs_login(",
             ".context(",
             "with_context(|| ",
         ] {

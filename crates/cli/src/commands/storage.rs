@@ -1,0 +1,67 @@
+//! `aws-sso-rs storage migrate` and `aws-sso-rs token export`:
+//! `aws_sso_role_credentials::migrate_storage` and `export_token`, rendered.
+
+use anyhow::Result;
+use aws_sso_profile_config::{Env, ProfileSet, Storage};
+use aws_sso_role_credentials::selection::{self, Named};
+use aws_sso_role_credentials::{TokenExport, export_token as export, migrate_storage};
+
+use crate::cli::{StorageKind, StorageMigrateArgs, TokenExportArgs};
+use crate::presenter::say;
+use crate::world::Files;
+
+pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
+    let to = match args.to {
+        StorageKind::File => Storage::File,
+        StorageKind::Keyring => Storage::Keyring,
+    };
+    let done = migrate_storage(&files.cache(), to, &files.settings_file)?;
+    say(format_args!(
+        "Moved {} cache entr{} from {} to {}; {} now says storage = \"{}\".",
+        done.moved,
+        if done.moved == 1 { "y" } else { "ies" },
+        done.from,
+        done.to,
+        done.settings_file.display(),
+        to.name()
+    ));
+    if to == Storage::Keyring {
+        say(format_args!(
+            "The AWS CLI and the SDKs no longer find the token themselves: give their profiles \
+             credential_process = aws-sso-rs credential-process --profile NAME."
+        ));
+    }
+    Ok(())
+}
+
+pub fn export_token(args: &TokenExportArgs, env: &dyn Env, files: &Files) -> Result<()> {
+    let set = ProfileSet::load(&files.locations())?;
+    let named = Named {
+        profile: args.profile.as_deref(),
+        sso_session: args.sso_session.as_deref(),
+    };
+    let target = selection::session_target(&set, &files.config_file, named, env)?;
+    let sign_in = &target.sign_in;
+    match export(&files.cache(), &sign_in.session)? {
+        TokenExport::Written(path) => say(format_args!(
+            "Wrote the token of {} to {}: it is in plaintext there now, where every AWS tool \
+             reads it, until it expires or `aws-sso-rs logout` removes it.",
+            sign_in.label(),
+            path.display()
+        )),
+        TokenExport::AlreadyAFile(path) => say(format_args!(
+            "The token of {} is already in {} (storage = \"file\"): every AWS tool reads it \
+             there.",
+            sign_in.label(),
+            path.display()
+        )),
+        TokenExport::NoToken => {
+            return Err(crate::exit::needs_login(format!(
+                "{} has no cached token to write; run: {}",
+                sign_in.label(),
+                sign_in.login_command()
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! The use cases of switching storage (`aws-sso-rs storage migrate`) and of handing a tool
+//! the token file it reads itself (`aws-sso-rs token export`), when secrets live in the OS
+//! keyring.
+
+use std::path::{Path, PathBuf};
+
+use aws_sso_profile_config::{SsoSession, Storage, ToolSettings};
+use aws_sso_token_cache::{TokenCache, TokenKey};
+
+use crate::error::Error;
+
+/// What [`migrate_storage`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// How many cache entries moved.
+    pub moved: usize,
+    /// Where they were, in a person's words.
+    pub from: String,
+    /// Where they are now.
+    pub to: String,
+    /// The settings file that now says `storage = "<to>"`.
+    pub settings_file: PathBuf,
+}
+
+/// Moves every cache entry (tokens, client registrations, role credentials, assumed roles)
+/// of `cache`'s folders from the other storage into `to`, each written, read back, then
+/// removed from where it was; then sets `storage` in the settings file at `settings_file`.
+/// Run again after a failure, it goes on where it stopped.
+///
+/// # Errors
+/// `to` cannot be reached (a keyring that does not answer: nothing moves), an entry cannot be
+/// read, written or removed, or the settings file cannot be written.
+pub fn migrate_storage(
+    cache: &TokenCache,
+    to: Storage,
+    settings_file: &Path,
+) -> Result<Migration, Error> {
+    let from = match to {
+        Storage::File => Storage::Keyring,
+        Storage::Keyring => Storage::File,
+    };
+    let source = cache.clone().with_storage(from);
+    let destination = cache.clone().with_storage(to);
+    destination.check_storage()?;
+    // The keyring is read only when there is something to read: its index.
+    let moved = source.move_all_to(&destination)?;
+    ToolSettings::set_storage(settings_file, to)?;
+    Ok(Migration {
+        moved,
+        from: source.describe_storage(),
+        to: destination.describe_storage(),
+        settings_file: settings_file.to_owned(),
+    })
+}
+
+/// What [`export_token`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenExport {
+    /// The storage is the files: the token is already where every tool reads it.
+    AlreadyAFile(PathBuf),
+    /// The token was written to this file (plaintext, `0600`), where every tool reads it.
+    Written(PathBuf),
+    /// There is no token to write: sign in first.
+    NoToken,
+}
+
+/// Writes the token of `session` from `cache`'s keyring to its botocore cache file, for a
+/// tool that reads the file itself (the Session Manager plugin, Terraform's own SSO).
+///
+/// # Errors
+/// The keyring or the file cannot be read or written.
+pub fn export_token(cache: &TokenCache, session: &SsoSession) -> Result<TokenExport, Error> {
+    let key = TokenKey::for_session(session);
+    let files = cache.clone().with_storage(Storage::File);
+    if cache.keyring().is_none() {
+        return Ok(match cache.load_token(&key)? {
+            Some(_) => TokenExport::AlreadyAFile(cache.token_path(&key)),
+            None => TokenExport::NoToken,
+        });
+    }
+    Ok(match cache.copy_token_to(&key, &files)? {
+        Some(path) => TokenExport::Written(path),
+        None => TokenExport::NoToken,
+    })
+}
