@@ -345,6 +345,13 @@ pub enum ConfigureCommand {
     /// are marked with a comment; everything else in the file stays byte for byte. A second
     /// run with nothing changed writes nothing.
     Populate(PopulateArgs),
+    /// Write, for each profile, a profile NAME-process whose credentials come from
+    /// `aws-sso-rs credential-process --profile NAME`: how the AWS CLI and the SDKs get
+    /// credentials when aws-sso-rs keeps its secrets in the OS keyring.
+    ///
+    /// Each is marked with a comment, so a second run updates only those; the rest of the
+    /// file stays as it is. aws-sso-rs must be on the PATH of the tools that read them.
+    CredentialProcess(ConfigureProcessArgs),
 }
 
 #[derive(Debug, Args)]
@@ -388,6 +395,17 @@ pub struct ConfigureSsoArgs {
     /// Sign in again even if a valid token is cached.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigureProcessArgs {
+    /// The profiles to write one for (default: every profile that signs in with IAM Identity
+    /// Center, or assumes a role on such a sign-in).
+    #[arg(long, add = profile_candidates())]
+    pub profile: Vec<String>,
+    /// What the new profiles' names add to the profile's name.
+    #[arg(long, default_value = "-process")]
+    pub suffix: String,
 }
 
 /// The default `configure populate --template`.

@@ -219,6 +219,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             | cli::Command::Prompt(_)
             | cli::Command::Configure(cli::ConfigureCommand::Sso(_))
             | cli::Command::Storage(_)
+            | cli::Command::Configure(cli::ConfigureCommand::CredentialProcess(_))
             | cli::Command::Token(_)
     );
     if show && !has_settings {
@@ -347,6 +348,9 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
         cli::Command::Pick(args) => commands::pick::run(args.query.as_deref(), world),
         cli::Command::Prompt(args) => {
             commands::prompt::run(&args.format, world, &mut std::io::stdout().lock())
+        }
+        cli::Command::Configure(cli::ConfigureCommand::CredentialProcess(args)) => {
+            commands::storage::process_profiles(&args, &files()?)
         }
         cli::Command::Storage(cli::StorageCommand::Migrate(args)) => {
             commands::storage::migrate(&args, &files()?)

@@ -71,6 +71,7 @@ mod keys;
 mod location;
 mod parse;
 mod populate;
+mod process_profiles;
 mod profile;
 mod sso;
 mod start_url;
@@ -95,6 +96,7 @@ pub use location::{FileLocations, Platform, expand_tilde, home_dir};
 pub use populate::{
     Assignment, Covered, GENERATED_MARKER, PopulateOptions, PopulatePlan, populate, profile_name,
 };
+pub use process_profiles::{PROCESS_MARKER, ProcessProfiles, write_process_profiles};
 pub use profile::{FileKind, Location, ProfileSet, Property, Section, Source, Warning};
 pub use sso::{
     ConfiguredSession, DEFAULT_SCOPE, ProfileSource, SelectedProfile, SessionList, SsoProfile,

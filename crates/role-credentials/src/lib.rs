@@ -134,6 +134,8 @@ pub use report::{
 pub use resolver::Resolver;
 pub use serve::{ProfileServer, ServeEvents, TokenFile, default_token_file, remove_token_file};
 pub use setup::{Question, Questions, SetupAnswers, SetupError, SetupPlan, SsoSetup};
-pub use storage::{Migration, TokenExport, export_token, migrate_storage};
+pub use storage::{
+    Migration, TokenExport, export_token, migrate_storage, write_credential_process_profiles,
+};
 pub use sts::{CallerIdentity, caller_identity, federation_token};
 pub use target::{RoleTarget, SessionTarget};

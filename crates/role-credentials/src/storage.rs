@@ -4,7 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_sso_profile_config::{SsoSession, Storage, ToolSettings};
+use aws_sso_profile_config::{
+    ConfigDocument, FileKind, ProcessProfiles, SsoSession, Storage, ToolSettings,
+    write_process_profiles,
+};
 use aws_sso_token_cache::{TokenCache, TokenKey};
 
 use crate::error::Error;
@@ -82,4 +85,59 @@ pub fn export_token(cache: &TokenCache, session: &SsoSession) -> Result<TokenExp
         Some(path) => TokenExport::Written(path),
         None => TokenExport::NoToken,
     })
+}
+
+/// Writes into the config file at `config`, for each profile of `names` (every profile that
+/// signs in with IAM Identity Center or assumes a role on such a sign-in, when `names` is
+/// empty), a profile `NAME{suffix}` whose credentials come from
+/// `aws-sso-rs credential-process --profile NAME`, for the AWS CLI and the SDKs when the
+/// secrets are in the keyring (`aws-sso-rs configure credential-process`). The rest of the
+/// file stays as it is.
+///
+/// # Errors
+/// The config cannot be read or written, names a profile it lacks, or holds a profile of a
+/// new name the user wrote.
+pub fn write_credential_process_profiles(
+    config: &Path,
+    cache: &TokenCache,
+    names: &[String],
+    suffix: &str,
+) -> Result<ProcessProfiles, Error> {
+    let mut doc = ConfigDocument::load(config, FileKind::Config)?;
+    let set = doc.profile_set()?;
+    let sources: Vec<String> = if names.is_empty() {
+        let report = crate::report::profile_report(&set, cache, time::OffsetDateTime::UNIX_EPOCH);
+        report
+            .profiles
+            .iter()
+            .filter(|p| {
+                matches!(
+                    p.access,
+                    crate::report::ProfileAccess::Sso { .. }
+                        | crate::report::ProfileAccess::Chain { sso: Some(_), .. }
+                )
+            })
+            .map(|p| p.name.clone())
+            .collect()
+    } else {
+        for name in names {
+            set.require_profile(name)?;
+        }
+        names.to_vec()
+    };
+    let sources: Vec<(String, Option<String>)> = sources
+        .into_iter()
+        .map(|name| {
+            let region = set
+                .profile(&name)
+                .and_then(|p| p.get("region"))
+                .map(str::to_owned);
+            (name, region)
+        })
+        .collect();
+    let done = write_process_profiles(&mut doc, &sources, suffix, "aws-sso-rs")?;
+    if !(done.added.is_empty() && done.updated.is_empty()) {
+        doc.save()?;
+    }
+    Ok(done)
 }

@@ -6,7 +6,7 @@ use aws_sso_profile_config::{Env, ProfileSet, Storage};
 use aws_sso_role_credentials::selection::{self, Named};
 use aws_sso_role_credentials::{TokenExport, export_token as export, migrate_storage};
 
-use crate::cli::{StorageKind, StorageMigrateArgs, TokenExportArgs};
+use crate::cli::{ConfigureProcessArgs, StorageKind, StorageMigrateArgs, TokenExportArgs};
 use crate::presenter::say;
 use crate::world::Files;
 
@@ -62,6 +62,50 @@ pub fn export_token(args: &TokenExportArgs, env: &dyn Env, files: &Files) -> Res
                 sign_in.login_command()
             )));
         }
+    }
+    Ok(())
+}
+
+pub fn process_profiles(args: &ConfigureProcessArgs, files: &Files) -> Result<()> {
+    let done = aws_sso_role_credentials::write_credential_process_profiles(
+        &files.config_file,
+        &files.cache(),
+        &args.profile,
+        &args.suffix,
+    )
+    .map_err(|e| match e.kind() {
+        aws_sso_role_credentials::ErrorKind::Config(c)
+            if matches!(
+                c.kind(),
+                aws_sso_profile_config::ErrorKind::InvalidEdit { .. }
+            ) =>
+        {
+            crate::exit::usage(e.to_string())
+        }
+        _ => e.into(),
+    })?;
+    let list = |names: &[String]| names.join(", ");
+    if !done.added.is_empty() {
+        say(format_args!(
+            "Added to {}: {} (credential_process = aws-sso-rs credential-process --profile ...).",
+            files.config_file.display(),
+            list(&done.added)
+        ));
+    }
+    if !done.updated.is_empty() {
+        say(format_args!("Updated: {}.", list(&done.updated)));
+    }
+    if !done.unchanged.is_empty() {
+        say(format_args!(
+            "Already as they should be: {}.",
+            list(&done.unchanged)
+        ));
+    }
+    if done.added.is_empty() && done.updated.is_empty() && done.unchanged.is_empty() {
+        say(format_args!(
+            "No profile of {} signs in with IAM Identity Center: nothing to write.",
+            files.config_file.display()
+        ));
     }
     Ok(())
 }

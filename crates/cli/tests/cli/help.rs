@@ -52,6 +52,7 @@ fn everyday_commands_help() {
         &["console"],
         &["configure", "sso"],
         &["configure", "populate"],
+        &["configure", "credential-process"],
         &["export"],
         &["prompt"],
         &["shell-init"],
