@@ -11,6 +11,9 @@
 //!    the example config and the 10,000-profile one, alternating as for `prompt`; and a
 //!    cached profile that assumes a role through `source_profile` against the cached IAM
 //!    Identity Center profile it stands on.
+//!    Then the cached `credential-process` with `storage = "keyring"` (gnome-keyring-daemon on
+//!    a D-Bus session bus of its own) beside the same with files (`--keyring` alone; target:
+//!    the keyring within 10 ms).
 //! 4. `prompt` against `cat` of the config file.
 //! 5. `configure populate` at scale against a throttled mock, against the throttle's bound.
 //! 6. `aws-sso-rs serve`, warm: requests per second and latency with 16 keep-alive
@@ -414,6 +417,163 @@ fn start_mock(scenario: Option<&Path>) -> Result<(std::process::Child, Vec<(Stri
         }
     }
     Ok((mock, env))
+}
+
+/// A D-Bus session bus of its own with gnome-keyring-daemon on it, its login keyring made and
+/// unlocked headless (a password on stdin): the Secret Service of the keyring benchmark.
+struct SecretService {
+    bus: std::process::Child,
+    keyring: std::process::Child,
+    address: String,
+    _data: tempfile::TempDir,
+}
+
+impl SecretService {
+    fn start() -> Result<Self> {
+        let data = tempfile::tempdir()?;
+        let mut bus = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .arg(format!(
+                "--address=unix:path={}",
+                data.path().join("bus").display()
+            ))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("dbus-daemon (Debian's dbus-daemon) must be installed")?;
+        let mut address = String::new();
+        BufReader::new(bus.stdout.take().context("bus stdout")?).read_line(&mut address)?;
+        let address = address.trim().to_owned();
+        let mut keyring = Command::new("gnome-keyring-daemon")
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .env("DBUS_SESSION_BUS_ADDRESS", &address)
+            .env("HOME", data.path())
+            .env("XDG_DATA_HOME", data.path().join("data"))
+            .env("XDG_RUNTIME_DIR", data.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("gnome-keyring-daemon (Debian's gnome-keyring) must be installed")?;
+        std::io::Write::write_all(
+            &mut keyring.stdin.take().context("keyring stdin")?,
+            b"bench-keyring-password",
+        )?;
+        // Ready when the bus names the Secret Service.
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let owned = Command::new("dbus-send")
+                .args([
+                    "--session",
+                    "--print-reply",
+                    "--dest=org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus.NameHasOwner",
+                    "string:org.freedesktop.secrets",
+                ])
+                .env("DBUS_SESSION_BUS_ADDRESS", &address)
+                .output()?;
+            if String::from_utf8_lossy(&owned.stdout).contains("boolean true") {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                bail!("the Secret Service did not start within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(Self {
+            bus,
+            keyring,
+            address,
+            _data: data,
+        })
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        let _ = self.keyring.kill();
+        let _ = self.keyring.wait();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
+
+/// The cached `credential-process` with `storage = "keyring"` (the role credentials read from
+/// the Secret Service over D-Bus) beside the same with files. Target: the keyring's median
+/// within 10 ms.
+fn keyring_against_files(report: &mut Report) -> Result<()> {
+    const RUNS: usize = 200;
+    const TARGET_MS: f64 = 10.0;
+    // gnome-keyring and the D-Bus tools, as the tests install them.
+    crate::browsers::ensure()?;
+    let aws_sso_rs = installed_binary();
+    let rs = aws_sso_rs.to_str().context("utf-8 path")?;
+    let (mut mock, env) = start_mock(None)?;
+    let service = SecretService::start()?;
+    let mut figures = Vec::new();
+    for storage in ["file", "keyring"] {
+        let home = tempfile::tempdir()?;
+        std::fs::create_dir_all(home.path().join(".aws"))?;
+        std::fs::write(home.path().join(".aws/config"), CONFIG)?;
+        let settings = home.path().join(".config/aws-sso-rs");
+        std::fs::create_dir_all(&settings)?;
+        std::fs::write(
+            settings.join("config.toml"),
+            format!("storage = \"{storage}\"\n"),
+        )?;
+        let mut env = env.clone();
+        env.push(("HOME".into(), home.path().display().to_string()));
+        env.push(("DBUS_SESSION_BUS_ADDRESS".into(), service.address.clone()));
+        for args in [
+            &[
+                "login",
+                "--profile",
+                "dev-account-ro",
+                "--use-device-code",
+                "--no-browser",
+            ][..],
+            &["credential-process", "--profile", "dev-account-ro"][..],
+        ] {
+            let status = Command::new(&aws_sso_rs)
+                .args(args)
+                .env_clear()
+                .envs(env.iter().map(|(k, v)| (k, v)))
+                .stdout(Stdio::null())
+                .status()?;
+            if !status.success() {
+                bail!("aws-sso-rs {args:?} ({storage}) failed");
+            }
+        }
+        let cached = [rs, "credential-process", "--profile", "dev-account-ro"];
+        figures.push((storage, measure_in_child(RUNS, &cached, &env)?));
+    }
+    let _ = mock.kill();
+    let _ = mock.wait();
+    drop(service);
+    let (file, keyring) = (&figures[0].1, &figures[1].1);
+    let verdict = if keyring.median <= TARGET_MS {
+        "met"
+    } else {
+        "NOT met"
+    };
+    println!(
+        "\ncached credential-process, {RUNS} runs each: files {:.2} ms median (p90 {:.2}), keyring {:.2} ms median (p90 {:.2}); target keyring <= {TARGET_MS} ms: {verdict}",
+        file.median, file.p90, keyring.median, keyring.p90
+    );
+    report.line("## Secrets in the OS keyring");
+    report.line("");
+    report.line(format!(
+        "The cached `credential-process --profile dev-account-ro`, {RUNS} runs each, with `storage = \"file\"` and with `storage = \"keyring\"` (the role credentials read from gnome-keyring-daemon over a D-Bus session bus of the benchmark's own): files {:.2} ms median (p90 {:.2}, peak RSS {:.1} MiB), keyring {:.2} ms median (p90 {:.2}, peak RSS {:.1} MiB). Target: the keyring within {TARGET_MS} ms: {verdict}.",
+        file.median,
+        file.p90,
+        file.rss_kib as f64 / 1024.0,
+        keyring.median,
+        keyring.p90,
+        keyring.rss_kib as f64 / 1024.0,
+    ));
+    report.line("");
+    Ok(())
 }
 
 /// Populate at scale: 1,000 accounts x 3 roles, 20 ms per call, `ListAccountRoles` (and
@@ -851,6 +1011,10 @@ pub fn run(args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--process") {
         return whole_process(&root, &mut report);
     }
+    if args.iter().any(|a| a == "--keyring") {
+        build_release(&root)?;
+        return keyring_against_files(&mut report);
+    }
     println!(
         "profile-config: parse a config and resolve one profile (target: 10,000 profiles < 10 ms)"
     );
@@ -860,6 +1024,7 @@ pub fn run(args: &[String]) -> Result<()> {
     );
     let mock = cargo_bench("aws-sso-mock-endpoint", "throughput")?;
     whole_process(&root, &mut report)?;
+    keyring_against_files(&mut report)?;
     prompt_against_cat(&mut report)?;
     serve_throughput(&mut report)?;
     serve_soak(&root, &mut report)?;
