@@ -5,6 +5,41 @@
 use std::process::Stdio;
 
 use aws_sso_e2e::keyring::{SecretService, available, files_holding};
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn a_keyring_nobody_unlocked_is_an_error_and_nothing_falls_back_to_a_file() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let keyring = SecretService::start_locked();
+    let w = world(Scenario::default());
+    let settings = w.path().join(".config/aws-sso-rs");
+    std::fs::create_dir_all(&settings).expect("mkdir");
+    std::fs::write(settings.join("config.toml"), "storage = \"keyring\"\n").expect("settings");
+    let started = std::time::Instant::now();
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "no wait for a prompt nobody can answer"
+    );
+    assert!(
+        stderr(&out).contains("in the Secret Service (D-Bus): ")
+            && stderr(&out).contains("start and unlock the keyring of this session"),
+        "{}",
+        stderr(&out)
+    );
+    let files: Vec<_> = std::fs::read_dir(w.path().join(".aws/sso/cache"))
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(files.is_empty(), "no plaintext fallback: {files:?}");
+}
 use aws_sso_mock::Scenario;
 
 use crate::{World, stderr, stdout, world};

@@ -7,13 +7,17 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A session bus with a Secret Service on it; both stop when dropped.
+/// A session bus with a Secret Service on it; both stop when dropped. One runs at a time in
+/// a test process (several daemons starting at once on 2 cores may miss their deadline).
 pub struct SecretService {
     bus: Child,
     keyring: Child,
     address: String,
     _data: tempfile::TempDir,
+    _one_at_a_time: std::sync::MutexGuard<'static, ()>,
 }
+
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Whether this machine has what [`SecretService::start`] runs.
 pub fn available() -> bool {
@@ -36,6 +40,19 @@ pub fn available() -> bool {
 impl SecretService {
     /// Starts a bus and a Secret Service on it, its keyrings outside any test home.
     pub fn start() -> Self {
+        Self::start_with(true)
+    }
+
+    /// A Secret Service whose login keyring was never made nor unlocked (no password given,
+    /// and no window to ask for one): as on a machine where nobody unlocked it.
+    pub fn start_locked() -> Self {
+        Self::start_with(false)
+    }
+
+    fn start_with(unlocked: bool) -> Self {
+        let one_at_a_time = ONE_AT_A_TIME
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let data = tempfile::tempdir().expect("keyring folder");
         let mut bus = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--print-address=1"])
@@ -53,43 +70,71 @@ impl SecretService {
             .expect("the bus address");
         let address = address.trim().to_owned();
         let mut keyring = Command::new("gnome-keyring-daemon")
-            .args(["--unlock", "--components=secrets", "--foreground"])
+            .args(if unlocked {
+                &["--unlock", "--components=secrets", "--foreground"][..]
+            } else {
+                &["--components=secrets", "--foreground"][..]
+            })
             .env("DBUS_SESSION_BUS_ADDRESS", &address)
             .env("HOME", data.path())
             .env("XDG_DATA_HOME", data.path().join("data"))
             .env("XDG_RUNTIME_DIR", data.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data.path().join("daemon.log")).expect("log"))
             .spawn()
             .expect("gnome-keyring-daemon starts");
         {
             let mut stdin = keyring.stdin.take().expect("stdin");
-            stdin.write_all(b"test-keyring-password").expect("password");
+            if unlocked {
+                stdin.write_all(b"test-keyring-password").expect("password");
+            }
         }
         let service = Self {
             bus,
             keyring,
             address,
             _data: data,
+            _one_at_a_time: one_at_a_time,
         };
-        service.wait_until_ready();
+        service.wait_until_ready(unlocked);
         service
     }
 
-    fn wait_until_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
+    fn wait_until_ready(&self, unlocked: bool) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        // First the bus names our daemon (asking it does not start one: a `secret-tool` call
+        // before that would make the bus start another daemon, which ours then defers to);
+        // then, unlocked, an item can be stored.
+        let mut named = false;
         while Instant::now() < deadline {
-            let ready = self
-                .secret_tool(&["store", "--label=probe", "probe", "ready"], Some("x"))
-                .status
-                .success();
+            let ready = if named && unlocked {
+                self.secret_tool(&["store", "--label=probe", "probe", "ready"], Some("x"))
+                    .status
+                    .success()
+            } else {
+                let owned = Command::new("dbus-send")
+                    .args([
+                        "--session",
+                        "--print-reply",
+                        "--dest=org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus.NameHasOwner",
+                        "string:org.freedesktop.secrets",
+                    ])
+                    .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+                    .output()
+                    .expect("dbus-send runs");
+                named = String::from_utf8_lossy(&owned.stdout).contains("boolean true");
+                named && !unlocked
+            };
             if ready {
                 return;
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("the Secret Service did not start within 20 s");
+        let log = std::fs::read_to_string(self._data.path().join("daemon.log")).unwrap_or_default();
+        panic!("the Secret Service did not start within 60 s; gnome-keyring-daemon said: {log}");
     }
 
     /// The variable that points a program at this bus.
