@@ -202,6 +202,27 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
         .clone();
     assert_eq!(storage["status"], "pass", "{storage}");
 
+    // A keyring that does not answer is said, not taken for an empty cache.
+    let out = w
+        .cmd(&["logout"])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            format!("unix:path={}", w.path().join("no-bus").display()),
+        )
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+
+    // A token exported for a tool that reads the file goes with logout too.
+    let out = run(
+        &w,
+        &keyring,
+        &["token", "export", "--sso-session", "my-sso"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(token_file.is_file());
+
     // logout removes the items, and the index says so.
     let out = run(&w, &keyring, &["logout"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -216,6 +237,16 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
                 && !item.contains("accessToken"),
             "{name} is left"
         );
+    }
+    assert!(!token_file.exists(), "the exported copy is gone");
+    assert!(
+        stdout(&out).contains("in the Secret Service (D-Bus)"),
+        "logout names the item it removed: {}",
+        stdout(&out)
+    );
+    for secret in &secrets[..1] {
+        let found = files_holding(w.path(), secret);
+        assert!(found.is_empty(), "the token is in {found:?}");
     }
     let out = run(
         &w,
@@ -363,6 +394,15 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
         before >= 3,
         "a token, a registration, role credentials: {before}"
     );
+    let mut secrets = Vec::new();
+    for dir in [".aws/sso/cache", ".aws/cli/cache"] {
+        for name in json_files(dir) {
+            let text = std::fs::read_to_string(w.path().join(dir).join(name)).expect("read");
+            secrets.extend(secrets_of(&text));
+        }
+    }
+    // A file of another tool in the folder is not the cache's: it stays.
+    std::fs::write(w.path().join(".aws/sso/cache/other-tool.json"), "{}").expect("write");
     let settings = w.path().join(".config/aws-sso-rs/config.toml");
 
     let out = run(&w, &keyring, &["storage", "migrate", "--to", "keyring"]);
@@ -373,8 +413,16 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
         "{}",
         stderr(&out)
     );
-    assert!(json_files(".aws/sso/cache").is_empty(), "no file left");
+    assert_eq!(
+        json_files(".aws/sso/cache"),
+        ["other-tool.json"],
+        "no cache file left"
+    );
     assert!(json_files(".aws/cli/cache").is_empty(), "no file left");
+    for secret in &secrets {
+        let found = files_holding(w.path(), secret);
+        assert!(found.is_empty(), "a secret is still in {found:?}");
+    }
     assert!(
         std::fs::read_to_string(&settings).is_ok_and(|s| s.contains("storage = \"keyring\"")),
         "the setting is written"
@@ -418,7 +466,8 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
     assert!(index(&w).is_empty(), "no item left: {:?}", index(&w));
     assert_eq!(
         json_files(".aws/sso/cache").len() + json_files(".aws/cli/cache").len(),
-        before
+        before + 1,
+        "every entry back, and the other tool's file"
     );
     assert!(
         std::fs::read_to_string(&settings).is_ok_and(|s| s.contains("storage = \"file\"")),

@@ -377,8 +377,7 @@ impl<E: ServeEvents> ProfileServer<E> {
         if let Some(sign_in) = entry.target.sign_in()
             && !self
                 .cache
-                .token_path(&TokenKey::for_session(&sign_in.session))
-                .exists()
+                .has_token(&TokenKey::for_session(&sign_in.session))
         {
             return None;
         }
@@ -395,11 +394,18 @@ impl<E: ServeEvents> ProfileServer<E> {
 
     fn token_stamp(&self, entry: &Entry) -> Option<FileStamp> {
         let sign_in = entry.target.sign_in()?;
-        stamp(
-            &self
-                .cache
-                .token_path(&TokenKey::for_session(&sign_in.session)),
-        )
+        let key = TokenKey::for_session(&sign_in.session);
+        if self.cache.keyring().is_some() {
+            // A keyring item has no file to stamp: its content's fingerprint tells a new
+            // sign-in as well.
+            return self.cache.token_fingerprint(&key).map(|print| FileStamp {
+                modified: None,
+                len: print,
+                #[cfg(unix)]
+                inode: 0,
+            });
+        }
+        stamp(&self.cache.token_path(&key))
     }
 
     fn token_expiry(&self, entry: &Entry) -> Option<OffsetDateTime> {

@@ -126,6 +126,36 @@ impl TokenCache {
         }
     }
 
+    /// Whether a token of `key` is cached (a file, or a keyring item); `true` when the
+    /// keyring cannot tell (not reached), so that a caller does not take it for a sign-out.
+    pub fn has_token(&self, key: &TokenKey) -> bool {
+        match &self.keyring {
+            None => self.token_path(key).exists(),
+            Some(_) => !matches!(self.read(&self.token_path(key)), Ok(None)),
+        }
+    }
+
+    /// A fingerprint of the token of `key` as stored (a hash of its bytes), to notice that it
+    /// changed (a new sign-in) without parsing it; `None` when there is none.
+    pub fn token_fingerprint(&self, key: &TokenKey) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let bytes = self.read(&self.token_path(key)).ok()??;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Some(hasher.finish())
+    }
+
+    /// How the token file of `key` is named in messages: its path, or its keyring item.
+    pub fn token_shown(&self, key: &TokenKey) -> PathBuf {
+        self.shown(&self.token_path(key))
+    }
+
+    /// How a cache file listed by [`TokenCache::tokens`] is named in messages: its path, or
+    /// its keyring item.
+    pub fn entry_shown(&self, path: &Path) -> PathBuf {
+        self.shown(path)
+    }
+
     /// The keyring the contents are kept in, if any.
     pub fn keyring(&self) -> Option<&KeyringStore> {
         self.keyring.as_ref()
@@ -181,12 +211,14 @@ impl TokenCache {
             return write_atomic(path, json.as_bytes(), 0o600).map_err(|e| io("write", path, e));
         };
         let name = keyring::item_name(&self.sso_dir, path);
-        k.write(&name, json.as_bytes())?;
+        // Listed first: an item the index does not name would outlive `logout`; a name whose
+        // item was never written is passed over.
         self.change_index(|names| {
             if !names.contains(&name) {
                 names.push(name.clone());
             }
-        })
+        })?;
+        k.write(&name, json.as_bytes())
     }
 
     fn remove(&self, path: &Path) -> Result<bool, Error> {
@@ -203,6 +235,19 @@ impl TokenCache {
         Ok(removed)
     }
 
+    /// With the keyring, a copy of a token in the file of the same name (`token export`, or
+    /// one left from before the keyring) goes when the token goes: a sign-out leaves nothing.
+    fn remove_file_copy(&self, path: &Path) -> Result<bool, Error> {
+        if self.keyring.is_none() {
+            return Ok(false);
+        }
+        match std::fs::remove_file(path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io("delete", path, e)),
+        }
+    }
+
     /// The cache files of folder `dir` (by path): listed from the folder, or the keyring's
     /// index.
     fn json_files(&self, dir: &Path) -> Result<Vec<PathBuf>, Error> {
@@ -214,7 +259,9 @@ impl TokenCache {
         } else {
             "cli-cache/"
         };
-        let mut files: Vec<PathBuf> = keyring::read_index(&self.lock_dir)
+        let index = keyring::read_index(&self.lock_dir)
+            .map_err(|e| io("read", &keyring::index_path(&self.lock_dir), e))?;
+        let mut files: Vec<PathBuf> = index
             .iter()
             .filter_map(|n| n.strip_prefix(folder))
             .map(|file| dir.join(file))
@@ -226,8 +273,15 @@ impl TokenCache {
     /// Every cache file's name (its folder's role and its name, as the keyring names it) and
     /// path, in both folders.
     fn every_entry(&self) -> Result<Vec<PathBuf>, Error> {
+        // The caches' own names (a SHA-1 in hex), not another tool's file in the folder.
+        let ours = |p: &PathBuf| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|s| s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+        };
         let mut all = self.json_files(&self.sso_dir)?;
         all.extend(self.json_files(&self.cli_dir)?);
+        all.retain(ours);
         Ok(all)
     }
 
@@ -276,7 +330,8 @@ impl TokenCache {
     /// Changes the keyring's index under its lock.
     fn change_index(&self, change: impl FnOnce(&mut Vec<String>)) -> Result<(), Error> {
         let _lock = self.lock(LockKey::KeyringIndex)?;
-        let mut names = keyring::read_index(&self.lock_dir);
+        let mut names = keyring::read_index(&self.lock_dir)
+            .map_err(|e| io("read", &keyring::index_path(&self.lock_dir), e))?;
         change(&mut names);
         keyring::write_index(&self.lock_dir, names)
             .map_err(|e| io("write", &keyring::index_path(&self.lock_dir), e))
@@ -412,7 +467,8 @@ impl TokenCache {
     /// # Errors
     /// [`ErrorKind::Io`].
     pub fn remove_token(&self, key: &TokenKey) -> Result<bool, Error> {
-        let removed = self.remove(&self.token_path(key))?;
+        let removed =
+            self.remove(&self.token_path(key))? | self.remove_file_copy(&self.token_path(key))?;
         self.clear_refusal(key).ok();
         Ok(removed)
     }
@@ -433,7 +489,7 @@ impl TokenCache {
                 std::io::Error::other("not a token file of this cache"),
             ));
         }
-        let removed = self.remove(path)?;
+        let removed = self.remove(path)? | self.remove_file_copy(path)?;
         // The file's name is its key's hash: a refusal recorded for it goes too.
         if let Some(hash) = path.file_stem().and_then(|s| s.to_str()) {
             self.clear_refusal_of(hash).ok();
@@ -449,8 +505,11 @@ impl TokenCache {
     pub fn tokens(&self) -> Result<TokenListing, Error> {
         let mut listing = TokenListing::default();
         for path in self.json_files(&self.sso_dir)? {
-            let Ok(Some(bytes)) = self.read(&path) else {
-                continue;
+            let bytes = match self.read(&path) {
+                Ok(Some(bytes)) => bytes,
+                // A keyring that does not answer is said, never taken for an empty cache.
+                Err(e) if self.keyring.is_some() => return Err(e),
+                _ => continue,
             };
             let text = String::from_utf8_lossy(&bytes);
             let has_token = serde_json::from_str::<serde_json::Value>(&text)
@@ -538,8 +597,10 @@ impl TokenCache {
     pub fn remove_sso_role_credentials(&self) -> Result<Vec<PathBuf>, Error> {
         let mut removed = Vec::new();
         for path in self.json_files(&self.cli_dir)? {
-            let Ok(Some(bytes)) = self.read(&path) else {
-                continue;
+            let bytes = match self.read(&path) {
+                Ok(Some(bytes)) => bytes,
+                Err(e) if self.keyring.is_some() => return Err(e),
+                _ => continue,
             };
             let text = String::from_utf8_lossy(&bytes);
             let is_sso = serde_json::from_str::<serde_json::Value>(&text)

@@ -116,11 +116,21 @@ pub(crate) fn index_path(lock_dir: &Path) -> PathBuf {
 }
 
 /// The item names the index lists (none when there is no index yet).
-pub(crate) fn read_index(lock_dir: &Path) -> Vec<String> {
-    std::fs::read_to_string(index_path(lock_dir))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Vec<String>>(&text).ok())
-        .unwrap_or_default()
+///
+/// # Errors
+/// It cannot be read, or is not a list of names (damaged: said, never taken for empty).
+pub(crate) fn read_index(lock_dir: &Path) -> std::io::Result<Vec<String>> {
+    let text = match std::fs::read_to_string(index_path(lock_dir)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    serde_json::from_str::<Vec<String>>(&text).map_err(|e| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("the index of keyring items is damaged ({e}); delete it and sign in again"),
+        )
+    })
 }
 
 /// Writes the index (names sorted, each once).

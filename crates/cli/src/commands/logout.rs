@@ -41,7 +41,7 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
             "Signed out of {}: {}; token removed ({}).",
             t.label,
             server(&t.server),
-            t.token_file.display()
+            cache.entry_shown(&t.token_file).display()
         );
     }
     let roles = report.role_credentials_removed.len();
