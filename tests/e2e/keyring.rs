@@ -221,7 +221,13 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
         &["token", "export", "--sso-session", "my-sso"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(token_file.is_file());
+    let exported = std::fs::read_to_string(&token_file).expect("the exported file");
+    assert!(
+        exported.contains("accessToken")
+            && !exported.contains("refreshToken")
+            && !exported.contains("clientSecret"),
+        "the access token only, never what renews it"
+    );
 
     // logout removes the items, and the index says so.
     let out = run(&w, &keyring, &["logout"]);
@@ -459,6 +465,23 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
         stderr(&out)
     );
     assert!(w.token_file("my-sso").is_file());
+    // Moving the stray file into the keyring in use keeps the keyring's own (whole) token.
+    let out = run(&w, &keyring, &["storage", "migrate", "--to", "keyring"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!w.token_file("my-sso").exists(), "the stray copy is gone");
+    let name = format!(
+        "sso-cache/{}",
+        w.token_file("my-sso")
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+    );
+    assert!(
+        keyring
+            .item(&name)
+            .is_some_and(|t| t.contains("refreshToken")),
+        "the keyring's token, with what renews it, is kept"
+    );
 
     // And back.
     let out = run(&w, &keyring, &["storage", "migrate", "--to", "file"]);

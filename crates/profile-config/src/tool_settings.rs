@@ -143,7 +143,18 @@ impl ToolSettings {
                     line: 1,
                     message: e.message().to_owned(),
                 })?;
-        doc["storage"] = toml_edit::value(storage.name());
+        // The value replaced in place: a comment after it on its line stays.
+        match doc
+            .get_mut("storage")
+            .and_then(toml_edit::Item::as_value_mut)
+        {
+            Some(value) => {
+                let decor = value.decor().clone();
+                *value = toml_edit::Value::from(storage.name());
+                *value.decor_mut() = decor;
+            }
+            None => doc["storage"] = toml_edit::value(storage.name()),
+        }
         let io = |action, source| ErrorKind::Io {
             action,
             path: path.to_owned(),
@@ -198,7 +209,7 @@ mod tests {
         std::fs::write(&path, "# mine\nstorage = \"keyring\" # why\n").expect("write");
         ToolSettings::set_storage(&path, Storage::File).expect("changed");
         let text = std::fs::read_to_string(&path).expect("read");
-        assert!(text.starts_with("# mine\nstorage = \"file\""), "{text}");
+        assert_eq!(text, "# mine\nstorage = \"file\" # why\n", "comments kept");
         assert_eq!(
             ToolSettings::parse(&text, &path).expect("valid").storage,
             Storage::File

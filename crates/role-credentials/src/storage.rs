@@ -45,8 +45,14 @@ pub fn migrate_storage(
     let source = cache.clone().with_storage(from);
     let destination = cache.clone().with_storage(to);
     destination.check_storage()?;
-    // The keyring is read only when there is something to read: its index.
-    let moved = source.move_all_to(&destination)?;
+    // The storage in use holds the current copies: moving out of it, they replace what the
+    // other holds; moving into it (stray copies of the other), what it holds stays.
+    let in_use = if cache.keyring().is_some() {
+        Storage::Keyring
+    } else {
+        Storage::File
+    };
+    let moved = source.move_all_to(&destination, in_use == from)?;
     ToolSettings::set_storage(settings_file, to)?;
     Ok(Migration {
         moved,

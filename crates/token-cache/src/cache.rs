@@ -287,17 +287,23 @@ impl TokenCache {
 
     /// Moves every entry of this cache (tokens, registrations, role credentials, assumed
     /// roles) to `to` (the same folders in another storage): each is written there and read
-    /// back, then removed here. Returns how many moved.
+    /// back, then removed here. An entry `to` holds already is replaced when `overwrite`
+    /// (this storage is the one in use: its copies are the current ones), else kept there
+    /// (the storage in use is `to`) and this copy removed. Returns how many moved.
     ///
     /// # Errors
     /// An entry cannot be read, written or removed: what moved before stays moved, the rest
     /// stays here (running it again goes on).
-    pub fn move_all_to(&self, to: &TokenCache) -> Result<usize, Error> {
+    pub fn move_all_to(&self, to: &TokenCache, overwrite: bool) -> Result<usize, Error> {
         let mut moved = 0;
         for path in self.every_entry()? {
             let Some(bytes) = self.read(&path)? else {
                 continue;
             };
+            if !overwrite && to.read(&path)?.is_some() {
+                self.remove(&path)?;
+                continue;
+            }
             let text = String::from_utf8_lossy(&bytes).into_owned();
             to.store(&path, &text)?;
             if to.read(&path)?.as_deref() != Some(bytes.as_slice()) {
@@ -314,16 +320,22 @@ impl TokenCache {
     }
 
     /// Writes the token of `key` to `to` as well (a tool that reads the file needs it),
-    /// leaving it here.
+    /// leaving it here: the access token and its expiry only, never the refresh token or the
+    /// client's secret (a tool that refreshed it would spend the refresh token this cache
+    /// holds, and they would last in the file for months).
     ///
     /// # Errors
-    /// There is no token, or it cannot be read or written.
+    /// The token cannot be read (damaged) or written.
     pub fn copy_token_to(&self, key: &TokenKey, to: &TokenCache) -> Result<Option<PathBuf>, Error> {
-        let path = self.token_path(key);
-        let Some(bytes) = self.read(&path)? else {
+        let Some(mut token) = self.load_token(key)? else {
             return Ok(None);
         };
-        to.store(&path, &String::from_utf8_lossy(&bytes))?;
+        token.refresh_token = None;
+        token.client_id = None;
+        token.client_secret = None;
+        token.registration_expires_at = None;
+        let path = self.token_path(key);
+        to.store(&path, &token.to_json())?;
         Ok(Some(to.shown(&path)))
     }
 

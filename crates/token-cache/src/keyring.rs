@@ -90,6 +90,11 @@ impl KeyringStore {
 /// What failed, in a person's words (never the secret: the crate's errors carry none).
 fn describe(error: &keyring::Error) -> String {
     match error {
+        // The store could not be set up: say why it could not (no D-Bus session...).
+        keyring::Error::NoDefaultStore => match keyring::Entry::store_status() {
+            Err(cause) => format!("the keyring could not be reached ({cause})"),
+            Ok(()) => "the keyring could not be reached".to_owned(),
+        },
         keyring::Error::NoStorageAccess(e) => format!("no access to the keyring ({e})"),
         keyring::Error::PlatformFailure(e) => format!("the keyring failed ({e})"),
         other => other.to_string(),

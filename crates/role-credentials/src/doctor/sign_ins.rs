@@ -13,12 +13,20 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
     let report = match sign_in_report(set, &exam.cache, now) {
         Ok(report) => report,
         Err(e) => {
-            return vec![Check::fail(
-                Area::SignIn,
-                exam.cache.sso_dir().display().to_string(),
-                e.to_string(),
-                "make the cache folder readable by you",
-            )];
+            let (subject, fix) = match exam.cache.keyring() {
+                Some(_) => (
+                    "the keyring".to_owned(),
+                    format!(
+                        "start and unlock the keyring of this session, or set storage = \"file\" in {}",
+                        exam.settings_file.display()
+                    ),
+                ),
+                None => (
+                    exam.cache.sso_dir().display().to_string(),
+                    "make the cache folder readable by you".to_owned(),
+                ),
+            };
+            return vec![Check::fail(Area::SignIn, subject, e.to_string(), fix)];
         }
     };
     let sessions = set.sessions();
