@@ -133,11 +133,7 @@ impl Check {
         detail: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
-        Self {
-            status: Status::Warn,
-            fix: Some(fix.into()),
-            ..Self::pass(area, subject, detail)
-        }
+        Self::pass(area, subject, detail).needing(Status::Warn, fix)
     }
 
     /// A failure, with its fix.
@@ -147,10 +143,14 @@ impl Check {
         detail: impl Into<String>,
         fix: impl Into<String>,
     ) -> Self {
+        Self::pass(area, subject, detail).needing(Status::Fail, fix)
+    }
+
+    fn needing(self, status: Status, fix: impl Into<String>) -> Self {
         Self {
-            status: Status::Fail,
+            status,
             fix: Some(fix.into()),
-            ..Self::pass(area, subject, detail)
+            ..self
         }
     }
 }

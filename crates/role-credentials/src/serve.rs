@@ -84,7 +84,7 @@ struct EntryState {
     /// When a client last asked: only profiles asked for lately are renewed.
     last_asked: OffsetDateTime,
     /// The last failure: its answer, when, and the token file's stamp before that attempt.
-    failed: Option<(Failure, OffsetDateTime, Option<FileStamp>)>,
+    failed: Option<(Failure, OffsetDateTime, Option<u64>)>,
     /// What [`ServeEvents::unavailable`] was last told, so it is told once.
     said: Option<String>,
     /// What [`ServeEvents::renewal_failed`] was last told.
@@ -392,20 +392,12 @@ impl<E: ServeEvents> ProfileServer<E> {
         })
     }
 
-    fn token_stamp(&self, entry: &Entry) -> Option<FileStamp> {
+    /// A fingerprint of the sign-in's token as stored (a file or a keyring item): a new
+    /// sign-in changes it.
+    fn token_stamp(&self, entry: &Entry) -> Option<u64> {
         let sign_in = entry.target.sign_in()?;
-        let key = TokenKey::for_session(&sign_in.session);
-        if self.cache.keyring().is_some() {
-            // A keyring item has no file to stamp: its content's fingerprint tells a new
-            // sign-in as well.
-            return self.cache.token_fingerprint(&key).map(|print| FileStamp {
-                modified: None,
-                len: print,
-                #[cfg(unix)]
-                inode: 0,
-            });
-        }
-        stamp(&self.cache.token_path(&key))
+        self.cache
+            .token_fingerprint(&TokenKey::for_session(&sign_in.session))
     }
 
     fn token_expiry(&self, entry: &Entry) -> Option<OffsetDateTime> {
