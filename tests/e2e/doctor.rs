@@ -371,3 +371,51 @@ fn with_no_config_doctor_says_how_to_make_one_unless_the_aws_sso_variables_are_t
     // Their sign-in is reached too.
     assert_eq!(find(&found, "network", "127.0.0.1")["status"], "pass");
 }
+
+#[test]
+fn a_settings_file_that_does_not_parse_is_a_check_of_doctor_and_an_error_elsewhere() {
+    let w = world(Scenario::default());
+    let out = w.run(&["login", "--profile", "dev-account-ro", "--use-device-code"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let settings = w.path().join(".config/aws-sso-rs/config.toml");
+    std::fs::create_dir_all(settings.parent().expect("folder")).expect("mkdir");
+    std::fs::write(&settings, "# mine\nstorage = \"vault\"\n").expect("settings");
+    // Every other command stops at it, naming the file and the line.
+    let out = w.run(&["status"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("{}", settings.display()))
+            && stderr(&out).contains("line 2"),
+        "{}",
+        stderr(&out)
+    );
+    // doctor runs, and says so in its storage check; the sign-ins, whose storage is unknown,
+    // are one failed row rather than rows read from the wrong place.
+    let out = doctor(&w, &["--output", "json", "--offline"], &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let found = checks_of(&out);
+    let storage = find(&found, "files", "storage");
+    assert_eq!(storage["status"], "fail", "{storage}");
+    assert!(
+        storage["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("line 2") && d.contains("the storage in use is unknown"))
+            && storage["fix"]
+                .as_str()
+                .is_some_and(|f| f.contains(&settings.display().to_string())),
+        "{storage}"
+    );
+    let sign_ins = find(&found, "sign-in", "sign-ins");
+    assert_eq!(sign_ins["status"], "fail", "{sign_ins}");
+    assert!(
+        found
+            .iter()
+            .all(|c| c["area"] != "sign-in" || c["subject"] == "sign-ins"),
+        "no sign-in row read from an unknown storage: {found:#?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&settings).expect("settings"),
+        "# mine\nstorage = \"vault\"\n",
+        "doctor only reads"
+    );
+}

@@ -123,13 +123,23 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
     );
     assert!(names.contains(&token_name), "{names:?}");
     assert!(!token_file.exists(), "no token file under the home folder");
-    let token = keyring
+    // A token with its refresh token and client secret is longer than an item of the
+    // Windows Credential Manager takes (2,560 bytes): it is kept in parts there as here.
+    let head = keyring
         .item(&token_name)
         .expect("the token is in the keyring");
+    let (count, id) = SecretService::parts(&head).expect("the token item stands for parts");
+    for i in 1..=count {
+        let part = keyring
+            .item(&format!("{token_name}.part-{id}-{i}"))
+            .expect("each part is there");
+        assert!(part.len() <= 2_560, "part {i} holds {} bytes", part.len());
+    }
+    let token = keyring.entry(&token_name).expect("the parts join");
     let mut secrets = secrets_of(&token);
     for name in names.iter().filter(|n| **n != token_name) {
         secrets.extend(secrets_of(
-            &keyring.item(name).expect("each listed item is there"),
+            &keyring.entry(name).expect("each listed item is there"),
         ));
     }
     assert!(
@@ -233,10 +243,15 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
     let out = run(&w, &keyring, &["logout"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(keyring.item(&token_name), None, "the token item is gone");
+    assert_eq!(
+        keyring.all_items(),
+        index(&w),
+        "no part outlives its entry, and the index lists every item left"
+    );
     // What is left is the client registration, which logout leaves as the AWS CLI does (it
     // is no sign-in): no token, no role credentials.
     for name in index(&w) {
-        let item = keyring.item(&name).expect("listed items are there");
+        let item = keyring.entry(&name).expect("listed items are there");
         assert!(
             name.starts_with("sso-cache/")
                 && item.contains("clientId")
@@ -245,6 +260,12 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
         );
     }
     assert!(!token_file.exists(), "the exported copy is gone");
+    assert!(
+        stdout(&out).contains(&format!("and its exported copy {}", token_file.display()))
+            && stdout(&out).contains("cached role credential from the Secret Service (D-Bus)"),
+        "logout says what it removed: {}",
+        stdout(&out)
+    );
     assert!(
         stdout(&out).contains("in the Secret Service (D-Bus)"),
         "logout names the item it removed: {}",
@@ -264,6 +285,165 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
 
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn a_keyring_locked_after_sign_in_is_said_and_nothing_is_asked_of_the_service() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let (w, keyring) = keyring_world();
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    keyring.lock();
+    let calls = |w: &World| {
+        [
+            "RegisterClient",
+            "StartDeviceAuthorization",
+            "CreateToken",
+            "GetRoleCredentials",
+        ]
+        .map(|api| w.mock.count(api))
+    };
+    let before = calls(&w);
+
+    // The credentials are in the keyring: a command that needs them says it is locked.
+    let out = run(
+        &w,
+        &keyring,
+        &["credential-process", "--profile", "dev-account-ro"],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("it is locked and nobody unlocked it")
+            && stderr(&out).contains("start and unlock the keyring of this session"),
+        "{}",
+        stderr(&out)
+    );
+    // A sign-in says so before it asks anyone anything, even when forced.
+    let out = run(
+        &w,
+        &keyring,
+        &[
+            "login",
+            "--profile",
+            "dev-account-ro",
+            "--use-device-code",
+            "--force",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("it is locked"), "{}", stderr(&out));
+    assert_eq!(calls(&w), before, "no call to the service");
+
+    // status and profiles show the sign-in as unreadable, not as signed out or damaged,
+    // and say why once.
+    for args in [&["status"][..], &["profiles"][..]] {
+        let out = run(&w, &keyring, args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        let row = stdout(&out)
+            .lines()
+            .find(|l| l.starts_with("my-sso") || l.starts_with("dev-account-ro "))
+            .map(str::to_owned)
+            .unwrap_or_default();
+        assert!(row.contains("unreadable"), "{args:?}: {}", stdout(&out));
+        assert_eq!(
+            stderr(&out).matches("aws-sso-rs: warning:").count(),
+            1,
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = run(&w, &keyring, &["status", "--output", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json[0]["state"], "unreadable", "{json}");
+    assert_eq!(json[0]["storage"], "keyring", "{json}");
+    // doctor fails its storage check (a search of a locked keyring for an absent item
+    // answers nothing: the check writes one).
+    let out = run(&w, &keyring, &["doctor", "--offline", "--output", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let storage = json["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["subject"] == "storage")
+        .expect("a storage check")
+        .clone();
+    assert_eq!(storage["status"], "fail", "{storage}");
+    // Nothing fell back to a file.
+    for folder in [".aws/sso/cache", ".aws/cli/cache"] {
+        let files: Vec<_> = std::fs::read_dir(w.path().join(folder))
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(files.is_empty(), "no plaintext fallback: {files:?}");
+    }
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn serve_follows_sign_ins_kept_in_the_keyring() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let (w, keyring) = keyring_world();
+    let mut serve = w.cmd(&["serve"]);
+    serve.envs(keyring.env());
+    let served = crate::serve::Served::start_with(serve, &w, &[]);
+    let (status, body) = served.get("dev-account-ro");
+    assert_eq!(status, 503, "not signed in yet: {body}");
+    assert!(
+        body.contains("aws-sso-rs login --profile dev-account-ro"),
+        "{body}"
+    );
+
+    // A sign-in kept in the keyring is noticed without a restart.
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (status, body) = served.get("dev-account-ro");
+    assert_eq!(
+        status,
+        200,
+        "served once signed in: {body}\n{}",
+        served.log()
+    );
+    let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let secret = answer["SecretAccessKey"]
+        .as_str()
+        .expect("a key")
+        .to_owned();
+    assert!(
+        files_holding(&w.path().join(".aws"), &secret).is_empty(),
+        "the served role's credentials are kept in the keyring, not in a file"
+    );
+    assert!(
+        index(&w).iter().any(|n| n.starts_with("cli-cache/")),
+        "{:?}",
+        index(&w)
+    );
+
+    // logout through the keyring is noticed too: nothing usable is served after it.
+    let out = run(&w, &keyring, &["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (status, body) = served.get("dev-account-ro");
+    assert_eq!(status, 503, "nothing usable after logout: {body}");
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn twenty_callers_make_one_call_through_the_keyring() {
     assert!(
         available(),
@@ -276,6 +456,18 @@ fn twenty_callers_make_one_call_through_the_keyring() {
         &["login", "--profile", "dev-account-ro", "--use-device-code"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    // The token due for a refresh (5 minutes left): set in its file, then moved back.
+    for to in ["file", "keyring"] {
+        if to == "keyring" {
+            w.edit_token("my-sso", |t| {
+                t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
+            });
+        }
+        let out = run(&w, &keyring, &["storage", "migrate", "--to", to]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(!w.token_file("my-sso").exists());
+    let creates = w.mock.count("CreateToken");
     let children: Vec<_> = (0..20)
         .map(|_| {
             w.cmd(&["credential-process", "--profile", "dev-account-ro"])
@@ -292,6 +484,11 @@ fn twenty_callers_make_one_call_through_the_keyring() {
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(stdout(&out).contains("AccessKeyId"));
     }
+    assert_eq!(
+        w.mock.count("CreateToken"),
+        creates + 1,
+        "one refresh of the token for twenty callers"
+    );
     assert_eq!(
         w.mock.count("GetRoleCredentials"),
         1,
@@ -478,7 +675,7 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
     );
     assert!(
         keyring
-            .item(&name)
+            .entry(&name)
             .is_some_and(|t| t.contains("refreshToken")),
         "the keyring's token, with what renews it, is kept"
     );
@@ -487,6 +684,11 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
     let out = run(&w, &keyring, &["storage", "migrate", "--to", "file"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(index(&w).is_empty(), "no item left: {:?}", index(&w));
+    assert_eq!(
+        keyring.all_items(),
+        Vec::<String>::new(),
+        "no part of an entry is left in the keyring"
+    );
     assert_eq!(
         json_files(".aws/sso/cache").len() + json_files(".aws/cli/cache").len(),
         before + 1,

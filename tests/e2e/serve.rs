@@ -13,7 +13,7 @@ use aws_sso_mock::Scenario;
 use crate::{World, stderr, world};
 
 /// A running `aws-sso-rs serve`, stopped (SIGTERM) when dropped.
-struct Served {
+pub(crate) struct Served {
     child: Child,
     /// `http://ADDR` (no path).
     base: String,
@@ -26,7 +26,7 @@ impl Served {
         Self::start_with(w.cmd(&["serve"]), w, args)
     }
 
-    fn start_with(mut cmd: Command, w: &World, args: &[&str]) -> Self {
+    pub(crate) fn start_with(mut cmd: Command, w: &World, args: &[&str]) -> Self {
         static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let log = w.path().join(format!("serve-{n}.log"));
@@ -93,11 +93,11 @@ impl Served {
         (status, body)
     }
 
-    fn get(&self, profile: &str) -> (u16, String) {
+    pub(crate) fn get(&self, profile: &str) -> (u16, String) {
         self.ask("GET", &format!("/profile/{profile}"), Some(&self.token()))
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 

@@ -169,6 +169,69 @@ impl SecretService {
             .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
             .filter(|s| !s.is_empty())
     }
+
+    /// The content of cache entry `name` as the keyring holds it: item `name`, or, for an
+    /// entry kept in parts (item `name` is then `{"awsSsoRsParts":N,"id":ID}`), its items
+    /// `name.part-ID-1` to `-N` joined.
+    pub fn entry(&self, name: &str) -> Option<String> {
+        let head = self.item(name)?;
+        let Some(parts) = Self::parts(&head) else {
+            return Some(head);
+        };
+        let (count, id) = parts;
+        (1..=count)
+            .map(|i| self.item(&format!("{name}.part-{id}-{i}")))
+            .collect()
+    }
+
+    /// The count and id of an item that stands for parts.
+    pub fn parts(head: &str) -> Option<(u64, String)> {
+        if !head.starts_with("{\"awsSsoRsParts\":") {
+            return None;
+        }
+        let value: serde_json::Value = serde_json::from_str(head).ok()?;
+        Some((
+            value["awsSsoRsParts"].as_u64()?,
+            value["id"].as_str()?.to_owned(),
+        ))
+    }
+
+    /// Locks the login keyring, as a screen lock or `secret-tool lock` does: its items stay,
+    /// and only its password (asked through a prompt window, which no one can see here)
+    /// opens it again.
+    pub fn lock(&self) {
+        let out = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--print-reply",
+                "--dest=org.freedesktop.secrets",
+                "/org/freedesktop/secrets",
+                "org.freedesktop.Secret.Service.Lock",
+                "array:objpath:/org/freedesktop/secrets/collection/login",
+            ])
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .expect("dbus-send runs");
+        assert!(
+            out.status.success(),
+            "the keyring locks: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The names of every item of service `aws-sso-rs`, parts included.
+    pub fn all_items(&self) -> Vec<String> {
+        let out = self.secret_tool(&["search", "--all", "service", "aws-sso-rs"], None);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        let mut names: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("attribute.username = "))
+            .map(str::to_owned)
+            .collect();
+        names.sort();
+        names
+    }
 }
 
 impl Drop for SecretService {

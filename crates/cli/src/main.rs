@@ -377,7 +377,9 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             }
         }
         cli::Command::Doctor(args) => {
-            let s = settings::DoctorSettings::resolve(&args, env, world.platform, files()?)?;
+            // A settings file doctor cannot read is one of its checks, not a stop.
+            let files = world::Files::resolve_lenient(world)?;
+            let s = settings::DoctorSettings::resolve(&args, env, world.platform, files)?;
             if show {
                 settings::show(&s)
             } else {

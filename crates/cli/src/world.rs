@@ -111,9 +111,31 @@ pub struct Files {
 
 impl Files {
     pub fn resolve(world: &World) -> Result<Self> {
-        let locations = FileLocations::resolve(world.env.as_ref(), world.platform)?;
         let (settings, settings_file) =
             aws_sso_profile_config::ToolSettings::load(world.env.as_ref(), world.platform)?;
+        Self::with_settings(world, &settings, settings_file)
+    }
+
+    /// As [`Files::resolve`], but a settings file that cannot be read or parsed counts as
+    /// the default settings: for `doctor`, which says what is wrong with it.
+    pub fn resolve_lenient(world: &World) -> Result<Self> {
+        let env = world.env.as_ref();
+        match aws_sso_profile_config::ToolSettings::load(env, world.platform) {
+            Ok((settings, file)) => Self::with_settings(world, &settings, file),
+            Err(_) => Self::with_settings(
+                world,
+                &aws_sso_profile_config::ToolSettings::default(),
+                aws_sso_profile_config::ToolSettings::path(env, world.platform)?,
+            ),
+        }
+    }
+
+    fn with_settings(
+        world: &World,
+        settings: &aws_sso_profile_config::ToolSettings,
+        settings_file: PathBuf,
+    ) -> Result<Self> {
+        let locations = FileLocations::resolve(world.env.as_ref(), world.platform)?;
         let home = home_dir(world.env.as_ref(), world.platform)?;
         let cache = TokenCache::new(&home);
         let tool_cache_dir = world

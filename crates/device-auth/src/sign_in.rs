@@ -249,8 +249,9 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
 
     /// Signs in: the whole use case of `aws-sso-rs login`. Takes the cross-process login lock
     /// (telling the presenter when another process holds it, then waiting), reuses a valid
-    /// token unless `options.force` (refreshing one that is due), and otherwise runs `flow`
-    /// and caches the new token. A damaged token file is reported to the presenter and
+    /// token unless `options.force` (refreshing one that is due), and otherwise checks that
+    /// the storage takes a token ([`TokenCache::check_storage`]), runs `flow` and caches the
+    /// new token. A damaged token file is reported to the presenter and
     /// replaced.
     ///
     /// # Errors
@@ -299,6 +300,9 @@ impl<'a, A: OidcApi, C: Clock, S: Sleeper> SignIn<'a, A, C, S> {
                 },
             }
         }
+        // The token is stored at the end: a storage that cannot take it (a locked keyring)
+        // is said before anyone is asked to sign in, and before any call to the service.
+        self.cache.check_storage()?;
         self.follow_start_url().await?;
         let token = match flow {
             Flow::DeviceCode => self.device_login(presenter).await?,

@@ -42,6 +42,10 @@ impl MockClock {
     }
 }
 
+/// A secret of `len` random characters after `prefix`. The mock's secrets are as long as
+/// IAM Identity Center's and STS's (an access or refresh token or a session token of about
+/// 1,000 characters, a client secret of about 1,200), so that what holds them (a keyring
+/// item, an environment variable) is tried at the size it meets.
 fn random(prefix: &str, len: usize) -> String {
     let mut s = String::with_capacity(prefix.len() + len);
     s.push_str(prefix);
@@ -384,7 +388,7 @@ impl State {
             }
         }
         let client_id = random("", 22);
-        let secret = random("", 300);
+        let secret = random("", 1_200);
         self.secrets.push(secret.clone());
         let expires_at = now + self.scenario.lifetimes.registration * 1000;
         self.clients.insert(
@@ -618,7 +622,7 @@ impl State {
     }
 
     fn issue_token(&mut self, client_id: &str, client: &Client, now: Millis) -> serde_json::Value {
-        let access = random("aoa", 120);
+        let access = random("aoa", 1_000);
         self.secrets.push(access.clone());
         let lifetime = self.scenario.lifetimes.access_token;
         self.tokens.insert(
@@ -632,7 +636,7 @@ impl State {
         let refreshable =
             client.grant_types.iter().any(|g| g == "refresh_token") || !client.scopes.is_empty();
         if self.scenario.refresh.issue && refreshable {
-            let refresh = random("aor", 120);
+            let refresh = random("aor", 1_000);
             self.secrets.push(refresh.clone());
             let expires_at = now + self.scenario.lifetimes.refresh_token * 1000;
             self.refresh_tokens.insert(
@@ -815,7 +819,7 @@ impl State {
         let creds = IssuedCredentials {
             access_key_id: format!("ASIA{}", upper(16)),
             secret_access_key: random("", 40),
-            session_token: random("IQoJb3JpZ2luX2Vj", 300),
+            session_token: random("IQoJb3JpZ2luX2Vj", 1_000),
             expires_at: now + self.scenario.lifetimes.role_credentials * 1000,
             account_id: account.to_owned(),
             role_name: role.to_owned(),
@@ -1044,7 +1048,7 @@ impl State {
         let creds = IssuedCredentials {
             access_key_id: format!("ASIA{}", upper(16)),
             secret_access_key: random("", 40),
-            session_token: random("FwoGZXIvYXdzE", 300),
+            session_token: random("FwoGZXIvYXdzE", 1_000),
             expires_at: now + duration * 1000,
             account_id: account.to_owned(),
             role_name: role_name.to_owned(),

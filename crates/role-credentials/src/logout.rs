@@ -42,10 +42,18 @@ pub struct TokenLogout {
     /// `sso-session 'corp'`, `start URL https://...` for a legacy profile's sign-in, or
     /// `a token not in the config (https://...)`.
     pub label: String,
-    /// The token file, now removed.
+    /// The token file, now removed (with the keyring: the path its item is named by).
     pub token_file: PathBuf,
+    /// With the keyring: a copy in the file itself (`token export`) was removed too.
+    pub exported_copy: bool,
     /// The server side.
     pub server: ServerLogout,
+}
+
+/// Whether, with the keyring, the token's own file holds a copy (`token export`), which
+/// [`TokenCache::remove_listed_token`] removes with the item.
+fn file_copy(cache: &TokenCache, path: &std::path::Path) -> bool {
+    cache.keyring().is_some() && path.is_file()
 }
 
 /// What [`logout`] did.
@@ -131,6 +139,7 @@ pub async fn logout_with<P: PortalApi>(
                 Err(e) => ServerLogout::Failed(e),
             },
         };
+        let exported_copy = file_copy(cache, &cached.path);
         cache.remove_listed_token(&cached.path)?;
         let label = label_of(&cached.path).unwrap_or_else(|| {
             format!(
@@ -141,6 +150,7 @@ pub async fn logout_with<P: PortalApi>(
         report.tokens.push(TokenLogout {
             label,
             token_file: cached.path.clone(),
+            exported_copy,
             server,
         });
     }
@@ -148,10 +158,12 @@ pub async fn logout_with<P: PortalApi>(
         let damaged = wanted.as_ref().is_none_or(|w| *w == bad.path);
         if damaged {
             // A damaged token is no use to anyone: remove it too, and say so.
+            let exported_copy = file_copy(cache, &bad.path);
             cache.remove_listed_token(&bad.path)?;
             report.tokens.push(TokenLogout {
                 label: label_of(&bad.path).unwrap_or_else(|| "a damaged token file".into()),
                 token_file: bad.path.clone(),
+                exported_copy,
                 server: ServerLogout::Damaged,
             });
         } else {
@@ -173,10 +185,12 @@ pub async fn logout_with<P: PortalApi>(
             && let Ok(aws_sso_token_cache::TokenStatus::Damaged(_)) =
                 cache.token_status(&key, &policy, now)
         {
+            let exported_copy = file_copy(cache, &path);
             cache.remove_listed_token(&path)?;
             report.tokens.push(TokenLogout {
                 label: s.session.label(),
                 token_file: path,
+                exported_copy,
                 server: ServerLogout::Damaged,
             });
         }

@@ -8,7 +8,7 @@ use aws_sso_profile_config::{ProfileSet, SsoSession};
 use aws_sso_token_cache::{ExpiryPolicy, TokenCache, TokenKey, TokenStatus};
 use time::OffsetDateTime;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::ErrorKind;
 
 /// How a reported sign-in is known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,15 +57,10 @@ pub struct SignInReport {
     pub warnings: Vec<String>,
 }
 
-/// Every sign-in of `set` and every other token of `cache`, with its state at `now`.
-///
-/// # Errors
-/// A cache file or folder cannot be read (permissions).
-pub fn sign_in_report(
-    set: &ProfileSet,
-    cache: &TokenCache,
-    now: OffsetDateTime,
-) -> Result<SignInReport, Error> {
+/// Every sign-in of `set` and every other token of `cache`, with its state at `now`. A
+/// storage that cannot be read (a locked keyring, a file that is not yours) leaves the
+/// config's sign-ins [`TokenStatus::Unreadable`] and is said in the warnings.
+pub fn sign_in_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime) -> SignInReport {
     let policy = ExpiryPolicy::default();
     let list = set.sessions();
     let mut report = SignInReport {
@@ -73,14 +68,21 @@ pub fn sign_in_report(
         ..SignInReport::default()
     };
     let mut seen = HashSet::new();
+    let mut keyring_said = false;
     for configured in &list.sessions {
         let session = &configured.session;
         let key = TokenKey::for_session(session);
         seen.insert(cache.token_path(&key));
-        let token = cache.token_status(&key, &policy, now)?;
-        if let TokenStatus::Damaged(e) = &token {
-            let first = configured.profiles.first().map(|p| p.profile.as_str());
-            report.warnings.push(damaged_token(session, first, e));
+        let token = cache
+            .token_status(&key, &policy, now)
+            .unwrap_or_else(TokenStatus::Unreadable);
+        match &token {
+            TokenStatus::Damaged(e) => {
+                let first = configured.profiles.first().map(|p| p.profile.as_str());
+                report.warnings.push(damaged_token(session, first, e));
+            }
+            TokenStatus::Unreadable(e) => unreadable(&mut report.warnings, &mut keyring_said, e),
+            _ => {}
         }
         report.sign_ins.push(SignInState {
             session: session.name.clone(),
@@ -94,7 +96,15 @@ pub fn sign_in_report(
             token,
         });
     }
-    let listing = cache.tokens()?;
+    // A storage that cannot be read (a locked keyring) is said once, and the sign-ins of
+    // the config stay listed as unreadable.
+    let listing = match cache.tokens() {
+        Ok(listing) => listing,
+        Err(e) => {
+            unreadable(&mut report.warnings, &mut keyring_said, &e);
+            aws_sso_token_cache::TokenListing::default()
+        }
+    };
     report.warnings.extend(
         listing
             .unreadable
@@ -119,7 +129,7 @@ pub fn sign_in_report(
             },
         });
     }
-    Ok(report)
+    report
 }
 
 /// How a profile gets credentials, as `aws-sso-rs profiles` lists it.
@@ -180,6 +190,7 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
     let policy = ExpiryPolicy::default();
     let mut report = ProfileReport::default();
     let mut warnings: Vec<String> = set.warnings().iter().map(ToString::to_string).collect();
+    let mut keyring_said = false;
     for section in set.profiles() {
         let access = match set.sso_profile(section.name()) {
             Ok(None) if set.role_link(section.name()).is_err() => {
@@ -198,7 +209,7 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
                                     &policy,
                                     now,
                                 )
-                                .unwrap_or_else(TokenStatus::Damaged);
+                                .unwrap_or_else(TokenStatus::Unreadable);
                             (profile, token)
                         });
                         ProfileAccess::Chain {
@@ -250,9 +261,13 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
             Ok(Some(profile)) => {
                 let token = cache
                     .token_status(&TokenKey::for_session(&profile.session), &policy, now)
-                    .unwrap_or_else(TokenStatus::Damaged);
-                if let TokenStatus::Damaged(e) = &token {
-                    warnings.push(damaged_token(&profile.session, Some(&profile.profile), e));
+                    .unwrap_or_else(TokenStatus::Unreadable);
+                match &token {
+                    TokenStatus::Damaged(e) => {
+                        warnings.push(damaged_token(&profile.session, Some(&profile.profile), e));
+                    }
+                    TokenStatus::Unreadable(e) => unreadable(&mut warnings, &mut keyring_said, e),
+                    _ => {}
                 }
                 ProfileAccess::Sso { profile, token }
             }
@@ -271,6 +286,21 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
         .filter(|w| seen.insert(w.clone()))
         .collect();
     report
+}
+
+/// Says that the storage could not be read: once for a keyring (locked or unreachable, it
+/// fails alike for every item), once a file for files.
+/// `keyring_said` remembers whether a keyring's was said.
+fn unreadable(
+    warnings: &mut Vec<String>,
+    keyring_said: &mut bool,
+    error: &aws_sso_token_cache::Error,
+) {
+    let keyring = matches!(error.kind(), aws_sso_token_cache::ErrorKind::Keyring { .. });
+    if !(keyring && *keyring_said) {
+        warnings.push(error.to_string());
+    }
+    *keyring_said |= keyring;
 }
 
 /// The warning for a damaged token file of `session`, with the command that replaces it
@@ -334,7 +364,7 @@ mod tests {
             .store_token(&TokenKey::new("elsewhere"), &other)
             .expect("store");
 
-        let report = sign_in_report(&set, &cache, NOW).expect("report");
+        let report = sign_in_report(&set, &cache, NOW);
         let rows: Vec<(Option<&str>, &str, &str)> = report
             .sign_ins
             .iter()

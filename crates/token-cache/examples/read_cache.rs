@@ -27,6 +27,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     match &status {
         TokenStatus::Missing => println!("state: none (sign in first)"),
         TokenStatus::Damaged(e) => println!("state: damaged ({e})"),
+        TokenStatus::Unreadable(e) => println!("state: unreadable ({e})"),
         TokenStatus::Present { token, .. } => {
             let left = aws_sso_token_cache::timestamp::human_duration(token.expires_at - now);
             println!("state: {} ({left} left)", status.name());

@@ -114,15 +114,21 @@ impl TokenCache {
         }
     }
 
-    /// That the storage can be reached: the keyring answers (a read of an item nobody
-    /// writes); nothing to check for files.
+    /// That the storage can be used: the keyring takes an item and gives it back (item
+    /// `probe`, which holds no secret, written, read and deleted: a locked keyring answers
+    /// a search for absent items without a word, so only a write proves it is open);
+    /// nothing to check for files.
     ///
     /// # Errors
     /// [`ErrorKind::Keyring`]: the keyring cannot be reached, is locked, or refused.
     pub fn check_storage(&self) -> Result<(), Error> {
         match &self.keyring {
             None => Ok(()),
-            Some(k) => k.read("probe").map(drop),
+            Some(k) => {
+                k.write("probe", b"aws-sso-rs")?;
+                k.read("probe")?;
+                k.delete("probe").map(drop)
+            }
         }
     }
 

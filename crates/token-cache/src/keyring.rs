@@ -5,6 +5,12 @@
 //! `cli-cache/<hash>.json`), holding the file's JSON as it would be written. The names of the
 //! items (hashes, no secret) are listed in an index file in the lock folder, since a keyring
 //! cannot be listed the same way everywhere; the locks stay files.
+//!
+//! An item holds at most [`MAX_ITEM_BYTES`], the Windows Credential Manager's limit, on every
+//! platform alike: a longer entry (a token with its refresh token and client secret) is kept
+//! in parts (items `NAME.part-ID-1`, `NAME.part-ID-2`, ...), and item `NAME` says how many and
+//! under which `ID` (a hash of the content), written last, so that a reader sees the old
+//! entry or the new one, never a mix (a reader that finds a part gone reads the entry anew).
 
 use std::path::{Path, PathBuf};
 
@@ -12,6 +18,10 @@ use crate::error::{Error, ErrorKind};
 
 /// The keyring service every item is under.
 pub const KEYRING_SERVICE: &str = "aws-sso-rs";
+
+/// The most bytes one item holds: the Windows Credential Manager keeps at most 2,560 a
+/// credential, the least of the three keyrings; a longer entry is split into parts.
+pub const MAX_ITEM_BYTES: usize = 2_560;
 
 /// The name of the keyring this platform has, for messages.
 pub const KEYRING_BACKEND: &str = if cfg!(target_os = "macos") {
@@ -60,31 +70,164 @@ impl KeyringStore {
         .into()
     }
 
-    /// The text of item `name`; `None` when there is none.
+    /// The content of entry `name` (joined from its parts when it has them); `None` when
+    /// there is none.
     pub(crate) fn read(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
-        let entry = self.entry(name, "read")?;
-        match entry.get_secret() {
+        read_entry(self, name)
+    }
+
+    /// Writes entry `name` (made or replaced; in parts when longer than [`MAX_ITEM_BYTES`]).
+    pub(crate) fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        write_entry(self, name, bytes)
+    }
+
+    /// Deletes entry `name` and its parts; whether it was there.
+    pub(crate) fn delete(&self, name: &str) -> Result<bool, Error> {
+        delete_entry(self, name)
+    }
+}
+
+/// Single items of a keyring: what entries are made of.
+trait Items {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, Error>;
+    fn set(&self, name: &str, bytes: &[u8]) -> Result<(), Error>;
+    fn remove(&self, name: &str) -> Result<bool, Error>;
+    /// The error of entry `name` whose part is missing for good: damaged, as a cache file
+    /// that is not whole (a token is then replaced by a sign-in, role credentials fetched
+    /// anew).
+    fn broken(&self, name: &str) -> Error;
+}
+
+impl Items for KeyringStore {
+    fn get(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
+        match self.entry(name, "read")?.get_secret() {
             Ok(bytes) => Ok(Some(bytes)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(self.failure("read", name, &e)),
         }
     }
 
-    /// Writes item `name` (made or replaced).
-    pub(crate) fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    fn set(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
         self.entry(name, "write")?
             .set_secret(bytes)
             .map_err(|e| self.failure("write", name, &e))
     }
 
-    /// Deletes item `name`; whether it was there.
-    pub(crate) fn delete(&self, name: &str) -> Result<bool, Error> {
+    fn remove(&self, name: &str) -> Result<bool, Error> {
         match self.entry(name, "delete")?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(self.failure("delete", name, &e)),
         }
     }
+
+    fn broken(&self, name: &str) -> Error {
+        ErrorKind::Corrupt {
+            path: PathBuf::from(format!("{}/{name} (in {KEYRING_BACKEND})", self.service)),
+            reason: "one of the keyring items it is kept in is missing".to_owned(),
+        }
+        .into()
+    }
+}
+
+/// What item `NAME` of an entry kept in parts holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parts {
+    count: usize,
+    id: String,
+}
+
+impl Parts {
+    fn to_json(&self) -> String {
+        // The tag first, as `parts_of` looks for it (the id is hexadecimal: no escaping).
+        format!(
+            "{{\"awsSsoRsParts\":{},\"id\":\"{}\"}}",
+            self.count, self.id
+        )
+    }
+}
+
+/// How an item of parts begins (no cache file begins so).
+const PARTS_TAG: &[u8] = b"{\"awsSsoRsParts\":";
+
+fn parts_of(head: &[u8]) -> Option<Parts> {
+    if !head.starts_with(PARTS_TAG) {
+        return None;
+    }
+    let value: serde_json::Value = serde_json::from_slice(head).ok()?;
+    Some(Parts {
+        count: usize::try_from(value["awsSsoRsParts"].as_u64()?).ok()?,
+        id: value["id"].as_str()?.to_owned(),
+    })
+}
+
+fn part_name(name: &str, id: &str, index: usize) -> String {
+    format!("{name}.part-{id}-{index}")
+}
+
+fn read_entry(items: &impl Items, name: &str) -> Result<Option<Vec<u8>>, Error> {
+    // A writer that replaces the entry meanwhile removes the parts read from: read anew.
+    for _ in 0..3 {
+        let Some(head) = items.get(name)? else {
+            return Ok(None);
+        };
+        let Some(parts) = parts_of(&head) else {
+            return Ok(Some(head));
+        };
+        let mut whole = Vec::with_capacity(parts.count * MAX_ITEM_BYTES);
+        let mut complete = true;
+        for index in 1..=parts.count {
+            match items.get(&part_name(name, &parts.id, index))? {
+                Some(bytes) => whole.extend_from_slice(&bytes),
+                None => {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        if complete {
+            return Ok(Some(whole));
+        }
+    }
+    Err(items.broken(name))
+}
+
+fn write_entry(items: &impl Items, name: &str, bytes: &[u8]) -> Result<(), Error> {
+    let old = items.get(name)?.and_then(|head| parts_of(&head));
+    let new = if bytes.len() <= MAX_ITEM_BYTES {
+        items.set(name, bytes)?;
+        None
+    } else {
+        let digest = sha1_smol::Sha1::from(bytes).digest().to_string();
+        let parts = Parts {
+            count: bytes.len().div_ceil(MAX_ITEM_BYTES),
+            id: digest[..12].to_owned(),
+        };
+        for (index, chunk) in bytes.chunks(MAX_ITEM_BYTES).enumerate() {
+            items.set(&part_name(name, &parts.id, index + 1), chunk)?;
+        }
+        items.set(name, parts.to_json().as_bytes())?;
+        Some(parts)
+    };
+    if let Some(old) = old
+        && new.as_ref().is_none_or(|n| n.id != old.id)
+    {
+        for index in 1..=old.count {
+            items.remove(&part_name(name, &old.id, index))?;
+        }
+    }
+    Ok(())
+}
+
+fn delete_entry(items: &impl Items, name: &str) -> Result<bool, Error> {
+    let old = items.get(name)?.and_then(|head| parts_of(&head));
+    let removed = items.remove(name)?;
+    if let Some(old) = old {
+        for index in 1..=old.count {
+            items.remove(&part_name(name, &old.id, index))?;
+        }
+    }
+    Ok(removed)
 }
 
 /// What failed, in a person's words (never the secret: the crate's errors carry none).
@@ -95,7 +238,9 @@ fn describe(error: &keyring::Error) -> String {
             Err(cause) => format!("the keyring could not be reached ({cause})"),
             Ok(()) => "the keyring could not be reached".to_owned(),
         },
-        keyring::Error::NoStorageAccess(e) => format!("no access to the keyring ({e})"),
+        keyring::Error::NoStorageAccess(e) => {
+            format!("no access to the keyring: it is locked and nobody unlocked it ({e})")
+        }
         keyring::Error::PlatformFailure(e) => format!("the keyring failed ({e})"),
         other => other.to_string(),
     }
@@ -145,4 +290,148 @@ pub(crate) fn write_index(lock_dir: &Path, mut names: Vec<String>) -> std::io::R
     let text = serde_json::to_string(&names).map_err(std::io::Error::other)?;
     aws_sso_profile_config::atomic::create_private_dir_all(lock_dir)?;
     aws_sso_profile_config::atomic::write_atomic(&index_path(lock_dir), text.as_bytes(), 0o600)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// A keyring in memory that refuses an item longer than the Credential Manager takes.
+    #[derive(Default)]
+    struct Memory {
+        items: RefCell<BTreeMap<String, Vec<u8>>>,
+        /// Removed the first time it is asked for: another writer's replacement.
+        vanishing: RefCell<Option<String>>,
+    }
+
+    impl Items for Memory {
+        fn get(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
+            if self.vanishing.borrow().as_deref() == Some(name) {
+                self.vanishing.borrow_mut().take();
+                return Ok(None);
+            }
+            Ok(self.items.borrow().get(name).cloned())
+        }
+        fn set(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+            assert!(
+                bytes.len() <= MAX_ITEM_BYTES,
+                "{name}: {} bytes",
+                bytes.len()
+            );
+            self.items
+                .borrow_mut()
+                .insert(name.to_owned(), bytes.to_vec());
+            Ok(())
+        }
+        fn remove(&self, name: &str) -> Result<bool, Error> {
+            Ok(self.items.borrow_mut().remove(name).is_some())
+        }
+        fn broken(&self, name: &str) -> Error {
+            KeyringStore::default().broken(name)
+        }
+    }
+
+    fn token_json(len: usize) -> Vec<u8> {
+        let secret: String = (0..len)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        format!("{{\"accessToken\":\"{secret}\",\"region\":\"eu-west-1\"}}").into_bytes()
+    }
+
+    #[test]
+    fn an_entry_longer_than_an_item_takes_is_kept_in_parts_and_read_back_whole() {
+        let keyring = Memory::default();
+        let long = token_json(6_000);
+        write_entry(&keyring, "sso-cache/a.json", &long).expect("written");
+        assert_eq!(keyring.items.borrow().len(), 4, "a head and three parts");
+        assert_eq!(
+            read_entry(&keyring, "sso-cache/a.json").expect("read"),
+            Some(long)
+        );
+        let short = token_json(100);
+        write_entry(&keyring, "sso-cache/a.json", &short).expect("replaced");
+        assert_eq!(
+            keyring.items.borrow().keys().collect::<Vec<_>>(),
+            ["sso-cache/a.json"],
+            "the old parts went with the old entry"
+        );
+        assert_eq!(
+            read_entry(&keyring, "sso-cache/a.json").expect("read"),
+            Some(short)
+        );
+    }
+
+    #[test]
+    fn an_entry_of_exactly_one_item_is_one_item_and_one_byte_more_is_two_parts() {
+        let keyring = Memory::default();
+        let fits = vec![b'x'; MAX_ITEM_BYTES];
+        write_entry(&keyring, "cli-cache/b.json", &fits).expect("written");
+        assert_eq!(keyring.items.borrow().len(), 1);
+        let over = vec![b'y'; MAX_ITEM_BYTES + 1];
+        write_entry(&keyring, "cli-cache/b.json", &over).expect("written");
+        assert_eq!(keyring.items.borrow().len(), 3, "a head and two parts");
+        assert_eq!(
+            read_entry(&keyring, "cli-cache/b.json").expect("read"),
+            Some(over)
+        );
+    }
+
+    #[test]
+    fn a_new_long_entry_replaces_the_parts_of_the_old_one_and_deleting_removes_every_part() {
+        let keyring = Memory::default();
+        write_entry(&keyring, "sso-cache/c.json", &token_json(5_000)).expect("first");
+        let second = token_json(9_000);
+        write_entry(&keyring, "sso-cache/c.json", &second).expect("second");
+        assert_eq!(
+            keyring.items.borrow().len(),
+            1 + 4,
+            "only the new parts are left"
+        );
+        assert_eq!(
+            read_entry(&keyring, "sso-cache/c.json").expect("read"),
+            Some(second)
+        );
+        assert!(delete_entry(&keyring, "sso-cache/c.json").expect("deleted"));
+        assert!(
+            keyring.items.borrow().is_empty(),
+            "no part outlives the entry"
+        );
+        assert!(!delete_entry(&keyring, "sso-cache/c.json").expect("again"));
+        assert_eq!(
+            read_entry(&keyring, "sso-cache/c.json").expect("read"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_part_gone_once_is_read_anew_and_a_part_gone_for_good_is_a_damaged_entry() {
+        let keyring = Memory::default();
+        let long = token_json(4_000);
+        write_entry(&keyring, "sso-cache/d.json", &long).expect("written");
+        let part = keyring
+            .items
+            .borrow()
+            .keys()
+            .find(|k| k.ends_with("-2"))
+            .cloned()
+            .expect("a second part");
+        *keyring.vanishing.borrow_mut() = Some(part.clone());
+        assert_eq!(
+            read_entry(&keyring, "sso-cache/d.json").expect("read anew"),
+            Some(long)
+        );
+        keyring.items.borrow_mut().remove(&part);
+        let error = read_entry(&keyring, "sso-cache/d.json").expect_err("a part is missing");
+        assert!(
+            matches!(error.kind(), ErrorKind::Corrupt { .. })
+                && error.to_string().contains("aws-sso-rs/sso-cache/d.json")
+                && error
+                    .to_string()
+                    .contains("one of the keyring items it is kept in is missing"),
+            "{error}"
+        );
+    }
 }

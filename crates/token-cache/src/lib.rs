@@ -22,9 +22,10 @@
 //! [`timestamp::human_duration`].
 //!
 //! The files' contents can live in the OS keyring instead ([`TokenCache::in_keyring`],
-//! [`TokenCache::with_storage`], a [`KeyringStore`]): one item per file, named by its folder
-//! and name, under service [`KEYRING_SERVICE`]; the locks and an index of the item names stay
-//! files; nothing secret is written under the home folder.
+//! [`TokenCache::with_storage`], a [`KeyringStore`]): one entry per file, named by its folder
+//! and name, under service [`KEYRING_SERVICE`] (in parts when longer than
+//! [`MAX_ITEM_BYTES`]); the locks and an index of the item names stay files; nothing secret
+//! is written under the home folder.
 //!
 //! ```
 //! use aws_sso_token_cache::{ExpiryPolicy, Secret, SsoToken, TokenCache, TokenKey, TokenState};
@@ -72,7 +73,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind};
 pub use folders::LooseFolder;
 pub use key::{AssumeRoleArgs, AssumedRoleKey, RegistrationKey, RoleKey, TokenKey};
-pub use keyring::{KEYRING_BACKEND, KEYRING_SERVICE, KeyringStore};
+pub use keyring::{KEYRING_BACKEND, KEYRING_SERVICE, KeyringStore, MAX_ITEM_BYTES};
 pub use lock::{CacheLock, LockKey};
 pub use policy::{ExpiryPolicy, REGISTRATION_REUSE_MARGIN, TokenState};
 pub use record::{ClientRegistration, RoleCredentials, SsoToken};

@@ -13,6 +13,9 @@ pub enum TokenStatus {
     Missing,
     /// A token file that cannot be used: not UTF-8, not JSON, or missing fields.
     Damaged(Error),
+    /// The storage could not say: a keyring that is locked or cannot be reached, a file that
+    /// cannot be read (permissions). Not a sign-out: the token may well be there.
+    Unreadable(Error),
     /// A token, and its state at the time asked.
     Present {
         /// The token.
@@ -32,12 +35,13 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
-    /// The name every command prints: `none`, `damaged`, `valid`, `refresh-due`, `expired`,
-    /// `refused`.
+    /// The name every command prints: `none`, `damaged`, `unreadable`, `valid`,
+    /// `refresh-due`, `expired`, `refused`.
     pub fn name(&self) -> &'static str {
         match self {
             Self::Missing => "none",
             Self::Damaged(_) => "damaged",
+            Self::Unreadable(_) => "unreadable",
             Self::Present { state, .. } => state.name(),
             Self::Refused { .. } => "refused",
         }
@@ -60,8 +64,8 @@ impl TokenStatus {
         }
     }
 
-    /// Time left on a token that can be used: `None` for a missing, damaged, expired or
-    /// refused one.
+    /// Time left on a token that can be used: `None` for a missing, damaged, unreadable,
+    /// expired or refused one.
     pub fn remaining(&self) -> Option<time::Duration> {
         match self {
             Self::Present { state, .. } => state.remaining(),

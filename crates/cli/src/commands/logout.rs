@@ -38,18 +38,27 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
     ))?;
     for t in &report.tokens {
         println!(
-            "Signed out of {}: {}; token removed ({}).",
+            "Signed out of {}: {}; token removed ({}){}.",
             t.label,
             server(&t.server),
-            cache.entry_shown(&t.token_file).display()
+            cache.entry_shown(&t.token_file).display(),
+            if t.exported_copy {
+                format!(", and its exported copy {}", t.token_file.display())
+            } else {
+                String::new()
+            }
         );
     }
     let roles = report.role_credentials_removed.len();
     if roles > 0 {
-        println!(
-            "Removed {roles} cached role credential file{}.",
-            if roles == 1 { "" } else { "s" }
-        );
+        let plural = if roles == 1 { "" } else { "s" };
+        match cache.keyring() {
+            None => println!("Removed {roles} cached role credential file{plural}."),
+            Some(_) => println!(
+                "Removed {roles} cached role credential{plural} from {}.",
+                aws_sso_token_cache::KEYRING_BACKEND
+            ),
+        }
     }
     let assumed = leftovers.assumed_roles_removed;
     if assumed > 0 {

@@ -22,8 +22,10 @@ struct Row {
     kind: &'static str,
     start_url: String,
     region: String,
-    /// `valid`, `refresh-due`, `expired`, `none`, `damaged`, `refused`.
+    /// `valid`, `refresh-due`, `expired`, `none`, `damaged`, `unreadable`, `refused`.
     state: &'static str,
+    /// Where the token is kept: `file` or `keyring`.
+    storage: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,7 +36,7 @@ struct Row {
     in_config: bool,
 }
 
-fn row(sign_in: &SignInState, now: OffsetDateTime) -> Row {
+fn row(sign_in: &SignInState, storage: &'static str, now: OffsetDateTime) -> Row {
     let status = &sign_in.token;
     let token: Option<&SsoToken> = status.token();
     Row {
@@ -43,6 +45,7 @@ fn row(sign_in: &SignInState, now: OffsetDateTime) -> Row {
         start_url: sign_in.start_url.clone(),
         region: sign_in.region.clone(),
         state: status.name(),
+        storage,
         expires_at: token.map(|t| timestamp::format(t.expires_at)),
         seconds_left: status.remaining().map(|r| r.whole_seconds()),
         refreshable: status.refreshable(now),
@@ -62,11 +65,21 @@ pub fn run(
 ) -> Result<()> {
     let set = ProfileSet::load(&settings.files.locations())?;
     let now = world.clock.now();
-    let report = sign_in_report(&set, &settings.files.cache(), now)?;
+    let cache = settings.files.cache();
+    let report = sign_in_report(&set, &cache, now);
     for warning in &report.warnings {
         writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
     }
-    let rows: Vec<Row> = report.sign_ins.iter().map(|s| row(s, now)).collect();
+    let storage = if cache.keyring().is_some() {
+        "keyring"
+    } else {
+        "file"
+    };
+    let rows: Vec<Row> = report
+        .sign_ins
+        .iter()
+        .map(|s| row(s, storage, now))
+        .collect();
     match settings.output {
         Output::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
         Output::Table if rows.is_empty() && set.config_missing() => writeln!(
@@ -118,11 +131,7 @@ pub fn run(
             for line in table.lines() {
                 writeln!(out, "{}", line.trim_end())?;
             }
-            writeln!(
-                out,
-                "\nSecrets are kept in {}.",
-                settings.files.cache().describe_storage()
-            )?;
+            writeln!(out, "\nSecrets are kept in {}.", cache.describe_storage())?;
         }
     }
     Ok(())

@@ -6,7 +6,41 @@ use std::path::Path;
 use super::{Area, Check, Examination};
 
 pub(super) fn checks(exam: &Examination<'_>) -> Vec<Check> {
-    let mut checks = vec![match exam.cache.check_storage() {
+    let mut checks = vec![storage(exam)];
+    let folders = [
+        (exam.cache.sso_dir(), true, "the sign-in cache"),
+        (exam.cache.cli_dir(), true, "the role credential cache"),
+        (exam.cache.lock_dir(), false, "aws-sso-rs's locks"),
+        (
+            exam.tool_cache_dir.as_path(),
+            false,
+            "aws-sso-rs's own cache",
+        ),
+    ];
+    for (dir, secret, what) in folders {
+        checks.extend(folder(dir, secret, what));
+    }
+    if let Some(dir) = &exam.runtime_dir {
+        checks.extend(folder(dir, true, "serve's token files"));
+    }
+    checks
+}
+
+/// Where secrets are kept, and that it works: the settings file that says so can be read,
+/// and the keyring takes an item and gives it back.
+fn storage(exam: &Examination<'_>) -> Check {
+    if let Err(e) = settings(exam) {
+        return Check::fail(
+            Area::Files,
+            "storage",
+            format!("{e}; the storage in use is unknown"),
+            format!(
+                "correct {} (or remove it: secrets are then kept in files)",
+                exam.settings_file.display()
+            ),
+        );
+    }
+    match exam.cache.check_storage() {
         Ok(()) => Check::pass(
             Area::Files,
             "storage",
@@ -25,24 +59,12 @@ pub(super) fn checks(exam: &Examination<'_>) -> Vec<Check> {
                 exam.settings_file.display()
             ),
         ),
-    }];
-    let folders = [
-        (exam.cache.sso_dir(), true, "the sign-in cache"),
-        (exam.cache.cli_dir(), true, "the role credential cache"),
-        (exam.cache.lock_dir(), false, "aws-sso-rs's locks"),
-        (
-            exam.tool_cache_dir.as_path(),
-            false,
-            "aws-sso-rs's own cache",
-        ),
-    ];
-    for (dir, secret, what) in folders {
-        checks.extend(folder(dir, secret, what));
     }
-    if let Some(dir) = &exam.runtime_dir {
-        checks.extend(folder(dir, true, "serve's token files"));
-    }
-    checks
+}
+
+/// aws-sso-rs's settings, read as every command reads them.
+pub(super) fn settings(exam: &Examination<'_>) -> Result<(), aws_sso_profile_config::Error> {
+    aws_sso_profile_config::ToolSettings::load(exam.env, exam.platform).map(drop)
 }
 
 #[cfg(unix)]

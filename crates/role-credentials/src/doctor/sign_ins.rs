@@ -10,25 +10,29 @@ use crate::report::{SignInKind, sign_in_report};
 
 pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
     let now = exam.clock.now();
-    let report = match sign_in_report(set, &exam.cache, now) {
-        Ok(report) => report,
-        Err(e) => {
-            let (subject, fix) = match exam.cache.keyring() {
-                Some(_) => (
-                    "the keyring".to_owned(),
-                    format!(
-                        "start and unlock the keyring of this session, or set storage = \"file\" in {}",
-                        exam.settings_file.display()
-                    ),
-                ),
-                None => (
-                    exam.cache.sso_dir().display().to_string(),
-                    "make the cache folder readable by you".to_owned(),
-                ),
-            };
-            return vec![Check::fail(Area::SignIn, subject, e.to_string(), fix)];
-        }
-    };
+    // Settings that cannot be read leave the storage unknown, and a keyring that cannot be
+    // used (locked, unreachable) gives no token: one row (the storage check says why), not
+    // one a sign-in.
+    if super::files::settings(exam).is_err() {
+        return vec![Check::fail(
+            Area::SignIn,
+            "sign-ins",
+            "their state cannot be read while the storage is unknown (the storage check says why)",
+            format!("correct {}", exam.settings_file.display()),
+        )];
+    }
+    if exam.cache.check_storage().is_err() {
+        return vec![Check::fail(
+            Area::SignIn,
+            "sign-ins",
+            "their state cannot be read while the keyring cannot be used (the storage check says why)",
+            format!(
+                "start and unlock the keyring of this session, or set storage = \"file\" in {}",
+                exam.settings_file.display()
+            ),
+        )];
+    }
+    let report = sign_in_report(set, &exam.cache, now);
     let sessions = set.sessions();
     let mut checks = Vec::new();
     // The AWS_SSO_* variables' sign-in, when they make one: its token is cached as a legacy
@@ -42,7 +46,7 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
         let token = exam
             .cache
             .token_status(&key, &policy, now)
-            .unwrap_or_else(TokenStatus::Damaged);
+            .unwrap_or_else(TokenStatus::Unreadable);
         checks.extend(verdict(
             format!("{} (the AWS_SSO_* variables)", v.session.start_url),
             &format!("{} login", exam.binary),
@@ -101,8 +105,20 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
             _ => None,
         })
         .collect();
+    // Unreadable tokens of the config's sign-ins have their rows too.
+    let unreadable: Vec<String> = report
+        .sign_ins
+        .iter()
+        .filter_map(|s| match &s.token {
+            TokenStatus::Unreadable(e) => Some(e.to_string()),
+            _ => None,
+        })
+        .collect();
     for warning in report.warnings {
-        if !problems.contains(&warning) && !damaged.iter().any(|p| warning.contains(p.as_str())) {
+        if !problems.contains(&warning)
+            && !unreadable.contains(&warning)
+            && !damaged.iter().any(|p| warning.contains(p.as_str()))
+        {
             checks.push(Check::fail(
                 Area::SignIn,
                 "cache",
@@ -182,6 +198,17 @@ fn verdict(
             subject,
             e.to_string(),
             format!("run `{login}`, which replaces the file"),
+        ),
+        TokenStatus::Unreadable(e) => Check::fail(
+            Area::SignIn,
+            subject,
+            e.to_string(),
+            match e.kind() {
+                aws_sso_token_cache::ErrorKind::Keyring { .. } => {
+                    "start and unlock the keyring of this session".to_owned()
+                }
+                _ => "make the cache file yours and readable by you (chmod 600)".to_owned(),
+            },
         ),
     })
 }
