@@ -128,10 +128,10 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
     let head = keyring
         .item(&token_name)
         .expect("the token is in the keyring");
-    let (count, id) = SecretService::parts(&head).expect("the token item stands for parts");
+    let (count, slot) = SecretService::parts(&head).expect("the token item stands for parts");
     for i in 1..=count {
         let part = keyring
-            .item(&format!("{token_name}.part-{id}-{i}"))
+            .item(&format!("{token_name}.part-{slot}-{i}"))
             .expect("each part is there");
         assert!(part.len() <= 2_560, "part {i} holds {} bytes", part.len());
     }
@@ -494,6 +494,21 @@ fn twenty_callers_make_one_call_through_the_keyring() {
         1,
         "one fetch for twenty callers"
     );
+
+    // A damaged index of items is said, never taken for an empty keyring (which would leave
+    // the items behind a logout).
+    let index = w
+        .path()
+        .join(".aws/sso/aws-sso-rs-locks/keyring-index.json");
+    std::fs::write(&index, "[\"sso-cache/").expect("a cut-off index");
+    let out = run(&w, &keyring, &["logout"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is damaged")
+            && stderr(&out).contains("secret-tool clear service aws-sso-rs"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -666,6 +681,11 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
     let out = run(&w, &keyring, &["storage", "migrate", "--to", "keyring"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!w.token_file("my-sso").exists(), "the stray copy is gone");
+    assert!(
+        stderr(&out).contains("Removed 1 cache entry the storage in use held too"),
+        "the removal is said: {}",
+        stderr(&out)
+    );
     let name = format!(
         "sso-cache/{}",
         w.token_file("my-sso")
@@ -769,4 +789,70 @@ fn other_tools_get_credentials_through_process_profiles_when_secrets_are_in_the_
             "{got}"
         );
     }
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn token_export_writes_a_token_that_lasts_refreshing_an_expired_one_first() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let (w, keyring) = keyring_world();
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    // The token expired a minute ago (its refresh token still good): set in its file, then
+    // moved back into the keyring.
+    for to in ["file", "keyring"] {
+        if to == "keyring" {
+            w.edit_token("my-sso", |t| {
+                t.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
+            });
+        }
+        let out = run(&w, &keyring, &["storage", "migrate", "--to", to]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let creates = w.mock.count("CreateToken");
+    let out = run(
+        &w,
+        &keyring,
+        &["token", "export", "--sso-session", "my-sso"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(w.mock.count("CreateToken"), creates + 1, "refreshed first");
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.token_file("my-sso")).expect("file"))
+            .expect("JSON");
+    let expires = time::OffsetDateTime::parse(
+        exported["expiresAt"].as_str().expect("expiresAt"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("a time");
+    assert!(
+        expires > time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        "a token that lasts, not the expired one: {expires}"
+    );
+    assert!(
+        stderr(&out).contains("run `aws-sso-rs token export` again then"),
+        "says that a refresh does not reach the file: {}",
+        stderr(&out)
+    );
+    // Signed out, there is nothing to export: the login command is named.
+    let out = run(&w, &keyring, &["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &w,
+        &keyring,
+        &["token", "export", "--sso-session", "my-sso"],
+    );
+    assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("aws-sso-rs login --sso-session my-sso"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -171,20 +171,20 @@ impl SecretService {
     }
 
     /// The content of cache entry `name` as the keyring holds it: item `name`, or, for an
-    /// entry kept in parts (item `name` is then `{"awsSsoRsParts":N,"id":ID}`), its items
-    /// `name.part-ID-1` to `-N` joined.
+    /// entry kept in parts (item `name` is then
+    /// `{"awsSsoRsParts":N,"slot":"a","sha1":"..."}`), its items `name.part-a-1` to `-N`
+    /// joined.
     pub fn entry(&self, name: &str) -> Option<String> {
         let head = self.item(name)?;
-        let Some(parts) = Self::parts(&head) else {
+        let Some((count, slot)) = Self::parts(&head) else {
             return Some(head);
         };
-        let (count, id) = parts;
         (1..=count)
-            .map(|i| self.item(&format!("{name}.part-{id}-{i}")))
+            .map(|i| self.item(&format!("{name}.part-{slot}-{i}")))
             .collect()
     }
 
-    /// The count and id of an item that stands for parts.
+    /// The count and slot of an item that stands for parts.
     pub fn parts(head: &str) -> Option<(u64, String)> {
         if !head.starts_with("{\"awsSsoRsParts\":") {
             return None;
@@ -192,7 +192,7 @@ impl SecretService {
         let value: serde_json::Value = serde_json::from_str(head).ok()?;
         Some((
             value["awsSsoRsParts"].as_u64()?,
-            value["id"].as_str()?.to_owned(),
+            value["slot"].as_str()?.to_owned(),
         ))
     }
 

@@ -76,7 +76,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// List the profiles in the AWS config files, their sign-in and token state.
     Profiles(ProfilesArgs),
-    /// Sign in to IAM Identity Center and cache the token where the AWS CLI and SDKs find it.
+    /// Sign in to IAM Identity Center and cache the token where the AWS CLI and SDKs find it
+    /// (with storage = "keyring": in the OS keyring).
     Login(LoginArgs),
     /// Sign out: end the server-side sessions and delete cached tokens and role credentials
     /// (and what aws-sso-rs left: the cached account list, keys exported to the credentials
@@ -90,7 +91,8 @@ pub enum Command {
     /// each endpoint through the proxy and CA bundle in use, and the clock.
     ///
     /// A table of pass, warn and fail, with the fix for each; exit 1 when something fails.
-    /// It changes nothing and prints no secret.
+    /// It changes nothing (with the keyring: a probe item holding no secret, written and
+    /// deleted) and prints no secret.
     Doctor(DoctorArgs),
     /// Print a profile's role credentials as a credential_process JSON document.
     ///
@@ -215,11 +217,12 @@ pub struct ConsoleArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum StorageCommand {
-    /// Move every cached token, client registration and role credential into the storage
-    /// named, remove them from the other, and set storage in aws-sso-rs's config.toml.
+    /// Move every cached token, client registration, role credential and assumed role into
+    /// the storage named, remove them from the other, and set storage in aws-sso-rs's
+    /// config.toml.
     ///
-    /// Run it when no other aws-sso-rs command is running. Run again after a failure, it goes
-    /// on where it stopped.
+    /// An entry both storages hold is taken from the one in use. Run it when no other
+    /// aws-sso-rs command is running. Run again after a failure, it goes on where it stopped.
     Migrate(StorageMigrateArgs),
 }
 
@@ -241,9 +244,10 @@ pub enum StorageKind {
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
-    /// Write a sign-in's token from the keyring to its file in ~/.aws/sso/cache, for a tool
-    /// that reads the file itself (the Session Manager plugin, Terraform's own SSO): it is then
-    /// in plaintext there, until `aws-sso-rs logout`.
+    /// Write a sign-in's access token (refreshed first if due; never the refresh token) from
+    /// the keyring to its file in ~/.aws/sso/cache, for a tool that reads the file itself (the
+    /// Session Manager plugin, Terraform's own SSO): it is then in plaintext there until it
+    /// expires or `aws-sso-rs logout`; run it again after a refresh or a new sign-in.
     Export(TokenExportArgs),
 }
 

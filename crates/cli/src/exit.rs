@@ -88,15 +88,6 @@ pub fn config(message: impl Into<String>) -> anyhow::Error {
     .into()
 }
 
-/// No valid sign-in: the message names the `login` command (exit 7).
-pub fn needs_login(message: impl Into<String>) -> anyhow::Error {
-    Failure {
-        code: Code::NeedsLogin,
-        message: message.into(),
-    }
-    .into()
-}
-
 /// No access to that account or role (exit 8).
 pub fn access(message: impl Into<String>) -> anyhow::Error {
     Failure {

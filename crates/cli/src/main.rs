@@ -356,7 +356,7 @@ fn run(cli: cli::Cli, world: &world::World) -> anyhow::Result<()> {
             commands::storage::migrate(&args, &files()?)
         }
         cli::Command::Token(cli::TokenCommand::Export(args)) => {
-            commands::storage::export_token(&args, env, &files()?)
+            commands::storage::export_token(&args, world, &files()?)
         }
         cli::Command::Configure(cli::ConfigureCommand::Sso(args)) => {
             commands::configure_sso::run(&args, world)

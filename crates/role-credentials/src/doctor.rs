@@ -7,8 +7,10 @@
 //! the proxy and CA bundle in use (with its time) and this machine's clock against the
 //! portal's `Date`.
 //!
-//! It changes nothing (no file is written, no folder tightened, no token refreshed) and
-//! shows no secret (no token, key or proxy password: only names, paths, states and times).
+//! It changes nothing (no file is written, no folder tightened, no token refreshed; with
+//! `storage = "keyring"`, an item `probe-<pid>` holding no secret is written, read back and
+//! deleted, the one way to know a keyring is open) and shows no secret (no token, key or
+//! proxy password: only names, paths, states and times).
 //!
 //! ```
 //! use aws_sso_role_credentials::doctor::{Check, Diagnosis, Status, Area};
@@ -199,14 +201,15 @@ pub struct Examination<'a> {
 }
 
 /// Every check but the network's (the config, the environment, the sign-ins, the files, the
-/// programs, the shell), reading only.
+/// programs, the shell), reading only (but for the keyring's probe item).
 pub fn examine(exam: &Examination<'_>) -> Diagnosis {
     let (mut checks, set) = config::checks(exam);
     checks.extend(config::environment(exam, set.as_ref()));
+    let storage = files::storage(exam);
     if let Some(set) = &set {
-        checks.extend(sign_ins::checks(exam, set));
+        checks.extend(sign_ins::checks(exam, set, &storage));
     }
-    checks.extend(files::checks(exam));
+    checks.extend(files::checks(exam, storage));
     if let Some(set) = &set {
         checks.extend(config::programs(exam, set));
     }

@@ -4,19 +4,22 @@
 
 use std::path::{Path, PathBuf};
 
+use aws_sso_device_auth::Clock;
 use aws_sso_profile_config::{
-    ConfigDocument, FileKind, ProcessProfiles, SsoSession, Storage, ToolSettings,
-    write_process_profiles,
+    ConfigDocument, FileKind, ProcessProfiles, Storage, ToolSettings, write_process_profiles,
 };
 use aws_sso_token_cache::{TokenCache, TokenKey};
 
+use crate::clients::SdkClients;
 use crate::error::Error;
+use crate::target::SessionTarget;
 
 /// What [`migrate_storage`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
-    /// How many cache entries moved.
-    pub moved: usize,
+    /// How many cache entries moved, and what else was removed on the way
+    /// ([`aws_sso_token_cache::Moved`]).
+    pub moved: aws_sso_token_cache::Moved,
     /// Where they were, in a person's words.
     pub from: String,
     /// Where they are now.
@@ -67,30 +70,53 @@ pub fn migrate_storage(
 pub enum TokenExport {
     /// The storage is the files: the token is already where every tool reads it.
     AlreadyAFile(PathBuf),
-    /// The token was written to this file (plaintext, `0600`), where every tool reads it.
-    Written(PathBuf),
-    /// There is no token to write: sign in first.
-    NoToken,
+    /// The token was written to this file (plaintext, `0600`), where every tool reads it;
+    /// it lasts until `expires_at` (a refresh or a new sign-in does not reach the file: run
+    /// the export again).
+    Written {
+        /// The file.
+        path: PathBuf,
+        /// When the token written expires.
+        expires_at: time::OffsetDateTime,
+    },
 }
 
-/// Writes the token of `session` from `cache`'s keyring to its botocore cache file, for a
-/// tool that reads the file itself (the Session Manager plugin, Terraform's own SSO).
+/// Writes a valid token of the sign-in `target` (the cached one, refreshed first when due,
+/// as every command uses it) from `cache`'s keyring to its botocore cache file, for a tool
+/// that reads the file itself (the Session Manager plugin, Terraform's own SSO): the access
+/// token and its expiry only ([`TokenCache::copy_token_to`]).
 ///
 /// # Errors
-/// The keyring or the file cannot be read or written.
-pub fn export_token(cache: &TokenCache, session: &SsoSession) -> Result<TokenExport, Error> {
-    let key = TokenKey::for_session(session);
-    let files = cache.clone().with_storage(Storage::File);
+/// [`crate::ErrorKind::NeedsLogin`] when no valid sign-in is left (with the command that
+/// signs in); the keyring or the file cannot be read or written; a refresh fails.
+pub async fn export_token(
+    target: &SessionTarget,
+    cache: &TokenCache,
+    clock: &impl Clock,
+) -> Result<TokenExport, Error> {
+    let key = TokenKey::for_session(&target.sign_in.session);
+    let clients = SdkClients::for_listing(target);
+    let token = clients
+        .resolver(clock, cache)
+        .sign_in_token(&target.sign_in)
+        .await?;
     if cache.keyring().is_none() {
-        return Ok(match cache.load_token(&key)? {
-            Some(_) => TokenExport::AlreadyAFile(cache.token_path(&key)),
-            None => TokenExport::NoToken,
-        });
+        return Ok(TokenExport::AlreadyAFile(cache.token_path(&key)));
     }
-    Ok(match cache.copy_token_to(&key, &files)? {
-        Some(path) => TokenExport::Written(path),
-        None => TokenExport::NoToken,
-    })
+    let files = cache.clone().with_storage(Storage::File);
+    match cache.copy_token_to(&key, &files)? {
+        Some(path) => Ok(TokenExport::Written {
+            path,
+            expires_at: token.expires_at,
+        }),
+        // Removed between the two reads (a logout): sign in again.
+        None => Err(crate::ErrorKind::NeedsLogin {
+            what: target.sign_in.label(),
+            why: "no token is cached".to_owned(),
+            command: target.sign_in.login_command(),
+        }
+        .into()),
+    }
 }
 
 /// Writes into the config file at `config`, for each profile of `names` (every profile that

@@ -54,6 +54,18 @@ pub struct Unreadable {
     pub error: Error,
 }
 
+/// What [`TokenCache::move_all_to`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Moved {
+    /// Entries written there, read back and removed here.
+    pub moved: usize,
+    /// Entries the other storage held already (and kept): the copy here, an older stray one,
+    /// removed.
+    pub stale_removed: usize,
+    /// Entries here that could not be read whole (a keyring entry that lost a part): removed.
+    pub damaged_removed: usize,
+}
+
 impl TokenCache {
     /// The caches under `home`: `.aws/sso/cache`, `.aws/cli/cache`, and this crate's lock
     /// folder `.aws/sso/aws-sso-rs-locks`.
@@ -115,20 +127,31 @@ impl TokenCache {
     }
 
     /// That the storage can be used: the keyring takes an item and gives it back (item
-    /// `probe`, which holds no secret, written, read and deleted: a locked keyring answers
-    /// a search for absent items without a word, so only a write proves it is open);
-    /// nothing to check for files.
+    /// `probe-<process id>`, which holds no secret, written, read back and deleted: a locked
+    /// keyring answers a search for absent items without a word, so only a write proves it
+    /// is open); nothing to check for files.
     ///
     /// # Errors
-    /// [`ErrorKind::Keyring`]: the keyring cannot be reached, is locked, or refused.
+    /// [`ErrorKind::Keyring`]: the keyring cannot be reached, is locked, refused, or gave
+    /// back something else.
     pub fn check_storage(&self) -> Result<(), Error> {
-        match &self.keyring {
-            None => Ok(()),
-            Some(k) => {
-                k.write("probe", b"aws-sso-rs")?;
-                k.read("probe")?;
-                k.delete("probe").map(drop)
+        let Some(k) = &self.keyring else {
+            return Ok(());
+        };
+        let name = format!("probe-{}", std::process::id());
+        let written = b"aws-sso-rs storage check";
+        k.write(&name, written)?;
+        let read = k.read(&name);
+        k.delete(&name)?;
+        if read?.as_deref() == Some(&written[..]) {
+            Ok(())
+        } else {
+            Err(ErrorKind::Keyring {
+                action: "read",
+                item: format!("{}/{name}", k.service()),
+                reason: "what was read back differs from what was written".to_owned(),
             }
+            .into())
         }
     }
 
@@ -265,8 +288,7 @@ impl TokenCache {
         } else {
             "cli-cache/"
         };
-        let index = keyring::read_index(&self.lock_dir)
-            .map_err(|e| io("read", &keyring::index_path(&self.lock_dir), e))?;
+        let index = keyring::read_index(&self.lock_dir)?;
         let mut files: Vec<PathBuf> = index
             .iter()
             .filter_map(|n| n.strip_prefix(folder))
@@ -295,19 +317,28 @@ impl TokenCache {
     /// roles) to `to` (the same folders in another storage): each is written there and read
     /// back, then removed here. An entry `to` holds already is replaced when `overwrite`
     /// (this storage is the one in use: its copies are the current ones), else kept there
-    /// (the storage in use is `to`) and this copy removed. Returns how many moved.
+    /// (the storage in use is `to`) and this copy removed. An entry that cannot be read whole
+    /// (a keyring entry that lost a part) is of use to no one: removed. Says how many of each.
     ///
     /// # Errors
     /// An entry cannot be read, written or removed: what moved before stays moved, the rest
     /// stays here (running it again goes on).
-    pub fn move_all_to(&self, to: &TokenCache, overwrite: bool) -> Result<usize, Error> {
-        let mut moved = 0;
+    pub fn move_all_to(&self, to: &TokenCache, overwrite: bool) -> Result<Moved, Error> {
+        let mut done = Moved::default();
         for path in self.every_entry()? {
-            let Some(bytes) = self.read(&path)? else {
-                continue;
+            let bytes = match self.read(&path) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => continue,
+                Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => {
+                    self.remove(&path)?;
+                    done.damaged_removed += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
             };
             if !overwrite && to.read(&path)?.is_some() {
                 self.remove(&path)?;
+                done.stale_removed += 1;
                 continue;
             }
             let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -320,9 +351,9 @@ impl TokenCache {
                 ));
             }
             self.remove(&path)?;
-            moved += 1;
+            done.moved += 1;
         }
-        Ok(moved)
+        Ok(done)
     }
 
     /// Writes the token of `key` to `to` as well (a tool that reads the file needs it),
@@ -348,8 +379,7 @@ impl TokenCache {
     /// Changes the keyring's index under its lock.
     fn change_index(&self, change: impl FnOnce(&mut Vec<String>)) -> Result<(), Error> {
         let _lock = self.lock(LockKey::KeyringIndex)?;
-        let mut names = keyring::read_index(&self.lock_dir)
-            .map_err(|e| io("read", &keyring::index_path(&self.lock_dir), e))?;
+        let mut names = keyring::read_index(&self.lock_dir)?;
         change(&mut names);
         keyring::write_index(&self.lock_dir, names)
             .map_err(|e| io("write", &keyring::index_path(&self.lock_dir), e))
@@ -433,7 +463,8 @@ impl TokenCache {
     /// Reads the token of `key`; `None` when there is no file.
     ///
     /// # Errors
-    /// [`ErrorKind::Io`], or [`ErrorKind::Corrupt`] when the file is not a token.
+    /// [`ErrorKind::Io`] or [`ErrorKind::Keyring`], or [`ErrorKind::Corrupt`] when the file is
+    /// not a token (or a keyring entry lost a part).
     pub fn load_token(&self, key: &TokenKey) -> Result<Option<SsoToken>, Error> {
         self.load(&self.token_path(key), SsoToken::from_json)
     }
@@ -443,7 +474,9 @@ impl TokenCache {
     /// ([`TokenCache::record_refusal`]) as refused.
     ///
     /// # Errors
-    /// [`ErrorKind::Io`] when the file exists but cannot be read (permissions).
+    /// [`ErrorKind::Io`] when the file exists but cannot be read (permissions);
+    /// [`ErrorKind::Keyring`] when the keyring cannot be reached or is locked. A caller that
+    /// lists tokens rather than fail shows either as [`TokenStatus::Unreadable`].
     pub fn token_status(
         &self,
         key: &TokenKey,
@@ -526,7 +559,12 @@ impl TokenCache {
             let bytes = match self.read(&path) {
                 Ok(Some(bytes)) => bytes,
                 // A keyring that does not answer is said, never taken for an empty cache.
-                Err(e) if self.keyring.is_some() => return Err(e),
+                Err(e) if matches!(e.kind(), ErrorKind::Keyring { .. }) => return Err(e),
+                // An entry kept in parts that lost one: listed as damaged (logout removes it).
+                Err(error) if matches!(error.kind(), ErrorKind::Corrupt { .. }) => {
+                    listing.unreadable.push(Unreadable { path, error });
+                    continue;
+                }
                 _ => continue,
             };
             let text = String::from_utf8_lossy(&bytes);
@@ -617,7 +655,15 @@ impl TokenCache {
         for path in self.json_files(&self.cli_dir)? {
             let bytes = match self.read(&path) {
                 Ok(Some(bytes)) => bytes,
-                Err(e) if self.keyring.is_some() => return Err(e),
+                Err(e) if matches!(e.kind(), ErrorKind::Keyring { .. }) => return Err(e),
+                // An entry of the keyring that lost a part is of use to no one (every entry
+                // there is aws-sso-rs's own): it goes.
+                Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => {
+                    if self.remove(&path)? {
+                        removed.push(path);
+                    }
+                    continue;
+                }
                 _ => continue,
             };
             let text = String::from_utf8_lossy(&bytes);

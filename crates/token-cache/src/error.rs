@@ -60,6 +60,18 @@ pub enum ErrorKind {
         /// What failed.
         reason: String,
     },
+    /// The index of the keyring's items (`storage = "keyring"`) is not a list of names: which
+    /// items are aws-sso-rs's cannot be told.
+    #[error(
+        "the index of aws-sso-rs's keyring items, {}, is damaged ({reason}): which items are aws-sso-rs's cannot be told; remove them with the keyring's own tool (on Linux: secret-tool clear service aws-sso-rs), then delete the index and sign in again",
+        path.display()
+    )]
+    KeyringIndex {
+        /// The index file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Another process held a lock for too long.
     #[error(
         "gave up after {}s waiting for {}, held by another aws-sso-rs process; if none is running, delete that file",

@@ -8,9 +8,11 @@
 //!
 //! An item holds at most [`MAX_ITEM_BYTES`], the Windows Credential Manager's limit, on every
 //! platform alike: a longer entry (a token with its refresh token and client secret) is kept
-//! in parts (items `NAME.part-ID-1`, `NAME.part-ID-2`, ...), and item `NAME` says how many and
-//! under which `ID` (a hash of the content), written last, so that a reader sees the old
-//! entry or the new one, never a mix (a reader that finds a part gone reads the entry anew).
+//! in parts (items `NAME.part-a-1`, `NAME.part-a-2`, ..., or `NAME.part-b-…`: two slots, a
+//! write filling the one not in use), and item `NAME` says how many, in which slot, and the
+//! SHA-1 of the whole, written after the parts, so that a reader sees the old entry or the
+//! new one, never a mix (a reader whose parts do not match the digest reads the entry anew),
+//! and a write cut short leaves parts only in the slots the next write or delete empties.
 
 use std::path::{Path, PathBuf};
 
@@ -123,26 +125,28 @@ impl Items for KeyringStore {
 
     fn broken(&self, name: &str) -> Error {
         ErrorKind::Corrupt {
-            path: PathBuf::from(format!("{}/{name} (in {KEYRING_BACKEND})", self.service)),
+            path: PathBuf::from(format!("{}/{name} in {KEYRING_BACKEND}", self.service)),
             reason: "one of the keyring items it is kept in is missing".to_owned(),
         }
         .into()
     }
 }
 
-/// What item `NAME` of an entry kept in parts holds.
+/// What item `NAME` of an entry kept in parts holds: how many parts, in which of the entry's
+/// two slots (`a`, `b`), and the SHA-1 of the whole.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Parts {
     count: usize,
-    id: String,
+    slot: char,
+    sha1: String,
 }
 
 impl Parts {
     fn to_json(&self) -> String {
-        // The tag first, as `parts_of` looks for it (the id is hexadecimal: no escaping).
+        // The tag first, as `parts_of` looks for it (slot and digest need no escaping).
         format!(
-            "{{\"awsSsoRsParts\":{},\"id\":\"{}\"}}",
-            self.count, self.id
+            "{{\"awsSsoRsParts\":{},\"slot\":\"{}\",\"sha1\":\"{}\"}}",
+            self.count, self.slot, self.sha1
         )
     }
 }
@@ -150,23 +154,35 @@ impl Parts {
 /// How an item of parts begins (no cache file begins so).
 const PARTS_TAG: &[u8] = b"{\"awsSsoRsParts\":";
 
+/// The two slots of an entry's parts: a write fills the one the entry does not use, then
+/// points the entry at it, then empties the other, so that a reader of the old entry finds
+/// its parts, and a write cut short leaves parts only where the next write or delete looks.
+const SLOTS: [char; 2] = ['a', 'b'];
+
 fn parts_of(head: &[u8]) -> Option<Parts> {
     if !head.starts_with(PARTS_TAG) {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(head).ok()?;
+    let slot = value["slot"].as_str()?.chars().next()?;
     Some(Parts {
         count: usize::try_from(value["awsSsoRsParts"].as_u64()?).ok()?,
-        id: value["id"].as_str()?.to_owned(),
+        slot: SLOTS.contains(&slot).then_some(slot)?,
+        sha1: value["sha1"].as_str()?.to_owned(),
     })
 }
 
-fn part_name(name: &str, id: &str, index: usize) -> String {
-    format!("{name}.part-{id}-{index}")
+fn part_name(name: &str, slot: char, index: usize) -> String {
+    format!("{name}.part-{slot}-{index}")
+}
+
+fn digest(bytes: &[u8]) -> String {
+    sha1_smol::Sha1::from(bytes).digest().to_string()
 }
 
 fn read_entry(items: &impl Items, name: &str) -> Result<Option<Vec<u8>>, Error> {
-    // A writer that replaces the entry meanwhile removes the parts read from: read anew.
+    // A writer that replaces the entry meanwhile may remove or rewrite the parts being read:
+    // the digest tells, and the entry is read anew.
     for _ in 0..3 {
         let Some(head) = items.get(name)? else {
             return Ok(None);
@@ -175,57 +191,60 @@ fn read_entry(items: &impl Items, name: &str) -> Result<Option<Vec<u8>>, Error> 
             return Ok(Some(head));
         };
         let mut whole = Vec::with_capacity(parts.count * MAX_ITEM_BYTES);
-        let mut complete = true;
         for index in 1..=parts.count {
-            match items.get(&part_name(name, &parts.id, index))? {
+            match items.get(&part_name(name, parts.slot, index))? {
                 Some(bytes) => whole.extend_from_slice(&bytes),
-                None => {
-                    complete = false;
-                    break;
-                }
+                None => break,
             }
         }
-        if complete {
+        if digest(&whole) == parts.sha1 {
             return Ok(Some(whole));
         }
     }
     Err(items.broken(name))
 }
 
-fn write_entry(items: &impl Items, name: &str, bytes: &[u8]) -> Result<(), Error> {
-    let old = items.get(name)?.and_then(|head| parts_of(&head));
-    let new = if bytes.len() <= MAX_ITEM_BYTES {
-        items.set(name, bytes)?;
-        None
-    } else {
-        let digest = sha1_smol::Sha1::from(bytes).digest().to_string();
-        let parts = Parts {
-            count: bytes.len().div_ceil(MAX_ITEM_BYTES),
-            id: digest[..12].to_owned(),
-        };
-        for (index, chunk) in bytes.chunks(MAX_ITEM_BYTES).enumerate() {
-            items.set(&part_name(name, &parts.id, index + 1), chunk)?;
-        }
-        items.set(name, parts.to_json().as_bytes())?;
-        Some(parts)
-    };
-    if let Some(old) = old
-        && new.as_ref().is_none_or(|n| n.id != old.id)
-    {
-        for index in 1..=old.count {
-            items.remove(&part_name(name, &old.id, index))?;
-        }
+/// Removes the parts of `slot` from `from` on, up to the first that is not there.
+fn clear_slot(items: &impl Items, name: &str, slot: char, from: usize) -> Result<(), Error> {
+    let mut index = from;
+    while items.remove(&part_name(name, slot, index))? {
+        index += 1;
     }
     Ok(())
 }
 
-fn delete_entry(items: &impl Items, name: &str) -> Result<bool, Error> {
+fn write_entry(items: &impl Items, name: &str, bytes: &[u8]) -> Result<(), Error> {
     let old = items.get(name)?.and_then(|head| parts_of(&head));
-    let removed = items.remove(name)?;
-    if let Some(old) = old {
-        for index in 1..=old.count {
-            items.remove(&part_name(name, &old.id, index))?;
+    if bytes.len() <= MAX_ITEM_BYTES {
+        items.set(name, bytes)?;
+        for slot in SLOTS {
+            clear_slot(items, name, slot, 1)?;
         }
+        return Ok(());
+    }
+    let slot = match &old {
+        Some(old) if old.slot == 'a' => 'b',
+        _ => 'a',
+    };
+    let parts = Parts {
+        count: bytes.len().div_ceil(MAX_ITEM_BYTES),
+        slot,
+        sha1: digest(bytes),
+    };
+    for (index, chunk) in bytes.chunks(MAX_ITEM_BYTES).enumerate() {
+        items.set(&part_name(name, slot, index + 1), chunk)?;
+    }
+    // What a write cut short left past the new parts in this slot.
+    clear_slot(items, name, slot, parts.count + 1)?;
+    items.set(name, parts.to_json().as_bytes())?;
+    let other = if slot == 'a' { 'b' } else { 'a' };
+    clear_slot(items, name, other, 1)
+}
+
+fn delete_entry(items: &impl Items, name: &str) -> Result<bool, Error> {
+    let removed = items.remove(name)?;
+    for slot in SLOTS {
+        clear_slot(items, name, slot, 1)?;
     }
     Ok(removed)
 }
@@ -268,18 +287,28 @@ pub(crate) fn index_path(lock_dir: &Path) -> PathBuf {
 /// The item names the index lists (none when there is no index yet).
 ///
 /// # Errors
-/// It cannot be read, or is not a list of names (damaged: said, never taken for empty).
-pub(crate) fn read_index(lock_dir: &Path) -> std::io::Result<Vec<String>> {
-    let text = match std::fs::read_to_string(index_path(lock_dir)) {
+/// [`ErrorKind::Io`]: it cannot be read; [`ErrorKind::KeyringIndex`]: it is not a list of
+/// names (damaged: said, never taken for empty, which would leave items no one removes).
+pub(crate) fn read_index(lock_dir: &Path) -> Result<Vec<String>, Error> {
+    let path = index_path(lock_dir);
+    let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
+        Err(source) => {
+            return Err(ErrorKind::Io {
+                action: "read",
+                path,
+                source,
+            }
+            .into());
+        }
     };
     serde_json::from_str::<Vec<String>>(&text).map_err(|e| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("the index of keyring items is damaged ({e}); delete it and sign in again"),
-        )
+        ErrorKind::KeyringIndex {
+            path,
+            reason: e.to_string(),
+        }
+        .into()
     })
 }
 
@@ -433,5 +462,51 @@ mod tests {
                     .contains("one of the keyring items it is kept in is missing"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn parts_left_by_a_write_cut_short_go_with_the_next_write_or_delete() {
+        let keyring = Memory::default();
+        let name = "sso-cache/e.json";
+        write_entry(&keyring, name, &token_json(3_000)).expect("written");
+        // A write killed after its parts, before it pointed the entry at them.
+        for index in 1..=4 {
+            keyring
+                .set(&part_name(name, 'b', index), b"half of a token")
+                .expect("a leftover part");
+        }
+        let next = token_json(4_000);
+        write_entry(&keyring, name, &next).expect("written again");
+        assert_eq!(read_entry(&keyring, name).expect("read"), Some(next));
+        assert_eq!(
+            keyring.items.borrow().len(),
+            1 + 2,
+            "{:?}",
+            keyring.items.borrow().keys()
+        );
+        for index in 1..=3 {
+            keyring
+                .set(&part_name(name, 'a', index), b"half of a token")
+                .expect("a leftover part");
+        }
+        assert!(delete_entry(&keyring, name).expect("deleted"));
+        assert!(
+            keyring.items.borrow().is_empty(),
+            "nothing of the entry is left: {:?}",
+            keyring.items.borrow().keys()
+        );
+    }
+
+    #[test]
+    fn parts_of_two_writes_are_never_joined() {
+        let keyring = Memory::default();
+        let name = "cli-cache/f.json";
+        write_entry(&keyring, name, &token_json(4_000)).expect("written");
+        // Another write's part where this entry's second part was.
+        keyring
+            .set(&part_name(name, 'a', 2), &token_json(1_000))
+            .expect("a part of another write");
+        let error = read_entry(&keyring, name).expect_err("the digest does not match");
+        assert!(matches!(error.kind(), ErrorKind::Corrupt { .. }), "{error}");
     }
 }

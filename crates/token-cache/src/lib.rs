@@ -68,7 +68,7 @@ mod secret;
 mod status;
 pub mod timestamp;
 
-pub use cache::{CachedToken, TokenCache, TokenListing, Unreadable};
+pub use cache::{CachedToken, Moved, TokenCache, TokenListing, Unreadable};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{Error, ErrorKind};
 pub use folders::LooseFolder;

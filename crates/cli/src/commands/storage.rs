@@ -2,13 +2,14 @@
 //! `aws_sso_role_credentials::migrate_storage` and `export_token`, rendered.
 
 use anyhow::Result;
-use aws_sso_profile_config::{Env, ProfileSet, Storage};
+use aws_sso_profile_config::{ProfileSet, Storage};
 use aws_sso_role_credentials::selection::{self, Named};
 use aws_sso_role_credentials::{TokenExport, export_token as export, migrate_storage};
+use aws_sso_token_cache::timestamp::{self, human_duration};
 
 use crate::cli::{ConfigureProcessArgs, StorageKind, StorageMigrateArgs, TokenExportArgs};
 use crate::presenter::say;
-use crate::world::Files;
+use crate::world::{Files, World};
 
 pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
     let to = match args.to {
@@ -16,15 +17,28 @@ pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
         StorageKind::Keyring => Storage::Keyring,
     };
     let done = migrate_storage(&files.cache(), to, &files.settings_file)?;
+    let entries = |n: usize| format!("{n} cache entr{}", if n == 1 { "y" } else { "ies" });
     say(format_args!(
-        "Moved {} cache entr{} from {} to {}; {} now says storage = \"{}\".",
-        done.moved,
-        if done.moved == 1 { "y" } else { "ies" },
+        "Moved {} from {} to {}; {} now says storage = \"{}\".",
+        entries(done.moved.moved),
         done.from,
         done.to,
         done.settings_file.display(),
         to.name()
     ));
+    if done.moved.stale_removed > 0 {
+        say(format_args!(
+            "Removed {} the storage in use held too (older copies, such as a token `token \
+             export` wrote; the ones in use were kept).",
+            entries(done.moved.stale_removed)
+        ));
+    }
+    if done.moved.damaged_removed > 0 {
+        say(format_args!(
+            "Removed {} that could not be read whole (no one could use them).",
+            entries(done.moved.damaged_removed)
+        ));
+    }
     if to == Storage::Keyring {
         say(format_args!(
             "The AWS CLI and the SDKs no longer find the token themselves: give their profiles \
@@ -34,20 +48,28 @@ pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
     Ok(())
 }
 
-pub fn export_token(args: &TokenExportArgs, env: &dyn Env, files: &Files) -> Result<()> {
+pub fn export_token(args: &TokenExportArgs, world: &World, files: &Files) -> Result<()> {
     let set = ProfileSet::load(&files.locations())?;
     let named = Named {
         profile: args.profile.as_deref(),
         sso_session: args.sso_session.as_deref(),
     };
-    let target = selection::session_target(&set, &files.config_file, named, env)?;
+    let target = selection::session_target(&set, &files.config_file, named, world.env.as_ref())?;
     let sign_in = &target.sign_in;
-    match export(&files.cache(), &sign_in.session)? {
-        TokenExport::Written(path) => say(format_args!(
+    let cache = files.cache();
+    match world
+        .runtime()?
+        .block_on(export(&target, &cache, &world.clock))?
+    {
+        TokenExport::Written { path, expires_at } => say(format_args!(
             "Wrote the token of {} to {}: it is in plaintext there now, where every AWS tool \
-             reads it, until it expires or `aws-sso-rs logout` removes it.",
+             reads it, until it expires ({}, in {}) or `aws-sso-rs logout` removes it. A \
+             refresh or a new sign-in does not reach that file: run `aws-sso-rs token export` \
+             again then.",
             sign_in.label(),
-            path.display()
+            path.display(),
+            timestamp::format(expires_at),
+            human_duration(expires_at - world.clock.now()),
         )),
         TokenExport::AlreadyAFile(path) => say(format_args!(
             "The token of {} is already in {} (storage = \"file\"): every AWS tool reads it \
@@ -55,13 +77,6 @@ pub fn export_token(args: &TokenExportArgs, env: &dyn Env, files: &Files) -> Res
             sign_in.label(),
             path.display()
         )),
-        TokenExport::NoToken => {
-            return Err(crate::exit::needs_login(format!(
-                "{} has no cached token to write; run: {}",
-                sign_in.label(),
-                sign_in.login_command()
-            )));
-        }
     }
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::path::Path;
 
 use super::{Area, Check, Examination};
 
-pub(super) fn checks(exam: &Examination<'_>) -> Vec<Check> {
-    let mut checks = vec![storage(exam)];
+/// The checks of the files, `storage` ([`storage`]'s) first.
+pub(super) fn checks(exam: &Examination<'_>, storage: Check) -> Vec<Check> {
+    let mut checks = vec![storage];
     let folders = [
         (exam.cache.sso_dir(), true, "the sign-in cache"),
         (exam.cache.cli_dir(), true, "the role credential cache"),
@@ -28,7 +29,7 @@ pub(super) fn checks(exam: &Examination<'_>) -> Vec<Check> {
 
 /// Where secrets are kept, and that it works: the settings file that says so can be read,
 /// and the keyring takes an item and gives it back.
-fn storage(exam: &Examination<'_>) -> Check {
+pub(super) fn storage(exam: &Examination<'_>) -> Check {
     if let Err(e) = settings(exam) {
         return Check::fail(
             Area::Files,
@@ -55,15 +56,16 @@ fn storage(exam: &Examination<'_>) -> Check {
             "storage",
             e.to_string(),
             format!(
-                "start and unlock the keyring of this session, or set storage = \"file\" in {}",
-                exam.settings_file.display()
+                "unlock the keyring (a desktop login does it; headless: gnome-keyring-daemon --unlock), then `{binary} storage migrate --to file` if you want files; or set storage = \"file\" in {} and sign in again (the keyring's sign-ins stay in it)",
+                exam.settings_file.display(),
+                binary = exam.binary
             ),
         ),
     }
 }
 
 /// aws-sso-rs's settings, read as every command reads them.
-pub(super) fn settings(exam: &Examination<'_>) -> Result<(), aws_sso_profile_config::Error> {
+fn settings(exam: &Examination<'_>) -> Result<(), aws_sso_profile_config::Error> {
     aws_sso_profile_config::ToolSettings::load(exam.env, exam.platform).map(drop)
 }
 

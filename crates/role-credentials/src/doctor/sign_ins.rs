@@ -8,28 +8,19 @@ use aws_sso_token_cache::{TokenState, TokenStatus};
 use super::{Area, Check, Examination};
 use crate::report::{SignInKind, sign_in_report};
 
-pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet) -> Vec<Check> {
+/// The checks of the sign-ins; `storage` is the storage's check ([`super::files::storage`]):
+/// when it failed, no token can be read, and one row says so.
+pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet, storage: &Check) -> Vec<Check> {
     let now = exam.clock.now();
     // Settings that cannot be read leave the storage unknown, and a keyring that cannot be
     // used (locked, unreachable) gives no token: one row (the storage check says why), not
     // one a sign-in.
-    if super::files::settings(exam).is_err() {
+    if storage.status == super::Status::Fail {
         return vec![Check::fail(
             Area::SignIn,
             "sign-ins",
-            "their state cannot be read while the storage is unknown (the storage check says why)",
-            format!("correct {}", exam.settings_file.display()),
-        )];
-    }
-    if exam.cache.check_storage().is_err() {
-        return vec![Check::fail(
-            Area::SignIn,
-            "sign-ins",
-            "their state cannot be read while the keyring cannot be used (the storage check says why)",
-            format!(
-                "start and unlock the keyring of this session, or set storage = \"file\" in {}",
-                exam.settings_file.display()
-            ),
+            "their state cannot be read while the storage cannot be used (the storage check says why)",
+            storage.fix.clone().unwrap_or_default(),
         )];
     }
     let report = sign_in_report(set, &exam.cache, now);
