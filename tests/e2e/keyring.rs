@@ -531,8 +531,23 @@ fn with_no_keyring_to_reach_the_error_names_it_and_nothing_falls_back_to_a_file(
     assert!(
         err.contains("in the Secret Service (D-Bus)")
             && err.contains("start and unlock the keyring of this session")
-            && err.contains("storage = \"file\""),
+            && err.contains("aws-sso-rs storage migrate --to file once the keyring answers"),
         "{err}"
+    );
+    // No session bus at all (SSH, a container, sudo): the variable it lacks is named.
+    let out = w
+        .cmd(&["credential-process", "--profile", "dev-account-ro"])
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", w.path())
+        .stdin(Stdio::null())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("DBUS_SESSION_BUS_ADDRESS is not set: this shell has no D-Bus session"),
+        "{}",
+        stderr(&out)
     );
     // doctor names it too.
     let out = w
@@ -751,6 +766,13 @@ fn other_tools_get_credentials_through_process_profiles_when_secrets_are_in_the_
         "{}",
         stderr(&out)
     );
+    assert!(
+        stderr(&out).contains(
+            "warning: legacy-ro-process has no region, as the profile it stands for has none"
+        ),
+        "a profile no tool can call a service with is said: {}",
+        stderr(&out)
+    );
     let after = std::fs::read_to_string(&config).expect("config");
     assert!(after.starts_with(&before), "the file's own lines are kept");
     assert!(
@@ -841,9 +863,42 @@ fn token_export_writes_a_token_that_lasts_refreshing_an_expired_one_first() {
         "says that a refresh does not reach the file: {}",
         stderr(&out)
     );
-    // Signed out, there is nothing to export: the login command is named.
+    // The keyring loses its items (cleared, or a new one): logout still ends the sign-in the
+    // exported copy holds, and removes it.
+    let out = keyring.secret_tool(&["clear", "service", "aws-sso-rs"], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(keyring.all_items(), Vec::<String>::new());
+    for command in ["status", "profiles"] {
+        let out = run(&w, &keyring, &[command]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("of the sign-in cache that aws-sso-rs stored in the Secret Service (D-Bus) are no longer there"),
+            "{command} says the lost items: {}",
+            stderr(&out)
+        );
+    }
+    let logouts = w.mock.count("Logout");
     let out = run(&w, &keyring, &["logout"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !w.token_file("my-sso").exists(),
+        "no plaintext token is left"
+    );
+    assert_eq!(w.mock.count("Logout"), logouts + 1, "its session is ended");
+    assert!(
+        !index(&w).iter().any(|n| n.starts_with("sso-cache/")),
+        "logout drops the lost names: {:?}",
+        index(&w)
+    );
+    assert!(
+        stdout(&out).contains(&format!(
+            "Signed out of sso-session 'my-sso': server session ended; token removed ({})",
+            w.token_file("my-sso").display()
+        )),
+        "{}",
+        stdout(&out)
+    );
+    // Signed out, there is nothing to export: the login command is named.
     let out = run(
         &w,
         &keyring,
@@ -854,5 +909,72 @@ fn token_export_writes_a_token_that_lasts_refreshing_an_expired_one_first() {
         stderr(&out).contains("aws-sso-rs login --sso-session my-sso"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+#[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
+fn storage_set_back_to_file_by_hand_says_what_the_keyring_still_holds() {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
+    let (w, keyring) = keyring_world();
+    let out = run(
+        &w,
+        &keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let held = index(&w).len();
+    assert!(held >= 2, "a token and a registration: {:?}", index(&w));
+    std::fs::write(
+        w.path().join(".config/aws-sso-rs/config.toml"),
+        "storage = \"file\"\n",
+    )
+    .expect("settings");
+    for command in ["status", "profiles"] {
+        let out = run(&w, &keyring, &[command]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "{held} cache entries are still in the OS keyring (the Secret Service (D-Bus))"
+            )) && stderr(&out).contains("aws-sso-rs storage migrate --to file moves them here"),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
+    let out = run(&w, &keyring, &["doctor", "--offline", "--output", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let checks = json["checks"].as_array().expect("checks");
+    let storage = checks
+        .iter()
+        .find(|c| c["subject"] == "storage")
+        .expect("a storage check");
+    assert_eq!(storage["status"], "warn", "{storage}");
+    assert!(
+        !checks.iter().any(|c| c["subject"] == "cache"
+            && c["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("still in the OS keyring"))),
+        "said once, by the storage check: {json}"
+    );
+    let out = run(&w, &keyring, &["storage", "migrate", "--to", "file"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        w.token_file("my-sso").is_file(),
+        "the sign-in is back in its file"
+    );
+    let out = run(&w, &keyring, &["status"]);
+    assert!(
+        !stderr(&out).contains("still in the OS keyring") && stdout(&out).contains("valid"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(
+        keyring.all_items(),
+        Vec::<String>::new(),
+        "nothing is left there"
     );
 }

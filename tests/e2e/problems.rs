@@ -315,7 +315,7 @@ fn logout_removes_a_damaged_token_and_the_warning_names_the_session_and_its_comm
     let out = w.run(&["logout"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("Signed out of sso-session 'my-sso': the token file was damaged"),
+        stdout(&out).contains("Signed out of sso-session 'my-sso': the cached token was damaged"),
         "{}",
         stdout(&out)
     );

@@ -19,6 +19,9 @@ pub struct ProcessProfiles {
     pub updated: Vec<String>,
     /// Written before, and already as they should be.
     pub unchanged: Vec<String>,
+    /// Those of the above with no `region` (their source has none): the AWS CLI and the
+    /// SDKs need one for a service call, so a person is told.
+    pub without_region: Vec<String>,
 }
 
 /// Writes into `doc` (the config file), for each of `sources` (a profile of the config, with
@@ -51,8 +54,9 @@ pub fn write_process_profiles(
         let name = format!("{source}{suffix}");
         let command = format!("{binary} credential-process --profile {source}");
         let mut wanted = vec![("credential_process", command.as_str())];
-        if let Some(region) = region {
-            wanted.push(("region", region.as_str()));
+        match region {
+            Some(region) => wanted.push(("region", region.as_str())),
+            None => done.without_region.push(name.clone()),
         }
         match set.profile(&name) {
             None => {

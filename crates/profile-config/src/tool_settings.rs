@@ -22,7 +22,7 @@ use crate::location::{Platform, home_dir};
 pub const SETTINGS_FILE: &str = "config.toml";
 
 /// Where the secrets of the caches (tokens, client registrations, role credentials) are kept.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Storage {
     /// Plain JSON files, mode `0600`, where the AWS CLI keeps them (the default): one sign-in
@@ -32,6 +32,30 @@ pub enum Storage {
     /// The OS keyring (Secret Service on Linux, the Keychain on macOS, the Credential Manager
     /// on Windows), under service `aws-sso-rs`.
     Keyring,
+}
+
+/// Read from `"file"` or `"keyring"`, anything else said in those words (a table, a number,
+/// another name).
+impl<'de> Deserialize<'de> for Storage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = Storage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("storage = \"file\" or storage = \"keyring\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Storage, E> {
+                match value {
+                    "file" => Ok(Storage::File),
+                    "keyring" => Ok(Storage::Keyring),
+                    other => Err(E::custom(format!(
+                        "storage = \"{other}\" is not one aws-sso-rs knows: write storage = \"file\" or storage = \"keyring\""
+                    ))),
+                }
+            }
+        }
+        deserializer.deserialize_any(Name)
+    }
 }
 
 impl Storage {
@@ -230,10 +254,21 @@ mod tests {
             .to_string();
         assert!(
             wrong.starts_with("config.toml line 3: ")
-                && wrong.contains("file")
-                && wrong.contains("keyring"),
+                && wrong.contains(
+                    "storage = \"vault\" is not one aws-sso-rs knows: write storage = \"file\" or storage = \"keyring\""
+                ),
             "{wrong}"
         );
+        for table in ["[storage]\nkind = \"file\"\n", "storage = 3\n"] {
+            let wrong = ToolSettings::parse(table, path)
+                .expect_err("not a name")
+                .to_string();
+            assert!(
+                wrong.contains("line 1")
+                    && wrong.contains("expected storage = \"file\" or storage = \"keyring\""),
+                "{wrong}"
+            );
+        }
         let unknown = ToolSettings::parse("storge = \"file\"\n", path)
             .expect_err("unknown key")
             .to_string();

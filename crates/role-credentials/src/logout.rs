@@ -44,6 +44,9 @@ pub struct TokenLogout {
     pub label: String,
     /// The token file, now removed (with the keyring: the path its item is named by).
     pub token_file: PathBuf,
+    /// Whether it was a keyring item (else a file: with the keyring, a copy left in the
+    /// folder whose item was gone, or another tool's sign-in).
+    pub in_keyring: bool,
     /// With the keyring: a copy in the file itself (`token export`) was removed too.
     pub exported_copy: bool,
     /// The server side.
@@ -114,7 +117,6 @@ pub async fn logout_with<P: PortalApi>(
     portal_for: impl Fn(&str) -> P,
 ) -> Result<LogoutReport, Error> {
     let mut report = LogoutReport::default();
-    let listing = cache.tokens()?;
     let label_of = |path: &std::path::Path| {
         sessions
             .sessions
@@ -126,49 +128,80 @@ pub async fn logout_with<P: PortalApi>(
         LogoutScope::Everything => None,
         LogoutScope::Session(s) => Some(cache.token_path(&TokenKey::for_session(&s.session))),
     };
-    for cached in listing
-        .tokens
-        .iter()
-        .filter(|t| wanted.as_ref().is_none_or(|w| *w == t.path))
-    {
-        let server = match cached.token.region.as_deref() {
-            None => ServerLogout::NoRegion,
-            Some(region) => match portal_for(region).logout(&cached.token.access_token).await {
-                Ok(()) => ServerLogout::Ended,
-                Err(PortalError::Unauthorized) => ServerLogout::AlreadyEnded,
-                Err(e) => ServerLogout::Failed(e),
-            },
-        };
-        let exported_copy = file_copy(cache, &cached.path);
-        cache.remove_listed_token(&cached.path)?;
-        let label = label_of(&cached.path).unwrap_or_else(|| {
-            format!(
-                "a token not in the config ({})",
-                cached.token.start_url.as_deref().unwrap_or("no start URL")
-            )
-        });
-        report.tokens.push(TokenLogout {
-            label,
-            token_file: cached.path.clone(),
-            exported_copy,
-            server,
-        });
+    // With the keyring, its items first (a copy in the file of the same name goes with its
+    // item), then the token files left in the folder (a copy `token export` wrote whose item
+    // is gone, another tool's sign-in): nothing usable is left in either.
+    let mut lost = Vec::new();
+    let mut stores = vec![cache.clone()];
+    if cache.keyring().is_some() {
+        stores.push(
+            cache
+                .clone()
+                .with_storage(aws_sso_profile_config::Storage::File),
+        );
     }
-    for bad in listing.unreadable {
-        let damaged = wanted.as_ref().is_none_or(|w| *w == bad.path);
-        if damaged {
-            // A damaged token is no use to anyone: remove it too, and say so.
-            let exported_copy = file_copy(cache, &bad.path);
-            cache.remove_listed_token(&bad.path)?;
-            report.tokens.push(TokenLogout {
-                label: label_of(&bad.path).unwrap_or_else(|| "a damaged token file".into()),
-                token_file: bad.path.clone(),
-                exported_copy,
-                server: ServerLogout::Damaged,
+    for store in &stores {
+        let listing = store.tokens()?;
+        let in_keyring = store.keyring().is_some();
+        let done: Vec<PathBuf> = report.tokens.iter().map(|t| t.token_file.clone()).collect();
+        for cached in listing
+            .tokens
+            .iter()
+            .filter(|t| wanted.as_ref().is_none_or(|w| *w == t.path) && !done.contains(&t.path))
+        {
+            let server = match cached.token.region.as_deref() {
+                None => ServerLogout::NoRegion,
+                Some(region) => match portal_for(region).logout(&cached.token.access_token).await {
+                    Ok(()) => ServerLogout::Ended,
+                    Err(PortalError::Unauthorized) => ServerLogout::AlreadyEnded,
+                    Err(e) => ServerLogout::Failed(e),
+                },
+            };
+            let exported_copy = file_copy(store, &cached.path);
+            store.remove_listed_token(&cached.path)?;
+            let label = label_of(&cached.path).unwrap_or_else(|| {
+                format!(
+                    "a token not in the config ({})",
+                    cached.token.start_url.as_deref().unwrap_or("no start URL")
+                )
             });
-        } else {
-            report.unreadable.push(bad);
+            report.tokens.push(TokenLogout {
+                label,
+                token_file: cached.path.clone(),
+                in_keyring,
+                exported_copy,
+                server,
+            });
         }
+        lost.extend(
+            listing
+                .missing
+                .iter()
+                .filter(|path| wanted.as_ref().is_none_or(|w| w == *path))
+                .cloned(),
+        );
+        for bad in listing.unreadable {
+            let damaged = wanted.as_ref().is_none_or(|w| *w == bad.path);
+            if damaged {
+                // A damaged token is no use to anyone: remove it too, and say so.
+                let exported_copy = file_copy(store, &bad.path);
+                store.remove_listed_token(&bad.path)?;
+                report.tokens.push(TokenLogout {
+                    label: label_of(&bad.path).unwrap_or_else(|| "a damaged token file".into()),
+                    token_file: bad.path.clone(),
+                    in_keyring,
+                    exported_copy,
+                    server: ServerLogout::Damaged,
+                });
+            } else {
+                report.unreadable.push(bad);
+            }
+        }
+    }
+    // Entries the index lists that the keyring lost: their names go (nothing to end; a copy
+    // in the file, once its sign-in was ended above, is gone already).
+    for path in &lost {
+        cache.remove_listed_token(path)?;
     }
     let in_scope: Vec<&ConfiguredSession> = match scope {
         LogoutScope::Everything => sessions.sessions.iter().collect(),
@@ -190,6 +223,7 @@ pub async fn logout_with<P: PortalApi>(
             report.tokens.push(TokenLogout {
                 label: s.session.label(),
                 token_file: path,
+                in_keyring: cache.keyring().is_some(),
                 exported_copy,
                 server: ServerLogout::Damaged,
             });

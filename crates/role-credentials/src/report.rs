@@ -105,6 +105,9 @@ pub fn sign_in_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
             aws_sso_token_cache::TokenListing::default()
         }
     };
+    report
+        .warnings
+        .extend(storage_notes(cache, listing.missing.len()));
     report.warnings.extend(
         listing
             .unreadable
@@ -280,12 +283,61 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
     }
     // Keys that look misspelt, which every AWS tool ignores without a word.
     warnings.extend(set.misspelt_keys().iter().map(ToString::to_string));
+    let missing = match cache.keyring() {
+        Some(_) => cache.tokens().map_or(0, |listing| listing.missing.len()),
+        None => 0,
+    };
+    warnings.extend(storage_notes(cache, missing));
     let mut seen = HashSet::new();
     report.warnings = warnings
         .into_iter()
         .filter(|w| seen.insert(w.clone()))
         .collect();
     report
+}
+
+/// What a person should know of the storage: entries the keyring lost (`missing`, as a
+/// listing found them), entries left in a keyring no longer in use.
+fn storage_notes(cache: &TokenCache, missing: usize) -> Vec<String> {
+    let mut notes = Vec::new();
+    if missing > 0 {
+        notes.push(missing_items(missing));
+    }
+    let left = cache.left_in_keyring();
+    if left > 0 {
+        notes.push(format!(
+            "{}; aws-sso-rs storage migrate --to file moves them here",
+            left_in_keyring(left)
+        ));
+    }
+    notes
+}
+
+/// The warning for `count` entries left in the keyring while the storage is files (set by
+/// hand, not moved with `storage migrate`).
+pub fn left_in_keyring(count: usize) -> String {
+    format!(
+        "{count} cache entr{} {} still in the OS keyring ({}), from when storage was \"keyring\": aws-sso-rs no longer reads {} (storage = \"file\")",
+        if count == 1 { "y" } else { "ies" },
+        if count == 1 { "is" } else { "are" },
+        aws_sso_token_cache::KEYRING_BACKEND,
+        if count == 1 { "it" } else { "them" },
+    )
+}
+
+/// The warning for `count` entries the keyring's index lists that the keyring does not hold.
+fn missing_items(count: usize) -> String {
+    format!(
+        "{count} entr{} of the sign-in cache that aws-sso-rs stored in {} {} no longer there (the keyring was cleared or reset, or DBUS_SESSION_BUS_ADDRESS points at another one): sign in again; `aws-sso-rs logout` also drops {} from the index",
+        if count == 1 { "y" } else { "ies" },
+        aws_sso_token_cache::KEYRING_BACKEND,
+        if count == 1 { "is" } else { "are" },
+        if count == 1 {
+            "its name"
+        } else {
+            "their names"
+        },
+    )
 }
 
 /// Says that the storage could not be read: once for a keyring (locked or unreachable, it

@@ -59,8 +59,8 @@ pub fn migrate_storage(
     ToolSettings::set_storage(settings_file, to)?;
     Ok(Migration {
         moved,
-        from: source.describe_storage(),
-        to: destination.describe_storage(),
+        from: source.storage_name(),
+        to: destination.storage_name(),
         settings_file: settings_file.to_owned(),
     })
 }

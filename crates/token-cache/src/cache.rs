@@ -43,6 +43,9 @@ pub struct TokenListing {
     pub tokens: Vec<CachedToken>,
     /// Token files that could not be used.
     pub unreadable: Vec<Unreadable>,
+    /// With the keyring: entries of the token folder its index lists that the keyring does
+    /// not hold (it was cleared or reset, or another keyring answers), by path.
+    pub missing: Vec<PathBuf>,
 }
 
 /// A file in a cache folder that could not be used.
@@ -64,6 +67,8 @@ pub struct Moved {
     pub stale_removed: usize,
     /// Entries here that could not be read whole (a keyring entry that lost a part): removed.
     pub damaged_removed: usize,
+    /// Entries the keyring's index listed that the keyring did not hold: their names dropped.
+    pub missing_dropped: usize,
 }
 
 impl TokenCache {
@@ -109,7 +114,21 @@ impl TokenCache {
         }
     }
 
-    /// Where the secrets are kept, in a person's words.
+    /// Where the secrets are kept, in a few words: `files in ~/.aws/sso/cache and
+    /// ~/.aws/cli/cache`, or `the OS keyring (the Secret Service (D-Bus))`.
+    pub fn storage_name(&self) -> String {
+        match &self.keyring {
+            None => format!(
+                "files in {} and {}",
+                self.sso_dir.display(),
+                self.cli_dir.display()
+            ),
+            Some(_) => format!("the OS keyring ({})", keyring::KEYRING_BACKEND),
+        }
+    }
+
+    /// Where the secrets are kept, in a person's words, with the setting and what stays in
+    /// files.
     pub fn describe_storage(&self) -> String {
         match &self.keyring {
             None => format!(
@@ -155,6 +174,16 @@ impl TokenCache {
         }
     }
 
+    /// With files as the storage: how many entries the keyring's index still names (left
+    /// there when `storage = "file"` was set by hand rather than by `storage migrate`); 0 with
+    /// the keyring, or with no index. Reads the index file only, never the keyring.
+    pub fn left_in_keyring(&self) -> usize {
+        if self.keyring.is_some() {
+            return 0;
+        }
+        keyring::read_index(&self.lock_dir).map_or(0, |names| names.len())
+    }
+
     /// Whether a token of `key` is cached (a file, or a keyring item); `true` when the
     /// keyring cannot tell (not reached), so that a caller does not take it for a sign-out.
     pub fn has_token(&self, key: &TokenKey) -> bool {
@@ -195,7 +224,7 @@ impl TokenCache {
         match &self.keyring {
             None => path.to_owned(),
             Some(k) => PathBuf::from(format!(
-                "{}/{} (in {})",
+                "{}/{} in {}",
                 k.service(),
                 keyring::item_name(&self.sso_dir, path),
                 keyring::KEYRING_BACKEND
@@ -328,7 +357,13 @@ impl TokenCache {
         for path in self.every_entry()? {
             let bytes = match self.read(&path) {
                 Ok(Some(bytes)) => bytes,
-                Ok(None) => continue,
+                Ok(None) => {
+                    if self.keyring.is_some() {
+                        self.remove(&path)?;
+                        done.missing_dropped += 1;
+                    }
+                    continue;
+                }
                 Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => {
                     self.remove(&path)?;
                     done.damaged_removed += 1;
@@ -558,6 +593,10 @@ impl TokenCache {
         for path in self.json_files(&self.sso_dir)? {
             let bytes = match self.read(&path) {
                 Ok(Some(bytes)) => bytes,
+                Ok(None) if self.keyring.is_some() => {
+                    listing.missing.push(path);
+                    continue;
+                }
                 // A keyring that does not answer is said, never taken for an empty cache.
                 Err(e) if matches!(e.kind(), ErrorKind::Keyring { .. }) => return Err(e),
                 // An entry kept in parts that lost one: listed as damaged (logout removes it).

@@ -49,7 +49,7 @@ pub enum ErrorKind {
     },
     /// The OS keyring (`storage = "keyring"`) cannot be reached, is locked, or refused.
     #[error(
-        "cannot {action} {item} in {}: {reason}; start and unlock the keyring of this session (on Linux a Secret Service such as gnome-keyring-daemon or KeePassXC, reached over D-Bus), or set storage = \"file\" in aws-sso-rs's settings (config.toml)",
+        "cannot {action} {item} in {}: {reason}; start and unlock the keyring of this session (on Linux a Secret Service such as gnome-keyring-daemon or KeePassXC, reached over D-Bus), then run the command again; to keep secrets in files instead, run aws-sso-rs storage migrate --to file once the keyring answers (storage = \"file\" set by hand in aws-sso-rs's config.toml leaves what the keyring holds there)",
         crate::keyring::KEYRING_BACKEND
     )]
     Keyring {

@@ -251,6 +251,20 @@ fn delete_entry(items: &impl Items, name: &str) -> Result<bool, Error> {
 
 /// What failed, in a person's words (never the secret: the crate's errors carry none).
 fn describe(error: &keyring::Error) -> String {
+    let reason = reason(error);
+    // The Secret Service is reached through the session bus this variable names; without it
+    // the client tries a default address, and its error says only that it failed there.
+    let no_bus = cfg!(all(unix, not(target_os = "macos")))
+        && std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|v| v.is_empty());
+    match error {
+        keyring::Error::NoDefaultStore | keyring::Error::PlatformFailure(_) if no_bus => format!(
+            "{reason}; DBUS_SESSION_BUS_ADDRESS is not set: this shell has no D-Bus session (as over SSH, in a container, or under sudo)"
+        ),
+        _ => reason,
+    }
+}
+
+fn reason(error: &keyring::Error) -> String {
     match error {
         // The store could not be set up: say why it could not (no D-Bus session...).
         keyring::Error::NoDefaultStore => match keyring::Entry::store_status() {

@@ -12,9 +12,9 @@ fn server(outcome: &ServerLogout) -> String {
         ServerLogout::Ended => "server session ended".into(),
         ServerLogout::AlreadyEnded => "the token had already expired or been revoked".into(),
         ServerLogout::NoRegion => {
-            "no region in the token file, so the server session was left to expire".into()
+            "no region in the cached token, so the server session was left to expire".into()
         }
-        ServerLogout::Damaged => "the token file was damaged".into(),
+        ServerLogout::Damaged => "the cached token was damaged".into(),
         ServerLogout::Failed(e) => {
             format!("the server session could not be ended ({e}); it ends when the token expires")
         }
@@ -37,11 +37,16 @@ pub fn run(settings: &LogoutSettings, world: &World) -> Result<()> {
         &settings.files.credentials_file,
     ))?;
     for t in &report.tokens {
+        let shown = if t.in_keyring {
+            cache.entry_shown(&t.token_file)
+        } else {
+            t.token_file.clone()
+        };
         println!(
             "Signed out of {}: {}; token removed ({}){}.",
             t.label,
             server(&t.server),
-            cache.entry_shown(&t.token_file).display(),
+            shown.display(),
             if t.exported_copy {
                 format!(", and its exported copy {}", t.token_file.display())
             } else {

@@ -33,6 +33,13 @@ pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
             entries(done.moved.stale_removed)
         ));
     }
+    if done.moved.missing_dropped > 0 {
+        say(format_args!(
+            "Dropped {} the index of keyring items listed but the keyring did not hold (it \
+             was cleared or reset): sign in again for those.",
+            entries(done.moved.missing_dropped)
+        ));
+    }
     if done.moved.damaged_removed > 0 {
         say(format_args!(
             "Removed {} that could not be read whole (no one could use them).",
@@ -42,7 +49,8 @@ pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
     if to == Storage::Keyring {
         say(format_args!(
             "The AWS CLI and the SDKs no longer find the token themselves: give their profiles \
-             credential_process = aws-sso-rs credential-process --profile NAME."
+             credential_process = aws-sso-rs credential-process --profile NAME (`aws-sso-rs \
+             configure credential-process` writes them)."
         ));
     }
     Ok(())
@@ -109,6 +117,21 @@ pub fn process_profiles(args: &ConfigureProcessArgs, files: &Files) -> Result<()
     }
     if !done.updated.is_empty() {
         say(format_args!("Updated: {}.", list(&done.updated)));
+    }
+    if !done.without_region.is_empty() {
+        let (what, them) = if done.without_region.len() == 1 {
+            ("has no region, as the profile it stands for has none", "it")
+        } else {
+            (
+                "have no region, as the profiles they stand for have none",
+                "them",
+            )
+        };
+        say(format_args!(
+            "aws-sso-rs: warning: {} {what}: the AWS CLI and the SDKs need one for a service \
+             call (add region = ... to {them}, or set AWS_REGION).",
+            list(&done.without_region),
+        ));
     }
     if !done.unchanged.is_empty() {
         say(format_args!(

@@ -36,8 +36,20 @@ pub(super) fn storage(exam: &Examination<'_>) -> Check {
             "storage",
             format!("{e}; the storage in use is unknown"),
             format!(
-                "correct {} (or remove it: secrets are then kept in files)",
+                "correct {}: storage = \"file\" or storage = \"keyring\" (without the file, secrets are kept in files, and what a keyring holds stays there)",
                 exam.settings_file.display()
+            ),
+        );
+    }
+    let left = exam.cache.left_in_keyring();
+    if left > 0 {
+        return Check::warn(
+            Area::Files,
+            "storage",
+            crate::report::left_in_keyring(left),
+            format!(
+                "`{} storage migrate --to file` moves them here (or, with storage = \"keyring\" again, `logout` removes them)",
+                exam.binary
             ),
         );
     }

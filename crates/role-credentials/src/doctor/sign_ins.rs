@@ -105,9 +105,12 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet, storage: &Check) 
             _ => None,
         })
         .collect();
+    // Entries left in the keyring are the storage check's warning.
+    let left = crate::report::left_in_keyring(exam.cache.left_in_keyring());
     for warning in report.warnings {
         if !problems.contains(&warning)
             && !unreadable.contains(&warning)
+            && !warning.starts_with(&left)
             && !damaged.iter().any(|p| warning.contains(p.as_str()))
         {
             checks.push(Check::fail(
