@@ -303,6 +303,12 @@ fn a_keyring_locked_after_sign_in_is_said_and_nothing_is_asked_of_the_service() 
         &["credential-process", "--profile", "dev-account-ro"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(
+        &w,
+        &keyring,
+        &["token", "export", "--sso-session", "my-sso"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
     keyring.lock();
     let calls = |w: &World| {
         [
@@ -379,6 +385,17 @@ fn a_keyring_locked_after_sign_in_is_said_and_nothing_is_asked_of_the_service() 
         .expect("a storage check")
         .clone();
     assert_eq!(storage["status"], "fail", "{storage}");
+    // logout cannot reach the keyring's items, but signs out of the plaintext copy and
+    // removes it, then says what it could not do.
+    let logouts = w.mock.count("Logout");
+    let out = run(&w, &keyring, &["logout"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(stderr(&out).contains("it is locked"), "{}", stderr(&out));
+    assert!(
+        !w.token_file("my-sso").exists(),
+        "the exported copy is gone"
+    );
+    assert_eq!(w.mock.count("Logout"), logouts + 1, "its session is ended");
     // Nothing fell back to a file.
     for folder in [".aws/sso/cache", ".aws/cli/cache"] {
         let files: Vec<_> = std::fs::read_dir(w.path().join(folder))
@@ -496,11 +513,13 @@ fn twenty_callers_make_one_call_through_the_keyring() {
     );
 
     // A damaged index of items is said, never taken for an empty keyring (which would leave
-    // the items behind a logout).
-    let index = w
+    // the items behind a logout), and nothing is removed.
+    let index_file = w
         .path()
         .join(".aws/sso/aws-sso-rs-locks/keyring-index.json");
-    std::fs::write(&index, "[\"sso-cache/").expect("a cut-off index");
+    let kept = std::fs::read(&index_file).expect("the index");
+    let items = keyring.all_items();
+    std::fs::write(&index_file, "[\"sso-cache/").expect("a cut-off index");
     let out = run(&w, &keyring, &["logout"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
@@ -508,6 +527,53 @@ fn twenty_callers_make_one_call_through_the_keyring() {
             && stderr(&out).contains("secret-tool clear service aws-sso-rs"),
         "{}",
         stderr(&out)
+    );
+    assert_eq!(keyring.all_items(), items, "every item is still there");
+    std::fs::write(&index_file, kept).expect("the index back");
+
+    // A token that lost one of its parts (another program removed it) is damaged: status
+    // says how to replace it, and logout removes the rest of it, every part.
+    let token_name = format!(
+        "sso-cache/{}",
+        w.token_file("my-sso")
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+    );
+    let head = keyring.item(&token_name).expect("the token");
+    let (_, slot) = SecretService::parts(&head).expect("in parts");
+    let part = format!("{token_name}.part-{slot}-1");
+    let out = keyring.secret_tool(&["clear", "service", "aws-sso-rs", "username", &part], None);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&w, &keyring, &["status"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("damaged")
+            && stderr(&out).contains("one of the keyring items it is kept in is missing")
+            && stderr(&out).contains("aws-sso-rs login --sso-session my-sso"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let out = run(&w, &keyring, &["logout"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("the cached token was damaged"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        !keyring
+            .all_items()
+            .iter()
+            .any(|n| n.starts_with(&token_name)),
+        "nothing of the token is left: {:?}",
+        keyring.all_items()
+    );
+    assert_eq!(
+        keyring.all_items(),
+        index(&w),
+        "the index names every item left"
     );
 }
 
@@ -886,8 +952,8 @@ fn token_export_writes_a_token_that_lasts_refreshing_an_expired_one_first() {
     );
     assert_eq!(w.mock.count("Logout"), logouts + 1, "its session is ended");
     assert!(
-        !index(&w).iter().any(|n| n.starts_with("sso-cache/")),
-        "logout drops the lost names: {:?}",
+        index(&w).is_empty(),
+        "logout drops the lost names, the role's too: {:?}",
         index(&w)
     );
     assert!(
@@ -938,7 +1004,7 @@ fn storage_set_back_to_file_by_hand_says_what_the_keyring_still_holds() {
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(
             stderr(&out).contains(&format!(
-                "{held} cache entries are still in the OS keyring (the Secret Service (D-Bus))"
+                "{held} cache entries are still in the OS keyring, the Secret Service (D-Bus), from"
             )) && stderr(&out).contains("aws-sso-rs storage migrate --to file moves them here"),
             "{command}: {}",
             stderr(&out)

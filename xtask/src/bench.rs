@@ -551,6 +551,16 @@ fn keyring_against_files(report: &mut Report) -> Result<()> {
         // The prompt segment reads the sign-in's token (kept in parts in the keyring).
         let mut env = env.clone();
         env.push(("AWS_PROFILE".into(), "dev-account-ro".into()));
+        // What is measured must be the segment with its time left, not a quick failure.
+        let shown = Command::new(rs)
+            .arg("prompt")
+            .env_clear()
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .output()?;
+        let text = String::from_utf8_lossy(&shown.stdout);
+        if !text.contains("dev-account-ro") || !text.chars().any(|c| c.is_ascii_digit()) {
+            bail!("the prompt ({storage}) shows no time left: {text:?}");
+        }
         prompts.push(measure_in_child(RUNS, &[rs, "prompt"], &env)?);
     }
     let _ = mock.kill();

@@ -407,8 +407,9 @@ pub struct ConfigureProcessArgs {
     /// Center, or assumes a role on such a sign-in).
     #[arg(long, add = profile_candidates())]
     pub profile: Vec<String>,
-    /// What the new profiles' names add to the profile's name.
-    #[arg(long, default_value = "-process")]
+    /// What the new profiles' names add to the profile's name (it may start with a dash:
+    /// --suffix -ro).
+    #[arg(long, default_value = "-process", allow_hyphen_values = true)]
     pub suffix: String,
 }
 

@@ -54,9 +54,11 @@ pub fn write_process_profiles(
         let name = format!("{source}{suffix}");
         let command = format!("{binary} credential-process --profile {source}");
         let mut wanted = vec![("credential_process", command.as_str())];
-        match region {
-            Some(region) => wanted.push(("region", region.as_str())),
-            None => done.without_region.push(name.clone()),
+        if let Some(region) = region {
+            wanted.push(("region", region.as_str()));
+        } else if set.profile(&name).is_none_or(|p| p.get("region").is_none()) {
+            // Said until the profile has one (one the person added is kept).
+            done.without_region.push(name.clone());
         }
         match set.profile(&name) {
             None => {

@@ -49,7 +49,7 @@ impl<'de> Deserialize<'de> for Storage {
                     "file" => Ok(Storage::File),
                     "keyring" => Ok(Storage::Keyring),
                     other => Err(E::custom(format!(
-                        "storage = \"{other}\" is not one aws-sso-rs knows: write storage = \"file\" or storage = \"keyring\""
+                        "storage = \"{other}\" is not one aws-sso-rs knows"
                     ))),
                 }
             }
@@ -254,9 +254,7 @@ mod tests {
             .to_string();
         assert!(
             wrong.starts_with("config.toml line 3: ")
-                && wrong.contains(
-                    "storage = \"vault\" is not one aws-sso-rs knows: write storage = \"file\" or storage = \"keyring\""
-                ),
+                && wrong.contains("storage = \"vault\" is not one aws-sso-rs knows; fix that line (aws-sso-rs's settings: storage = \"file\" or \"keyring\")"),
             "{wrong}"
         );
         for table in ["[storage]\nkind = \"file\"\n", "storage = 3\n"] {

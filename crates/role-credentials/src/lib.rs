@@ -128,8 +128,8 @@ pub use process::{find_program, process_program};
 pub use provider::{Providers, SsoBearerToken, SsoRoleCredentials};
 pub use recent::{Rank, RecentProfiles};
 pub use report::{
-    ProfileAccess, ProfileReport, ProfileState, SignInKind, SignInReport, SignInState,
-    damaged_token, profile_report, sign_in_report,
+    ProfileAccess, ProfileReport, ProfileState, SignInKind, SignInReport, SignInState, StorageNote,
+    damaged_token, left_in_keyring, profile_report, sign_in_report,
 };
 pub use resolver::Resolver;
 pub use serve::{ProfileServer, ServeEvents, TokenFile, default_token_file, remove_token_file};

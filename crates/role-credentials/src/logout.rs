@@ -140,8 +140,18 @@ pub async fn logout_with<P: PortalApi>(
                 .with_storage(aws_sso_profile_config::Storage::File),
         );
     }
+    // A keyring that does not answer (locked) still lets the files be signed out of; its
+    // error is said after them.
+    let mut keyring_error = None;
     for store in &stores {
-        let listing = store.tokens()?;
+        let listing = match store.tokens() {
+            Ok(listing) => listing,
+            Err(e) if store.keyring().is_some() && stores.len() > 1 => {
+                keyring_error = Some(e);
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         let in_keyring = store.keyring().is_some();
         let done: Vec<PathBuf> = report.tokens.iter().map(|t| t.token_file.clone()).collect();
         for cached in listing
@@ -187,7 +197,7 @@ pub async fn logout_with<P: PortalApi>(
                 let exported_copy = file_copy(store, &bad.path);
                 store.remove_listed_token(&bad.path)?;
                 report.tokens.push(TokenLogout {
-                    label: label_of(&bad.path).unwrap_or_else(|| "a damaged token file".into()),
+                    label: label_of(&bad.path).unwrap_or_else(|| "a damaged cache entry".into()),
                     token_file: bad.path.clone(),
                     in_keyring,
                     exported_copy,
@@ -197,6 +207,9 @@ pub async fn logout_with<P: PortalApi>(
                 report.unreadable.push(bad);
             }
         }
+    }
+    if let Some(e) = keyring_error {
+        return Err(e.into());
     }
     // Entries the index lists that the keyring lost: their names go (nothing to end; a copy
     // in the file, once its sign-in was ended above, is gone already).

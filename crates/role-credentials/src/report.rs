@@ -55,6 +55,8 @@ pub struct SignInReport {
     /// Sentences for the person: sections that cannot be read, damaged cache files (each
     /// with the command that replaces it).
     pub warnings: Vec<String>,
+    /// What the person should know of the storage (said as warnings too, but no failure).
+    pub notes: Vec<StorageNote>,
 }
 
 /// Every sign-in of `set` and every other token of `cache`, with its state at `now`. A
@@ -105,9 +107,7 @@ pub fn sign_in_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
             aws_sso_token_cache::TokenListing::default()
         }
     };
-    report
-        .warnings
-        .extend(storage_notes(cache, listing.missing.len()));
+    report.notes = storage_notes(cache, listing.missing.len());
     report.warnings.extend(
         listing
             .unreadable
@@ -287,7 +287,11 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
         Some(_) => cache.tokens().map_or(0, |listing| listing.missing.len()),
         None => 0,
     };
-    warnings.extend(storage_notes(cache, missing));
+    warnings.extend(
+        storage_notes(cache, missing)
+            .iter()
+            .map(ToString::to_string),
+    );
     let mut seen = HashSet::new();
     report.warnings = warnings
         .into_iter()
@@ -296,47 +300,71 @@ pub fn profile_report(set: &ProfileSet, cache: &TokenCache, now: OffsetDateTime)
     report
 }
 
-/// What a person should know of the storage: entries the keyring lost (`missing`, as a
-/// listing found them), entries left in a keyring no longer in use.
-fn storage_notes(cache: &TokenCache, missing: usize) -> Vec<String> {
-    let mut notes = Vec::new();
-    if missing > 0 {
-        notes.push(missing_items(missing));
+/// What a person should know of the storage, beside the sign-ins: not a failure of any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageNote {
+    /// Entries of the token folder the keyring's index names that the keyring no longer
+    /// holds (it was cleared or reset, or another keyring answers).
+    Lost(usize),
+    /// Entries still in the keyring while the storage is files (`storage = "file"` set by
+    /// hand, not by `storage migrate`).
+    LeftInKeyring(usize),
+    /// How many entries the keyring still holds cannot be told (its index is damaged).
+    Unknown(String),
+}
+
+impl std::fmt::Display for StorageNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural =
+            |n: usize, one: &'static str, many: &'static str| if n == 1 { one } else { many };
+        match self {
+            Self::Lost(n) => write!(
+                f,
+                "{n} entr{} of the sign-in cache that aws-sso-rs stored in {} {} no longer there (the keyring was cleared or reset{}): sign in again; `aws-sso-rs logout` also drops {} from the index",
+                plural(*n, "y", "ies"),
+                aws_sso_token_cache::KEYRING_BACKEND,
+                plural(*n, "is", "are"),
+                if cfg!(all(unix, not(target_os = "macos"))) {
+                    ", or DBUS_SESSION_BUS_ADDRESS points at another one"
+                } else {
+                    ""
+                },
+                plural(*n, "its name", "their names"),
+            ),
+            Self::LeftInKeyring(n) => write!(
+                f,
+                "{}; aws-sso-rs storage migrate --to file moves {} here",
+                left_in_keyring(*n),
+                plural(*n, "it", "them"),
+            ),
+            Self::Unknown(why) => f.write_str(why),
+        }
     }
-    let left = cache.left_in_keyring();
-    if left > 0 {
-        notes.push(format!(
-            "{}; aws-sso-rs storage migrate --to file moves them here",
-            left_in_keyring(left)
-        ));
+}
+
+/// What a person should know of the storage: entries the keyring lost (`lost`, as a
+/// listing found them), entries left in a keyring no longer in use.
+fn storage_notes(cache: &TokenCache, lost: usize) -> Vec<StorageNote> {
+    let mut notes = Vec::new();
+    if lost > 0 {
+        notes.push(StorageNote::Lost(lost));
+    }
+    match cache.left_in_keyring() {
+        Ok(0) => {}
+        Ok(left) => notes.push(StorageNote::LeftInKeyring(left)),
+        Err(e) => notes.push(StorageNote::Unknown(e.to_string())),
     }
     notes
 }
 
-/// The warning for `count` entries left in the keyring while the storage is files (set by
-/// hand, not moved with `storage migrate`).
+/// The sentence for `count` entries left in the keyring while the storage is files.
 pub fn left_in_keyring(count: usize) -> String {
     format!(
-        "{count} cache entr{} {} still in the OS keyring ({}), from when storage was \"keyring\": aws-sso-rs no longer reads {} (storage = \"file\")",
+        "{count} cache entr{} {} still in the OS keyring, {}, from when storage was \"keyring\": aws-sso-rs no longer reads {} (storage = \"file\")",
         if count == 1 { "y" } else { "ies" },
         if count == 1 { "is" } else { "are" },
         aws_sso_token_cache::KEYRING_BACKEND,
         if count == 1 { "it" } else { "them" },
-    )
-}
-
-/// The warning for `count` entries the keyring's index lists that the keyring does not hold.
-fn missing_items(count: usize) -> String {
-    format!(
-        "{count} entr{} of the sign-in cache that aws-sso-rs stored in {} {} no longer there (the keyring was cleared or reset, or DBUS_SESSION_BUS_ADDRESS points at another one): sign in again; `aws-sso-rs logout` also drops {} from the index",
-        if count == 1 { "y" } else { "ies" },
-        aws_sso_token_cache::KEYRING_BACKEND,
-        if count == 1 { "is" } else { "are" },
-        if count == 1 {
-            "its name"
-        } else {
-            "their names"
-        },
     )
 }
 

@@ -115,7 +115,7 @@ impl TokenCache {
     }
 
     /// Where the secrets are kept, in a few words: `files in ~/.aws/sso/cache and
-    /// ~/.aws/cli/cache`, or `the OS keyring (the Secret Service (D-Bus))`.
+    /// ~/.aws/cli/cache`, or `the OS keyring, the Secret Service (D-Bus)`.
     pub fn storage_name(&self) -> String {
         match &self.keyring {
             None => format!(
@@ -123,7 +123,7 @@ impl TokenCache {
                 self.sso_dir.display(),
                 self.cli_dir.display()
             ),
-            Some(_) => format!("the OS keyring ({})", keyring::KEYRING_BACKEND),
+            Some(_) => format!("the OS keyring, {}", keyring::KEYRING_BACKEND),
         }
     }
 
@@ -161,8 +161,10 @@ impl TokenCache {
         let written = b"aws-sso-rs storage check";
         k.write(&name, written)?;
         let read = k.read(&name);
-        k.delete(&name)?;
-        if read?.as_deref() == Some(&written[..]) {
+        let deleted = k.delete(&name);
+        let read = read?;
+        deleted?;
+        if read.as_deref() == Some(&written[..]) {
             Ok(())
         } else {
             Err(ErrorKind::Keyring {
@@ -177,11 +179,15 @@ impl TokenCache {
     /// With files as the storage: how many entries the keyring's index still names (left
     /// there when `storage = "file"` was set by hand rather than by `storage migrate`); 0 with
     /// the keyring, or with no index. Reads the index file only, never the keyring.
-    pub fn left_in_keyring(&self) -> usize {
+    ///
+    /// # Errors
+    /// The index cannot be read or is damaged ([`ErrorKind::KeyringIndex`]): how many is
+    /// unknown.
+    pub fn left_in_keyring(&self) -> Result<usize, Error> {
         if self.keyring.is_some() {
-            return 0;
+            return Ok(0);
         }
-        keyring::read_index(&self.lock_dir).map_or(0, |names| names.len())
+        keyring::read_index(&self.lock_dir).map(|names| names.len())
     }
 
     /// Whether a token of `key` is cached (a file, or a keyring item); `true` when the
@@ -371,7 +377,19 @@ impl TokenCache {
                 }
                 Err(e) => return Err(e),
             };
-            if !overwrite && to.read(&path)?.is_some() {
+            // What `to` holds of it: a copy of an entry that lost a part is no copy.
+            let there = match to.read(&path) {
+                Ok(there) => there,
+                Err(e) if matches!(e.kind(), ErrorKind::Corrupt { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            // Kept there when `to` is in use, unless this copy alone can renew the sign-in
+            // (a token `token export` wrote holds no refresh token: the keyring's does).
+            let renews = |b: &[u8]| String::from_utf8_lossy(b).contains("\"refreshToken\"");
+            if !overwrite
+                && let Some(there) = there
+                && (renews(&there) || !renews(&bytes))
+            {
                 self.remove(&path)?;
                 done.stale_removed += 1;
                 continue;
@@ -584,10 +602,12 @@ impl TokenCache {
     }
 
     /// Every SSO token file in the cache folder (files whose JSON has `accessToken`, which is
-    /// how the AWS CLI's logout tells them apart), with the files that could not be read.
+    /// how the AWS CLI's logout tells them apart), with the files that could not be read (and,
+    /// with the keyring, the entries it lost).
     ///
     /// # Errors
-    /// [`ErrorKind::Io`] when the folder exists but cannot be listed.
+    /// [`ErrorKind::Io`] when the folder exists but cannot be listed; with the keyring,
+    /// [`ErrorKind::Keyring`] (not reached, locked) or [`ErrorKind::KeyringIndex`].
     pub fn tokens(&self) -> Result<TokenListing, Error> {
         let mut listing = TokenListing::default();
         for path in self.json_files(&self.sso_dir)? {
@@ -694,6 +714,11 @@ impl TokenCache {
         for path in self.json_files(&self.cli_dir)? {
             let bytes = match self.read(&path) {
                 Ok(Some(bytes)) => bytes,
+                // A name the keyring lost: it goes from the index.
+                Ok(None) if self.keyring.is_some() => {
+                    self.remove(&path)?;
+                    continue;
+                }
                 Err(e) if matches!(e.kind(), ErrorKind::Keyring { .. }) => return Err(e),
                 // An entry of the keyring that lost a part is of use to no one (every entry
                 // there is aws-sso-rs's own): it goes.

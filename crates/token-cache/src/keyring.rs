@@ -126,7 +126,8 @@ impl Items for KeyringStore {
     fn broken(&self, name: &str) -> Error {
         ErrorKind::Corrupt {
             path: PathBuf::from(format!("{}/{name} in {KEYRING_BACKEND}", self.service)),
-            reason: "one of the keyring items it is kept in is missing".to_owned(),
+            reason: "one of the keyring items it is kept in is missing, or from another write"
+                .to_owned(),
         }
         .into()
     }
@@ -159,14 +160,20 @@ const PARTS_TAG: &[u8] = b"{\"awsSsoRsParts\":";
 /// its parts, and a write cut short leaves parts only where the next write or delete looks.
 const SLOTS: [char; 2] = ['a', 'b'];
 
+/// The most parts an entry is read in (160 KiB).
+const MAX_PARTS: usize = 64;
+
 fn parts_of(head: &[u8]) -> Option<Parts> {
     if !head.starts_with(PARTS_TAG) {
         return None;
     }
     let value: serde_json::Value = serde_json::from_slice(head).ok()?;
     let slot = value["slot"].as_str()?.chars().next()?;
+    // No cache entry comes near this (a token is a few kilobytes): a head asking for more is
+    // not one aws-sso-rs wrote, and is read as it is (then found damaged), never allocated.
+    let count = usize::try_from(value["awsSsoRsParts"].as_u64()?).ok()?;
     Some(Parts {
-        count: usize::try_from(value["awsSsoRsParts"].as_u64()?).ok()?,
+        count: (count <= MAX_PARTS).then_some(count)?,
         slot: SLOTS.contains(&slot).then_some(slot)?,
         sha1: value["sha1"].as_str()?.to_owned(),
     })
@@ -204,13 +211,26 @@ fn read_entry(items: &impl Items, name: &str) -> Result<Option<Vec<u8>>, Error> 
     Err(items.broken(name))
 }
 
-/// Removes the parts of `slot` from `from` on, up to the first that is not there.
-fn clear_slot(items: &impl Items, name: &str, slot: char, from: usize) -> Result<(), Error> {
+/// Removes the parts of `slot` from `from` on: every one up to `known` (the count a head gave
+/// the slot, so that a part lost in the middle does not hide those after it), then on up to
+/// the first that is not there (what a write cut short left).
+fn clear_slot(
+    items: &impl Items,
+    name: &str,
+    slot: char,
+    from: usize,
+    known: usize,
+) -> Result<(), Error> {
     let mut index = from;
-    while items.remove(&part_name(name, slot, index))? {
+    while items.remove(&part_name(name, slot, index))? || index < known {
         index += 1;
     }
     Ok(())
+}
+
+/// The count of parts `old` (the head as it was) gave `slot`.
+fn known(old: Option<&Parts>, slot: char) -> usize {
+    old.filter(|p| p.slot == slot).map_or(0, |p| p.count)
 }
 
 fn write_entry(items: &impl Items, name: &str, bytes: &[u8]) -> Result<(), Error> {
@@ -218,7 +238,7 @@ fn write_entry(items: &impl Items, name: &str, bytes: &[u8]) -> Result<(), Error
     if bytes.len() <= MAX_ITEM_BYTES {
         items.set(name, bytes)?;
         for slot in SLOTS {
-            clear_slot(items, name, slot, 1)?;
+            clear_slot(items, name, slot, 1, known(old.as_ref(), slot))?;
         }
         return Ok(());
     }
@@ -235,16 +255,17 @@ fn write_entry(items: &impl Items, name: &str, bytes: &[u8]) -> Result<(), Error
         items.set(&part_name(name, slot, index + 1), chunk)?;
     }
     // What a write cut short left past the new parts in this slot.
-    clear_slot(items, name, slot, parts.count + 1)?;
+    clear_slot(items, name, slot, parts.count + 1, 0)?;
     items.set(name, parts.to_json().as_bytes())?;
     let other = if slot == 'a' { 'b' } else { 'a' };
-    clear_slot(items, name, other, 1)
+    clear_slot(items, name, other, 1, known(old.as_ref(), other))
 }
 
 fn delete_entry(items: &impl Items, name: &str) -> Result<bool, Error> {
+    let old = items.get(name)?.and_then(|head| parts_of(&head));
     let removed = items.remove(name)?;
     for slot in SLOTS {
-        clear_slot(items, name, slot, 1)?;
+        clear_slot(items, name, slot, 1, known(old.as_ref(), slot))?;
     }
     Ok(removed)
 }
@@ -348,6 +369,9 @@ mod tests {
         items: RefCell<BTreeMap<String, Vec<u8>>>,
         /// Removed the first time it is asked for: another writer's replacement.
         vanishing: RefCell<Option<String>>,
+        /// When this item is first asked for, another writer writes (entry, content) first:
+        /// a write between a reader's reads.
+        writer: RefCell<Option<(String, String, Vec<u8>)>>,
     }
 
     impl Items for Memory {
@@ -355,6 +379,15 @@ mod tests {
             if self.vanishing.borrow().as_deref() == Some(name) {
                 self.vanishing.borrow_mut().take();
                 return Ok(None);
+            }
+            let meanwhile = self
+                .writer
+                .borrow()
+                .as_ref()
+                .is_some_and(|(at, _, _)| at == name);
+            if meanwhile {
+                let (_, entry, bytes) = self.writer.borrow_mut().take().expect("a writer");
+                write_entry(self, &entry, &bytes)?;
             }
             Ok(self.items.borrow().get(name).cloned())
         }
@@ -471,9 +504,9 @@ mod tests {
         assert!(
             matches!(error.kind(), ErrorKind::Corrupt { .. })
                 && error.to_string().contains("aws-sso-rs/sso-cache/d.json")
-                && error
-                    .to_string()
-                    .contains("one of the keyring items it is kept in is missing"),
+                && error.to_string().contains(
+                    "one of the keyring items it is kept in is missing, or from another write"
+                ),
             "{error}"
         );
     }
@@ -522,5 +555,73 @@ mod tests {
             .expect("a part of another write");
         let error = read_entry(&keyring, name).expect_err("the digest does not match");
         assert!(matches!(error.kind(), ErrorKind::Corrupt { .. }), "{error}");
+    }
+
+    #[test]
+    fn a_reader_holding_the_old_head_while_a_writer_switches_slots_gets_one_whole_entry() {
+        let name = "sso-cache/g.json";
+        for (at, old_len, new_len) in [
+            // The write lands between the head and the first part, between two parts, and
+            // with a new entry longer or shorter than the old one.
+            (part_name(name, 'a', 1), 6_000, 4_000),
+            (part_name(name, 'a', 2), 4_000, 9_000),
+            (part_name(name, 'a', 2), 4_000, 1_000),
+        ] {
+            let keyring = Memory::default();
+            let old = token_json(old_len);
+            let new = token_json(new_len);
+            write_entry(&keyring, name, &old).expect("written");
+            *keyring.writer.borrow_mut() = Some((at.clone(), name.to_owned(), new.clone()));
+            let read = read_entry(&keyring, name).expect("read").expect("an entry");
+            assert!(
+                read == old || read == new,
+                "{at}: a whole entry, never a mix ({} bytes)",
+                read.len()
+            );
+            assert_eq!(read_entry(&keyring, name).expect("again"), Some(new));
+        }
+    }
+
+    #[test]
+    fn a_part_lost_in_the_middle_hides_none_of_the_others_from_a_delete_or_a_new_write() {
+        for replace in [false, true] {
+            let keyring = Memory::default();
+            let name = "sso-cache/h.json";
+            write_entry(&keyring, name, &token_json(7_000)).expect("written");
+            keyring
+                .items
+                .borrow_mut()
+                .remove(&part_name(name, 'a', 2))
+                .expect("a second part");
+            if replace {
+                write_entry(&keyring, name, &token_json(100)).expect("a short entry");
+                assert_eq!(keyring.items.borrow().len(), 1, "only the new entry");
+            } else {
+                assert!(delete_entry(&keyring, name).expect("deleted"));
+                assert!(
+                    keyring.items.borrow().is_empty(),
+                    "the third part goes too: {:?}",
+                    keyring.items.borrow().keys()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_head_asking_for_more_parts_than_any_entry_has_is_not_taken_for_one() {
+        let head = format!(
+            "{{\"awsSsoRsParts\":{},\"slot\":\"a\",\"sha1\":\"0\"}}",
+            usize::MAX
+        );
+        assert_eq!(parts_of(head.as_bytes()), None);
+        let keyring = Memory::default();
+        keyring
+            .set("sso-cache/i.json", head.as_bytes())
+            .expect("set");
+        assert_eq!(
+            read_entry(&keyring, "sso-cache/i.json").expect("read"),
+            Some(head.into_bytes()),
+            "read as it is: the cache then finds it damaged"
+        );
     }
 }

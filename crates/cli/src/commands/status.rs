@@ -70,6 +70,9 @@ pub fn run(
     for warning in &report.warnings {
         writeln!(stderr, "aws-sso-rs: warning: {warning}")?;
     }
+    for note in &report.notes {
+        writeln!(stderr, "aws-sso-rs: warning: {note}")?;
+    }
     let storage = if cache.keyring().is_some() {
         "keyring"
     } else {

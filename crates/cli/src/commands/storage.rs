@@ -27,9 +27,14 @@ pub fn migrate(args: &StorageMigrateArgs, files: &Files) -> Result<()> {
         to.name()
     ));
     if done.moved.stale_removed > 0 {
+        let (copies, ones) = if done.moved.stale_removed == 1 {
+            ("an older copy", "the one")
+        } else {
+            ("older copies", "the ones")
+        };
         say(format_args!(
-            "Removed {} the storage in use held too (older copies, such as a token `token \
-             export` wrote; the ones in use were kept).",
+            "Removed {} the storage in use held too ({copies}, such as a token `token export` \
+             wrote; {ones} in use, or {ones} with a refresh token, kept).",
             entries(done.moved.stale_removed)
         ));
     }

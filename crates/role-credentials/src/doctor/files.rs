@@ -41,17 +41,28 @@ pub(super) fn storage(exam: &Examination<'_>) -> Check {
             ),
         );
     }
-    let left = exam.cache.left_in_keyring();
-    if left > 0 {
-        return Check::warn(
-            Area::Files,
-            "storage",
-            crate::report::left_in_keyring(left),
-            format!(
-                "`{} storage migrate --to file` moves them here (or, with storage = \"keyring\" again, `logout` removes them)",
-                exam.binary
-            ),
-        );
+    match exam.cache.left_in_keyring() {
+        Ok(0) => {}
+        Ok(left) => {
+            return Check::warn(
+                Area::Files,
+                "storage",
+                crate::report::left_in_keyring(left),
+                format!(
+                    "`{} storage migrate --to file` moves them here (or, with storage = \"keyring\" again, `logout` removes them)",
+                    exam.binary
+                ),
+            );
+        }
+        Err(e) => {
+            return Check::warn(
+                Area::Files,
+                "storage",
+                e.to_string(),
+                "remove aws-sso-rs's keyring items with the keyring's own tool, then delete the index"
+                    .to_owned(),
+            );
+        }
     }
     match exam.cache.check_storage() {
         Ok(()) => Check::pass(
@@ -68,7 +79,7 @@ pub(super) fn storage(exam: &Examination<'_>) -> Check {
             "storage",
             e.to_string(),
             format!(
-                "unlock the keyring (a desktop login does it; headless: gnome-keyring-daemon --unlock), then `{binary} storage migrate --to file` if you want files; or set storage = \"file\" in {} and sign in again (the keyring's sign-ins stay in it)",
+                "start and unlock a Secret Service in this session (a desktop login does it; headless: echo -n PASSWORD | gnome-keyring-daemon --replace --unlock), then `{binary} storage migrate --to file` if you want files; or set storage = \"file\" in {} and sign in again (what the keyring holds stays there)",
                 exam.settings_file.display(),
                 binary = exam.binary
             ),

@@ -105,12 +105,24 @@ pub(super) fn checks(exam: &Examination<'_>, set: &ProfileSet, storage: &Check) 
             _ => None,
         })
         .collect();
-    // Entries left in the keyring are the storage check's warning.
-    let left = crate::report::left_in_keyring(exam.cache.left_in_keyring());
+    // What the storage lost is a warning (entries left in a keyring no longer in use are the
+    // storage check's).
+    for note in &report.notes {
+        if let crate::report::StorageNote::Lost(_) = note {
+            checks.push(Check::warn(
+                Area::SignIn,
+                "cache",
+                note.to_string(),
+                format!(
+                    "sign in again; `{} logout` drops the lost names",
+                    exam.binary
+                ),
+            ));
+        }
+    }
     for warning in report.warnings {
         if !problems.contains(&warning)
             && !unreadable.contains(&warning)
-            && !warning.starts_with(&left)
             && !damaged.iter().any(|p| warning.contains(p.as_str()))
         {
             checks.push(Check::fail(
@@ -139,7 +151,7 @@ fn verdict(
             "renews itself from its refresh token until {} (then a browser sign-in)",
             timestamp::format(until)
         ),
-        _ => "cannot renew itself (no refresh token, as for a legacy profile or the device code's sign-in): sign in again when it ends".to_owned(),
+        _ => "cannot renew itself (no refresh token: a legacy profile's sign-in, or a copy `token export` or another tool wrote): sign in again when it ends".to_owned(),
     }
     };
     Some(match token {
