@@ -147,6 +147,13 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
         "a token, a refresh token, a client secret: {}",
         secrets.len()
     );
+    let nothing_under_home = |secrets: &[String], after: &str| {
+        for secret in secrets {
+            let found = files_holding(w.path(), secret);
+            assert!(found.is_empty(), "after {after}, a secret is in {found:?}");
+        }
+    };
+    nothing_under_home(&secrets, "login");
 
     let out = run(
         &w,
@@ -161,6 +168,7 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
         index(&w).iter().any(|n| n.starts_with("cli-cache/")),
         "the role credentials are an item too"
     );
+    nothing_under_home(&secrets, "credential-process");
     // A second call is answered from the keyring: no new request.
     let out = run(
         &w,
@@ -187,10 +195,8 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
     ] {
         let out = run(&w, &keyring, args);
         assert!(out.status.success(), "{args:?}: {}", stderr(&out));
-    }
-    for secret in &secrets {
-        let found = files_holding(w.path(), secret);
-        assert!(found.is_empty(), "a secret is in {found:?}");
+        // After each command, no secret is in any file under the home folder.
+        nothing_under_home(&secrets, &format!("{args:?}"));
     }
     // status and doctor say where the secrets are.
     let out = run(&w, &keyring, &["status"]);
@@ -992,6 +998,13 @@ fn storage_set_back_to_file_by_hand_says_what_the_keyring_still_holds() {
         &["login", "--profile", "dev-account-ro", "--use-device-code"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
+    // A copy for a tool that reads the file (the access token only) is there too.
+    let out = run(
+        &w,
+        &keyring,
+        &["token", "export", "--sso-session", "my-sso"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
     let held = index(&w).len();
     assert!(held >= 2, "a token and a registration: {:?}", index(&w));
     std::fs::write(
@@ -1027,9 +1040,10 @@ fn storage_set_back_to_file_by_hand_says_what_the_keyring_still_holds() {
     );
     let out = run(&w, &keyring, &["storage", "migrate", "--to", "file"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    let token = std::fs::read_to_string(w.token_file("my-sso")).expect("the token file");
     assert!(
-        w.token_file("my-sso").is_file(),
-        "the sign-in is back in its file"
+        token.contains("refreshToken"),
+        "the copy that renews the sign-in wins over the exported one, though files are in use"
     );
     let out = run(&w, &keyring, &["status"]);
     assert!(
