@@ -336,8 +336,10 @@ fn a_keyring_locked_after_sign_in_is_said_and_nothing_is_asked_of_the_service() 
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("it is locked and nobody unlocked it")
+            && stderr(&out).contains("its prompt for the password was dismissed")
+            && !stderr(&out).contains("SS error")
             && stderr(&out).contains("start and unlock the keyring of this session"),
-        "{}",
+        "said in words, not the library's code: {}",
         stderr(&out)
     );
     // A sign-in says so before it asks anyone anything, even when forced.

@@ -293,7 +293,14 @@ fn reason(error: &keyring::Error) -> String {
             Ok(()) => "the keyring could not be reached".to_owned(),
         },
         keyring::Error::NoStorageAccess(e) => {
-            format!("no access to the keyring: it is locked and nobody unlocked it ({e})")
+            // The Secret Service asks for the password through a prompt window; with none to
+            // show (headless, SSH) the prompt is dismissed at once: say that, not the code.
+            let why = e.to_string();
+            if why.contains("prompt dismissed") {
+                "no access to the keyring: it is locked and nobody unlocked it (its prompt for the password was dismissed, or there was no screen to show it on)".to_owned()
+            } else {
+                format!("no access to the keyring: it is locked and nobody unlocked it ({why})")
+            }
         }
         keyring::Error::PlatformFailure(e) => format!("the keyring failed ({e})"),
         other => other.to_string(),
