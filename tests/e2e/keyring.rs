@@ -53,8 +53,13 @@ fn run(w: &World, keyring: &SecretService, args: &[&str]) -> std::process::Outpu
         .expect("the binary runs")
 }
 
-/// A signed-in world whose settings keep secrets in the keyring.
+/// A world whose settings keep secrets in the keyring, and the keyring (a real Secret
+/// Service on a bus of its own).
 fn keyring_world() -> (World, SecretService) {
+    assert!(
+        available(),
+        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
+    );
     let keyring = SecretService::start();
     let w = world(Scenario::default());
     let settings = w.path().join(".config/aws-sso-rs");
@@ -65,6 +70,31 @@ fn keyring_world() -> (World, SecretService) {
     )
     .expect("settings");
     (w, keyring)
+}
+
+/// Signs in to profile `dev-account-ro` with the device code (the mock approves it).
+fn login(w: &World, keyring: &SecretService) {
+    let out = run(
+        w,
+        keyring,
+        &["login", "--profile", "dev-account-ro", "--use-device-code"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Makes the keyring's token of `my-sso` expire `from_now` from now: moved to its file,
+/// edited there, and moved back (a keyring item cannot be edited in place from a test).
+fn token_expires_in(w: &World, keyring: &SecretService, from_now: time::Duration) {
+    for to in ["file", "keyring"] {
+        if to == "keyring" {
+            w.edit_token("my-sso", |t| {
+                t.expires_at = time::OffsetDateTime::now_utc() + from_now;
+            });
+        }
+        let out = run(w, keyring, &["storage", "migrate", "--to", to]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(!w.token_file("my-sso").exists(), "back in the keyring");
 }
 
 /// The item names the keyring index lists.
@@ -104,17 +134,8 @@ fn secrets_of(json: &str) -> Vec<String> {
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     let names = index(&w);
     let token_file = w.token_file("my-sso");
     let token_name = format!(
@@ -292,17 +313,8 @@ fn with_keyring_storage_every_command_works_and_no_secret_is_under_home() {
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn a_keyring_locked_after_sign_in_is_said_and_nothing_is_asked_of_the_service() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     let out = run(
         &w,
         &keyring,
@@ -416,10 +428,6 @@ fn a_keyring_locked_after_sign_in_is_said_and_nothing_is_asked_of_the_service() 
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn serve_follows_sign_ins_kept_in_the_keyring() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
     let mut serve = w.cmd(&["serve"]);
     serve.envs(keyring.env());
@@ -432,12 +440,7 @@ fn serve_follows_sign_ins_kept_in_the_keyring() {
     );
 
     // A sign-in kept in the keyring is noticed without a restart.
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     let (status, body) = served.get("dev-account-ro");
     assert_eq!(
         status,
@@ -470,28 +473,10 @@ fn serve_follows_sign_ins_kept_in_the_keyring() {
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn twenty_callers_make_one_call_through_the_keyring() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     // The token due for a refresh (5 minutes left): set in its file, then moved back.
-    for to in ["file", "keyring"] {
-        if to == "keyring" {
-            w.edit_token("my-sso", |t| {
-                t.expires_at = time::OffsetDateTime::now_utc() + time::Duration::minutes(5);
-            });
-        }
-        let out = run(&w, &keyring, &["storage", "migrate", "--to", to]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-    assert!(!w.token_file("my-sso").exists());
+    token_expires_in(&w, &keyring, time::Duration::minutes(5));
     let creates = w.mock.count("CreateToken");
     let children: Vec<_> = (0..20)
         .map(|_| {
@@ -674,12 +659,7 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
     let keyring = SecretService::start();
     let w = world(Scenario::default());
     // Signed in with files, as by default.
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     let out = run(
         &w,
         &keyring,
@@ -819,17 +799,8 @@ fn storage_migrates_both_ways_and_a_token_is_exported_for_a_tool_that_reads_the_
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn other_tools_get_credentials_through_process_profiles_when_secrets_are_in_the_keyring() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     let config = w.path().join(".aws/config");
     let before = std::fs::read_to_string(&config).expect("config");
     let out = run(&w, &keyring, &["configure", "credential-process"]);
@@ -890,28 +861,11 @@ fn other_tools_get_credentials_through_process_profiles_when_secrets_are_in_the_
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn token_export_writes_a_token_that_lasts_refreshing_an_expired_one_first() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     // The token expired a minute ago (its refresh token still good): set in its file, then
     // moved back into the keyring.
-    for to in ["file", "keyring"] {
-        if to == "keyring" {
-            w.edit_token("my-sso", |t| {
-                t.expires_at = time::OffsetDateTime::now_utc() - time::Duration::minutes(1);
-            });
-        }
-        let out = run(&w, &keyring, &["storage", "migrate", "--to", to]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
+    token_expires_in(&w, &keyring, time::Duration::minutes(-1));
     let creates = w.mock.count("CreateToken");
     let out = run(
         &w,
@@ -989,17 +943,8 @@ fn token_export_writes_a_token_that_lasts_refreshing_an_expired_one_first() {
 #[test]
 #[ignore = "needs dbus-daemon and gnome-keyring-daemon: cargo xtask ci installs them and runs this"]
 fn storage_set_back_to_file_by_hand_says_what_the_keyring_still_holds() {
-    assert!(
-        available(),
-        "dbus-daemon, gnome-keyring-daemon and secret-tool are installed"
-    );
     let (w, keyring) = keyring_world();
-    let out = run(
-        &w,
-        &keyring,
-        &["login", "--profile", "dev-account-ro", "--use-device-code"],
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    login(&w, &keyring);
     // A copy for a tool that reads the file (the access token only) is there too.
     let out = run(
         &w,

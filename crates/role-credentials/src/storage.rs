@@ -78,6 +78,8 @@ pub enum TokenExport {
         path: PathBuf,
         /// When the token written expires.
         expires_at: time::OffsetDateTime,
+        /// How long it lasts from the clock's now.
+        left: time::Duration,
     },
 }
 
@@ -108,6 +110,7 @@ pub async fn export_token(
         Some(path) => Ok(TokenExport::Written {
             path,
             expires_at: token.expires_at,
+            left: token.expires_at - clock.now(),
         }),
         // Removed between the two reads (a logout): sign in again.
         None => Err(crate::ErrorKind::NeedsLogin {

@@ -74,7 +74,11 @@ pub fn export_token(args: &TokenExportArgs, world: &World, files: &Files) -> Res
         .runtime()?
         .block_on(export(&target, &cache, &world.clock))?
     {
-        TokenExport::Written { path, expires_at } => say(format_args!(
+        TokenExport::Written {
+            path,
+            expires_at,
+            left,
+        } => say(format_args!(
             "Wrote the token of {} to {}: it is in plaintext there now, where every AWS tool \
              reads it, until it expires ({}, in {}) or `aws-sso-rs logout` removes it. A \
              refresh or a new sign-in does not reach that file: run `aws-sso-rs token export` \
@@ -82,7 +86,7 @@ pub fn export_token(args: &TokenExportArgs, world: &World, files: &Files) -> Res
             sign_in.label(),
             path.display(),
             timestamp::format(expires_at),
-            human_duration(expires_at - world.clock.now()),
+            human_duration(left),
         )),
         TokenExport::AlreadyAFile(path) => say(format_args!(
             "The token of {} is already in {} (storage = \"file\"): every AWS tool reads it \
